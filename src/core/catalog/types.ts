@@ -84,4 +84,19 @@ export interface Catalog {
    * template variable is missing.
    */
   arnFor(prefix: string, resourceType: string, parts: Record<string, string>): string | undefined;
+  /**
+   * IAM actions an API operation may need, from the AWS Service Reference `Operations[].AuthorizedActions`
+   * (`operationActions('lambda','CreateFunction')` → lambda:CreateFunction, iam:PassRole with context
+   * `iam:PassedToService`, ...). Undefined when the Service Reference has no entry for the operation.
+   * The operation's own same-named action, when present, comes first.
+   */
+  operationActions(prefix: string, operation: string): OperationAction[] | undefined;
+}
+
+/** One action an API operation may need. */
+export interface OperationAction {
+  /** Canonical action id. */
+  action: string;
+  /** Context hints, e.g. `{ 'iam:PassedToService': ['lambda.amazonaws.com'] }`. */
+  context?: Record<string, string[]>;
 }
