@@ -1,0 +1,249 @@
+/**
+ * The usage ledger: normalized calls aggregated per principal, per session (function), per action and
+ * resource. Memory grows with the number of distinct (principal, session, action, resource) tuples, never
+ * with the number of records.
+ */
+import type {
+  ActionUsage,
+  AttemptUsage,
+  CallOutcome,
+  NormalizedCall,
+  PrincipalUsage,
+  ResourceUsage,
+} from './types.js';
+
+/** Counters for one (principal, session, action, outcome) cell. */
+interface Cell {
+  role: 'primary' | 'secondary';
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** resource → [count, firstSeen, lastSeen] */
+  resources: Map<string, [number, string, string]>;
+  eventNames: Set<string>;
+  errorCodes: Set<string>;
+}
+
+/** Serializable form of a ledger, for merging partial ledgers built in parallel (worker threads). */
+export interface LedgerSnapshot {
+  version: 1;
+  cells: Array<{
+    principal: string;
+    session: string;
+    action: string;
+    outcome: CallOutcome;
+    role: 'primary' | 'secondary';
+    count: number;
+    firstSeen: string;
+    lastSeen: string;
+    resources: Array<[string, number, string, string]>;
+    eventNames: string[];
+    errorCodes: string[];
+  }>;
+  records: Array<[string, string, number]>;
+}
+
+const SEP = '\u0000';
+
+/** Filter for a view over a principal's usage. */
+export interface UsageView {
+  /** Only calls from this role session (for Lambda: the function name). */
+  session?: string;
+}
+
+/** Aggregates normalized calls. Deterministic: every listing is sorted. */
+export class UsageLedger {
+  private readonly cells = new Map<string, Cell>();
+  /** principal → session → number of records */
+  private readonly recordCounts = new Map<string, Map<string, number>>();
+
+  /** Add one normalized call (each of its actions is counted once per call). */
+  add(call: NormalizedCall): void {
+    const principal = call.principalArn;
+    const session = call.sessionName ?? '';
+    this.bumpRecords(principal, session, 1);
+    for (const use of call.actions) {
+      const key = principal + SEP + session + SEP + use.action + SEP + call.outcome;
+      let cell = this.cells.get(key);
+      if (!cell) {
+        cell = {
+          role: use.role,
+          count: 0,
+          firstSeen: call.time,
+          lastSeen: call.time,
+          resources: new Map(),
+          eventNames: new Set(),
+          errorCodes: new Set(),
+        };
+        this.cells.set(key, cell);
+      }
+      // An action seen as a primary anywhere is primary evidence; secondary only if never seen directly.
+      if (use.role === 'primary') cell.role = 'primary';
+      cell.count += 1;
+      if (call.time < cell.firstSeen) cell.firstSeen = call.time;
+      if (call.time > cell.lastSeen) cell.lastSeen = call.time;
+      cell.eventNames.add(call.eventName);
+      if (call.errorCode) cell.errorCodes.add(call.errorCode);
+      for (const resource of use.resources) {
+        const r = cell.resources.get(resource);
+        if (!r) cell.resources.set(resource, [1, call.time, call.time]);
+        else {
+          r[0] += 1;
+          if (call.time < r[1]) r[1] = call.time;
+          if (call.time > r[2]) r[2] = call.time;
+        }
+      }
+    }
+  }
+
+  private bumpRecords(principal: string, session: string, n: number): void {
+    let bySession = this.recordCounts.get(principal);
+    if (!bySession) {
+      bySession = new Map();
+      this.recordCounts.set(principal, bySession);
+    }
+    bySession.set(session, (bySession.get(session) ?? 0) + n);
+  }
+
+  /** Every principal seen, sorted. */
+  principals(): string[] {
+    return [...this.recordCounts.keys()].sort();
+  }
+
+  /** Sessions (functions) seen for a principal, sorted. */
+  sessionsOf(principal: string): string[] {
+    return [...(this.recordCounts.get(principal)?.keys() ?? [])].filter((s) => s !== '').sort();
+  }
+
+  /**
+   * The usage of one principal: successful use apart from denied and other failed attempts. With
+   * `view.session`, only that session's calls (a view over the role's usage, never a replacement for it).
+   */
+  usageOf(principal: string, view: UsageView = {}): PrincipalUsage {
+    const used = new Map<string, ActionUsage & { _res: Map<string, ResourceUsage>; _ses: Set<string>; _ev: Set<string> }>();
+    const attempts: Record<'denied' | 'failed', Map<string, AttemptUsage & { _res: Set<string>; _ses: Set<string>; _err: Set<string> }>> = {
+      denied: new Map(),
+      failed: new Map(),
+    };
+    for (const [key, cell] of this.cells) {
+      const [p, session, action, outcome] = key.split(SEP) as [string, string, string, CallOutcome];
+      if (p !== principal) continue;
+      if (view.session !== undefined && session !== view.session) continue;
+      if (outcome === 'succeeded') {
+        let u = used.get(action);
+        if (!u) {
+          u = { action, role: cell.role, count: 0, firstSeen: cell.firstSeen, lastSeen: cell.lastSeen, resources: [], sessions: [], eventNames: [], _res: new Map(), _ses: new Set(), _ev: new Set() };
+          used.set(action, u);
+        }
+        if (cell.role === 'primary') u.role = 'primary';
+        u.count += cell.count;
+        if (cell.firstSeen < u.firstSeen) u.firstSeen = cell.firstSeen;
+        if (cell.lastSeen > u.lastSeen) u.lastSeen = cell.lastSeen;
+        if (session) u._ses.add(session);
+        for (const e of cell.eventNames) u._ev.add(e);
+        for (const [resource, [count, first, last]] of cell.resources) {
+          const r = u._res.get(resource);
+          if (!r) u._res.set(resource, { resource, count, firstSeen: first, lastSeen: last });
+          else {
+            r.count += count;
+            if (first < r.firstSeen) r.firstSeen = first;
+            if (last > r.lastSeen) r.lastSeen = last;
+          }
+        }
+      } else {
+        const map = attempts[outcome];
+        let a = map.get(action);
+        if (!a) {
+          a = { action, count: 0, firstSeen: cell.firstSeen, lastSeen: cell.lastSeen, errorCodes: [], resources: [], sessions: [], _res: new Set(), _ses: new Set(), _err: new Set() };
+          map.set(action, a);
+        }
+        a.count += cell.count;
+        if (cell.firstSeen < a.firstSeen) a.firstSeen = cell.firstSeen;
+        if (cell.lastSeen > a.lastSeen) a.lastSeen = cell.lastSeen;
+        if (session) a._ses.add(session);
+        for (const e of cell.errorCodes) a._err.add(e);
+        for (const r of cell.resources.keys()) a._res.add(r);
+      }
+    }
+    const sortedUsed: ActionUsage[] = [...used.values()]
+      .sort((a, b) => cmp(a.action, b.action))
+      .map(({ _res, _ses, _ev, ...u }) => ({
+        ...u,
+        resources: [..._res.values()].sort((a, b) => cmp(a.resource, b.resource)),
+        sessions: [..._ses].sort(),
+        eventNames: [..._ev].sort(),
+      }));
+    const finish = (m: (typeof attempts)['denied']): AttemptUsage[] =>
+      [...m.values()]
+        .sort((a, b) => cmp(a.action, b.action))
+        .map(({ _res, _ses, _err, ...a }) => ({
+          ...a,
+          resources: [..._res].sort(),
+          sessions: [..._ses].sort(),
+          errorCodes: [..._err].sort(),
+        }));
+    const bySession = this.recordCounts.get(principal);
+    let records = 0;
+    for (const [session, n] of bySession ?? []) {
+      if (view.session === undefined || view.session === session) records += n;
+    }
+    const sessions = this.sessionsOf(principal).filter((s) => view.session === undefined || s === view.session);
+    return { principalArn: principal, used: sortedUsed, denied: finish(attempts.denied), failed: finish(attempts.failed), sessions, records };
+  }
+
+  /** A serializable copy, for sending a partial ledger between threads. */
+  snapshot(): LedgerSnapshot {
+    const cells: LedgerSnapshot['cells'] = [];
+    for (const [key, cell] of this.cells) {
+      const [principal, session, action, outcome] = key.split(SEP) as [string, string, string, CallOutcome];
+      cells.push({
+        principal,
+        session,
+        action,
+        outcome,
+        role: cell.role,
+        count: cell.count,
+        firstSeen: cell.firstSeen,
+        lastSeen: cell.lastSeen,
+        resources: [...cell.resources].map(([r, [c, f, l]]) => [r, c, f, l]),
+        eventNames: [...cell.eventNames],
+        errorCodes: [...cell.errorCodes],
+      });
+    }
+    const records: LedgerSnapshot['records'] = [];
+    for (const [p, m] of this.recordCounts) for (const [s, n] of m) records.push([p, s, n]);
+    return { version: 1, cells, records };
+  }
+
+  /** Fold a snapshot (e.g. from a worker) into this ledger. Merging is commutative and associative. */
+  merge(snapshot: LedgerSnapshot): void {
+    for (const [p, s, n] of snapshot.records) this.bumpRecords(p, s, n);
+    for (const c of snapshot.cells) {
+      const key = c.principal + SEP + c.session + SEP + c.action + SEP + c.outcome;
+      let cell = this.cells.get(key);
+      if (!cell) {
+        cell = { role: c.role, count: 0, firstSeen: c.firstSeen, lastSeen: c.lastSeen, resources: new Map(), eventNames: new Set(), errorCodes: new Set() };
+        this.cells.set(key, cell);
+      }
+      if (c.role === 'primary') cell.role = 'primary';
+      cell.count += c.count;
+      if (c.firstSeen < cell.firstSeen) cell.firstSeen = c.firstSeen;
+      if (c.lastSeen > cell.lastSeen) cell.lastSeen = c.lastSeen;
+      for (const e of c.eventNames) cell.eventNames.add(e);
+      for (const e of c.errorCodes) cell.errorCodes.add(e);
+      for (const [r, count, first, last] of c.resources) {
+        const x = cell.resources.get(r);
+        if (!x) cell.resources.set(r, [count, first, last]);
+        else {
+          x[0] += count;
+          if (first < x[1]) x[1] = first;
+          if (last > x[2]) x[2] = last;
+        }
+      }
+    }
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
