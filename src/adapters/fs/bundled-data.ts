@@ -1,0 +1,66 @@
+/**
+ * Reads the data files shipped in the package's `data/` directory (the generated IAM catalog and the
+ * hand-kept CloudTrail tables). Synchronous on purpose: the catalog is needed before anything else runs and
+ * loading it takes tens of milliseconds.
+ */
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCatalog } from '../../core/catalog/catalog.js';
+import type { Catalog } from '../../core/catalog/types.js';
+
+/** How many directory levels to climb from this module looking for `data/iam/catalog.json`
+ * (src/adapters/fs or dist/adapters/fs → repo root is 3; a bundled single file may sit elsewhere). */
+const MAX_LEVELS_UP = 6;
+
+let cachedDataDir: string | undefined;
+
+/**
+ * Absolute path of the package's `data/` directory, found relative to this module (works from `src/` under
+ * vitest and from `dist/` at run time). `POLICY_TRIM_DATA_DIR` overrides it (tests, custom builds).
+ */
+export function dataDir(): string {
+  const override = process.env.POLICY_TRIM_DATA_DIR;
+  if (override) return override;
+  if (cachedDataDir) return cachedDataDir;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i <= MAX_LEVELS_UP; i++) {
+    const candidate = join(dir, 'data');
+    if (existsSync(join(candidate, 'iam', 'catalog.json'))) {
+      cachedDataDir = candidate;
+      return candidate;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new Error(
+    `policy-trim: cannot find its bundled data directory (data/iam/catalog.json) above ${fileURLToPath(import.meta.url)}; ` +
+      'the installation is incomplete: reinstall the package, or set POLICY_TRIM_DATA_DIR to a data/ directory',
+  );
+}
+
+/** Reads and parses one JSON file under `data/` (e.g. `iam/catalog.json`); errors name the file. */
+export function readDataJson(relPath: string): unknown {
+  const file = join(dataDir(), relPath);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`policy-trim: cannot read bundled data file ${file}: ${(e as Error).message}; reinstall the package`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`policy-trim: bundled data file ${file} is not valid JSON (${(e as Error).message}); reinstall the package`);
+  }
+}
+
+let cachedCatalog: Catalog | undefined;
+
+/** The bundled IAM catalog, loaded once per process (synchronous, cached). */
+export function loadBundledCatalog(): Catalog {
+  if (!cachedCatalog) cachedCatalog = createCatalog(readDataJson('iam/catalog.json'), readDataJson('iam/operations.json'));
+  return cachedCatalog;
+}

@@ -1,0 +1,337 @@
+/**
+ * The bundled IAM catalog: pure queries over the already-parsed `data/iam/catalog.json` and
+ * `data/iam/operations.json` (both written by `scripts/build-catalog.mjs`; their `meta.format` describes
+ * the shapes). Indexes are built lazily, per service where possible, so loading costs little more than
+ * JSON.parse.
+ */
+
+import type {
+  AccessLevel,
+  ActionInfo,
+  ActionResourceType,
+  Catalog,
+  CatalogInfo,
+  OperationAction,
+  ResourceTypeInfo,
+} from './types.js';
+import { compileArnTemplate, fillArnTemplate, parseArn, type CompiledArnTemplate } from './arn.js';
+import { compileActionPattern, hasWildcard, type CompiledPattern } from './patterns.js';
+
+/** `[levelCode, resourceTypes ("name*" = required)?, conditionKeys?]` */
+type RawAction = [string, string[]?, string[]?];
+/** `[arnTemplate, conditionKeys?]` */
+type RawResourceType = [string, string[]?];
+interface RawService {
+  n?: string;
+  a: Record<string, RawAction>;
+  r: Record<string, RawResourceType>;
+  c: Record<string, string>;
+}
+type RawOperationEntry = string | [string, Record<string, string[]>];
+interface RawOperations {
+  ops?: Record<string, RawOperationEntry[]>;
+  same?: string[];
+}
+
+const LEVELS: Record<string, AccessLevel> = {
+  L: 'List',
+  R: 'Read',
+  W: 'Write',
+  T: 'Tagging',
+  P: 'Permissions management',
+};
+
+/** Thrown when catalog data does not have the expected shape (regenerate it with `npm run data:build`). */
+export class CatalogDataError extends Error {
+  constructor(message: string) {
+    super(`${message} (the bundled catalog is damaged or from another version; regenerate it with: npm run data:build)`);
+    this.name = 'CatalogDataError';
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Own property only, so `__proto__` or `constructor` never resolve to Object.prototype members. */
+function own<T>(obj: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
+interface ServiceIndex {
+  prefix: string;
+  raw: RawService;
+  /** lower-case action name → AWS-cased name */
+  actionByLower: Map<string, string>;
+  /** lower-case resource type → AWS-cased name */
+  rtByLower: Map<string, string>;
+  /** canonical ids sorted, and their lower-case forms (parallel arrays) */
+  ids: string[];
+  idsLower: string[];
+  actionCache: Map<string, ActionInfo>;
+  compiledTemplates?: { name: string; compiled: CompiledArnTemplate }[];
+}
+
+/** Compares strings by UTF-16 code units (locale-independent, so output is deterministic everywhere). */
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Builds a Catalog from the parsed contents of `data/iam/catalog.json` and `data/iam/operations.json`.
+ * Throws CatalogDataError naming the file and what is wrong when either has the wrong shape.
+ */
+export function createCatalog(catalogJson: unknown, operationsJson: unknown): Catalog {
+  if (!isObject(catalogJson) || !isObject(catalogJson.meta) || !isObject(catalogJson.services)) {
+    throw new CatalogDataError('data/iam/catalog.json: expected an object with "meta" and "services"');
+  }
+  if (!isObject(operationsJson) || !isObject(operationsJson.services)) {
+    throw new CatalogDataError('data/iam/operations.json: expected an object with "meta" and "services"');
+  }
+  const meta = catalogJson.meta as Record<string, unknown>;
+  const rawServices = catalogJson.services as Record<string, RawService>;
+  const rawOps = operationsJson.services as Record<string, RawOperations>;
+  const opMeta = isObject(operationsJson.meta) ? operationsJson.meta : {};
+  const prefixes = Object.keys(rawServices).sort(byCodeUnit);
+
+  const serviceIndexes = new Map<string, ServiceIndex>();
+  function svc(prefix: string): ServiceIndex | undefined {
+    const p = prefix.toLowerCase();
+    let idx = serviceIndexes.get(p);
+    if (idx) return idx;
+    const raw = own(rawServices, p);
+    if (!isObject(raw) || !isObject(raw.a)) return undefined;
+    const names = Object.keys(raw.a).sort(byCodeUnit);
+    const ids = names.map((n) => `${p}:${n}`);
+    idx = {
+      prefix: p,
+      raw,
+      actionByLower: new Map(names.map((n) => [n.toLowerCase(), n])),
+      rtByLower: new Map(Object.keys(raw.r ?? {}).map((n) => [n.toLowerCase(), n])),
+      ids,
+      idsLower: ids.map((i) => i.toLowerCase()),
+      actionCache: new Map(),
+    };
+    serviceIndexes.set(p, idx);
+    return idx;
+  }
+
+  let allIds: { ids: string[]; lower: string[] } | undefined;
+  function everyAction(): { ids: string[]; lower: string[] } {
+    if (!allIds) {
+      const ids: string[] = [];
+      const lower: string[] = [];
+      for (const p of prefixes) {
+        const s = svc(p)!;
+        ids.push(...s.ids);
+        lower.push(...s.idsLower);
+      }
+      // Per-service lists are sorted and prefixes are sorted, but "a:" vs "a-b:" ordering needs a final sort.
+      const order = ids.map((_, i) => i).sort((x, y) => byCodeUnit(ids[x]!, ids[y]!));
+      allIds = { ids: order.map((i) => ids[i]!), lower: order.map((i) => lower[i]!) };
+    }
+    return allIds;
+  }
+
+  function splitId(actionId: string): [string, string] | undefined {
+    const colon = actionId.indexOf(':');
+    if (colon <= 0 || colon === actionId.length - 1) return undefined;
+    return [actionId.slice(0, colon), actionId.slice(colon + 1)];
+  }
+
+  function action(actionId: string): ActionInfo | undefined {
+    const parts = splitId(actionId);
+    if (!parts) return undefined;
+    const s = svc(parts[0]);
+    if (!s) return undefined;
+    const name = s.actionByLower.get(parts[1].toLowerCase());
+    if (!name) return undefined;
+    let info = s.actionCache.get(name);
+    if (!info) {
+      const raw = s.raw.a[name]!;
+      const level = LEVELS[raw[0]];
+      if (!level) throw new CatalogDataError(`data/iam/catalog.json: ${s.prefix}:${name} has unknown access level "${raw[0]}"`);
+      const resourceTypes: ActionResourceType[] = (raw[1] ?? []).map((r) =>
+        r.endsWith('*') ? { name: r.slice(0, -1), required: true } : { name: r, required: false },
+      );
+      info = {
+        id: `${s.prefix}:${name}`,
+        service: s.prefix,
+        name,
+        accessLevel: level,
+        resourceTypes,
+        conditionKeys: [...(raw[2] ?? [])],
+      };
+      s.actionCache.set(name, info);
+    }
+    // Return a copy so callers cannot corrupt the cache.
+    return {
+      ...info,
+      resourceTypes: info.resourceTypes.map((r) => ({ ...r })),
+      conditionKeys: [...info.conditionKeys],
+    };
+  }
+
+  /** The ids matching one compiled pattern, restricted to one service when the prefix has no wildcard. */
+  function candidates(pattern: string): { ids: string[]; lower: string[] } {
+    const colon = pattern.indexOf(':');
+    if (colon > 0) {
+      const prefix = pattern.slice(0, colon);
+      if (!hasWildcard(prefix)) {
+        const s = svc(prefix);
+        return s ? { ids: s.ids, lower: s.idsLower } : { ids: [], lower: [] };
+      }
+    }
+    return everyAction();
+  }
+
+  function expandActionPattern(pattern: string): string[] {
+    if (!hasWildcard(pattern)) {
+      const a = action(pattern);
+      return a ? [a.id] : [];
+    }
+    const m: CompiledPattern = compileActionPattern(pattern);
+    const c = candidates(pattern);
+    const out: string[] = [];
+    for (let i = 0; i < c.ids.length; i++) if (m.testLowered(c.lower[i]!)) out.push(c.ids[i]!);
+    return out;
+  }
+
+  function expandNotAction(patterns: string[]): string[] {
+    const matchers = patterns.map(compileActionPattern);
+    const all = everyAction();
+    const out: string[] = [];
+    for (let i = 0; i < all.ids.length; i++) {
+      const l = all.lower[i]!;
+      if (!matchers.some((m) => m.testLowered(l))) out.push(all.ids[i]!);
+    }
+    return out;
+  }
+
+  let conditionIndex: { exact: Map<string, string>; templates: { re: RegExp; type: string }[] } | undefined;
+  function conditionKeyType(key: string): string | undefined {
+    if (!conditionIndex) {
+      const exact = new Map<string, string>();
+      const templates: { re: RegExp; type: string }[] = [];
+      for (const p of prefixes) {
+        for (const [k, type] of Object.entries(rawServices[p]!.c ?? {})) {
+          const lower = k.toLowerCase();
+          if (exact.has(lower)) continue; // first service (sorted) wins; global aws:* keys repeat per service
+          exact.set(lower, type);
+          if (k.includes('${')) {
+            const src = lower
+              .split(/\$\{[^}]*\}/)
+              .map((lit) => lit.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+              .join('.+');
+            templates.push({ re: new RegExp(`^${src}$`), type });
+          }
+        }
+      }
+      conditionIndex = { exact, templates };
+    }
+    const lower = key.toLowerCase();
+    const hit = conditionIndex.exact.get(lower);
+    if (hit !== undefined) return hit;
+    return conditionIndex.templates.find((t) => t.re.test(lower))?.type;
+  }
+
+  function resourceType(prefix: string, name: string): ResourceTypeInfo | undefined {
+    const s = svc(prefix);
+    if (!s) return undefined;
+    const canon = s.rtByLower.get(name.toLowerCase());
+    if (!canon) return undefined;
+    const raw = s.raw.r[canon]!;
+    return { service: s.prefix, name: canon, arnTemplate: raw[0], conditionKeys: [...(raw[1] ?? [])] };
+  }
+
+  function resourceTypesOfArn(arn: string, prefix?: string): ResourceTypeInfo[] {
+    const parsed = parseArn(arn);
+    if (!parsed) return [];
+    const s = svc(prefix ?? parsed.service);
+    if (!s) return [];
+    if (!s.compiledTemplates) {
+      s.compiledTemplates = Object.keys(s.raw.r ?? {})
+        .sort(byCodeUnit)
+        .map((name) => ({ name, compiled: compileArnTemplate(s.raw.r[name]![0]) }));
+    }
+    return s.compiledTemplates
+      .filter((t) => t.compiled.regex.test(arn))
+      .sort(
+        (x, y) =>
+          y.compiled.literalLength - x.compiled.literalLength ||
+          y.compiled.variables.length - x.compiled.variables.length ||
+          byCodeUnit(x.name, y.name),
+      )
+      .map((t) => resourceType(s.prefix, t.name)!);
+  }
+
+  function arnFor(prefix: string, rt: string, parts: Record<string, string>): string | undefined {
+    const info = resourceType(prefix, rt);
+    return info ? fillArnTemplate(info.arnTemplate, parts) : undefined;
+  }
+
+  function operationActions(prefix: string, operation: string): OperationAction[] | undefined {
+    const p = prefix.toLowerCase();
+    const entry = own(rawOps, p);
+    if (typeof entry !== 'object' || entry === null) return undefined;
+    const ops = entry.ops ?? {};
+    // Operation names are matched exactly first (CloudTrail uses AWS casing), then case-insensitively.
+    let list = Object.prototype.hasOwnProperty.call(ops, operation) ? ops[operation] : undefined;
+    let sameName = entry.same?.includes(operation) ? operation : undefined;
+    if (!list && !sameName) {
+      const lower = operation.toLowerCase();
+      const opKey = Object.keys(ops).find((k) => k.toLowerCase() === lower);
+      if (opKey) list = ops[opKey];
+      else sameName = entry.same?.find((k) => k.toLowerCase() === lower);
+    }
+    if (list) {
+      return list.map((e) =>
+        typeof e === 'string'
+          ? { action: e }
+          : { action: e[0], context: Object.fromEntries(Object.entries(e[1]).map(([k, v]) => [k, [...v]])) },
+      );
+    }
+    if (sameName) {
+      const a = action(`${p}:${sameName}`);
+      return [{ action: a ? a.id : `${p}:${sameName}` }];
+    }
+    return undefined;
+  }
+
+  const counts = isObject(meta.counts) ? (meta.counts as Record<string, unknown>) : {};
+  const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+  const info: CatalogInfo = {
+    source: String(meta.source ?? 'unknown'),
+    updatedAt: String(meta.updatedAt ?? 'unknown'),
+    extraSources: [
+      typeof opMeta.source === 'string'
+        ? `${opMeta.source}`
+        : `AWS Service Reference (operations.json)`,
+    ],
+    services: num(counts.services) || prefixes.length,
+    actions: num(counts.actions),
+    resourceTypes: num(counts.resourceTypes),
+    conditionKeys: num(counts.conditionKeys),
+  };
+
+  return {
+    info: () => ({ ...info, extraSources: [...info.extraSources] }),
+    services: () => [...prefixes],
+    serviceName: (prefix) => {
+      const raw = own(rawServices, prefix.toLowerCase());
+      return isObject(raw) && typeof raw.n === 'string' ? raw.n : undefined;
+    },
+    action,
+    actionsOf: (prefix) => {
+      const s = svc(prefix);
+      return s ? s.ids.map((id) => action(id)!) : [];
+    },
+    expandActionPattern,
+    expandNotAction,
+    conditionKeyType,
+    resourceType,
+    resourceTypesOfArn,
+    arnFor,
+    operationActions,
+  };
+}
