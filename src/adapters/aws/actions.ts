@@ -1,0 +1,28 @@
+/**
+ * The IAM action each SDK command that policy-trim sends needs. One table, used by error messages
+ * ("policy-trim lacks cloudtrail:LookupEvents") and checked against `docs/permissions.json` by a test.
+ * Sources: the Service Authorization Reference pages for IAM, Lambda, CloudTrail and S3
+ * (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
+ */
+export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
+  GetRoleCommand: 'iam:GetRole',
+  ListRolePoliciesCommand: 'iam:ListRolePolicies',
+  GetRolePolicyCommand: 'iam:GetRolePolicy',
+  ListAttachedRolePoliciesCommand: 'iam:ListAttachedRolePolicies',
+  GetPolicyCommand: 'iam:GetPolicy',
+  GetPolicyVersionCommand: 'iam:GetPolicyVersion',
+  ListFunctionsCommand: 'lambda:ListFunctions',
+  GetFunctionConfigurationCommand: 'lambda:GetFunctionConfiguration',
+  LookupEventsCommand: 'cloudtrail:LookupEvents',
+  GetTrailCommand: 'cloudtrail:GetTrail',
+  DescribeTrailsCommand: 'cloudtrail:DescribeTrails',
+  GetEventSelectorsCommand: 'cloudtrail:GetEventSelectors',
+  // ListObjectsV2 is authorized as s3:ListBucket on the bucket; GetObject as s3:GetObject on the object.
+  ListObjectsV2Command: 's3:ListBucket',
+  GetObjectCommand: 's3:GetObject',
+};
+
+/** The IAM action for an SDK command class name (e.g. `LookupEventsCommand`), or undefined. */
+export function actionForCommand(commandName: string): string | undefined {
+  return COMMAND_ACTIONS[commandName];
+}

@@ -1,0 +1,188 @@
+/**
+ * One typed error for everything the AWS adapters report: a stable code, a sentence, and what to do next.
+ */
+
+/** Stable codes the CLI can switch on (exit code, wording). */
+export type AwsErrorCode =
+  | 'access-denied'
+  | 'credentials'
+  | 'no-region'
+  | 'not-found'
+  | 'throttled'
+  | 'bad-input'
+  | 'aws-error';
+
+/** Fields of an {@link AwsAdapterError}. */
+export interface AwsErrorInit {
+  code: AwsErrorCode;
+  message: string;
+  hint?: string;
+  /** The IAM action policy-trim needed (access-denied). */
+  action?: string;
+  /** The resource it was called on, when known. */
+  resource?: string;
+  /** The AWS error name (`AccessDeniedException`, ...). */
+  awsCode?: string;
+  cause?: unknown;
+}
+
+/** An error from the AWS adapters, with a hint a person can act on. */
+export class AwsAdapterError extends Error {
+  readonly code: AwsErrorCode;
+  readonly hint?: string;
+  readonly action?: string;
+  readonly resource?: string;
+  readonly awsCode?: string;
+
+  constructor(init: AwsErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'AwsAdapterError';
+    this.code = init.code;
+    this.hint = init.hint;
+    this.action = init.action;
+    this.resource = init.resource;
+    this.awsCode = init.awsCode;
+  }
+}
+
+const ACCESS_DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'UnauthorizedOperation',
+  'UnauthorizedAccess',
+  'AuthorizationError',
+  'NotAuthorized',
+]);
+const CREDENTIALS = new Set([
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'TokenRefreshRequired',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'CredentialsProviderError',
+  'TokenProviderError',
+  'InvalidSignatureException',
+  'RequestExpired',
+]);
+const NOT_FOUND = new Set([
+  'NoSuchEntity',
+  'NoSuchEntityException',
+  'ResourceNotFoundException',
+  'TrailNotFoundException',
+  'NoSuchBucket',
+  'NoSuchKey',
+]);
+const THROTTLED = new Set([
+  'ThrottlingException',
+  'Throttling',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'SlowDown',
+  'RequestThrottled',
+]);
+
+/** AWS's error name (`err.name`, or `Code` on older shapes). */
+export function awsErrorName(err: unknown): string {
+  if (err && typeof err === 'object') {
+    const e = err as { name?: unknown; Code?: unknown; code?: unknown };
+    if (typeof e.name === 'string' && e.name !== 'Error') return e.name;
+    if (typeof e.Code === 'string') return e.Code;
+    if (typeof e.code === 'string') return e.code;
+  }
+  return 'Error';
+}
+
+/** True for the throttling errors worth retrying with backoff. */
+export function isThrottle(err: unknown): boolean {
+  if (err instanceof AwsAdapterError) return err.code === 'throttled';
+  return THROTTLED.has(awsErrorName(err));
+}
+
+/** What was being done when an error happened. */
+export interface CallContext {
+  /** IAM action the call needs, e.g. `cloudtrail:LookupEvents`. */
+  action: string;
+  /** Resource ARN or name the call was on. */
+  resource?: string;
+  /** Named profile in use, for the credentials hint. */
+  profile?: string;
+}
+
+/**
+ * Turns any SDK error into an {@link AwsAdapterError} naming the action and resource.
+ * An AccessDenied names the missing permission; credential failures say how to log in.
+ */
+export function toAwsError(err: unknown, ctx: CallContext): AwsAdapterError {
+  if (err instanceof AwsAdapterError) return err;
+  const name = awsErrorName(err);
+  const raw = err instanceof Error ? err.message : String(err);
+  const on = ctx.resource ? ` on ${ctx.resource}` : '';
+  if (ACCESS_DENIED.has(name)) {
+    return new AwsAdapterError({
+      code: 'access-denied',
+      message: `Access denied: policy-trim needs ${ctx.action}${on}. (${name}: ${raw})`,
+      hint: `Allow ${ctx.action}${ctx.resource ? ` on ${ctx.resource}` : ''} for the identity policy-trim runs as; docs/permissions.json lists every read-only action policy-trim uses.`,
+      action: ctx.action,
+      resource: ctx.resource,
+      awsCode: name,
+      cause: err,
+    });
+  }
+  const credsMissing =
+    name === 'CredentialsProviderError' || /could not load credentials|credential(s)? (is|are) missing/i.test(raw);
+  if (CREDENTIALS.has(name) || credsMissing || /token (has )?expired|sso.*(expired|refresh)/i.test(raw)) {
+    const p = ctx.profile ? ` --profile ${ctx.profile}` : '';
+    return new AwsAdapterError({
+      code: 'credentials',
+      message: credsMissing
+        ? `No AWS credentials found while calling ${ctx.action}. (${raw})`
+        : `AWS credentials were rejected or have expired while calling ${ctx.action}. (${name}: ${raw})`,
+      hint: `Log in again (\`aws sso login${p}\`), or pick credentials with --profile NAME / AWS_PROFILE, then check them with \`aws sts get-caller-identity${p}\`.`,
+      action: ctx.action,
+      resource: ctx.resource,
+      awsCode: name,
+      cause: err,
+    });
+  }
+  if (NOT_FOUND.has(name)) {
+    return new AwsAdapterError({
+      code: 'not-found',
+      message: `Not found: ${ctx.resource ?? 'the resource'} (${ctx.action}: ${name}: ${raw})`,
+      hint: 'Check the name, the account (--profile) and the region (--region).',
+      action: ctx.action,
+      resource: ctx.resource,
+      awsCode: name,
+      cause: err,
+    });
+  }
+  if (THROTTLED.has(name)) {
+    return new AwsAdapterError({
+      code: 'throttled',
+      message: `AWS throttled ${ctx.action}${on} after retries. (${name}: ${raw})`,
+      hint: 'Try again later, or read a shorter window (--days).',
+      action: ctx.action,
+      resource: ctx.resource,
+      awsCode: name,
+      cause: err,
+    });
+  }
+  return new AwsAdapterError({
+    code: 'aws-error',
+    message: `${ctx.action}${on} failed: ${name}: ${raw}`,
+    action: ctx.action,
+    resource: ctx.resource,
+    awsCode: name,
+    cause: err,
+  });
+}
+
+/** Runs `fn`, mapping any error with {@link toAwsError}. */
+export async function callAws<T>(ctx: CallContext, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toAwsError(err, ctx);
+  }
+}

@@ -1,0 +1,11 @@
+/** Live-AWS adapters: IAM policies, Lambda functions, CloudTrail Event history, trail buckets. */
+export * from './actions.js';
+export * from './config.js';
+export * from './errors.js';
+export * from './iam.js';
+export * from './lambda.js';
+export * from './lookup.js';
+export * from './object-reader.js';
+export * from './pacer.js';
+export * from './s3-trail.js';
+export * from './trail-config.js';

@@ -1,0 +1,232 @@
+/**
+ * CloudTrail Event history (`LookupEvents`) as an activity source: a window of at most 90 days, over
+ * several regions, paced under the API's rate limit, with backoff on throttling.
+ */
+import {
+  LookupEventsCommand,
+  type CloudTrailClient,
+  type LookupEventsCommandInput,
+  type LookupEventsCommandOutput,
+} from '@aws-sdk/client-cloudtrail';
+import type {
+  ActivityItem,
+  ActivityProgress,
+  ActivityQuery,
+  ActivityRead,
+  ActivityReadSummary,
+  ActivitySource,
+  PartialFailure,
+} from '../../core/ports/activity-source.js';
+import { AwsAdapterError, isThrottle, toAwsError } from './errors.js';
+import { backoffDelay, systemClock, TokenBucket, type BackoffPolicy, type Clock } from './pacer.js';
+
+/** The part of the CloudTrail client this adapter uses. */
+export type CloudTrailSender = Pick<CloudTrailClient, 'send'>;
+
+/**
+ * LookupEvents is limited to 2 requests per second per account per region
+ * (CloudTrail API Reference, LookupEvents: "The rate of lookup requests is limited to two per second, per
+ * account, per Region"). We pace at 1.8/s so clock skew and other callers leave some headroom.
+ */
+export const LOOKUP_LIMIT_TPS = 2;
+/** Requests per second policy-trim sends per region: below {@link LOOKUP_LIMIT_TPS}. */
+export const LOOKUP_PACE_TPS = 1.8;
+/** Events per LookupEvents page: the API's maximum (`MaxResults` 1..50). */
+export const LOOKUP_PAGE_SIZE = 50;
+/** Event history keeps 90 days of management events (CloudTrail User Guide, "Working with Event history"). */
+export const LOOKUP_MAX_DAYS = 90;
+/** Global services (IAM, STS global endpoint, CloudFront, Route 53, ...) log to us-east-1. */
+export const GLOBAL_SERVICES_REGION = 'us-east-1';
+
+/** Throttling backoff: 1 s doubling to 20 s, 8 retries (≈ 1.5 min worst case) before a region is given up. */
+export const LOOKUP_BACKOFF: BackoffPolicy = { baseMs: 1000, maxMs: 20_000, maxRetries: 8 };
+
+/** The warning every `--lookup` run must show. */
+export const LOOKUP_MANAGEMENT_ONLY_WARNING =
+  'CloudTrail Event history (--lookup) contains management events only: data events (S3 object reads and ' +
+  'writes, DynamoDB item calls, Lambda Invoke, SQS and SNS messages, ...) are never in it, so actions that only ' +
+  'data events would show are kept as unobservable. Read a trail that records data events (--trail s3://... or ' +
+  '--trail-name) to narrow them.';
+
+/** Options for {@link LookupEventsSource}. */
+export interface LookupSourceOptions {
+  /** Regions to read; us-east-1 is always added for global services. */
+  regions: readonly string[];
+  clock?: Clock;
+  /** Random in [0,1) for jitter (tests inject a fixed one). */
+  random?: () => number;
+  backoff?: BackoffPolicy;
+  /** Requests per second per region (default {@link LOOKUP_PACE_TPS}; must stay below 2). */
+  paceTps?: number;
+  onProgress?: (p: ActivityProgress) => void;
+  profile?: string;
+}
+
+/** Regions to read: the given ones plus us-east-1, de-duplicated and sorted (deterministic order). */
+export function lookupRegions(regions: readonly string[]): string[] {
+  return [...new Set([...regions, GLOBAL_SERVICES_REGION])].sort();
+}
+
+/**
+ * Clamps a window to Event history's 90 days before `now`. Returns the window and a warning when clamped.
+ */
+export function clampLookupWindow(
+  since: Date,
+  until: Date,
+  now: number,
+): { since: Date; until: Date; warning?: string } {
+  const earliest = now - LOOKUP_MAX_DAYS * 86_400_000;
+  const end = new Date(Math.min(until.getTime(), now));
+  if (since.getTime() >= earliest) return { since, until: end };
+  const start = new Date(earliest);
+  return {
+    since: start,
+    until: end,
+    warning:
+      `Event history keeps only ${LOOKUP_MAX_DAYS} days: the window was clamped from ${since.toISOString()} ` +
+      `to ${start.toISOString()}. Use a trail bucket (--trail s3://...) for older activity.`,
+  };
+}
+
+/** Reads CloudTrail Event history. */
+export class LookupEventsSource implements ActivitySource {
+  constructor(
+    private readonly clientFor: (region: string) => CloudTrailSender,
+    private readonly opts: LookupSourceOptions,
+  ) {
+    const pace = opts.paceTps ?? LOOKUP_PACE_TPS;
+    if (!(pace > 0 && pace < LOOKUP_LIMIT_TPS)) throw new RangeError(`paceTps must be in (0, ${LOOKUP_LIMIT_TPS})`);
+  }
+
+  /** @inheritdoc */
+  read(query: ActivityQuery): ActivityRead {
+    const clock = this.opts.clock ?? systemClock;
+    const window = clampLookupWindow(query.since, query.until, clock.now());
+    const summary: ActivityReadSummary = {
+      warnings: [LOOKUP_MANAGEMENT_ONLY_WARNING, ...(window.warning ? [window.warning] : [])],
+      failures: [],
+      records: 0,
+      since: window.since,
+      until: window.until,
+    };
+    const self = this;
+    return {
+      summary: () => summary,
+      [Symbol.asyncIterator]: () => self.iterate(query, window, summary, clock)[Symbol.asyncIterator](),
+    };
+  }
+
+  private async *iterate(
+    query: ActivityQuery,
+    window: { since: Date; until: Date },
+    summary: ActivityReadSummary,
+    clock: Clock,
+  ): AsyncGenerator<ActivityItem> {
+    const regions = lookupRegions(this.opts.regions);
+    const started = clock.now();
+    const span = Math.max(1, window.until.getTime() - window.since.getTime());
+    let pages = 0;
+    let firstError: AwsAdapterError | undefined;
+    for (let r = 0; r < regions.length; r++) {
+      const region = regions[r];
+      const client = this.clientFor(region);
+      const bucket = new TokenBucket(this.opts.paceTps ?? LOOKUP_PACE_TPS, 1, clock);
+      const scope = `lookup:${region}`;
+      let token: string | undefined;
+      let page = 0;
+      let index = 0;
+      try {
+        do {
+          const out = await this.fetchPage(client, bucket, clock, region, {
+            StartTime: window.since,
+            EndTime: window.until,
+            MaxResults: LOOKUP_PAGE_SIZE,
+            NextToken: token,
+            ...(query.sessionName
+              ? { LookupAttributes: [{ AttributeKey: 'Username' as const, AttributeValue: query.sessionName }] }
+              : {}),
+          });
+          const events = out.Events ?? [];
+          for (let i = 0; i < events.length; i++) {
+            const ev = events[i];
+            const position = `page ${page + 1}, event ${i + 1}`;
+            let record: unknown;
+            try {
+              record = JSON.parse(ev.CloudTrailEvent ?? '');
+            } catch (e) {
+              yield {
+                kind: 'problem',
+                problem: {
+                  code: 'not-json',
+                  message: `Event ${ev.EventId ?? '?'} from LookupEvents in ${region} has a CloudTrailEvent that is not JSON (${(e as Error).message}); skipped.`,
+                  file: scope,
+                  position,
+                  ...(ev.EventId ? { eventId: ev.EventId } : {}),
+                  ...(ev.EventSource ? { eventSource: ev.EventSource } : {}),
+                  ...(ev.EventName ? { eventName: ev.EventName } : {}),
+                },
+              };
+              index++;
+              continue;
+            }
+            summary.records++;
+            yield { kind: 'record', record, source: { file: scope, index } };
+            index++;
+          }
+          page++;
+          pages++;
+          token = out.NextToken || undefined;
+          if (this.opts.onProgress) {
+            // Events arrive newest first: the oldest time seen tells how far back this region has got.
+            const oldest = events.length ? events[events.length - 1].EventTime : undefined;
+            const regionFraction = token
+              ? oldest
+                ? Math.min(1, Math.max(0, (window.until.getTime() - new Date(oldest).getTime()) / span))
+                : 0
+              : 1;
+            const done = (r + regionFraction) / regions.length;
+            const elapsed = clock.now() - started;
+            this.opts.onProgress({
+              pages,
+              events: summary.records,
+              ...(done > 0 ? { etaMs: Math.round((elapsed * (1 - done)) / done) } : {}),
+              detail: region,
+            });
+          }
+        } while (token);
+      } catch (err) {
+        const e = toAwsError(err, { action: 'cloudtrail:LookupEvents', resource: `region ${region}`, profile: this.opts.profile });
+        if (e.code === 'credentials') throw e;
+        firstError ??= e;
+        const failure: PartialFailure = {
+          scope,
+          code: e.code,
+          message: `${e.message} (read ${page} page(s) of ${region} before the failure)`,
+          ...(e.hint ? { hint: e.hint } : {}),
+        };
+        summary.failures.push(failure);
+      }
+    }
+    if (firstError && summary.failures.length === regions.length) throw firstError;
+  }
+
+  private async fetchPage(
+    client: CloudTrailSender,
+    bucket: TokenBucket,
+    clock: Clock,
+    region: string,
+    input: LookupEventsCommandInput,
+  ): Promise<LookupEventsCommandOutput> {
+    const policy = this.opts.backoff ?? LOOKUP_BACKOFF;
+    for (let attempt = 0; ; attempt++) {
+      await bucket.take();
+      try {
+        return await client.send(new LookupEventsCommand(input));
+      } catch (err) {
+        if (!isThrottle(err) || attempt >= policy.maxRetries) throw err;
+        // The same request (same NextToken) is retried: no page is skipped.
+        await clock.sleep(backoffDelay(policy, attempt, this.opts.random));
+      }
+    }
+  }
+}
