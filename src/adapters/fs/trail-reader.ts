@@ -1,0 +1,345 @@
+/**
+ * Reads CloudTrail records from local files and directories.
+ *
+ * - Inputs: files and directories (recursive, entries in sorted order so every run reads in the same order).
+ *   Inside directories only trail-looking files are read (`.json`, `.json.gz`, `.jsonl`, `.ndjson`, `.gz`,
+ *   and those with `.gz`); others, hidden files and `CloudTrail-Digest` files are skipped and counted. A file
+ *   named explicitly is always read.
+ * - S3 delivery layout (`AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/`): year, month and day folders
+ *   (and standard file names) that cannot hold records in the window are pruned from their path alone, before
+ *   anything inside is listed, stat'ed or opened (margin: see `core/usage/trail-layout.ts`).
+ * - Streaming: files are read one after another with a small bounded read-ahead ({@link DEFAULT_READ_AHEAD}
+ *   files being read and decompressed while the current one is parsed), so memory does not grow with the
+ *   number of files. Files up to {@link WHOLE_FILE_MAX_BYTES} are read whole (fastest: one JSON.parse);
+ *   larger ones are streamed, NDJSON line by line.
+ * - Bad input never stops the run: see `trail-parse.ts` for the problems reported.
+ */
+
+import { promises as fsp } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TimeWindow } from '../../core/usage/time-window.js';
+import { isDigestPath, pathMayHoldWindow } from '../../core/usage/trail-layout.js';
+import {
+  createTrailStats,
+  FileSink,
+  parseTrailBuffer,
+  parseTrailStream,
+  readError,
+  SKIPPED_EXAMPLES,
+  type TrailItem,
+  type TrailParseOptions,
+  type TrailReadStats,
+} from './trail-parse.js';
+
+export {
+  createTrailStats,
+  parseTrailBuffer,
+  readTrailObject,
+  readTrailObjectBatches,
+  type TrailItem,
+  type TrailParseOptions,
+  type TrailReadStats,
+} from './trail-parse.js';
+
+/** Files read and decompressed ahead of the one being parsed: overlaps disk and gunzip (thread pool) with parsing. */
+export const DEFAULT_READ_AHEAD = 4;
+
+/**
+ * Files up to this size (bytes on disk) are read whole; larger ones are streamed. 64 MiB: delivered CloudTrail
+ * files are far smaller (a few KB to a few MB gzip), so they all take the fast path, while memory stays
+ * bounded at about read-ahead × this size (× the gzip ratio once decompressed).
+ */
+export const WHOLE_FILE_MAX_BYTES = 64 * 1024 * 1024;
+
+/** File names read when found inside a directory. */
+const TRAIL_FILE_RE = /\.(json|jsonl|ndjson)(\.gz)?$|\.gz$/i;
+
+/** The file-system calls the reader makes; inject to observe or fake them (tests). Defaults to `node:fs`. */
+export interface TrailFs {
+  stat(path: string): Promise<{ isFile(): boolean; isDirectory(): boolean; size: number }>;
+  readdir(path: string): Promise<Array<{ name: string; isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }>>;
+  realpath(path: string): Promise<string>;
+  open(path: string): Promise<FileHandle>;
+}
+
+/** `node:fs` as a {@link TrailFs}. */
+export const nodeTrailFs: TrailFs = {
+  stat: (p) => fsp.stat(p),
+  readdir: (p) => fsp.readdir(p, { withFileTypes: true }),
+  realpath: (p) => fsp.realpath(p),
+  open: (p) => fsp.open(p, 'r'),
+};
+
+/** Options of {@link readTrail}. */
+export interface TrailReadOptions extends Omit<TrailParseOptions, 'stats'> {
+  window?: TimeWindow;
+  /** Delay allowed between a record's eventTime and its file's delivery, for pruning (ms; default 24 h). */
+  maxDeliveryDelayMs?: number;
+  /** Files read ahead (≥ 1; default {@link DEFAULT_READ_AHEAD}). */
+  readAhead?: number;
+  /** Files larger than this (bytes) are streamed instead of read whole (default {@link WHOLE_FILE_MAX_BYTES}). */
+  wholeFileMaxBytes?: number;
+  /** File-system implementation (default `node:fs`). */
+  fs?: TrailFs;
+}
+
+/** A read in progress: iterate it once (per item, or per batch with `batches()`), then read `stats`. */
+export interface TrailRead extends AsyncIterable<TrailItem> {
+  /** Counters, complete once iteration has finished. */
+  readonly stats: TrailReadStats;
+  /** The same items grouped per file (or per chunk of a large file): one await per batch instead of per item. */
+  batches(): AsyncIterable<TrailItem[]>;
+}
+
+type Found = { kind: 'file'; path: string } | { kind: 'problem'; items: TrailItem[] };
+
+type Prepared =
+  | { kind: 'items'; items: TrailItem[] }
+  | { kind: 'stream'; path: string; handle: FileHandle };
+
+/**
+ * Reads CloudTrail records from files and directories. Returns a single-use iterable of items (records and
+ * problems) in a deterministic order, and the run's stats.
+ *
+ * ```ts
+ * const read = readTrail(['logs/'], { window });
+ * for await (const item of read) { ... }
+ * console.error(read.stats.records, read.stats.problems);
+ * ```
+ */
+export function readTrail(paths: string[], options: TrailReadOptions = {}): TrailRead {
+  const stats = createTrailStats();
+  let started = false;
+  const batches = (): AsyncIterable<TrailItem[]> => {
+    if (started) throw new Error('readTrail: a read can be iterated only once; call readTrail again');
+    started = true;
+    return readBatches(paths, options, stats);
+  };
+  return {
+    stats,
+    batches,
+    [Symbol.asyncIterator]: () => flatten(batches()[Symbol.asyncIterator]()),
+  };
+}
+
+/** Flattens batches into items with one resolved promise per item (cheaper than an async generator's yield). */
+function flatten(source: AsyncIterator<TrailItem[]>): AsyncIterator<TrailItem> {
+  let batch: TrailItem[] = [];
+  let i = 0;
+  return {
+    async next(): Promise<IteratorResult<TrailItem>> {
+      while (i >= batch.length) {
+        const r = await source.next();
+        if (r.done) return { done: true, value: undefined };
+        batch = r.value;
+        i = 0;
+      }
+      return { done: false, value: batch[i++] };
+    },
+    async return(): Promise<IteratorResult<TrailItem>> {
+      await source.return?.();
+      return { done: true, value: undefined };
+    },
+  };
+}
+
+async function* readBatches(paths: string[], options: TrailReadOptions, stats: TrailReadStats): AsyncGenerator<TrailItem[]> {
+  const fs = options.fs ?? nodeTrailFs;
+  const readAhead = Math.max(1, Math.floor(options.readAhead ?? DEFAULT_READ_AHEAD));
+  const wholeMax = options.wholeFileMaxBytes ?? WHOLE_FILE_MAX_BYTES;
+  const parseOptions: TrailParseOptions = {
+    window: options.window,
+    filterRecords: options.filterRecords,
+    maxProblemsPerFile: options.maxProblemsPerFile,
+    stats,
+  };
+  const walker = walk(paths, options, fs, stats)[Symbol.asyncIterator]();
+  const queue: Array<Promise<Prepared>> = [];
+  let walked = false;
+
+  const prepare = async (found: Found): Promise<Prepared> => {
+    if (found.kind === 'problem') return { kind: 'items', items: found.items };
+    let handle: FileHandle | undefined;
+    try {
+      handle = await fs.open(found.path);
+      const st = await handle.stat();
+      if (st.size > wholeMax) {
+        const h = handle;
+        handle = undefined;
+        return { kind: 'stream', path: found.path, handle: h };
+      }
+      const buf = await handle.readFile();
+      return { kind: 'items', items: await parseTrailBuffer(found.path, buf, parseOptions) };
+    } catch (err) {
+      const sink = new FileSink(found.path, parseOptions);
+      openError(sink, err);
+      return { kind: 'items', items: sink.items };
+    } finally {
+      await handle?.close().catch(() => undefined);
+    }
+  };
+
+  try {
+    for (;;) {
+      while (!walked && queue.length < readAhead) {
+        const r = await walker.next();
+        if (r.done) walked = true;
+        else queue.push(prepare(r.value));
+      }
+      const next = queue.shift();
+      if (!next) return;
+      const p = await next;
+      if (p.kind === 'items') {
+        if (p.items.length > 0) yield p.items;
+        continue;
+      }
+      try {
+        const stream = p.handle.createReadStream({ highWaterMark: 1024 * 1024 });
+        for await (const batch of parseTrailStream(p.path, stream, parseOptions)) if (batch.length > 0) yield batch;
+      } finally {
+        await p.handle.close().catch(() => undefined);
+      }
+    }
+  } finally {
+    // Iteration stopped early (or failed): release what was read ahead.
+    for (const q of queue) {
+      const p = await q;
+      if (p.kind === 'stream') await p.handle.close().catch(() => undefined);
+    }
+    await walker.return?.(undefined);
+  }
+}
+
+function openError(sink: FileSink, err: unknown): void {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'EACCES' || e?.code === 'EPERM') {
+    sink.problem(
+      'unreadable',
+      `cannot read ${sink.file}: permission denied (${e.code}). Check the file's permissions (or run as a user ` +
+        'who can read it); the other files were read.',
+    );
+  } else if (e?.code === 'ENOENT') {
+    sink.problem('not-found', `${sink.file} disappeared while reading (ENOENT); run again if the files were being moved.`);
+  } else if (e?.code === 'EISDIR') {
+    sink.problem('unreadable', `${sink.file} is a directory where a file was expected; run again.`);
+  } else {
+    readError(sink, err);
+  }
+}
+
+function skip(stats: TrailReadStats, path: string): void {
+  stats.filesSkipped++;
+  if (stats.skippedExamples.length < SKIPPED_EXAMPLES) stats.skippedExamples.push(path);
+}
+
+function problemItems(stats: TrailReadStats, path: string, err: unknown, what: 'input' | 'directory'): TrailItem[] {
+  const sink = new FileSink(path, { stats });
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT' || e?.code === 'ENOTDIR') {
+    sink.problem(
+      'not-found',
+      `${what === 'input' ? 'trail input' : 'directory'} ${path} does not exist (${e.code}). Check the path given to --trail; the other inputs were read.`,
+    );
+  } else if (e?.code === 'EACCES' || e?.code === 'EPERM') {
+    sink.problem(
+      'unreadable',
+      `cannot read ${what} ${path}: permission denied (${e.code}). Check its permissions; the other inputs were read.`,
+    );
+  } else {
+    readError(sink, err);
+  }
+  return sink.items;
+}
+
+/** Lists the files to read, depth first in sorted order, pruning by the window and skipping non-trail files. */
+async function* walk(paths: string[], options: TrailReadOptions, fs: TrailFs, stats: TrailReadStats): AsyncGenerator<Found> {
+  const prune = { maxDeliveryDelayMs: options.maxDeliveryDelayMs };
+  const window = options.window;
+  const visited = new Set<string>();
+
+  async function* dir(path: string): AsyncGenerator<Found> {
+    let real: string;
+    let entries: Awaited<ReturnType<TrailFs['readdir']>>;
+    try {
+      real = await fs.realpath(path);
+      if (visited.has(real)) {
+        const sink = new FileSink(path, { stats });
+        sink.problem('symlink-loop', `${path} leads back to ${real}, which was already read; it was skipped to avoid reading twice.`);
+        yield { kind: 'problem', items: sink.items };
+        return;
+      }
+      visited.add(real);
+      entries = await fs.readdir(path);
+    } catch (err) {
+      yield { kind: 'problem', items: problemItems(stats, path, err, 'directory') };
+      return;
+    }
+    const names = entries.map((e) => e.name).sort();
+    const byName = new Map(entries.map((e) => [e.name, e]));
+    for (const name of names) {
+      const entry = byName.get(name)!;
+      const child = join(path, name);
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const st = await fs.stat(child);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch (err) {
+          yield { kind: 'problem', items: problemItems(stats, child, err, 'input') };
+          continue;
+        }
+      }
+      if (isDir) {
+        if (name === 'CloudTrail-Digest' || name.startsWith('.')) {
+          stats.filesSkipped++; // a whole folder of non-records; counted once
+          if (stats.skippedExamples.length < SKIPPED_EXAMPLES) stats.skippedExamples.push(`${child}/`);
+          continue;
+        }
+        if (!pathMayHoldWindow(child, window, prune)) {
+          stats.dirsPruned++;
+          continue;
+        }
+        yield* dir(child);
+      } else if (isFile) {
+        stats.filesSeen++;
+        if (name.startsWith('.') || !TRAIL_FILE_RE.test(name) || isDigestPath(child)) {
+          skip(stats, child);
+          continue;
+        }
+        if (!pathMayHoldWindow(child, window, prune)) {
+          stats.filesPruned++;
+          continue;
+        }
+        yield { kind: 'file', path: child };
+      }
+      // sockets, FIFOs, devices: not files to read; ignored
+    }
+  }
+
+  for (const input of paths) {
+    let st: Awaited<ReturnType<TrailFs['stat']>>;
+    try {
+      st = await fs.stat(input);
+    } catch (err) {
+      yield { kind: 'problem', items: problemItems(stats, input, err, 'input') };
+      continue;
+    }
+    if (st.isDirectory()) {
+      if (!pathMayHoldWindow(input, window, prune)) {
+        stats.dirsPruned++;
+        continue;
+      }
+      yield* dir(input);
+    } else {
+      stats.filesSeen++;
+      if (!pathMayHoldWindow(input, window, prune)) {
+        stats.filesPruned++;
+        continue;
+      }
+      yield { kind: 'file', path: input };
+    }
+  }
+}
