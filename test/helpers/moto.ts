@@ -1,0 +1,151 @@
+/**
+ * Starts a moto server (`python3 -m moto.server`) on a free loopback port for integration tests, and
+ * records the SDK commands clients send.
+ *
+ * Behaviour: `startMoto()` resolves once the server answers HTTP; `stop()` kills it and waits for the exit.
+ * The account id is 123456789012 (MOTO_ACCOUNT_ID) so ARNs match the accounts in our log fixtures, and AWS
+ * managed policies are loaded (MOTO_IAM_LOAD_MANAGED_POLICIES) so one can be attached to a role.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** moto's account id in these tests. */
+export const MOTO_ACCOUNT_ID = '123456789012';
+
+/** A running moto server. */
+export interface MotoServer {
+  endpoint: string;
+  port: number;
+  /** Output so far (for failure messages). */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (asks the OS for one, then releases it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts moto; rejects (with its output) when it does not answer within `timeoutMs`. */
+export async function startMoto(timeoutMs = 60_000): Promise<MotoServer> {
+  const port = await freePort();
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('AWS_')) env[k] = v;
+  env.MOTO_ACCOUNT_ID = MOTO_ACCOUNT_ID;
+  env.MOTO_IAM_LOAD_MANAGED_POLICIES = 'true';
+  const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d) => (out += String(d)));
+  child.stderr?.on('data', (d) => (out += String(d)));
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.on('exit', () => ((exited = true), resolve())));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) throw new Error(`moto exited before answering:\n${out}`);
+    try {
+      const res = await fetch(`${endpoint}/moto-api/`);
+      await res.arrayBuffer();
+      if (res.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`moto did not answer on ${endpoint} within ${timeoutMs} ms:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    endpoint,
+    port,
+    output: () => out,
+    stop: async () => {
+      if (!exited) {
+        child.kill('SIGTERM');
+        const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exit;
+        clearTimeout(t);
+      }
+    },
+  };
+}
+
+/** One command a client sent. */
+export interface SentCommand {
+  /** SDK command class name, e.g. `GetObjectCommand`. */
+  command: string;
+  /** Client name, e.g. `S3Client`. */
+  client: string;
+  input: Record<string, unknown>;
+}
+
+interface StackClient {
+  middlewareStack: { add(mw: unknown, opts: { step: 'initialize'; name: string }): void };
+}
+
+/** Adds a middleware that appends every command `client` sends to `log`. */
+export function recordCommands(client: unknown, log: SentCommand[]): void {
+  (client as StackClient).middlewareStack.add(
+    (next: (args: { input: Record<string, unknown> }) => Promise<unknown>, context: { commandName?: string; clientName?: string }) =>
+      async (args: { input: Record<string, unknown> }) => {
+        log.push({ command: context.commandName ?? '?', client: context.clientName ?? '?', input: args.input });
+        return next(args);
+      },
+    { step: 'initialize', name: 'policyTrimTestRecorder' },
+  );
+}
+
+/**
+ * Fake credentials in the environment (never real ones), so the SDK's default provider chain finds them,
+ * and no shared config file of the developer's is read. Returns a function restoring the old values.
+ */
+export function useFakeAwsEnv(extra: Record<string, string | undefined> = {}): () => void {
+  const keys = [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+    'AWS_REGION',
+    'AWS_DEFAULT_REGION',
+    'AWS_CONFIG_FILE',
+    'AWS_SHARED_CREDENTIALS_FILE',
+    'AWS_EC2_METADATA_DISABLED',
+    ...Object.keys(extra),
+  ];
+  const saved = new Map(keys.map((k) => [k, process.env[k]]));
+  const set: Record<string, string | undefined> = {
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+    AWS_REGION: undefined,
+    AWS_DEFAULT_REGION: undefined,
+    AWS_CONFIG_FILE: '/nonexistent/policy-trim-test/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/policy-trim-test/credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+  for (const [k, v] of Object.entries(set)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  return () => {
+    for (const [k, v] of saved) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
