@@ -1,0 +1,103 @@
+/**
+ * Evaluate one request (action, resource ARN) against a set of identity policies, the way IAM does within one
+ * account: an explicit Deny wins, else an Allow allows, else the request is implicitly denied.
+ *
+ * What policy-trim cannot see (condition values, policy variable values, the caller for Principal blocks) is
+ * handled by the mode: see `EvaluationMode` in types.ts.
+ */
+
+import { clausesImply, conditionClauses, statementRestrictions } from './conditions.js';
+import { actionMatches, matchPattern, type Tri } from './pattern.js';
+import type {
+  AccessRequest,
+  Decision,
+  EvaluateOptions,
+  Evaluation,
+  PolicyDocument,
+  Statement,
+  StatementRef,
+} from './types.js';
+
+/** Does the statement's Action/NotAction cover the concrete action? Case-insensitive, as IAM is. */
+export function statementMatchesAction(s: Statement, action: string): boolean {
+  if (s.action) return s.action.some((p) => actionMatches(p, action));
+  if (s.notAction) return !s.notAction.some((p) => actionMatches(p, action));
+  return false;
+}
+
+/**
+ * Does the statement's Resource/NotResource cover the concrete resource? Case-sensitive. `maybe` when a policy
+ * variable decides it, or when the statement names no resource (a resource policy: it is the resource it is
+ * attached to, which policy-trim does not know).
+ */
+export function statementMatchesResource(s: Statement, resource: string, variables = true): Tri {
+  const opts = { variables };
+  if (s.resource) {
+    let best: Tri = 'no';
+    for (const p of s.resource) {
+      const m = matchPattern(p, resource, opts);
+      if (m === 'yes') return 'yes';
+      if (m === 'maybe') best = 'maybe';
+    }
+    return best;
+  }
+  if (s.notResource) {
+    let best: Tri = 'yes';
+    for (const p of s.notResource) {
+      const m = matchPattern(p, resource, opts);
+      if (m === 'yes') return 'no';
+      if (m === 'maybe') best = 'maybe';
+    }
+    return best;
+  }
+  return 'maybe';
+}
+
+/**
+ * Does the statement certainly, possibly, or never apply to the request? `variables` is false for documents
+ * whose Version is not 2012-10-17: IAM reads `${...}` there as literal characters.
+ */
+export function statementApplies(s: Statement, request: AccessRequest, variables = true): Tri {
+  if (!statementMatchesAction(s, request.action)) return 'no';
+  const r = statementMatchesResource(s, request.resource, variables);
+  if (r === 'no') return 'no';
+  const restrictions = statementRestrictions(s);
+  const condOk = restrictions.length === 0 || clausesImply(conditionClauses(request.context), restrictions);
+  return r === 'yes' && condOk ? 'yes' : 'maybe';
+}
+
+/** IAM substitutes policy variables only in Version 2012-10-17 documents (the default, when absent, is 2008-10-17). */
+export function substitutesVariables(doc: PolicyDocument): boolean {
+  return doc.version === '2012-10-17';
+}
+
+/** Evaluate with the statements that decided it. */
+export function explainEvaluation(policies: PolicyDocument[], request: AccessRequest, options: EvaluateOptions = {}): Evaluation {
+  const mode = options.mode ?? 'must-allow';
+  const allowedBy: StatementRef[] = [];
+  const deniedBy: StatementRef[] = [];
+  for (const doc of policies) {
+    const variables = substitutesVariables(doc);
+    doc.statements.forEach((s, index) => {
+      const a = statementApplies(s, request, variables);
+      if (a === 'no') return;
+      const ref: StatementRef = { document: doc.name, index, ...(s.sid !== undefined ? { sid: s.sid } : {}) };
+      if (s.effect === 'Deny') {
+        // must-allow: a Deny that might apply is assumed to; may-allow: only a certain Deny counts.
+        if (a === 'yes' || mode === 'must-allow') deniedBy.push(ref);
+      } else if (a === 'yes' || mode === 'may-allow') {
+        allowedBy.push(ref);
+      }
+    });
+  }
+  const decision: Decision = deniedBy.length > 0 ? 'explicit-deny' : allowedBy.length > 0 ? 'allowed' : 'implicit-deny';
+  return { decision, allowedBy, deniedBy };
+}
+
+/**
+ * Does the policy set allow the request? Explicit deny wins; NotAction/NotResource honoured; conditions and
+ * policy variables per `options.mode` (default `must-allow`, the conservative reading of an original policy).
+ */
+export function evaluate(policies: PolicyDocument[], request: AccessRequest, options: EvaluateOptions = {}): Decision {
+  return explainEvaluation(policies, request, options).decision;
+}

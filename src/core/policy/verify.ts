@@ -1,0 +1,302 @@
+/**
+ * The safety contract (DESIGN.md section 3): a suggestion is never wider than the original, and it covers
+ * what ran. Both checks are pure and return counterexamples rather than throwing, so a failure can be raised
+ * as "this is a bug" with its inputs attached.
+ *
+ * Soundness (never-wider): when `verifyNeverWider` says ok, then for every action in the universe below, every
+ * resource and every request context, if the suggestion may allow the request then the original certainly
+ * allows it. The universe is every catalog action matched by a suggestion Allow (Action patterns and NotAction
+ * complements expanded against the catalog) plus every literal action name written in either side.
+ *
+ * Incomplete (may reject a safe suggestion) where:
+ * - one suggestion resource pattern is covered only by the union of several original statements
+ *   (`arn:x/*` by `arn:x/a*` + `arn:x/[^a]*`), or by a differently written but equal pattern (`*?` vs `?*`);
+ * - conditions are related only semantically (`StringEquals` vs `StringLike`, numeric ranges): they are compared
+ *   clause by clause (same operator and key; value sets that make the needed clause no stricter);
+ * - an original Deny is made redundant by something other than one suggestion Deny (e.g. by a narrower Allow
+ *   combined with conditions), or a suggestion Deny covers it only in union with another;
+ * - policy variables: a variable in an original Allow covers only the same variable at the same place.
+ * Not covered by the proof: actions AWS adds after the catalog was built (`notes` names the suggestion
+ * wildcards this affects).
+ */
+
+import { clausesImply, statementRestrictions, type ConditionClause } from './conditions.js';
+import { explainEvaluation, statementMatchesAction, substitutesVariables } from './evaluate.js';
+import { hasWildcard, isUniversalPattern, patternCovers, patternsIntersect } from './pattern.js';
+import type { AccessRequest, Counterexample, PolicyDocument, Statement, StatementRef, VerifyResult } from './types.js';
+import type { Catalog } from '../catalog/types.js';
+
+/** The part of the catalog the never-wider check needs. */
+export type ActionUniverse = Pick<Catalog, 'expandActionPattern' | 'expandNotAction'>;
+
+/** Options of the verify functions. */
+export interface VerifyOptions {
+  /** Stop listing counterexamples after this many (the rest are counted in `notes`). Default 50. */
+  maxCounterexamples?: number;
+}
+
+/** Resource region of a statement: a list of patterns, the complement of one, or unknown (no Resource key). */
+type Region = { kind: 'list'; patterns: string[] } | { kind: 'not'; patterns: string[] } | { kind: 'unknown' };
+
+const RES = { variables: true } as const;
+const ACT = { caseInsensitive: true } as const;
+
+function regionOf(s: Statement): Region {
+  if (s.resource) return { kind: 'list', patterns: s.resource };
+  if (s.notResource) return { kind: 'not', patterns: s.notResource };
+  return { kind: 'unknown' };
+}
+
+/** Is every resource of `inner` certainly in `outer`? Sound, not complete. */
+function regionCovers(outer: Region, inner: Region): boolean {
+  if (outer.kind === 'unknown') return false;
+  if (outer.kind === 'list' && outer.patterns.some(isUniversalPattern)) return true;
+  if (inner.kind === 'unknown') return false;
+  if (outer.kind === 'list') {
+    if (inner.kind === 'not') return false;
+    return inner.patterns.every((p) => outer.patterns.some((q) => patternCovers(q, p, RES)));
+  }
+  // outer is a complement.
+  if (inner.kind === 'list') return inner.patterns.every((p) => !outer.patterns.some((n) => patternsIntersect(n, p, RES)));
+  // compl(inner) ⊆ compl(outer) when everything outer excludes is excluded by inner too.
+  return outer.patterns.every((n) => inner.patterns.some((m) => patternCovers(m, n, RES)));
+}
+
+/** Could the two regions share a resource? Over-approximates (a `true` may be wrong; a `false` never is). */
+function regionsMayIntersect(a: Region, b: Region): boolean {
+  if (a.kind === 'unknown' || b.kind === 'unknown') return true;
+  if (a.kind === 'list' && b.kind === 'list') return a.patterns.some((p) => b.patterns.some((q) => patternsIntersect(p, q, RES)));
+  if (a.kind === 'not' && b.kind === 'not') return true;
+  const list = a.kind === 'list' ? a : b;
+  const not = a.kind === 'not' ? a : b;
+  return list.patterns.some((p) => !not.patterns.some((n) => patternCovers(n, p, RES)));
+}
+
+function describeRegion(r: Region): string {
+  if (r.kind === 'list') return r.patterns.join(', ');
+  if (r.kind === 'not') return `NotResource[${r.patterns.join(', ')}]`;
+  return '(no Resource: the resource the policy is attached to)';
+}
+
+interface Located {
+  s: Statement;
+  ref: StatementRef;
+  restrictions: ConditionClause[];
+  region: Region;
+}
+
+/** `$` written as IAM's `${$}` escape, so a pre-2012 document's `${...}` reads as the literal text it is there. */
+function literalDollars(s: Statement): Statement {
+  const esc = (l: string[] | undefined): string[] | undefined => l?.map((p) => p.replace(/\$/g, '$${$}'));
+  return { ...s, resource: esc(s.resource), notResource: esc(s.notResource) };
+}
+
+function locate(docs: PolicyDocument[]): Located[] {
+  const out: Located[] = [];
+  for (const doc of docs) {
+    const variables = substitutesVariables(doc);
+    doc.statements.forEach((raw, index) => {
+      const s = variables ? raw : literalDollars(raw);
+      out.push({
+        s,
+        ref: { document: doc.name, index, ...(s.sid !== undefined ? { sid: s.sid } : {}) },
+        restrictions: statementRestrictions(s),
+        region: regionOf(s),
+      });
+    });
+  }
+  return out;
+}
+
+function describeRef(r: StatementRef): string {
+  return `policy ${r.document}, Statement[${r.index}]${r.sid !== undefined ? ` (Sid "${r.sid}")` : ''}`;
+}
+
+/**
+ * Never wider: every request the suggestion may allow, the original certainly allows. See the module comment
+ * for exactly what is proven and where the check is incomplete.
+ */
+export function verifyNeverWider(
+  original: PolicyDocument[],
+  suggestion: PolicyDocument[],
+  catalog: ActionUniverse,
+  options: VerifyOptions = {},
+): VerifyResult {
+  const max = options.maxCounterexamples ?? 50;
+  const orig = locate(original);
+  const sugg = locate(suggestion);
+  const origAllows = orig.filter((x) => x.s.effect === 'Allow');
+  const origDenies = orig.filter((x) => x.s.effect === 'Deny');
+  const suggAllows = sugg.filter((x) => x.s.effect === 'Allow');
+  const suggDenies = sugg.filter((x) => x.s.effect === 'Deny');
+
+  // The action universe, keyed case-insensitively (IAM action names are).
+  const universe = new Map<string, string>();
+  const add = (a: string): void => {
+    const k = a.toLowerCase();
+    if (!universe.has(k)) universe.set(k, a);
+  };
+  for (const x of suggAllows) {
+    if (x.s.action) for (const p of x.s.action) catalog.expandActionPattern(p).forEach(add);
+    if (x.s.notAction) catalog.expandNotAction(x.s.notAction).forEach(add);
+  }
+  for (const x of [...orig, ...sugg]) {
+    for (const p of [...(x.s.action ?? []), ...(x.s.notAction ?? [])]) if (!hasWildcard(p, ACT)) add(p);
+  }
+
+  const counterexamples: Counterexample[] = [];
+  let dropped = 0;
+  const report = (c: Counterexample): void => {
+    if (counterexamples.length < max) counterexamples.push(c);
+    else dropped++;
+  };
+
+  const actions = [...universe.values()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  let checked = 0;
+  for (const action of actions) {
+    const allows = suggAllows.filter((x) => statementMatchesAction(x.s, action));
+    if (allows.length === 0) continue;
+    checked++;
+    const oAllows = origAllows.filter((x) => statementMatchesAction(x.s, action));
+    const oDenies = origDenies.filter((x) => statementMatchesAction(x.s, action));
+    const sDenies = suggDenies.filter((x) => statementMatchesAction(x.s, action));
+    for (const s of allows) {
+      const pieces: Region[] = s.region.kind === 'list' ? s.region.patterns.map((p) => ({ kind: 'list', patterns: [p] })) : [s.region];
+      for (const piece of pieces) {
+        // A suggestion Deny that certainly applies to the whole piece (whenever the Allow does) removes it.
+        if (sDenies.some((d) => regionCovers(d.region, piece) && clausesImply(s.restrictions, d.restrictions))) continue;
+
+        // 1. Some original Allow certainly allows the whole piece under the suggestion's own restrictions.
+        const covered = oAllows.some((g) => regionCovers(g.region, piece) && clausesImply(s.restrictions, g.restrictions));
+        if (!covered) {
+          report({
+            reason: 'not-allowed-by-original',
+            action,
+            resource: describeRegion(piece),
+            statement: s.ref,
+            message: `${describeRef(s.ref)} of the suggestion may allow ${action} on ${describeRegion(piece)}${
+              s.restrictions.length > 0 ? ' (under its conditions)' : ''
+            }, which no Allow statement of the original certainly allows`,
+          });
+        }
+
+        // 2. Every original Deny that might apply there is matched by a suggestion Deny at least as broad.
+        for (const d of oDenies) {
+          if (!regionsMayIntersect(d.region, piece)) continue;
+          const relevant: Region =
+            d.region.kind === 'list' ? { kind: 'list', patterns: d.region.patterns.filter((q) => regionsMayIntersect({ kind: 'list', patterns: [q] }, piece)) } : d.region;
+          const known = [...d.restrictions, ...s.restrictions];
+          const preserved = sDenies.some(
+            (d2) => (regionCovers(d2.region, piece) || regionCovers(d2.region, relevant)) && clausesImply(known, d2.restrictions),
+          );
+          if (!preserved) {
+            report({
+              reason: 'deny-not-preserved',
+              action,
+              resource: describeRegion(piece),
+              statement: s.ref,
+              deny: d.ref,
+              message: `the original's Deny (${describeRef(d.ref)}) may apply to ${action} on ${describeRegion(relevant)}, which ${describeRef(
+                s.ref,
+              )} of the suggestion may allow, and no Deny of the suggestion is at least as broad`,
+            });
+          }
+        }
+      }
+    }
+  }
+
+  const notes = futureActionNotes(suggAllows, origAllows, catalog);
+  if (dropped > 0) notes.push(`${dropped} more counterexample(s) not listed (limit ${max})`);
+  return { ok: counterexamples.length === 0 && dropped === 0, counterexamples, checked, notes };
+}
+
+/**
+ * Suggestion wildcards / NotAction complements whose future, not-yet-catalogued matches the original may not
+ * allow: the proof above covers only today's catalog for them.
+ */
+function futureActionNotes(suggAllows: Located[], origAllows: Located[], catalog: ActionUniverse): string[] {
+  const notes: string[] = [];
+  for (const x of suggAllows) {
+    for (const p of x.s.action ?? []) {
+      if (!hasWildcard(p, ACT)) continue;
+      const symbolic = origAllows.some(
+        (g) =>
+          (g.s.action?.some((q) => patternCovers(q, p, ACT)) ?? false) ||
+          (g.s.notAction !== undefined && !g.s.notAction.some((q) => patternsIntersect(q, p, ACT))),
+      );
+      if (!symbolic) {
+        notes.push(
+          `"${p}" in ${describeRef(x.ref)} is proven over the ${catalog.expandActionPattern(p).length} catalog action(s) it matches today; an action AWS adds later that matches it may not be allowed by the original`,
+        );
+      }
+    }
+    if (x.s.notAction) {
+      const nA = x.s.notAction;
+      const symbolic = origAllows.some(
+        (g) => (g.s.action?.some(isUniversalPattern) ?? false) || (g.s.notAction?.every((n) => nA.some((m) => patternCovers(m, n, ACT))) ?? false),
+      );
+      if (!symbolic) notes.push(`the NotAction of ${describeRef(x.ref)} is proven over today's catalog only; actions AWS adds later would be allowed by it`);
+    }
+  }
+  return notes;
+}
+
+/** One call the suggestion must allow (a successful observed call, mapped to its IAM action and ARN). */
+export type ObservedCall = AccessRequest;
+
+/** Options of `verifyCovers`. */
+export interface CoversOptions extends VerifyOptions {
+  /**
+   * Accept calls that only a conditional (or policy-variable) Allow covers, or that a conditional Deny might
+   * block, listing them in `notes` instead of failing. The calls succeeded, so the original's conditions held
+   * then; use this when the suggestion keeps the original's conditions verbatim. Default false.
+   */
+  allowConditional?: boolean;
+}
+
+/**
+ * Covers what ran: every call is certainly allowed by the suggestion (must-allow). A call is reported as
+ * `explicit-deny` when a suggestion Deny certainly applies, `conditional-only` when the answer depends on a
+ * condition or variable, `implicit-deny` when nothing allows it.
+ */
+export function verifyCovers(suggestion: PolicyDocument[], calls: ObservedCall[], options: CoversOptions = {}): VerifyResult {
+  const max = options.maxCounterexamples ?? 50;
+  const counterexamples: Counterexample[] = [];
+  const notes: string[] = [];
+  let dropped = 0;
+  let conditional = 0;
+  const seen = new Set<string>();
+  for (const call of calls) {
+    const key = `${call.action.toLowerCase()}\u0000${call.resource}\u0000${JSON.stringify(call.context ?? {})}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const must = explainEvaluation(suggestion, call, { mode: 'must-allow' });
+    if (must.decision === 'allowed') continue;
+    const may = explainEvaluation(suggestion, call, { mode: 'may-allow' });
+    let c: Counterexample;
+    if (may.decision === 'explicit-deny') {
+      c = { reason: 'explicit-deny', action: call.action, resource: call.resource, statement: may.deniedBy[0], message: `the suggestion denies ${call.action} on ${call.resource} (${describeRef(may.deniedBy[0])}), a call that succeeded` };
+    } else if (may.decision === 'allowed') {
+      if (options.allowConditional) {
+        conditional++;
+        continue;
+      }
+      const ref = must.deniedBy[0] ?? may.allowedBy[0];
+      c = {
+        reason: 'conditional-only',
+        action: call.action,
+        resource: call.resource,
+        statement: ref,
+        message: `the suggestion allows ${call.action} on ${call.resource} only under a condition or policy variable (${describeRef(ref)}), so it is not certain to allow this call that succeeded`,
+      };
+    } else {
+      c = { reason: 'implicit-deny', action: call.action, resource: call.resource, message: `no statement of the suggestion allows ${call.action} on ${call.resource}, a call that succeeded` };
+    }
+    if (counterexamples.length < max) counterexamples.push(c);
+    else dropped++;
+  }
+  if (conditional > 0) notes.push(`${conditional} call(s) are allowed only under a condition or policy variable kept from the original`);
+  if (dropped > 0) notes.push(`${dropped} more counterexample(s) not listed (limit ${max})`);
+  return { ok: counterexamples.length === 0 && dropped === 0, counterexamples, checked: seen.size, notes };
+}
