@@ -767,7 +767,9 @@ export async function* parseTrailStream(
   let chunks: AsyncIterable<Buffer>;
   let gunzipper: ReturnType<typeof createGunzip> | undefined;
   if (gz) {
-    gunzipper = createGunzip();
+    // Z_SYNC_FLUSH on every write: everything decodable from the bytes so far is emitted at once, so when a
+    // truncated file ends in an error, the records before the cut have already come through.
+    gunzipper = createGunzip({ flush: zc.Z_SYNC_FLUSH });
     pipeline(Readable.from(rest()), gunzipper, () => {
       // errors surface through iterating `gunzipper`
     });
