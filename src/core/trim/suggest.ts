@@ -1,0 +1,72 @@
+/**
+ * `suggest` = trim, then prove the result with the policy module's verifier before anyone sees it
+ * (DESIGN.md §3 invariants 1 and 2). A failed proof is a bug in policy-trim: it throws {@link InternalError}
+ * with the inputs attached and never returns the suggestion.
+ */
+import { evaluate, verifyCovers, verifyNeverWider } from '../policy/index.js';
+import type { AccessRequest, VerifyResult } from '../policy/types.js';
+import { InternalError } from './errors.js';
+import { trimPolicy } from './trim.js';
+import type { TrimInput, TrimResult } from './types.js';
+
+/** A verified suggestion. */
+export interface SuggestResult extends TrimResult {
+  verification: {
+    /** Suggestion ⊆ original, over every catalog action either side matches. */
+    neverWider: VerifyResult;
+    /** Every successful observed call the original certainly allows, the suggestion certainly allows. */
+    covers: VerifyResult;
+    /** Successful calls the original allows only under a condition: the suggestion may allow them (same conditions kept). */
+    coversConditional: VerifyResult;
+  };
+}
+
+/** The observed successful calls to check, split by how the original allows them. */
+export function observedCalls(input: TrimInput): { certain: AccessRequest[]; conditional: AccessRequest[] } {
+  const original = input.documents.filter((d) => d.kind !== 'boundary');
+  const certain: AccessRequest[] = [];
+  const conditional: AccessRequest[] = [];
+  for (const u of input.usage.used) {
+    const info = input.catalog.action(u.action);
+    const takesResource = (info?.resourceTypes.length ?? 1) > 0;
+    for (const r of u.resources) {
+      // `*` for an action that takes a resource means "not identified": there is no ARN to check it on
+      // (trim keeps the original resources for it).
+      if (r.resource === '*' && takesResource) continue;
+      const call = { action: info?.id ?? u.action, resource: r.resource };
+      if (evaluate(original, call, { mode: 'must-allow' }) === 'allowed') certain.push(call);
+      else if (evaluate(original, call, { mode: 'may-allow' }) === 'allowed') conditional.push(call);
+      // else: the given policies do not allow it at all (reported by trim as `used-not-granted`).
+    }
+  }
+  return { certain, conditional };
+}
+
+/**
+ * Trim, then verify: never wider than the original and allows every observed successful call the original
+ * allows. Throws {@link InternalError} ("this is a bug") when either proof fails.
+ */
+export function suggest(input: TrimInput): SuggestResult {
+  const result = trimPolicy(input);
+  const original = input.documents.filter((d) => d.kind !== 'boundary');
+  const neverWider = verifyNeverWider(original, result.documents, input.catalog);
+  const calls = observedCalls(input);
+  const covers = verifyCovers(result.documents, calls.certain);
+  const coversConditional = verifyCovers(result.documents, calls.conditional, { allowConditional: true });
+  const failures = [neverWider, covers, coversConditional].flatMap((v) => v.counterexamples.map((c) => c.message));
+  if (!neverWider.ok || !covers.ok || !coversConditional.ok) {
+    throw new InternalError(
+      `the suggestion failed its own safety check (${failures[0] ?? 'see violations'})`,
+      {
+        documents: input.documents,
+        usage: input.usage,
+        recording: { origin: input.recording.origin, source: input.recording.source, notes: input.recording.notes },
+        options: input.options ?? {},
+        catalog: input.catalog.info(),
+        suggestion: result.documents,
+      },
+      failures,
+    );
+  }
+  return { ...result, verification: { neverWider, covers, coversConditional } };
+}

@@ -1,0 +1,256 @@
+/**
+ * Input, output and findings of trim (diff granted vs used, synthesize the narrowed policy).
+ */
+import type { AccessLevel, Catalog } from '../catalog/types.js';
+import type { CloudTrailKnowledge } from '../catalog/cloudtrail-types.js';
+import type { PolicyDocument, Statement } from '../policy/types.js';
+import type { PrincipalUsage } from '../usage/types.js';
+import type { TrailRecording } from './trail-recording.js';
+
+/** IAM size limits in characters, whitespace not counted (IAM User Guide, "IAM and AWS STS quotas"). */
+export const MANAGED_POLICY_MAX_CHARS = 6144;
+/** Total characters of all inline policies of one role. */
+export const ROLE_INLINE_TOTAL_MAX_CHARS = 10240;
+/** Default quota of managed policies attached to one role (adjustable up to 20 by AWS Support). */
+export const MANAGED_POLICIES_PER_ROLE = 10;
+
+/** Options of {@link TrimInput}. */
+export interface TrimOptions {
+  /**
+   * Baselines (names from `CloudTrailKnowledge.baselineNames()`) whose actions are kept although CloudTrail
+   * never shows them. Default `['lambda-basic']` (the tool's users are Lambda roles; a baseline only ever
+   * keeps actions the original already grants, so the default errs safe). Pass `[]` for none.
+   */
+  baselines?: string[];
+  /**
+   * Keep actions CloudTrail could not have recorded under this trail's configuration (default true: the safety
+   * contract, invariant 3). `false` is the user's explicit opt-in to drop them; baselines are still kept.
+   */
+  keepUnobservable?: boolean;
+  /** How the suggestion will be attached: size limits differ. Default `managed`. */
+  target?: 'managed' | 'inline';
+  /** Name prefix for output documents. Default `policy-trim`. */
+  documentName?: string;
+}
+
+/** Everything trim needs; all of it already read and parsed. */
+export interface TrimInput {
+  /** The role's policies. Documents of kind `boundary` are the permissions boundary: not trimmed, reported against. */
+  documents: PolicyDocument[];
+  usage: PrincipalUsage;
+  catalog: Catalog;
+  knowledge: CloudTrailKnowledge;
+  recording: TrailRecording;
+  options?: TrimOptions;
+}
+
+/** Points at one statement of the input. */
+export interface StatementRef {
+  document: string;
+  /** 0-based statement index within the document. */
+  index: number;
+  sid?: string;
+}
+
+/** Why an action survived in a statement of the output. */
+export type KeepBasis = 'used' | 'secondary' | 'unobservable' | 'baseline' | 'used-resource-unknown';
+
+/** Every kind of finding. */
+export type FindingKind =
+  | 'removed-action'
+  | 'narrowed-resource'
+  | 'kept-used'
+  | 'kept-unobservable'
+  | 'kept-verbatim'
+  | 'denied-attempt'
+  | 'used-not-granted'
+  | 'aws-managed'
+  | 'boundary'
+  | 'size-limit'
+  | 'recording';
+
+interface FindingBase {
+  /** Stable id (`removed/s3:DeleteObject`), the same across runs on the same input; usable for acknowledgements. */
+  id: string;
+  kind: FindingKind;
+  /** One sentence for the summary. */
+  message: string;
+}
+
+/** An action the original granted and the suggestion does not. */
+export interface RemovedActionFinding extends FindingBase {
+  kind: 'removed-action';
+  action: string;
+  accessLevel: AccessLevel;
+  /** Statements that granted it. */
+  from: StatementRef[];
+  /** True when it was dropped although unobservable (only with `keepUnobservable: false`). */
+  unobservable?: { code: string; reason: string };
+}
+
+/** An action kept with fewer resources than the original granted. */
+export interface NarrowedResourceFinding extends FindingBase {
+  kind: 'narrowed-resource';
+  action: string;
+  /** Original resource patterns (of the statements it came from). */
+  fromResources: string[];
+  /** Resource patterns in the suggestion. */
+  toResources: string[];
+  /** Original was `NotResource` (from lists what was excluded). */
+  fromNotResource?: boolean;
+}
+
+/** An action kept because the role used it successfully. */
+export interface KeptUsedFinding extends FindingBase {
+  kind: 'kept-used';
+  action: string;
+  role: 'primary' | 'secondary';
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** Sessions (for Lambda: function names) that used it. */
+  sessions: string[];
+  /** Event names that evidenced it. */
+  eventNames: string[];
+  resources: string[];
+}
+
+/** An action kept because CloudTrail could not have shown its use. */
+export interface KeptUnobservableFinding extends FindingBase {
+  kind: 'kept-unobservable';
+  action: string;
+  /** `never-logged`, `secondary-only`, `data-event-not-selected`, `management-excluded`, `baseline`. */
+  code: string;
+  reason: string;
+  /** Resource patterns it keeps (the original's: no evidence to narrow by). */
+  resources: string[];
+  notResource?: boolean;
+}
+
+/** A statement copied as written. */
+export interface KeptVerbatimFinding extends FindingBase {
+  kind: 'kept-verbatim';
+  statement: StatementRef;
+  /** `deny`, `policy-variable`, `unknown-action`, `principal`, `not-provable`. */
+  code: string;
+  reason: string;
+}
+
+/** The role tried an action and was refused: it may be missing a permission. Never granted by trim. */
+export interface DeniedAttemptFinding extends FindingBase {
+  kind: 'denied-attempt';
+  action: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  errorCodes: string[];
+  resources: string[];
+  sessions: string[];
+  /** Whether the original policies allow it (then something else denied it: boundary, SCP, resource policy). */
+  grantedByOriginal: boolean;
+}
+
+/** Successful use the given policies do not allow (another policy or a resource policy allowed it). */
+export interface UsedNotGrantedFinding extends FindingBase {
+  kind: 'used-not-granted';
+  action: string;
+  resources: string[];
+}
+
+/** An AWS-managed policy: cannot be edited, only detached and replaced. */
+export interface AwsManagedFinding extends FindingBase {
+  kind: 'aws-managed';
+  document: string;
+}
+
+/** Grants the permissions boundary already blocks. */
+export interface BoundaryFinding extends FindingBase {
+  kind: 'boundary';
+  actions: string[];
+}
+
+/** Output size against IAM limits. */
+export interface SizeLimitFinding extends FindingBase {
+  kind: 'size-limit';
+  /** True when the suggestion fits within the limits for `target`. */
+  fits: boolean;
+  target: 'managed' | 'inline';
+  /** Characters (whitespace not counted) per output document. */
+  sizes: number[];
+  limit: number;
+}
+
+/** What was assumed about the trail's recording configuration. */
+export interface RecordingFinding extends FindingBase {
+  kind: 'recording';
+  origin: 'config' | 'assumed-default';
+}
+
+/** One finding, discriminated by `kind`. */
+export type Finding =
+  | RemovedActionFinding
+  | NarrowedResourceFinding
+  | KeptUsedFinding
+  | KeptUnobservableFinding
+  | KeptVerbatimFinding
+  | DeniedAttemptFinding
+  | UsedNotGrantedFinding
+  | AwsManagedFinding
+  | BoundaryFinding
+  | SizeLimitFinding
+  | RecordingFinding;
+
+/** The evidence behind one statement of the output (for `--explain`). */
+export interface StatementEvidence {
+  /** Output document name and the statement's Sid (every output statement has one). */
+  document: string;
+  sid: string;
+  /** Input statements it was derived from (or copied from). */
+  from: StatementRef[];
+  /** `derived`: synthesized; `verbatim`: copied as written. */
+  origin: 'derived' | 'verbatim';
+  /** Per concrete action: why it is there and which finding holds the details. */
+  actions: { action: string; basis: KeepBasis; findingIds: string[] }[];
+  /** Finding ids relevant to the whole statement (verbatim reason, narrowing). */
+  findingIds: string[];
+}
+
+/** Output of trim. */
+export interface TrimResult {
+  /** The suggested policy documents (replace the role's identity policies; boundary untouched). */
+  documents: PolicyDocument[];
+  /** Sorted: by kind order of {@link FINDING_ORDER}, then as each kind documents. */
+  findings: Finding[];
+  evidence: StatementEvidence[];
+  /** Counts for the one-line summary. */
+  stats: {
+    grantedActions: number;
+    keptActions: number;
+    removedActions: number;
+    narrowedActions: number;
+    unobservableActions: number;
+    verbatimStatements: number;
+    deniedAttempts: number;
+  };
+}
+
+/** Order of kinds in `TrimResult.findings` (most important for a reviewer first). */
+export const FINDING_ORDER: FindingKind[] = [
+  'recording',
+  'aws-managed',
+  'size-limit',
+  'removed-action',
+  'narrowed-resource',
+  'denied-attempt',
+  'used-not-granted',
+  'kept-verbatim',
+  'kept-unobservable',
+  'kept-used',
+  'boundary',
+];
+
+/** An output statement under construction, before Sids and sorting. */
+export interface DraftStatement {
+  statement: Statement;
+  evidence: Omit<StatementEvidence, 'document' | 'sid'>;
+}
