@@ -52,6 +52,13 @@ describe('readTrail: input formats', () => {
     expect(read.stats.skippedExamples).toEqual([join(FIX, 'README.md')]);
   });
 
+  it('the streaming path (files above wholeFileMaxBytes) reads every format the same as the whole-file path', async () => {
+    const whole = await collect(readTrail([FIX]));
+    const streamed = await collect(readTrail([FIX], { wholeFileMaxBytes: 1 }));
+    expect(streamed.problems).toEqual([]);
+    expect(streamed.records).toEqual(whole.records);
+  });
+
   it('the per-item and per-batch views give the same items', async () => {
     const a = await collect(readTrail([FIX]));
     const batches: unknown[] = [];
