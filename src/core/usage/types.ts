@@ -46,6 +46,12 @@ export interface ActionUse {
   role: 'primary' | 'secondary';
   /** Why a secondary action was added (e.g. `requestParameters.role present`). */
   reason?: string;
+  /**
+   * Where `resources` came from: `record` (the record's `resources[]`), `request` (built from
+   * `requestParameters`), `no-resource-type` (the action takes no resource: `*` is exact), `unidentified`
+   * (the action takes a resource but nothing in the record identifies it: `*` is a fallback).
+   */
+  resourceBasis?: 'record' | 'request' | 'no-resource-type' | 'unidentified';
 }
 
 /** One CloudTrail record, normalized. */
@@ -56,6 +62,8 @@ export interface NormalizedCall {
   eventSource: string;
   /** The eventName as recorded (before version-suffix normalisation). */
   eventName: string;
+  /** The API operation: eventName after version-suffix normalisation (`UpdateFunctionCode20150331v2` → `UpdateFunctionCode`). */
+  operation?: string;
   /** IAM role ARN (`arn:PARTITION:iam::ACCT:role/PATH/NAME`) for assumed-role callers; else the caller's ARN. */
   principalArn: string;
   /** `userIdentity.type` (AssumedRole, IAMUser, AWSService, ...). */
@@ -69,6 +77,11 @@ export interface NormalizedCall {
   outcome: CallOutcome;
   errorCode?: string;
   errorMessage?: string;
+  /**
+   * True for an EC2-style `DryRun` answered with `Client.DryRunOperation`: authorization was checked and
+   * granted but nothing ran. Outcome is `succeeded` (the permission is proven), see catalog-notes §7.
+   */
+  dryRun?: boolean;
   category: EventCategory;
   readOnly?: boolean;
   /** Set when the call was made by an AWS service on the principal's behalf. */

@@ -1,0 +1,62 @@
+/**
+ * {@link CloudTrailKnowledge} over the hand-kept tables in `data/cloudtrail/`: which actions are data events,
+ * never logged, only secondary, permission-free, and the per-workload baselines.
+ */
+
+import type { Catalog } from './types.js';
+import type { CloudTrailKnowledge, UnobservableReason } from './cloudtrail-types.js';
+import { CloudTrailTableError, type CloudTrailTables } from './cloudtrail-tables.js';
+import { createEventMapper, type EventMapper } from './cloudtrail-mapping.js';
+
+/** Canonical id or throw naming the table (all table actions must be catalog actions). */
+function canon(catalog: Catalog, id: string, where: string): string {
+  const a = catalog.action(id);
+  if (!a) throw new CloudTrailTableError(`${where} names ${id}, which is not in the IAM catalog`);
+  return a.id;
+}
+
+/**
+ * Builds the knowledge from the tables and the catalog. Data-event actions are derived by resolving every
+ * listed data eventName through the same mapper the normalizer uses (primary, split fallbacks and
+ * conditional actions), so the two can never disagree. Throws {@link CloudTrailTableError} when a table
+ * names an action the catalog lacks. `mapper` may be passed to share one instance with the normalizer.
+ */
+export function createCloudTrailKnowledge(tables: CloudTrailTables, catalog: Catalog, mapper?: EventMapper): CloudTrailKnowledge {
+  const m = mapper ?? createEventMapper(tables, catalog);
+  const dataType = new Map<string, string>();
+  for (const [type, d] of Object.entries(tables.events.dataEvents)) {
+    for (const name of d.eventNames) {
+      const r = m.resolve(d.eventSource, name);
+      if (r.kind !== 'mapped') {
+        throw new CloudTrailTableError(`events.json dataEvents ${type}: ${d.eventSource} ${name} does not map to an IAM action (${r.kind})`);
+      }
+      for (const a of [...r.primary, ...r.conditional.map((c) => c.action)]) {
+        const key = a.toLowerCase();
+        if (!dataType.has(key)) dataType.set(key, type);
+      }
+    }
+  }
+  const never = new Map(tables.events.neverLogged.map((f) => [canon(catalog, f.action, 'events.json neverLogged').toLowerCase(), `${f.reason} (source: ${f.source})`]));
+  const secondary = new Map(tables.events.secondaryOnly.map((f) => [canon(catalog, f.action, 'events.json secondaryOnly').toLowerCase(), `${f.reason} (source: ${f.source})`]));
+  const free = new Set<string>();
+  for (const p of tables.events.permissionFree) {
+    const id = catalog.action(`${m.prefixOf(p.eventSource)}:${p.eventName}`);
+    if (id) free.add(id.id.toLowerCase());
+  }
+  const baselines = new Map<string, UnobservableReason[]>();
+  for (const [name, b] of Object.entries(tables.events.baselines)) {
+    baselines.set(
+      name,
+      b.actions.map((f) => ({ action: canon(catalog, f.action, `events.json baselines.${name}`), code: 'baseline', reason: `${f.reason} (source: ${f.source})` })),
+    );
+  }
+  return {
+    dataEventTypeOf: (action) => dataType.get(action.toLowerCase()),
+    neverLoggedReason: (action) => never.get(action.toLowerCase()),
+    secondaryOnlyReason: (action) => secondary.get(action.toLowerCase()),
+    isPermissionFree: (action) => free.has(action.toLowerCase()),
+    eventSourceOf: (action) => m.eventSourceOf(action.split(':')[0] ?? action),
+    baseline: (name) => (baselines.get(name) ?? []).map((r) => ({ ...r })),
+    baselineNames: () => [...baselines.keys()].sort(),
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Shared helpers for building resource ARNs from CloudTrail `requestParameters`.
+ */
+
+/** What an extractor knows about the call besides its parameters. */
+export interface ExtractContext {
+  /** `aws`, `aws-cn`, `aws-us-gov`, ... */
+  partition: string;
+  /** `awsRegion` of the record (may be empty for global services). */
+  region: string;
+  /** Account owning the resources by default (`recipientAccountId`, else the caller's account). */
+  account: string;
+  eventSource: string;
+  /** eventName after version-suffix normalisation. */
+  operation: string;
+  /** `requestParameters` (an empty object when absent or null). */
+  params: Record<string, unknown>;
+}
+
+/** Builds candidate resource ARNs a call addresses; the normalizer keeps those matching each action's types. */
+export type RequestExtractor = (ctx: ExtractContext) => string[];
+
+/** True for a plain JSON object. */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A non-empty string value, else undefined. */
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+/** First non-empty string among several keys of an object (CloudTrail casing varies between services). */
+export function firstStr(obj: Record<string, unknown>, ...keys: string[]): string | undefined {
+  for (const k of keys) {
+    const v = str(obj[k]);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/**
+ * Values found at a dotted path; a segment ending in `[]` walks every array item
+ * (`targets[].roleArn`, `layers[]`, `delete.Object[].VersionId`). Null/undefined values are left out.
+ */
+export function valuesAt(root: unknown, path: string): unknown[] {
+  let current: unknown[] = [root];
+  for (const rawSeg of path.split('.')) {
+    const each = rawSeg.endsWith('[]');
+    const seg = each ? rawSeg.slice(0, -2) : rawSeg;
+    const next: unknown[] = [];
+    for (const c of current) {
+      const v = seg === '' ? c : isObject(c) ? c[seg] : undefined;
+      if (v === undefined || v === null) continue;
+      if (each) {
+        // CloudTrail sometimes records a one-item list as a bare object.
+        if (Array.isArray(v)) next.push(...v.filter((x) => x !== undefined && x !== null));
+        else next.push(v);
+      } else next.push(v);
+    }
+    current = next;
+  }
+  return current;
+}
+
+/** True when a value counts as "given" in a request: not null, not empty string/array/object, not `false`. */
+export function isPresent(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  if (isObject(v)) return Object.keys(v).length > 0;
+  return true;
+}
+
+/** String values at a path (non-strings dropped). */
+export function stringsAt(root: unknown, path: string): string[] {
+  return valuesAt(root, path).filter((v): v is string => typeof v === 'string' && v.length > 0);
+}
+
+/** True for a string shaped like an ARN. */
+export function isArn(s: string): boolean {
+  return /^arn:[^:]+:[^:]*:/.test(s);
+}
+
+/** The parts of an ARN, or undefined. */
+export function arnParts(s: string): { partition: string; service: string; region: string; account: string; resource: string } | undefined {
+  const m = /^arn:([^:]+):([^:]*):([^:]*):([^:]*):(.*)$/.exec(s);
+  if (!m) return undefined;
+  return { partition: m[1]!, service: m[2]!, region: m[3]!, account: m[4]!, resource: m[5]! };
+}
+
+/** `arn:P:SERVICE:REGION:ACCOUNT:RESOURCE` from the context. */
+export function arn(ctx: ExtractContext, service: string, resource: string, opts: { region?: string; account?: string } = {}): string {
+  return `arn:${ctx.partition}:${service}:${opts.region ?? ctx.region}:${opts.account ?? ctx.account}:${resource}`;
+}
+
+/** Unique, in first-seen order. */
+export function uniq(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+/** Partition of a region name, when the name says so (`cn-north-1` → `aws-cn`). */
+export function partitionOfRegion(region: string | undefined): string | undefined {
+  if (!region) return undefined;
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('eu-isoe-')) return 'aws-iso-e';
+  if (region.startsWith('us-isof-')) return 'aws-iso-f';
+  return undefined;
+}

@@ -1,0 +1,443 @@
+/**
+ * CloudTrail record → {@link NormalizedCall}: who called (role ARN for assumed roles), which IAM action(s)
+ * the call needed, on which resources, and whether it succeeded. Pure: the tables and the catalog are passed
+ * in; nothing is read or printed here. Anything that cannot be mapped becomes a `problem` (counted and
+ * reported by the caller), never a made-up action name.
+ */
+
+import type { Catalog, ActionInfo } from '../catalog/types.js';
+import type { CloudTrailTables, ConditionalEntry, ResourceSpec, Trigger } from '../catalog/cloudtrail-tables.js';
+import { createEventMapper, type EventMapper, type ResolvedOperation } from '../catalog/cloudtrail-mapping.js';
+import type { ActionUse, CallOutcome, EventCategory, InputProblem, NormalizeResult, NormalizedCall, RecordSource } from './types.js';
+import { isObject, isPresent, partitionOfRegion, str, valuesAt, arnParts, type ExtractContext } from './extractors/common.js';
+import { NAMED_EXTRACTORS, requestResources, splitPartiql, splitTransactItems, type SplitUse } from './extractors/index.js';
+
+/** Normalizes one parsed record; `source` is echoed into problems and the call. */
+export type Normalizer = (record: unknown, source?: RecordSource) => NormalizeResult;
+
+/**
+ * `eventType` values that are not API calls made with a principal's permissions (catalog-notes §7):
+ * service-initiated events, console sign-in, Insights, console-only actions, VPC endpoint network activity.
+ */
+const IGNORED_EVENT_TYPES: Readonly<Record<string, string>> = {
+  AwsServiceEvent: 'AwsServiceEvent: an event AWS generated itself, not an API call made with the principal\'s permissions',
+  AwsConsoleSignIn: 'AwsConsoleSignIn: a console sign-in, not an IAM-authorized API call',
+  AwsCloudTrailInsight: 'AwsCloudTrailInsight: an Insights summary, not an API call',
+  AwsConsoleAction: 'AwsConsoleAction: a console action that is not a public API call',
+  AwsVpceEvent: 'AwsVpceEvent: VPC endpoint network activity, authorized by the endpoint policy rather than by the caller\'s policies',
+};
+
+/**
+ * Error codes meaning "not authorized" across AWS APIs, compared lower-case after removing a `Client.` or
+ * `Server.` prefix (EC2 writes `Client.UnauthorizedOperation`).
+ */
+const DENIED_CODES = new Set([
+  'accessdenied',
+  'accessdeniedexception',
+  'unauthorizedoperation',
+  'unauthorizedaccess',
+  'unauthorized',
+  'unauthorizedexception',
+  'authorizationerror',
+  'authorizationerrorexception',
+  'authorizationexception',
+  'notauthorized',
+  'notauthorizedexception',
+  'forbidden',
+  'forbiddenexception',
+  'accessdeniedforbidden',
+]);
+
+/** AWS's authorization failure text (e.g. "User: ... is not authorized to perform: ec2:GetPasswordData"). */
+const DENIED_MESSAGE = /is not authorized to perform|explicit deny|no identity-based policy allows/i;
+
+/** Classifies `errorCode`/`errorMessage`. `Client.DryRunOperation` proves authorization (EC2 docs, catalog-notes §7). */
+export function classifyOutcome(errorCode: unknown, errorMessage: unknown): { outcome: CallOutcome; dryRun?: boolean } {
+  const code = typeof errorCode === 'string' ? errorCode.trim() : '';
+  if (code === '') return { outcome: 'succeeded' };
+  const bare = code.replace(/^(Client|Server)\./, '').toLowerCase();
+  if (bare === 'dryrunoperation') return { outcome: 'succeeded', dryRun: true };
+  if (DENIED_CODES.has(bare)) return { outcome: 'denied' };
+  if (typeof errorMessage === 'string' && DENIED_MESSAGE.test(errorMessage)) return { outcome: 'denied' };
+  return { outcome: 'failed' };
+}
+
+/** `eventCategory` / `managementEvent` → category; older records without either fall back to the data-event table. */
+function categoryOf(r: Record<string, unknown>, listedAsData: boolean): EventCategory {
+  const ec = typeof r.eventCategory === 'string' ? r.eventCategory.toLowerCase() : '';
+  if (ec === 'management') return 'management';
+  if (ec === 'data') return 'data';
+  if (ec === 'networkactivity') return 'network';
+  if (ec !== '') return 'other';
+  if (r.managementEvent === false || r.managementEvent === 'false') return 'data';
+  if (r.managementEvent === true || r.managementEvent === 'true') return 'management';
+  return listedAsData ? 'data' : 'management';
+}
+
+function boolOf(v: unknown): boolean | undefined {
+  if (v === true || v === 'true') return true;
+  if (v === false || v === 'false') return false;
+  return undefined;
+}
+
+function position(source?: RecordSource): Pick<InputProblem, 'file' | 'position'> {
+  if (!source) return {};
+  return { file: source.file, position: source.line !== undefined ? `record ${source.index} (line ${source.line})` : `record ${source.index}` };
+}
+
+interface Principal {
+  arn: string;
+  type: string;
+  sessionName?: string;
+  partition?: string;
+  account?: string;
+}
+
+/**
+ * The principal whose policies authorized the call. AssumedRole → the role (from `sessionIssuer.arn`, which
+ * keeps the role path; else rebuilt from the assumed-role ARN); FederatedUser → the issuing IAM user; others →
+ * their own ARN; AWSAccount without an ARN → the account root. Undefined when nothing identifies it.
+ */
+function principalOf(uid: Record<string, unknown>): Principal | undefined {
+  const type = str(uid.type) ?? 'Unknown';
+  const own = str(uid.arn);
+  const ctx = isObject(uid.sessionContext) ? uid.sessionContext : undefined;
+  const issuer = ctx && isObject(ctx.sessionIssuer) ? str(ctx.sessionIssuer.arn) : undefined;
+  const account = str(uid.accountId);
+  if (type === 'AssumedRole') {
+    const m = own ? /^arn:([^:]+):sts::(\d*):assumed-role\/([^/]+)\/(.+)$/.exec(own) : null;
+    const principalId = str(uid.principalId);
+    const sessionName = m?.[4] ?? (principalId && principalId.includes(':') ? principalId.slice(principalId.indexOf(':') + 1) : undefined);
+    const roleArn = issuer ?? (m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : undefined);
+    if (!roleArn) return undefined;
+    return { arn: roleArn, type, ...(sessionName ? { sessionName } : {}), partition: arnParts(roleArn)?.partition, account: arnParts(roleArn)?.account || account };
+  }
+  if (type === 'FederatedUser') {
+    const m = own ? /:federated-user\/(.+)$/.exec(own) : null;
+    const p = issuer ?? own;
+    if (!p) return undefined;
+    return { arn: p, type, ...(m ? { sessionName: m[1] } : {}), partition: arnParts(p)?.partition, account: arnParts(p)?.account || account };
+  }
+  if (own) return { arn: own, type, partition: arnParts(own)?.partition, account: arnParts(own)?.account || account };
+  if (type === 'AWSAccount' && account) return { arn: `arn:aws:iam::${account}:root`, type, account };
+  return undefined;
+}
+
+/** Minimal ARN-template matcher used only for the qualifier fallback (see `acceptsLoose`). */
+function templateRegex(template: string): RegExp {
+  const parts = template.split(/(\$\{[^}]+\})/);
+  let src = '';
+  parts.forEach((part, i) => {
+    if (/^\$\{[^}]+\}$/.test(part)) src += i === parts.length - 2 && parts[parts.length - 1] === '' ? '(.+)' : '([^:/]*)';
+    else src += part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  });
+  return new RegExp(`^${src}$`);
+}
+
+/** Bound for the per-normalizer caches of ARN → accepted-by-action results (entries). */
+const MAX_CACHE = 20_000;
+
+/**
+ * Builds the normalizer. `mapper` may be shared with {@link createCloudTrailKnowledge}; it is built from
+ * the tables otherwise (which validates every table action against the catalog and throws if one is unknown).
+ */
+export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, mapper?: EventMapper): Normalizer {
+  const m = mapper ?? createEventMapper(tables, catalog);
+  const dataNames = new Set<string>();
+  for (const d of Object.values(tables.events.dataEvents)) for (const n of d.eventNames) dataNames.add(`${d.eventSource.toLowerCase()}\u0000${n}`);
+
+  const actionCache = new Map<string, ActionInfo | undefined>();
+  function info(id: string): ActionInfo | undefined {
+    if (!actionCache.has(id)) actionCache.set(id, catalog.action(id));
+    return actionCache.get(id);
+  }
+  const templateCache = new Map<string, RegExp | undefined>();
+  function typeRegex(service: string, type: string): RegExp | undefined {
+    const key = `${service}\u0000${type}`;
+    if (!templateCache.has(key)) {
+      const rt = catalog.resourceType(service, type);
+      templateCache.set(key, rt ? templateRegex(rt.arnTemplate) : undefined);
+    }
+    return templateCache.get(key);
+  }
+  const typesCache = new Map<string, Set<string>>();
+  function typesOf(arn: string, service: string): Set<string> {
+    const key = `${service}\u0000${arn}`;
+    let s = typesCache.get(key);
+    if (!s) {
+      if (typesCache.size >= MAX_CACHE) typesCache.clear();
+      s = new Set(catalog.resourceTypesOfArn(arn, service).map((t) => t.name.toLowerCase()));
+      typesCache.set(key, s);
+    }
+    return s;
+  }
+
+  /** The ARN is (most specifically) one of the action's resource types. */
+  function acceptsExact(a: ActionInfo, arn: string): boolean {
+    if (arn === '*') return false;
+    const types = typesOf(arn, a.service);
+    return a.resourceTypes.some((t) => types.has(t.name.toLowerCase()));
+  }
+  /**
+   * Qualifier fallback: the ARN fits one of the action's templates with a last segment that only adds a
+   * `:qualifier` (a Lambda `function:NAME:3` for lambda:InvokeFunction), never a `/child` (an S3 object is
+   * not a bucket).
+   */
+  function acceptsLoose(a: ActionInfo, arn: string): boolean {
+    for (const t of a.resourceTypes) {
+      const re = typeRegex(a.service, t.name);
+      const mm = re?.exec(arn);
+      if (mm && !(mm[mm.length - 1] ?? '').includes('/')) return true;
+    }
+    return false;
+  }
+  function pick(a: ActionInfo, candidates: string[]): string[] {
+    const exact = candidates.filter((c) => acceptsExact(a, c));
+    return exact.length > 0 ? exact : candidates.filter((c) => acceptsLoose(a, c));
+  }
+
+  function resourcesFor(actionId: string, fromRecord: string[], fromRequest: () => string[], override?: string[]): Pick<ActionUse, 'resources' | 'resourceBasis'> {
+    const a = info(actionId);
+    if (!a || a.resourceTypes.length === 0) return { resources: ['*'], resourceBasis: 'no-resource-type' };
+    if (override && override.length > 0) {
+      const chosen = pick(a, override);
+      if (chosen.length > 0) return { resources: chosen, resourceBasis: 'request' };
+    }
+    const rec = pick(a, fromRecord);
+    if (rec.length > 0) return { resources: rec, resourceBasis: 'record' };
+    const req = pick(a, fromRequest());
+    if (req.length > 0) return { resources: req, resourceBasis: 'request' };
+    return { resources: ['*'], resourceBasis: 'unidentified' };
+  }
+
+  function triggered(when: Trigger, params: Record<string, unknown>): string | undefined {
+    if ('present' in when) {
+      const paths = Array.isArray(when.present) ? when.present : [when.present];
+      const hit = paths.find((p) => valuesAt(params, p).some(isPresent));
+      return hit ? `requestParameters.${hit} present` : undefined;
+    }
+    if ('matches' in when) {
+      const re = new RegExp(when.matches.regex);
+      return valuesAt(params, when.matches.path).some((v) => typeof v === 'string' && re.test(v))
+        ? `requestParameters.${when.matches.path} matches /${when.matches.regex}/`
+        : undefined;
+    }
+    if ('equals' in when) {
+      return valuesAt(params, when.equals.path).some((v) => v === when.equals.value)
+        ? `requestParameters.${when.equals.path} = ${JSON.stringify(when.equals.value)}`
+        : undefined;
+    }
+    return undefined;
+  }
+
+  function secondaryResources(
+    c: ConditionalEntry,
+    spec: ResourceSpec,
+    primaryUses: ActionUse[],
+    ctx: ExtractContext,
+    fromRecord: string[],
+    fromRequest: () => string[],
+  ): Pick<ActionUse, 'resources' | 'resourceBasis'> {
+    const a = info(c.action);
+    if (!a || a.resourceTypes.length === 0) return { resources: ['*'], resourceBasis: 'no-resource-type' };
+    if (spec === '*') return { resources: ['*'], resourceBasis: 'no-resource-type' };
+    if (spec === 'unidentified') return { resources: ['*'], resourceBasis: 'unidentified' };
+    if (spec === 'same') {
+      const same = primaryUses.flatMap((u) => u.resources).filter((r) => r !== '*');
+      const chosen = pick(a, [...new Set(same)]);
+      if (chosen.length > 0) return { resources: chosen, resourceBasis: primaryUses[0]?.resourceBasis ?? 'record' };
+      return resourcesFor(c.action, fromRecord, fromRequest);
+    }
+    let given: string[] = [];
+    if ('arnAt' in spec) {
+      const paths = Array.isArray(spec.arnAt) ? spec.arnAt : [spec.arnAt];
+      given = paths.flatMap((p) => valuesAt(ctx.params, p)).filter((v): v is string => typeof v === 'string' && v.startsWith('arn:'));
+    } else if ('extract' in spec) {
+      const ex = NAMED_EXTRACTORS[spec.extract];
+      given = ex ? ex(ctx) : [];
+    }
+    const chosen = pick(a, given);
+    return chosen.length > 0 ? { resources: chosen, resourceBasis: 'request' } : { resources: ['*'], resourceBasis: 'unidentified' };
+  }
+
+  function actionsOf(res: ResolvedOperation, ctx: ExtractContext, fromRecord: string[]): ActionUse[] {
+    let reqCache: string[] | undefined;
+    const fromRequest = (): string[] => (reqCache ??= requestResources(res.prefix, ctx));
+    const uses: ActionUse[] = [];
+    let split: SplitUse[] | undefined;
+    if (res.split === 'dynamodb-transact-write') split = splitTransactItems(ctx);
+    else if (res.split === 'dynamodb-partiql') {
+      const tables = fromRecord.length > 0 ? fromRecord : fromRequest();
+      split = splitPartiql(ctx, tables);
+    }
+    if (split) {
+      for (const s of split) {
+        const a = info(s.action);
+        const chosen = a && a.resourceTypes.length > 0 ? pick(a, s.resources) : [];
+        uses.push({
+          action: a?.id ?? s.action,
+          role: 'primary',
+          ...(a && a.resourceTypes.length === 0
+            ? { resources: ['*'], resourceBasis: 'no-resource-type' as const }
+            : chosen.length > 0
+              ? { resources: chosen, resourceBasis: 'request' as const }
+              : resourcesFor(s.action, fromRecord, fromRequest)),
+        });
+      }
+    } else {
+      const ambiguous = res.split !== undefined || res.primarySource === 'service-reference-ambiguous';
+      for (const id of res.primary) {
+        const hint = res.entry?.resources?.[id];
+        const override = hint ? NAMED_EXTRACTORS[hint]?.(ctx) : undefined;
+        uses.push({
+          action: id,
+          role: 'primary',
+          ...resourcesFor(id, fromRecord, fromRequest, override),
+          ...(ambiguous
+            ? { reason: `the record does not show which of ${res.primary.join(', ')} ${res.operation} needed; all are counted` }
+            : {}),
+        });
+      }
+    }
+    for (const c of res.conditional) {
+      const why = triggered(c.when, ctx.params);
+      if (!why) continue;
+      const r = secondaryResources(c, c.resource, uses.filter((u) => u.role === 'primary'), ctx, fromRecord, fromRequest);
+      const existing = uses.find((u) => u.action === c.action);
+      if (existing) {
+        // Same action twice (CopyObject's GetObject is secondary only; a primary never repeats): merge resources.
+        existing.resources = [...new Set([...existing.resources, ...r.resources])];
+        continue;
+      }
+      uses.push({ action: c.action, role: 'secondary', ...r, reason: why });
+    }
+    return uses;
+  }
+
+  return function normalize(record: unknown, source?: RecordSource): NormalizeResult {
+    if (!isObject(record)) {
+      return {
+        kind: 'problem',
+        problem: {
+          code: 'not-cloudtrail',
+          message: `record is ${record === null ? 'null' : Array.isArray(record) ? 'an array' : `a ${typeof record}`}, not a CloudTrail event object; it was skipped (check that the file holds CloudTrail records)`,
+          ...position(source),
+        },
+      };
+    }
+    const r = record;
+    const eventSource = str(r.eventSource);
+    const eventName = str(r.eventName);
+    const eventId = str(r.eventID);
+    const eventType = str(r.eventType);
+    const ids = { ...(eventId ? { eventId } : {}), ...(eventSource ? { eventSource } : {}), ...(eventName ? { eventName } : {}) };
+    if (eventType && IGNORED_EVENT_TYPES[eventType]) {
+      return { kind: 'ignored', reason: IGNORED_EVENT_TYPES[eventType]!, ...(eventSource ? { eventSource } : {}), ...(eventName ? { eventName } : {}) };
+    }
+    const missing = [
+      !str(r.eventTime) ? 'eventTime' : undefined,
+      !isObject(r.userIdentity) ? 'userIdentity' : undefined,
+      !eventSource ? 'eventSource' : undefined,
+      !eventName ? 'eventName' : undefined,
+    ].filter((x): x is string => !!x);
+    if (missing.length > 0) {
+      return {
+        kind: 'problem',
+        problem: {
+          code: 'missing-field',
+          message: `CloudTrail record lacks ${missing.join(', ')}; it was skipped (the record is truncated or not a CloudTrail event)`,
+          ...position(source),
+          ...ids,
+        },
+      };
+    }
+    const uid = r.userIdentity as Record<string, unknown>;
+    const uidType = str(uid.type);
+    if (uidType === 'AWSService') {
+      return {
+        kind: 'ignored',
+        reason: `made by the AWS service ${str(uid.invokedBy) ?? 'itself'} with its own permissions, not a principal's`,
+        eventSource: eventSource!,
+        eventName: eventName!,
+      };
+    }
+    const res = m.resolve(eventSource!, eventName!);
+    if (res.kind === 'non-iam' || res.kind === 'permission-free') {
+      return { kind: 'ignored', reason: res.reason, eventSource: eventSource!, eventName: eventName! };
+    }
+    if (res.kind === 'unknown-service' || res.kind === 'unknown-action') {
+      return {
+        kind: 'problem',
+        problem: {
+          code: 'unknown-action',
+          message:
+            res.kind === 'unknown-service'
+              ? `eventSource ${eventSource} (IAM prefix "${res.prefix}") is not a service in the bundled IAM catalog; the call's permissions are not counted (a newer policy-trim may know it)`
+              : `${eventSource} ${eventName} does not map to an IAM action in the bundled catalog (no "${res.prefix}:${res.operation}" and no AWS Service Reference entry); the call's permissions are not counted (a newer policy-trim may know it)`,
+          ...position(source),
+          ...ids,
+        },
+      };
+    }
+    const principal = principalOf(uid);
+    if (!principal) {
+      return {
+        kind: 'problem',
+        problem: {
+          code: 'unknown-principal',
+          message: `userIdentity of type ${uidType ?? '(none)'} has no ARN or session issuer to attribute the call to; it was skipped`,
+          ...position(source),
+          ...ids,
+        },
+      };
+    }
+    const region = str(r.awsRegion) ?? '';
+    const account = str(r.recipientAccountId) ?? principal.account ?? str(uid.accountId) ?? '';
+    const partition =
+      principal.partition ?? partitionOfRegion(region) ?? (eventSource!.toLowerCase().endsWith('.amazonaws.com.cn') ? 'aws-cn' : 'aws');
+    const params = isObject(r.requestParameters) ? r.requestParameters : {};
+    const ctx: ExtractContext = { partition, region, account, eventSource: eventSource!, operation: res.operation, params };
+    const fromRecord: string[] = [];
+    if (Array.isArray(r.resources)) {
+      for (const it of r.resources) {
+        if (!isObject(it)) continue;
+        const a = str(it.ARN) ?? str(it.arn);
+        if (a) fromRecord.push(a);
+        else {
+          const prefix = str(it.ARNPrefix) ?? str(it.arnPrefix);
+          if (prefix) fromRecord.push(prefix.endsWith('*') ? prefix : `${prefix}*`);
+        }
+      }
+    }
+    const actions = actionsOf(res, ctx, [...new Set(fromRecord)]);
+    const { outcome, dryRun } = classifyOutcome(r.errorCode, r.errorMessage);
+    const userAgent = str(r.userAgent) ?? '';
+    const invokedBy = str(uid.invokedBy);
+    const readOnly = boolOf(r.readOnly);
+    const errorCode = str(r.errorCode);
+    const errorMessage = str(r.errorMessage);
+    const call: NormalizedCall = {
+      ...(eventId ? { eventId } : {}),
+      time: str(r.eventTime)!,
+      eventSource: eventSource!,
+      eventName: eventName!,
+      operation: res.operation,
+      principalArn: principal.arn,
+      principalType: principal.type,
+      ...(principal.sessionName ? { sessionName: principal.sessionName } : {}),
+      ...(/exec-env\/AWS_Lambda_/.test(userAgent) ? { fromLambda: true } : {}),
+      ...(account ? { accountId: account } : {}),
+      ...(region ? { region } : {}),
+      outcome,
+      ...(errorCode ? { errorCode } : {}),
+      ...(errorMessage ? { errorMessage } : {}),
+      ...(dryRun ? { dryRun } : {}),
+      category: categoryOf(r, dataNames.has(`${eventSource!.toLowerCase()}\u0000${eventName}`) || dataNames.has(`${eventSource!.toLowerCase()}\u0000${res.operation}`)),
+      ...(readOnly !== undefined ? { readOnly } : {}),
+      ...(invokedBy ? { invokedBy } : {}),
+      actions,
+      ...(source ? { source } : {}),
+    };
+    return { kind: 'call', call };
+  };
+}
