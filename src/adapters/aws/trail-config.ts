@@ -35,7 +35,8 @@ export class CloudTrailConfigSource implements TrailConfigSource {
       const d = await callAws({ action: 'cloudtrail:DescribeTrails', resource: nameOrArn, profile }, () =>
         client.send(new DescribeTrailsCommand({ trailNameList: [nameOrArn], includeShadowTrails: true })),
       );
-      trail = d.trailList?.[0];
+      // Match by name or ARN ourselves: never take some other trail for the one asked for.
+      trail = d.trailList?.find((t) => t.Name === nameOrArn || t.TrailARN === nameOrArn);
       if (!trail) throw e;
     }
     if (!trail?.S3BucketName) {
@@ -47,7 +48,8 @@ export class CloudTrailConfigSource implements TrailConfigSource {
       });
     }
     // Event selectors are read where the trail lives: its home region.
-    const home = trail.HomeRegion;
+    // HomeRegion may be absent from older API shapes: the trail ARN names the region too.
+    const home = trail.HomeRegion ?? /^arn:aws[a-z-]*:cloudtrail:([a-z0-9-]+):/.exec(trail.TrailARN ?? '')?.[1];
     const sel = await callAws({ action: 'cloudtrail:GetEventSelectors', resource: trail.TrailARN ?? nameOrArn, profile }, () =>
       this.clientFor(home).send(new GetEventSelectorsCommand({ TrailName: trail!.TrailARN ?? nameOrArn })),
     );
