@@ -40,7 +40,14 @@ export function compressActions(actions: string[], catalog: Catalog, allowed: (w
         const matched = all.filter((n) => n.toLowerCase().startsWith(lower));
         if (matched.length < MIN_WILDCARD_ACTIONS) break; // longer prefixes match even fewer
         if (matched.every((n) => kept.has(n)) && allowed(`${svc}:${prefix}*`)) {
-          chosen = `${svc}:${prefix}*`;
+          // Readability: lengthen the prefix while it still matches the same actions (`GetO*` → `GetObject*`).
+          let best = prefix;
+          for (let l2 = len + 1; l2 <= name.length; l2++) {
+            const longer = name.slice(0, l2).toLowerCase();
+            if (all.filter((n) => n.toLowerCase().startsWith(longer)).length !== matched.length) break;
+            best = name.slice(0, l2);
+          }
+          chosen = allowed(`${svc}:${best}*`) ? `${svc}:${best}*` : `${svc}:${prefix}*`;
           break;
         }
       }

@@ -122,11 +122,19 @@ function parseBasic(selectors: unknown, source: string, notes: string[]): Rule[]
       const values = stringList(dr.Values ?? [], source, `${dat}.Values`);
       const starts: string[] = [];
       const equals: string[] = [];
+      if (values.some((v) => ALL_OF_TYPE.test(v))) {
+        // Every resource of the type: no ARN condition at all.
+        rules.push({
+          category: 'Data',
+          conditions: [...rwCond, { field: 'resources.type', ops: { Equals: [dr.Type] } }],
+          label: dat,
+        });
+        return;
+      }
       for (const v of values) {
-        if (ALL_OF_TYPE.test(v)) starts.push('arn:');
         // S3 values are object-key prefixes (`arn:aws:s3:::bucket/` or `…/prefix`); for Lambda and DynamoDB a
         // full ARN names one function/table: compared exactly (records less than a prefix would; errs safe).
-        else if (dr.Type === 'AWS::S3::Object') starts.push(v);
+        if (dr.Type === 'AWS::S3::Object') starts.push(v);
         else equals.push(v);
       }
       if (values.length === 0) notes.push(`${dat} selects no resources (empty Values).`);
