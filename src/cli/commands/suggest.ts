@@ -1,0 +1,192 @@
+/**
+ * `policy-trim suggest`: the smallest policy that still allows everything the role did, verified never wider
+ * than the original, printed as JSON, YAML or Terraform; a summary for a person on stderr.
+ */
+import type { Argv } from 'yargs';
+import { loadBundledCatalog } from '../../adapters/fs/bundled-data.js';
+import { loadBundledCloudTrailKnowledge, loadBundledNormalizer } from '../../adapters/fs/bundled-mapping.js';
+import { readPolicyFiles } from '../../adapters/fs/policy-files.js';
+import { renderPolicy, type RenderFormat } from '../../core/render/index.js';
+import { suggest, type SuggestResult } from '../../core/trim/suggest.js';
+import { defaultTrailRecording, parseTrailRecording, type TrailRecording } from '../../core/trim/trail-recording.js';
+import { InternalError } from '../../core/trim/errors.js';
+import { describeWindow } from '../../core/usage/time-window.js';
+import type { PolicyDocument } from '../../core/policy/types.js';
+import { ActivityCollector, formatActivitySummary } from '../activity.js';
+import { CliError, EXIT, usageError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import type { CommandModule } from '../main.js';
+import { matchRole, roleNameOf, windowFromArgs, withWindowOptions } from '../options.js';
+import { writeResult } from '../output.js';
+import { formatExplain, formatSuggestSummary } from '../suggest-report.js';
+import { readJsonFile } from '../read-json.js';
+import { readActivity, withActivityOptions } from '../sources.js';
+import { loadRolePolicies, withAwsOptions } from '../aws-wiring.js';
+
+/** Values of `--fail-on`: which findings make `suggest` exit 2 (for CI gates). */
+const FAIL_ON = ['removable', 'narrowable', 'denied'] as const;
+
+export const suggestCommand: CommandModule = {
+  command: 'suggest',
+  describe: 'Print the smallest policy that still allows everything the role did (verified never wider)',
+  builder: (y: Argv) =>
+    withAwsOptions(
+      withActivityOptions(
+        withWindowOptions(
+          y
+            .option('role', { type: 'string', describe: 'The role: name or ARN' })
+            .option('function', { type: 'string', describe: 'Narrow to one Lambda function (its role session name)' })
+            .option('policy', { type: 'string', array: true, describe: 'Policy documents (files or directories) instead of reading IAM' })
+            .option('format', { choices: ['json', 'yaml', 'terraform'] as const, default: 'json', describe: 'Output format' })
+            .option('terraform-style', { choices: ['data-source', 'jsonencode'] as const, default: 'data-source', describe: 'Terraform shape' })
+            .option('out', { type: 'string', describe: 'Write the policy to this file (atomically) instead of stdout' })
+            .option('explain', { type: 'boolean', default: false, describe: 'Show the evidence behind each statement (stderr)' })
+            .option('baseline', { type: 'string', array: true, describe: 'Unlogged workload needs to keep (default lambda-basic; `none` for none)' })
+            .option('drop-unobservable', { type: 'boolean', default: false, describe: 'Also remove actions CloudTrail could not have shown (unsafe; opt-in)' })
+            .option('target', { choices: ['managed', 'inline'] as const, default: 'managed', describe: 'Size limits to respect: managed (6,144) or inline (10,240 per role)' })
+            .option('allow-no-activity', { type: 'boolean', default: false, describe: 'Suggest even when the trail holds no call by the role' })
+            .option('fail-on', { choices: FAIL_ON, array: true, describe: 'Exit 2 when the suggestion has these findings (CI gate)' })
+            .option('report', { type: 'string', describe: 'Write the findings and evidence as JSON to this file' }),
+        ),
+      ),
+    )
+      .example('$0 suggest --role orders-api-role --policy policies/ --trail ./AWSLogs --days 30', 'Offline, from files')
+      .example('$0 suggest --role orders-api-role --trail s3://my-trail-bucket --days 90', 'Live: policies from IAM, logs from the trail bucket'),
+  async run(args, io: CliIo) {
+    const role = args.role as string | undefined;
+    const fn = args.function as string | undefined;
+    if (!role && !fn) throw usageError('name the role with --role NAME|ARN (or a Lambda function with --function NAME)');
+    const window = windowFromArgs(args, io.now());
+    const catalog = loadBundledCatalog();
+    const knowledge = loadBundledCloudTrailKnowledge();
+
+    // Policies: from files, or from IAM.
+    const policies = await readRolePolicies(args, io, role, fn);
+
+    // Activity.
+    const collector = new ActivityCollector(loadBundledNormalizer());
+    const activity = await readActivity(args, io, window, collector, { role: policies.roleArn, function: fn });
+
+    // Trail recording configuration.
+    let recording: TrailRecording = defaultTrailRecording();
+    if (args['trail-config']) {
+      const file = String(args['trail-config']);
+      recording = parseTrailRecording(await readJsonFile(file, 'trail configuration'), file);
+    } else if (activity.recording) recording = activity.recording;
+
+    // Which principal in the trail is this role?
+    const { ledger } = collector.result;
+    const roleArn = resolvePrincipal(ledger.principals(), policies.roleArn ?? role!);
+    const usage = roleArn ? ledger.usageOf(roleArn, fn !== undefined ? { session: fn } : {}) : emptyUsage(policies.roleArn ?? role!);
+    io.stderr(formatActivitySummary(collector.result, activity.stats));
+    if (usage.records === 0 && !args['allow-no-activity']) {
+      throw new CliError(
+        'no-activity',
+        `the trail holds no call by ${policies.roleArn ?? role}${fn ? ` from function ${fn}` : ''} in the window ${describeWindow(window)}`,
+        'Check --role/--function, the --trail paths and the window. If the role really did nothing, pass --allow-no-activity to get the suggestion anyway (it will remove everything CloudTrail could have shown).',
+      );
+    }
+    if (fn !== undefined && roleArn) {
+      const others = ledger.sessionsOf(roleArn).filter((s) => s !== fn);
+      if (others.length) {
+        io.stderr(`warning: ${roleArn} is also used by ${others.join(', ')}: this suggestion covers only ${fn}; give ${fn} its own role before applying it.\n`);
+      }
+    }
+
+    const baselines = args.baseline as string[] | undefined;
+    let result: SuggestResult;
+    try {
+      result = suggest({
+        documents: policies.documents,
+        usage,
+        catalog,
+        knowledge,
+        recording,
+        options: {
+          baselines: baselines === undefined ? undefined : baselines.includes('none') ? [] : baselines,
+          keepUnobservable: !args['drop-unobservable'],
+          target: args.target as 'managed' | 'inline',
+          documentName: `${roleNameOf(policies.roleArn ?? '') ?? role ?? fn ?? 'role'}-trimmed`,
+        },
+      });
+    } catch (e) {
+      if (e instanceof InternalError) {
+        io.stderr(`policy-trim: ${e.message}\n`);
+        for (const v of e.violations.slice(0, 10)) io.stderr(`  - ${v}\n`);
+        const dump = JSON.stringify(e.inputs);
+        io.stderr(`  inputs for the bug report (${dump.length} characters): rerun with --report FILE to save them\n`);
+        if (args.report) await writeResult(JSON.stringify({ error: e.message, violations: e.violations, inputs: e.inputs }, null, 2) + '\n', String(args.report), io);
+        return EXIT.ERROR;
+      }
+      throw e;
+    }
+
+    await writeResult(renderDocuments(result.documents, args), args.out as string | undefined, io);
+    io.stderr(
+      formatSuggestSummary(result, {
+        role: roleArn ?? policies.roleArn ?? role ?? '',
+        function: fn,
+        window: describeWindow(window),
+        records: usage.records,
+        sessions: usage.sessions,
+      }),
+    );
+    if (args.explain) io.stderr(formatExplain(result));
+    if (args.report) {
+      await writeResult(JSON.stringify({ role: roleArn, function: fn ?? null, window: { since: window.since?.toISOString() ?? null, until: window.until?.toISOString() ?? null }, stats: result.stats, findings: result.findings, evidence: result.evidence }, null, 2) + '\n', String(args.report), io);
+    }
+    const failOn = (args['fail-on'] as string[] | undefined) ?? [];
+    const gate =
+      (failOn.includes('removable') && result.stats.removedActions > 0) ||
+      (failOn.includes('narrowable') && result.stats.narrowedActions > 0) ||
+      (failOn.includes('denied') && result.stats.deniedAttempts > 0);
+    return gate ? EXIT.FINDINGS : EXIT.OK;
+  },
+};
+
+/** The role's policies: `--policy` files offline, otherwise IAM. */
+async function readRolePolicies(
+  args: Record<string, unknown>,
+  io: CliIo,
+  role: string | undefined,
+  fn: string | undefined,
+): Promise<{ documents: PolicyDocument[]; roleArn?: string }> {
+  const files = args.policy as string[] | undefined;
+  if (files && files.length) {
+    if (!role) throw usageError('with --policy, name the role with --role NAME|ARN (the trail is searched for it)');
+    const { documents, problems } = await readPolicyFiles(files);
+    if (problems.length) {
+      throw new CliError(
+        'policy-file-invalid',
+        `cannot use the policy files:\n${problems.map((p) => `  ${p.message}`).join('\n')}`,
+        'Fix or remove the files named above. No suggestion is made from a partial set of policies: it could drop grants the missing file holds.',
+      );
+    }
+    if (documents.length === 0) throw new CliError('no-policies', `no policy documents in ${files.join(', ')}`, 'Point --policy at the role\'s policy files.');
+    return { documents, roleArn: role.startsWith('arn:') ? role : undefined };
+  }
+  return loadRolePolicies(args, io, role, fn);
+}
+
+/** The ledger principal for `role` (ARN or name); several accounts with the same role name is a usage error. */
+function resolvePrincipal(principals: string[], role: string): string | undefined {
+  const matches = matchRole(principals, role);
+  if (matches.length > 1) {
+    throw usageError(`the role name ${role} matches several roles in the trail: ${matches.join(', ')}`, 'Pass the full role ARN with --role.');
+  }
+  return matches[0];
+}
+
+function emptyUsage(principalArn: string) {
+  return { principalArn, used: [], denied: [], failed: [], sessions: [], records: 0 };
+}
+
+/** Render the suggestion's documents; several documents (split for size) are concatenated in a format-appropriate way. */
+export function renderDocuments(documents: PolicyDocument[], args: Record<string, unknown>): string {
+  const format = args.format as RenderFormat;
+  const texts = documents.map((doc) => renderPolicy(doc, format, { style: args['terraform-style'] as 'data-source' | 'jsonencode', name: doc.name }));
+  if (texts.length === 1) return texts[0];
+  if (format === 'json') return `[\n${texts.map((t) => t.trimEnd()).join(',\n')}\n]\n`;
+  if (format === 'yaml') return texts.map((t) => `---\n${t}`).join('');
+  return texts.join('\n');
+}

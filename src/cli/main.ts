@@ -1,0 +1,80 @@
+/**
+ * The CLI shell: parses arguments with yargs, runs one command, turns errors into a message and an exit code.
+ */
+import yargs from 'yargs';
+import type { Argv } from 'yargs';
+import { CliError, EXIT } from './errors.js';
+import { processIo, type CliIo } from './io.js';
+import { catalogCommand } from './commands/catalog.js';
+import { usageCommand } from './commands/usage.js';
+import { suggestCommand } from './commands/suggest.js';
+import { renderCommand } from './commands/render.js';
+import { functionsCommand } from './commands/functions.js';
+
+/** A command module: registers itself on yargs and runs with the parsed arguments. */
+export interface CommandModule {
+  command: string;
+  describe: string;
+  builder(y: Argv): Argv;
+  run(args: Record<string, unknown>, io: CliIo): Promise<number>;
+}
+
+const COMMANDS: CommandModule[] = [suggestCommand, usageCommand, renderCommand, functionsCommand, catalogCommand];
+
+/**
+ * Run the CLI with `argv` (without `node` and the script). Returns the exit code; never calls process.exit,
+ * so it can run in-process in tests.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = EXIT.OK;
+  let debug = argv.includes('--debug');
+  let parser = yargs(argv)
+    .scriptName('policy-trim')
+    .usage('$0 <command> [options]\n\nShrink AWS IAM policies to what CloudTrail shows was actually used.')
+    .option('debug', { type: 'boolean', describe: 'Show stack traces for errors', global: true })
+    .strict()
+    .demandCommand(1, 'Name a command: suggest, usage, render, functions or catalog.')
+    .recommendCommands()
+    .exitProcess(false)
+    .showHelpOnFail(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .version(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new CliError('usage', msg ?? 'invalid arguments', 'Run `policy-trim --help` for the commands and options.', EXIT.USAGE);
+    });
+  for (const cmd of COMMANDS) {
+    parser = parser.command(cmd.command, cmd.describe, cmd.builder, async (args) => {
+      debug = Boolean(args.debug);
+      exitCode = await cmd.run(args as Record<string, unknown>, io);
+    });
+  }
+  try {
+    await parser.parseAsync();
+    return exitCode;
+  } catch (err) {
+    return reportError(err, io, debug);
+  }
+}
+
+/** Print an error for a person: code, message, what to do; the stack only with --debug. */
+export function reportError(err: unknown, io: CliIo, debug: boolean): number {
+  if (err instanceof CliError) {
+    io.stderr(`policy-trim: error [${err.code}]: ${err.message}\n`);
+    if (err.hint) io.stderr(`  what to do: ${err.hint}\n`);
+    if (debug && err.stack) io.stderr(err.stack + '\n');
+    return err.exitCode;
+  }
+  const e = err as { name?: string; code?: string; message?: string; hint?: string; exitCode?: number; stack?: string };
+  // Typed errors from the core and adapters carry a stable code and often a hint: show them as-is.
+  if (e && typeof e.code === 'string' && typeof e.message === 'string') {
+    io.stderr(`policy-trim: error [${e.code}]: ${e.message}\n`);
+    if (e.hint) io.stderr(`  what to do: ${e.hint}\n`);
+    if (debug && e.stack) io.stderr(e.stack + '\n');
+    return typeof e.exitCode === 'number' ? e.exitCode : EXIT.ERROR;
+  }
+  io.stderr(`policy-trim: unexpected error: ${e?.message ?? String(err)}\n`);
+  io.stderr('  this is a bug: please report it with the command you ran (rerun with --debug for the stack).\n');
+  if (debug && e?.stack) io.stderr(e.stack + '\n');
+  return EXIT.ERROR;
+}

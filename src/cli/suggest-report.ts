@@ -1,0 +1,117 @@
+/**
+ * The human side of `suggest`: the stderr summary a person reads at a glance, and `--explain`.
+ */
+import type { AccessLevel } from '../core/catalog/types.js';
+import type {
+  DeniedAttemptFinding,
+  Finding,
+  KeptUnobservableFinding,
+  KeptUsedFinding,
+  KeptVerbatimFinding,
+  NarrowedResourceFinding,
+  RemovedActionFinding,
+} from '../core/trim/types.js';
+import type { SuggestResult } from '../core/trim/suggest.js';
+
+/** Access levels in the order a reviewer cares about them: the dangerous ones first. */
+const LEVEL_ORDER: AccessLevel[] = ['Permissions management', 'Write', 'Tagging', 'Read', 'List'];
+
+/** How many items a summary line lists before "+N more". */
+const LIST_MAX = 8;
+
+/** Context lines for the summary header. */
+export interface SuggestContext {
+  role: string;
+  function?: string;
+  window: string;
+  records: number;
+  sessions: string[];
+}
+
+/** The stderr summary: removed (by access level, most dangerous first), narrowed, kept and why, denied attempts. */
+export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext): string {
+  const out: string[] = [];
+  const by = <K extends Finding['kind']>(kind: K) => result.findings.filter((f) => f.kind === kind) as Extract<Finding, { kind: K }>[];
+  const s = result.stats;
+  out.push(`policy-trim suggest: ${ctx.role}${ctx.function ? ` (function ${ctx.function})` : ''}`);
+  out.push(`  window ${ctx.window}; ${ctx.records} call(s) by this role${ctx.sessions.length ? ` from ${ctx.sessions.join(', ')}` : ''}`);
+  out.push(`  granted ${s.grantedActions} action(s); keeping ${s.keptActions}, removing ${s.removedActions}, narrowing ${s.narrowedActions}`);
+
+  for (const f of [...by('recording'), ...by('aws-managed'), ...by('size-limit'), ...by('boundary')]) out.push(`  note: ${f.message}`);
+
+  const removed = by('removed-action');
+  if (removed.length) {
+    out.push(`removed (${removed.length}): not used in the window, and the trail would have shown them`);
+    for (const level of LEVEL_ORDER) {
+      const ids = removed.filter((f: RemovedActionFinding) => f.accessLevel === level).map((f) => f.action + (f.unobservable ? ' (unobservable, dropped on request)' : ''));
+      if (ids.length) out.push(`  ${level}: ${short(ids)}`);
+    }
+  }
+  const narrowed = by('narrowed-resource');
+  if (narrowed.length) {
+    out.push(`narrowed (${narrowed.length}): resources cut down to what was used`);
+    for (const f of narrowed.slice(0, LIST_MAX) as NarrowedResourceFinding[]) {
+      out.push(`  ${f.action}: ${short(f.fromResources, 2)} -> ${short(f.toResources, 3)}`);
+    }
+    if (narrowed.length > LIST_MAX) out.push(`  (+${narrowed.length - LIST_MAX} more; --explain shows all)`);
+  }
+  const used = by('kept-used') as KeptUsedFinding[];
+  if (used.length) {
+    out.push(`kept because used (${used.length}):`);
+    for (const f of used) {
+      out.push(`  ${f.action}${f.role === 'secondary' ? ' (needed by another call)' : ''}: ${f.count} call(s), last ${f.lastSeen.slice(0, 10)}${f.sessions.length ? `, by ${short(f.sessions, 4)}` : ''}`);
+    }
+  }
+  const unobservable = by('kept-unobservable') as KeptUnobservableFinding[];
+  if (unobservable.length) {
+    out.push(`kept because CloudTrail could not show their use (${unobservable.length}):`);
+    const byReason = new Map<string, string[]>();
+    for (const f of unobservable) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.action]);
+    for (const [reason, actions] of byReason) out.push(`  ${short(actions)}: ${reason}`);
+  }
+  const verbatim = by('kept-verbatim') as KeptVerbatimFinding[];
+  if (verbatim.length) {
+    out.push(`kept as written (${verbatim.length}):`);
+    for (const f of verbatim) out.push(`  ${f.statement.document} statement ${f.statement.sid ?? '#' + f.statement.index}: ${f.reason}`);
+  }
+  const denied = by('denied-attempt') as DeniedAttemptFinding[];
+  if (denied.length) {
+    out.push(`denied attempts (${denied.length}): the role tried and was refused; not granted by this suggestion`);
+    for (const f of denied) {
+      out.push(
+        `  ${f.action}: ${f.count}x (${f.errorCodes.join(', ')}), last ${f.lastSeen.slice(0, 10)}${f.sessions.length ? ` by ${f.sessions.join(', ')}` : ''}` +
+          (f.grantedByOriginal ? ' — the policies allow it: something else denied it (Deny, boundary, SCP or resource policy)' : ' — the role may be missing this permission'),
+      );
+    }
+  }
+  for (const f of by('used-not-granted')) out.push(`  note: ${f.message}`);
+  const v = result.verification;
+  out.push(
+    `verified: never wider than the original${v.neverWider.checked !== undefined ? ` (${v.neverWider.checked} checks)` : ''}; allows every observed successful call`,
+  );
+  return out.map((l) => l + '\n').join('');
+}
+
+/** `--explain`: per output statement, the evidence behind it. */
+export function formatExplain(result: SuggestResult): string {
+  const byId = new Map(result.findings.map((f) => [f.id, f]));
+  const out: string[] = ['evidence per statement of the suggestion:'];
+  for (const ev of result.evidence) {
+    const from = ev.from.map((r) => `${r.document}#${r.sid ?? r.index}`).join(', ');
+    out.push(`  ${ev.document} / ${ev.sid} (${ev.origin}${from ? ` from ${from}` : ''})`);
+    for (const id of ev.findingIds) {
+      const f = byId.get(id);
+      if (f) out.push(`    - ${f.message}`);
+    }
+    for (const a of ev.actions) {
+      const messages = a.findingIds.map((id) => byId.get(id)?.message).filter(Boolean);
+      out.push(`    ${a.action} [${a.basis}]${messages.length ? ': ' + messages.join(' | ') : ''}`);
+    }
+  }
+  return out.map((l) => l + '\n').join('');
+}
+
+function short(items: string[], max = LIST_MAX): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} (+${items.length - max} more)`;
+}
