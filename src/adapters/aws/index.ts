@@ -5,7 +5,6 @@ export * from './errors.js';
 export * from './iam.js';
 export * from './lambda.js';
 export * from './lookup.js';
-export * from './object-reader.js';
 export * from './pacer.js';
 export * from './s3-trail.js';
 export * from './trail-config.js';

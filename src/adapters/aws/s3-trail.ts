@@ -20,7 +20,7 @@ import {
   trailKeyPrefixes,
 } from '../../core/usage/trail-layout.js';
 import { AwsAdapterError, callAws, toAwsError } from './errors.js';
-import { defaultObjectReader, type ObjectReader } from './object-reader.js';
+import { createTrailStats, readTrailObject, type TrailParseOptions, type TrailReadStats } from '../fs/trail-parse.js';
 
 /** The part of the S3 client this adapter uses. */
 export type S3Sender = Pick<S3Client, 'send'>;
@@ -68,6 +68,16 @@ export function parseS3TrailUrl(url: string): S3TrailLocation {
   return { bucket: m[1], prefix: rest };
 }
 
+/**
+ * Reads one object's body into items. The default is the shared trail parser (`readTrailObject`), so S3
+ * objects are read exactly like local files (formats, gzip by magic bytes, bad-input problems, window filter).
+ */
+export type ObjectReader = (
+  name: string,
+  body: Readable,
+  options: TrailParseOptions,
+) => AsyncIterable<ActivityItem>;
+
 /** Options for {@link S3TrailSource}. */
 export interface S3TrailOptions {
   /** Accounts whose logs to read; discovered under `AWSLogs/` when empty. */
@@ -79,10 +89,21 @@ export interface S3TrailOptions {
   concurrency?: number;
   /** Reads one object (default: the shared trail reader). */
   reader?: ObjectReader;
+  /**
+   * Counters shared with the local reader (files read, records outside the window, ...), added to as objects
+   * are read; pass the same object to several reads to total them. A fresh one per read when absent.
+   */
+  stats?: TrailReadStats;
   onProgress?: (p: ActivityProgress) => void;
   /** `MaxKeys` for listings (default: the API's 1,000). Small values exercise pagination in tests. */
   pageSize?: number;
   profile?: string;
+}
+
+/** A read of a trail bucket: items, the summary, and the same counters the local reader keeps. */
+export interface S3TrailRead extends ActivityRead {
+  /** Objects seen/pruned/read, bytes, records outside the window, problems by code (final after iteration). */
+  stats(): TrailReadStats;
 }
 
 /** Reads a trail's logs from S3. */
@@ -98,12 +119,14 @@ export class S3TrailSource implements ActivitySource {
   }
 
   /** @inheritdoc */
-  read(query: ActivityQuery): ActivityRead {
+  read(query: ActivityQuery): S3TrailRead {
     const summary: ActivityReadSummary = { warnings: [], failures: [], records: 0, since: query.since, until: query.until };
+    const stats = this.opts.stats ?? createTrailStats();
     const self = this;
     return {
       summary: () => summary,
-      [Symbol.asyncIterator]: () => self.iterate(query, summary)[Symbol.asyncIterator](),
+      stats: () => stats,
+      [Symbol.asyncIterator]: () => self.iterate(query, summary, stats)[Symbol.asyncIterator](),
     };
   }
 
@@ -161,7 +184,7 @@ export class S3TrailSource implements ActivitySource {
     return { accountIds: given.length ? given : accounts };
   }
 
-  private async *iterate(query: ActivityQuery, summary: ActivityReadSummary): AsyncGenerator<ActivityItem> {
+  private async *iterate(query: ActivityQuery, summary: ActivityReadSummary, stats: TrailReadStats): AsyncGenerator<ActivityItem> {
     const bucket = this.loc.bucket;
     const window = { since: query.since, until: query.until };
     let organizationId = this.opts.organizationId ?? this.loc.organizationId;
@@ -203,8 +226,11 @@ export class S3TrailSource implements ActivitySource {
     for (const prefix of dayPrefixes) {
       try {
         for (const key of await this.listKeys(prefix)) {
-          if (isDigestPath(key) || key.endsWith('/')) continue;
-          if (pathMayHoldWindow(key, window)) keys.push(key);
+          if (key.endsWith('/')) continue;
+          stats.filesSeen++;
+          if (isDigestPath(key)) stats.filesSkipped++;
+          else if (!pathMayHoldWindow(key, window)) stats.filesPruned++;
+          else keys.push(key);
         }
       } catch (err) {
         const e = toAwsError(err, { action: 's3:ListBucket', resource: `s3://${bucket}/${prefix}` });
@@ -213,13 +239,17 @@ export class S3TrailSource implements ActivitySource {
       }
     }
     keys.sort();
-    yield* this.download(keys, summary);
+    yield* this.download(keys, summary, stats);
   }
 
   /** Downloads and reads `keys` with bounded parallelism, yielding in key order (deterministic). */
-  private async *download(keys: string[], summary: ActivityReadSummary): AsyncGenerator<ActivityItem> {
+  private async *download(keys: string[], summary: ActivityReadSummary, stats: TrailReadStats): AsyncGenerator<ActivityItem> {
     const limit = Math.max(1, this.opts.concurrency ?? S3_DOWNLOAD_CONCURRENCY);
-    const reader = this.opts.reader ?? defaultObjectReader;
+    const reader: ObjectReader = this.opts.reader ?? ((name, body, options) => readTrailObject(name, body, options));
+    const parseOptions: TrailParseOptions = {
+      window: { since: summary.since, until: summary.until },
+      stats,
+    };
     const bucket = this.loc.bucket;
     const started = Date.now();
     type Result = { items: ActivityItem[]; error?: AwsAdapterError };
@@ -232,7 +262,7 @@ export class S3TrailSource implements ActivitySource {
         const body = out.Body as unknown;
         const stream = body instanceof Readable ? body : Readable.from(Buffer.from(await (body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()));
         const items: ActivityItem[] = [];
-        for await (const item of reader(name, stream)) items.push(item);
+        for await (const item of reader(name, stream, parseOptions)) items.push(item);
         return { items };
       } catch (err) {
         return { items: [], error: toAwsError(err, { action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/${key}` }) };
