@@ -85,8 +85,9 @@ describe('readTrailObject: Buffers and streams parse like files', () => {
 
   it('parses a gzip Readable arriving in small chunks', async () => {
     const gz = gzipSync(doc);
-    const chunks = [];
-    for (let i = 0; i < gz.length; i += 7) chunks.push(gz.subarray(i, i + 7));
+    // An empty chunk and a 1-byte chunk first: the gzip magic number arrives split.
+    const chunks = [Buffer.alloc(0), gz.subarray(0, 1)];
+    for (let i = 1; i < gz.length; i += 7) chunks.push(gz.subarray(i, i + 7));
     const stats = createTrailStats();
     const got = await collect(readTrailObject('s3://b/k.json.gz', Readable.from(chunks), { stats }));
     expect(got.problems).toEqual([]);
@@ -117,6 +118,18 @@ describe('readTrailObject: Buffers and streams parse like files', () => {
     for (let i = 0; i < b.length; i += 3) chunks.push(b.subarray(i, i + 3));
     const got = await collect(readTrailObject('utf8', Readable.from(chunks)));
     expect((got.records[0].record.requestParameters as { key: string }).key).toBe('façade/日本語.txt');
+  });
+
+  it('stopping early releases (destroys) the source stream', async () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => `${JSON.stringify(rec(`s-${i}`))}\n`);
+    const src = Readable.from(lines.map((l) => Buffer.from(l)));
+    let seen = 0;
+    for await (const item of readTrailObject('early', src)) {
+      if (item.kind === 'record') seen++;
+      break;
+    }
+    expect(seen).toBe(1);
+    expect(src.destroyed).toBe(true);
   });
 
   it('reports a stream that fails midway, keeping the records read before', async () => {

@@ -739,24 +739,46 @@ export async function* parseTrailStream(
 ): AsyncGenerator<TrailItem[]> {
   const sink = new FileSink(name, options);
   sink.stats.filesRead++;
-  const src = body[Symbol.asyncIterator]();
-  let first: IteratorResult<Uint8Array>;
+  const src = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   try {
-    first = await src.next();
+    yield* streamBatches(sink, src);
+  } finally {
+    // Stopped early or failed: release the source (for a Readable this destroys it, closing a socket or file).
+    try {
+      await src.return?.(undefined);
+    } catch {
+      // already failed; the failure was reported
+    }
+  }
+}
+
+async function* streamBatches(sink: FileSink, src: AsyncIterator<Uint8Array>): AsyncGenerator<TrailItem[]> {
+  // Gather at least the 2 bytes of a gzip magic number before deciding (a source may send tiny chunks).
+  const head: Buffer[] = [];
+  let headLen = 0;
+  let ended = false;
+  try {
+    while (headLen < 2) {
+      const r = await src.next();
+      if (r.done) {
+        ended = true;
+        break;
+      }
+      const b = toBuffer(r.value);
+      head.push(b);
+      headLen += b.length;
+    }
   } catch (err) {
     readError(sink, err);
     sink.finish();
     yield sink.take();
     return;
   }
-  if (first.done || first.value.length === 0) {
-    // Could still be followed by more chunks if the first was empty: handle generically below.
-  }
-  const firstChunk = first.done ? Buffer.alloc(0) : toBuffer(first.value);
+  const firstChunk = Buffer.concat(head, headLen);
   sink.stats.bytesRead += firstChunk.length;
   async function* rest(): AsyncGenerator<Buffer> {
     if (firstChunk.length > 0) yield firstChunk;
-    if (first.done) return;
+    if (ended) return;
     for (let r = await src.next(); !r.done; r = await src.next()) {
       const b = toBuffer(r.value);
       sink.stats.bytesRead += b.length;
