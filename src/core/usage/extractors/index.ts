@@ -5,7 +5,7 @@
 
 import type { ExtractContext, RequestExtractor } from './common.js';
 import { dynamodbResources } from './dynamodb.js';
-import { s3CopySource, s3Resources } from './s3.js';
+import { s3CopySource, s3ExpressResources, s3Resources } from './s3.js';
 import {
   eventsResources,
   kinesisResources,
@@ -29,6 +29,7 @@ export { splitPartiql, splitTransactItems, type SplitUse } from './dynamodb.js';
 /** Request extractors by IAM service prefix. */
 export const REQUEST_EXTRACTORS: Readonly<Record<string, RequestExtractor>> = {
   s3: s3Resources,
+  s3express: s3ExpressResources,
   dynamodb: dynamodbResources,
   sqs: sqsResources,
   sns: snsResources,

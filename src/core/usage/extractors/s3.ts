@@ -3,7 +3,7 @@
  * `delete` list). S3 ARNs have no region or account: `arn:P:s3:::BUCKET[/KEY]`.
  */
 
-import { firstStr, stringsAt, uniq, type ExtractContext } from './common.js';
+import { arn, firstStr, stringsAt, uniq, type ExtractContext } from './common.js';
 
 const DELETE_KEY_PATHS = ['delete.Object[].Key', 'delete.object[].key', 'delete.objects[].key', 'delete.Objects[].Key'];
 
@@ -46,4 +46,10 @@ export function s3CopySource(ctx: ExtractContext): string[] {
   const slash = decoded.indexOf('/');
   if (slash <= 0 || slash === decoded.length - 1) return [];
   return [`arn:${ctx.partition}:s3:::${decoded}`];
+}
+
+/** S3 Express One Zone (directory buckets, prefix `s3express`): `bucketName` → `arn:P:s3express:R:A:bucket/NAME`. */
+export function s3ExpressResources(ctx: ExtractContext): string[] {
+  const bucket = firstStr(ctx.params, 'bucketName', 'bucket', 'Bucket');
+  return bucket ? [arn(ctx, 's3express', `bucket/${bucket}`)] : [];
 }
