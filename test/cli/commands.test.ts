@@ -1,0 +1,172 @@
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers.js';
+
+const ROLE = 'arn:aws:iam::123456789012:role/app-role';
+
+function record(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    eventVersion: '1.08',
+    eventTime: '2026-10-10T10:00:00Z',
+    eventSource: 'sqs.amazonaws.com',
+    eventName: 'SendMessage',
+    awsRegion: 'us-east-1',
+    recipientAccountId: '123456789012',
+    eventCategory: 'Data',
+    managementEvent: false,
+    readOnly: false,
+    userIdentity: {
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::123456789012:assumed-role/app-role/app-fn',
+      accountId: '123456789012',
+      sessionContext: { sessionIssuer: { type: 'Role', arn: ROLE, accountId: '123456789012', userName: 'app-role' } },
+    },
+    requestParameters: { queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs' },
+    ...over,
+  };
+}
+
+function fixtureDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'policy-trim-cli-'));
+  mkdirSync(join(dir, 'trail'));
+  mkdirSync(join(dir, 'policies'));
+  writeFileSync(join(dir, 'trail', 'a.json.gz'), gzipSync(JSON.stringify({ Records: [record(), record({ eventTime: '2026-10-11T10:00:00Z' })] })));
+  writeFileSync(join(dir, 'trail', 'broken.json'), '{"Records": [ {"eventName": ');
+  writeFileSync(
+    join(dir, 'policies', 'policy.json'),
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['sqs:*'], Resource: '*' }],
+    }),
+  );
+  return dir;
+}
+
+describe('policy-trim usage', () => {
+  it('prints per-role usage as JSON on stdout and reports a broken file on stderr', async () => {
+    // Given a trail with two good records and a truncated JSON file
+    const dir = fixtureDir();
+    // When usage runs
+    const run = await runCli(['usage', '--trail', join(dir, 'trail'), '--format', 'json']);
+    // Then the good records are counted and the broken file is named in the summary
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.principals).toHaveLength(1);
+    expect(out.principals[0].principalArn).toBe(ROLE);
+    expect(out.principals[0].used.map((u: { action: string; count: number }) => [u.action, u.count])).toEqual([['sqs:SendMessage', 2]]);
+    expect(out.principals[0].functions.map((f: { sessions: string[] }) => f.sessions)).toEqual([['app-fn']]);
+    expect(Object.values(out.summary.skipped as Record<string, number>).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    expect(run.stderr).toContain('broken.json');
+  });
+
+  it('fails clearly when the role is not in the trail', async () => {
+    const dir = fixtureDir();
+    const run = await runCli(['usage', '--trail', join(dir, 'trail'), '--role', 'nobody']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/no activity for role nobody/);
+    expect(run.stdout).toBe('');
+  });
+});
+
+describe('policy-trim suggest (offline)', () => {
+  it('narrows sqs:* on * to the queue and action used, writing --out atomically', async () => {
+    const dir = fixtureDir();
+    const out = join(dir, 'out.json');
+    const run = await runCli(['suggest', '--role', 'app-role', '--policy', join(dir, 'policies'), '--trail', join(dir, 'trail'), '--trail-config', writeSelectors(dir), '--out', out, '--baseline', 'none']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('');
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    const allows = doc.Statement.filter((s: { Effect: string }) => s.Effect === 'Allow');
+    expect(allows.flatMap((s: { Action: string[] }) => s.Action)).toEqual(['sqs:SendMessage']);
+    expect(allows.flatMap((s: { Resource: string[] }) => s.Resource)).toEqual(['arn:aws:sqs:us-east-1:123456789012:jobs']);
+    expect(run.stderr).toMatch(/removed \(\d+\)/);
+  });
+
+  it('exits 2 with --fail-on removable when something would be removed', async () => {
+    const dir = fixtureDir();
+    const run = await runCli(['suggest', '--role', ROLE, '--policy', join(dir, 'policies'), '--trail', join(dir, 'trail'), '--fail-on', 'removable']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout).Statement.length).toBeGreaterThan(0);
+  });
+
+  it('refuses to suggest from a partial set of policies', async () => {
+    const dir = fixtureDir();
+    writeFileSync(join(dir, 'policies', 'bad.json'), '{"Version":"2012-10-17","Statement":[{"Action":"s3:*","Resource":"*"}]}');
+    const run = await runCli(['suggest', '--role', ROLE, '--policy', join(dir, 'policies'), '--trail', join(dir, 'trail')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('bad.json');
+    expect(run.stderr).toMatch(/Effect/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('refuses a role with no activity unless asked', async () => {
+    const dir = fixtureDir();
+    const args = ['suggest', '--role', 'arn:aws:iam::123456789012:role/idle', '--policy', join(dir, 'policies'), '--trail', join(dir, 'trail')];
+    const refused = await runCli(args);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/no call by/);
+    const forced = await runCli([...args, '--allow-no-activity']);
+    expect(forced.code).toBe(0);
+    // sqs data events are unobservable without a trail config: SendMessage etc. are kept, management actions go
+    const actions = JSON.parse(forced.stdout).Statement.flatMap((s: { Action?: string[] }) => s.Action ?? []);
+    expect(actions).toContain('sqs:SendMessage');
+    expect(actions).not.toContain('sqs:DeleteQueue');
+  });
+
+  it('prints Terraform and YAML', async () => {
+    const dir = fixtureDir();
+    const base = ['suggest', '--role', ROLE, '--policy', join(dir, 'policies'), '--trail', join(dir, 'trail'), '--baseline', 'none'];
+    const tf = await runCli([...base, '--format', 'terraform']);
+    expect(tf.code).toBe(0);
+    expect(tf.stdout).toMatch(/^data "aws_iam_policy_document" "[a-z0-9_]+" \{/m);
+    const yaml = await runCli([...base, '--format', 'yaml']);
+    expect(yaml.code).toBe(0);
+    expect(yaml.stdout).toMatch(/Version: "2012-10-17"/);
+  });
+});
+
+describe('usage errors and other commands', () => {
+  it('exits 64 on an unknown option or a missing command', async () => {
+    expect((await runCli(['suggest', '--bogus'])).code).toBe(64);
+    expect((await runCli([])).code).toBe(64);
+    const bad = await runCli(['usage', '--trail', 'x', '--since', 'yesterday-ish']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toMatch(/--since/);
+  });
+
+  it('catalog info names the source and counts; catalog action expands a pattern', async () => {
+    const info = await runCli(['catalog', 'info']);
+    expect(info.code).toBe(0);
+    expect(info.stdout).toMatch(/@cloud-copilot\/iam-data@0\.21\.\d+/);
+    expect(info.stdout).toMatch(/actions:\s+\d{5}/);
+    const action = await runCli(['catalog', 'action', 's3:GetObject*']);
+    expect(action.code).toBe(0);
+    expect(action.stdout.split('\n')).toContain('s3:GetObject\tRead\taccesspointobject, object');
+    expect((await runCli(['catalog', 'action', 'nosuch:Thing'])).code).toBe(1);
+  });
+
+  it('render converts a policy file to Terraform', async () => {
+    const dir = fixtureDir();
+    const run = await runCli(['render', join(dir, 'policies', 'policy.json'), '--format', 'terraform']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('actions   = ["sqs:*"]');
+    expect(existsSync(join(dir, 'policies', 'policy.json'))).toBe(true);
+  });
+});
+
+function writeSelectors(dir: string): string {
+  const file = join(dir, 'selectors.json');
+  writeFileSync(
+    file,
+    JSON.stringify({
+      AdvancedEventSelectors: [
+        { Name: 'mgmt', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+        { Name: 'sqs', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::SQS::Queue'] }] },
+      ],
+    }),
+  );
+  return file;
+}
