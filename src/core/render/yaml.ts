@@ -1,6 +1,6 @@
 /** YAML renderer: the same content as the JSON renderer, safe for YAML 1.1 and YAML 1.2 readers. */
 
-import { Document, Pair, Scalar, YAMLMap, YAMLSeq, parse } from 'yaml';
+import { Document, Pair, Scalar, YAMLMap, YAMLSeq, parseDocument } from 'yaml';
 import type { PolicyDocument } from '../policy/types.js';
 import { IamObject, iamTree, type IamNode } from './canonical.js';
 
@@ -19,10 +19,14 @@ const YAML11_SPECIAL = new Set(['<<', '=']);
 export function yamlNeedsQuotes(s: string): boolean {
   if (YAML11_SPECIAL.has(s)) return true;
   for (const version of ['1.1', '1.2'] as const) {
+    // parseDocument collects problems instead of throwing or printing them (parse() would emit warnings to
+    // the process, which the pure core must not do); any problem at all means "quote it".
+    const doc = parseDocument(s, { version, logLevel: 'error' });
+    if (doc.errors.length > 0 || doc.warnings.length > 0) return true;
     try {
-      if (parse(s, { version }) !== s) return true;
+      if (doc.toJS() !== s) return true;
     } catch {
-      return true;
+      return true; // e.g. `*x`, an alias with no anchor
     }
   }
   return false;
