@@ -8,3 +8,4 @@ export * from './lookup.js';
 export * from './pacer.js';
 export * from './s3-trail.js';
 export * from './trail-config.js';
+export * from './progress.js';
