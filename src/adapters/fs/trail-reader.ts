@@ -10,8 +10,9 @@
  *   anything inside is listed, stat'ed or opened (margin: see `core/usage/trail-layout.ts`).
  * - Streaming: files are read one after another with a small bounded read-ahead ({@link DEFAULT_READ_AHEAD}
  *   files being read and decompressed while the current one is parsed), so memory does not grow with the
- *   number of files. Files up to {@link WHOLE_FILE_MAX_BYTES} are read whole (fastest: one JSON.parse);
- *   larger ones are streamed, NDJSON line by line.
+ *   number of files (the set of directories already visited, kept to break symlink loops, grows with the
+ *   number of folders only). Files up to {@link WHOLE_FILE_MAX_BYTES} are read whole (fastest: one
+ *   JSON.parse); larger ones are streamed, NDJSON line by line.
  * - Bad input never stops the run: see `trail-parse.ts` for the problems reported.
  */
 
@@ -46,11 +47,12 @@ export {
 export const DEFAULT_READ_AHEAD = 4;
 
 /**
- * Files up to this size (bytes on disk) are read whole; larger ones are streamed. 64 MiB: delivered CloudTrail
- * files are far smaller (a few KB to a few MB gzip), so they all take the fast path, while memory stays
- * bounded at about read-ahead × this size (× the gzip ratio once decompressed).
+ * Files up to this size (bytes on disk) are read whole; larger ones are streamed. 16 MiB: delivered CloudTrail
+ * files are far smaller (a few KB to a few MB gzip), so they all take the fast path (one JSON.parse), while
+ * what the read-ahead holds stays bounded at about read-ahead × this size × the gzip ratio (~10 for
+ * CloudTrail JSON). Larger files are streamed one at a time and never read ahead.
  */
-export const WHOLE_FILE_MAX_BYTES = 64 * 1024 * 1024;
+export const WHOLE_FILE_MAX_BYTES = 16 * 1024 * 1024;
 
 /** File names read when found inside a directory. */
 const TRAIL_FILE_RE = /\.(json|jsonl|ndjson)(\.gz)?$|\.gz$/i;
