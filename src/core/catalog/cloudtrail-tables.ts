@@ -35,6 +35,8 @@ export interface EventNameEntry {
   resources?: Record<string, string>;
   /** Mappings public tools make that are not IAM actions (regression guard). */
   knownWrong?: string[];
+  /** True when an action here is not in the operation's Service Reference AuthorizedActions (own source given). */
+  beyondServiceReference?: boolean;
 }
 
 /** `data/cloudtrail/eventnames.json`. */
