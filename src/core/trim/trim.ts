@@ -313,7 +313,7 @@ export function trimPolicy(input: TrimInput): TrimResult {
       let unknownResource = false;
       const usedHere: string[] = [];
       for (const r of u?.resources ?? []) {
-        if (!takesResource) {
+        if (!takesResource && r.resource === '*') {
           // The request resource of an action without resource types is the literal `*`.
           const lit = s.kind === 'resource' ? s.patterns.some((p) => globMatch(p, '*')) : !s.patterns.some((p) => globMatch(p, '*'));
           if (lit) usedHere.push('*');
@@ -357,7 +357,7 @@ export function trimPolicy(input: TrimInput): TrimResult {
       }
       // A used call with no resource we could name, or an action without resource types granted through a
       // NotResource statement (its request resource is `*`): keep the statement's resources as written.
-      if (unknownResource || (s.kind === 'notResource' && !takesResource && usedHere.length > 0)) {
+      if (unknownResource || (s.kind === 'notResource' && !takesResource && usedHere.includes('*'))) {
         whole();
         entries[entries.length - 1].bases.add(unknownResource ? 'used-resource-unknown' : usedBasis);
         continue;
@@ -374,9 +374,10 @@ export function trimPolicy(input: TrimInput): TrimResult {
       const rest = usedHere.filter((r) => !parts.some((p) => globCovers(p, r)));
       if (rest.length > 0) {
         bases.add(usedBasis);
-        if (!takesResource) parts.push('*');
-        else {
-          for (const c of proposeResourcePatterns(rest)) {
+        if (rest.includes('*')) parts.push('*');
+        const arns = rest.filter((r) => r !== '*');
+        if (arns.length > 0) {
+          for (const c of proposeResourcePatterns(arns)) {
             const inside =
               s.kind === 'resource'
                 ? s.patterns.some((p) => globCovers(p, c.pattern))
@@ -696,7 +697,12 @@ export function trimPolicy(input: TrimInput): TrimResult {
         : `Does not fit as inline policy: ${sizes[0]} characters, limit ${limit} across a role's inline policies; use managed policies (--target managed).`,
   });
 
-  findings.sort((a, b) => FINDING_ORDER.indexOf(a.kind) - FINDING_ORDER.indexOf(b.kind));
+  // Kind order, then id (removed actions keep their access-level order); independent of the ledger's order.
+  findings.sort(
+    (a, b) =>
+      FINDING_ORDER.indexOf(a.kind) - FINDING_ORDER.indexOf(b.kind) ||
+      (a.kind === 'removed-action' ? 0 : cmp(a.id, b.id)),
+  );
   const allGranted = new Set<string>([...grantedFrom.keys(), ...verbatimGrants]);
   return {
     documents,
