@@ -31,6 +31,7 @@ import { LambdaFunctionDirectory } from '../../src/adapters/aws/lambda.js';
 import { LookupEventsSource } from '../../src/adapters/aws/lookup.js';
 import { S3TrailSource } from '../../src/adapters/aws/s3-trail.js';
 import { CloudTrailConfigSource, trailS3Url } from '../../src/adapters/aws/trail-config.js';
+import { loadRolePolicyDocuments, openAwsActivity, regionsForRole } from '../../src/adapters/aws/live.js';
 import { FakeClock } from '../fakes/clock.js';
 import { FakeLookupCloudTrail, makeEvents } from '../fakes/cloudtrail-lookup.js';
 import { MOTO_ACCOUNT_ID, recordCommands, startMoto, useFakeAwsEnv, type MotoServer, type SentCommand } from '../helpers/moto.js';
@@ -441,6 +442,36 @@ describe('trail by name (moto)', () => {
 
   it('says which trail was not found', async () => {
     await expect(new CloudTrailConfigSource((r) => clients.cloudtrail(r)).getTrailConfig('nope')).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
+
+describe('CLI wiring helpers (moto)', () => {
+  it('loads and parses a role\'s policies, boundary apart, AWS-managed ones flagged', async () => {
+    const got = await loadRolePolicyDocuments(clients, 'orders-api-role');
+    expect(got.roleArn).toBe(`arn:aws:iam::${ACCT}:role/service/orders/orders-api-role`);
+    expect(got.documents.map((d) => d.kind)).toEqual(['inline', 'inline', 'inline', 'customer-managed', 'customer-managed', 'customer-managed', 'aws-managed']);
+    const read = got.documents.find((d) => d.name === 'inline:orders-read')!;
+    expect(read.statements[0]).toMatchObject({ effect: 'Allow', action: ['dynamodb:GetItem'] });
+    expect(got.boundary?.kind).toBe('boundary');
+    expect(got.notEditable).toEqual(['arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole']);
+  });
+
+  it('resolves --function to its role, and refuses a --role that is not the function\'s', async () => {
+    const got = await loadRolePolicyDocuments(clients, undefined, 'billing');
+    expect(got).toMatchObject({ roleArn: `arn:aws:iam::${ACCT}:role/solo-fn-role`, function: { name: 'billing' }, documents: [] });
+    await expect(loadRolePolicyDocuments(clients, 'orders-api-role', 'billing')).rejects.toMatchObject({ code: 'bad-input' });
+    expect(regionsForRole('us-east-1', `arn:aws:iam::${ACCT}:role/shared-fn-role`, await new LambdaFunctionDirectory((r) => clients.lambda(r), ['us-east-1', 'eu-west-1']).listFunctions())).toEqual([
+      'eu-west-1',
+      'us-east-1',
+    ]);
+  });
+
+  it('opens --trail-name (bucket + recorded selectors), --trail s3:// and --lookup sources', async () => {
+    const act = await openAwsActivity(clients, { trailName: 'main', trails: ['s3://acct-trail/cloudtrail'], lookup: true });
+    expect(act.sources.map((s) => s.label)).toEqual(['s3://named-trail/cloudtrail', 's3://acct-trail/cloudtrail', 'lookup']);
+    expect(act.trailConfig?.bucket).toBe('named-trail');
+    expect(act.recording).toBeDefined();
+    await expect(openAwsActivity(clients, { trails: ['./local'] })).rejects.toMatchObject({ code: 'bad-input' });
   });
 });
 

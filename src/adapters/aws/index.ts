@@ -9,3 +9,4 @@ export * from './pacer.js';
 export * from './s3-trail.js';
 export * from './trail-config.js';
 export * from './progress.js';
+export * from './live.js';

@@ -56,8 +56,8 @@ export class CloudTrailConfigSource implements TrailConfigSource {
     // The same JSON `aws cloudtrail get-event-selectors` prints (no SDK metadata), so --trail-config FILE and
     // --trail-name feed one parser.
     const eventSelectors: Record<string, unknown> = { TrailARN: sel.TrailARN ?? trail.TrailARN };
-    if (sel.EventSelectors?.length) eventSelectors.EventSelectors = sel.EventSelectors;
-    if (sel.AdvancedEventSelectors?.length) eventSelectors.AdvancedEventSelectors = sel.AdvancedEventSelectors;
+    if (sel.EventSelectors !== undefined) eventSelectors.EventSelectors = sel.EventSelectors;
+    if (sel.AdvancedEventSelectors !== undefined) eventSelectors.AdvancedEventSelectors = sel.AdvancedEventSelectors;
     return {
       name: trail.Name ?? nameOrArn,
       ...(trail.TrailARN ? { trailArn: trail.TrailARN } : {}),
