@@ -49,7 +49,8 @@ function regionOf(s: Statement): Region {
 
 /** Is every resource of `inner` certainly in `outer`? Sound, not complete. */
 function regionCovers(outer: Region, inner: Region): boolean {
-  if (outer.kind === 'unknown') return false;
+  // No Resource key (a resource policy): the resource the policy is attached to, the same on both sides.
+  if (outer.kind === 'unknown') return inner.kind === 'unknown';
   if (outer.kind === 'list' && outer.patterns.some(isUniversalPattern)) return true;
   if (inner.kind === 'unknown') return false;
   if (outer.kind === 'list') {
