@@ -149,3 +149,68 @@ export function useFakeAwsEnv(extra: Record<string, string | undefined> = {}): (
     }
   };
 }
+
+/** Recursively lists files under `dir` (sorted), as paths relative to it with `/` separators. */
+export async function listFilesRelative(dir: string): Promise<string[]> {
+  const { readdir } = await import('node:fs/promises');
+  const { join, relative, sep } = await import('node:path');
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const e of (await readdir(d, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) out.push(relative(dir, p).split(sep).join('/'));
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
+/**
+ * Uploads every file under `dir` to `bucket` (created here) at `keyPrefix` + its relative path, so a local
+ * trail folder becomes a trail bucket in moto. Returns the keys.
+ */
+export async function uploadDirToBucket(
+  s3: { send(cmd: unknown): Promise<unknown> },
+  bucket: string,
+  dir: string,
+  keyPrefix = '',
+): Promise<string[]> {
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { CreateBucketCommand, PutObjectCommand } = await import('@aws-sdk/client-s3');
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const keys: string[] = [];
+  for (const rel of await listFilesRelative(dir)) {
+    const key = `${keyPrefix}${rel}`;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: await readFile(join(dir, rel)) }));
+    keys.push(key);
+  }
+  return keys;
+}
+
+/**
+ * Creates a Lambda-style role with the given inline policies (name → JSON text) and customer-managed
+ * policies (name → JSON text, created and attached). Returns the role ARN.
+ */
+export async function seedRole(
+  iam: { send(cmd: unknown): Promise<unknown> },
+  role: { name: string; path?: string; inline?: Record<string, string>; managed?: Record<string, string> },
+): Promise<string> {
+  const { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, PutRolePolicyCommand } = await import('@aws-sdk/client-iam');
+  const assume = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+  });
+  const created = (await iam.send(
+    new CreateRoleCommand({ RoleName: role.name, Path: role.path ?? '/', AssumeRolePolicyDocument: assume }),
+  )) as { Role: { Arn: string } };
+  for (const [name, text] of Object.entries(role.inline ?? {})) {
+    await iam.send(new PutRolePolicyCommand({ RoleName: role.name, PolicyName: name, PolicyDocument: text }));
+  }
+  for (const [name, text] of Object.entries(role.managed ?? {})) {
+    const p = (await iam.send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: text }))) as { Policy: { Arn: string } };
+    await iam.send(new AttachRolePolicyCommand({ RoleName: role.name, PolicyArn: p.Policy.Arn }));
+  }
+  return created.Role.Arn;
+}
