@@ -86,6 +86,8 @@ describe('action pattern expansion over the real catalog', () => {
 
   it('expands * (and *:*) to every action', () => {
     expect(allIds.length).toBe(catalog.info().actions);
+    expect([...allIds].sort()).toEqual(allIds); // code-unit order, e.g. "s3-object-lambda:…" before "s3:…"
+    expect(allIds.indexOf('s3-object-lambda:GetObject')).toBeLessThan(allIds.indexOf('s3:AbortMultipartUpload'));
     expect(catalog.expandActionPattern('*:*')).toEqual(allIds);
   });
 

@@ -62,9 +62,9 @@ interface ServiceIndex {
   prefix: string;
   raw: RawService;
   /** lower-case action name → AWS-cased name */
-  actionByLower: Map<string, string>;
+  actionByLower?: Map<string, string>;
   /** lower-case resource type → AWS-cased name */
-  rtByLower: Map<string, string>;
+  rtByLower?: Map<string, string>;
   /** canonical ids sorted, and their lower-case forms (parallel arrays) */
   ids: string[];
   idsLower: string[];
@@ -78,6 +78,75 @@ function byCodeUnit(a: string, b: string): number {
 }
 
 /**
+ * A keyed section of a data file (`services`), read lazily: `get` parses an entry on first use.
+ * Lets the line-per-service files be loaded without parsing services nobody asks about.
+ */
+interface LazySection<T> {
+  keys: string[];
+  get(key: string): T | undefined;
+}
+
+function sectionFromObject<T>(obj: Record<string, T>): LazySection<T> {
+  return { keys: Object.keys(obj).sort(byCodeUnit), get: (k) => own(obj, k) };
+}
+
+/**
+ * Splits text written by scripts/build-catalog.mjs (`{"meta":…,` / `"services":{` / one `"key":{…},` line
+ * per entry / `}}`) into its meta and a lazily parsed section. Undefined when the text has another layout
+ * (e.g. reformatted by hand): the caller then parses it whole.
+ */
+function sectionFromLines<T>(
+  text: string,
+  file: string,
+): { meta: Record<string, unknown>; section: LazySection<T> } | undefined {
+  const lines = text.split('\n');
+  const head = '{"meta":';
+  if (lines.length < 4 || !lines[0]!.startsWith(head) || !lines[0]!.endsWith(',') || lines[1] !== '"services":{') {
+    return undefined;
+  }
+  let end = lines.length - 1;
+  while (end > 1 && lines[end] === '') end--;
+  if (lines[end] !== '}}') return undefined;
+  let meta: unknown;
+  try {
+    meta = JSON.parse(lines[0]!.slice(head.length, -1));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(meta)) return undefined;
+  const at = new Map<string, number>();
+  for (let i = 2; i < end; i++) {
+    const line = lines[i]!;
+    const q = line.indexOf('":');
+    if (!line.startsWith('"') || q < 0) return undefined;
+    at.set(line.slice(1, q), i);
+  }
+  const cache = new Map<string, T>();
+  return {
+    meta,
+    section: {
+      keys: [...at.keys()].sort(byCodeUnit),
+      get(key) {
+        const hit = cache.get(key);
+        if (hit !== undefined) return hit;
+        const i = at.get(key);
+        if (i === undefined) return undefined;
+        const line = lines[i]!;
+        const body = line.slice(line.indexOf('":') + 2, line.endsWith(',') ? -1 : undefined);
+        let value: T;
+        try {
+          value = JSON.parse(body) as T;
+        } catch (e) {
+          throw new CatalogDataError(`${file} line ${i + 1} ("${key}"): ${(e as Error).message}`);
+        }
+        cache.set(key, value);
+        return value;
+      },
+    },
+  };
+}
+
+/**
  * Builds a Catalog from the parsed contents of `data/iam/catalog.json` and `data/iam/operations.json`.
  * Throws CatalogDataError naming the file and what is wrong when either has the wrong shape.
  */
@@ -88,26 +157,55 @@ export function createCatalog(catalogJson: unknown, operationsJson: unknown): Ca
   if (!isObject(operationsJson) || !isObject(operationsJson.services)) {
     throw new CatalogDataError('data/iam/operations.json: expected an object with "meta" and "services"');
   }
-  const meta = catalogJson.meta as Record<string, unknown>;
-  const rawServices = catalogJson.services as Record<string, RawService>;
-  const rawOps = operationsJson.services as Record<string, RawOperations>;
-  const opMeta = isObject(operationsJson.meta) ? operationsJson.meta : {};
-  const prefixes = Object.keys(rawServices).sort(byCodeUnit);
+  return buildCatalog(
+    catalogJson.meta,
+    sectionFromObject(catalogJson.services as Record<string, RawService>),
+    isObject(operationsJson.meta) ? operationsJson.meta : {},
+    sectionFromObject(operationsJson.services as Record<string, RawOperations>),
+  );
+}
+
+/**
+ * Builds a Catalog from the TEXT of `data/iam/catalog.json` and `data/iam/operations.json`, parsing each
+ * service's line only when a query first needs it (loading costs a split, not a 2 MB JSON.parse). Text in
+ * any other JSON layout is parsed whole. Throws CatalogDataError naming the file on bad data.
+ */
+export function createCatalogFromText(catalogText: string, operationsText: string): Catalog {
+  const cat = sectionFromLines<RawService>(catalogText, 'data/iam/catalog.json');
+  const ops = sectionFromLines<RawOperations>(operationsText, 'data/iam/operations.json');
+  if (cat && ops) return buildCatalog(cat.meta, cat.section, ops.meta, ops.section);
+  const parse = (text: string, file: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new CatalogDataError(`${file}: not valid JSON (${(e as Error).message})`);
+    }
+  };
+  return createCatalog(parse(catalogText, 'data/iam/catalog.json'), parse(operationsText, 'data/iam/operations.json'));
+}
+
+function buildCatalog(
+  meta: Record<string, unknown>,
+  rawServices: LazySection<RawService>,
+  opMeta: Record<string, unknown>,
+  rawOps: LazySection<RawOperations>,
+): Catalog {
+  const prefixes = rawServices.keys;
 
   const serviceIndexes = new Map<string, ServiceIndex>();
   function svc(prefix: string): ServiceIndex | undefined {
     const p = prefix.toLowerCase();
     let idx = serviceIndexes.get(p);
     if (idx) return idx;
-    const raw = own(rawServices, p);
+    const raw = rawServices.get(p);
     if (!isObject(raw) || !isObject(raw.a)) return undefined;
-    const names = Object.keys(raw.a).sort(byCodeUnit);
+    const names = Object.keys(raw.a);
+    // The generated file already has sorted keys; sort only when given something else.
+    if (!names.every((n, i) => i === 0 || names[i - 1]! < n)) names.sort(byCodeUnit);
     const ids = names.map((n) => `${p}:${n}`);
     idx = {
       prefix: p,
       raw,
-      actionByLower: new Map(names.map((n) => [n.toLowerCase(), n])),
-      rtByLower: new Map(Object.keys(raw.r ?? {}).map((n) => [n.toLowerCase(), n])),
       ids,
       idsLower: ids.map((i) => i.toLowerCase()),
       actionCache: new Map(),
@@ -121,14 +219,18 @@ export function createCatalog(catalogJson: unknown, operationsJson: unknown): Ca
     if (!allIds) {
       const ids: string[] = [];
       const lower: string[] = [];
-      for (const p of prefixes) {
-        const s = svc(p)!;
-        ids.push(...s.ids);
-        lower.push(...s.idsLower);
+      // Visiting prefixes in the order of "prefix:" makes the concatenation sorted by full id ("s3-x:A" <
+      // "s3:B" because "-" < ":"), since prefixes contain no ":" and each service's list is sorted.
+      const order = [...prefixes].sort((x, y) => byCodeUnit(`${x}:`, `${y}:`));
+      for (const p of order) {
+        const s = svc(p);
+        if (!s) continue;
+        for (let i = 0; i < s.ids.length; i++) {
+          ids.push(s.ids[i]!);
+          lower.push(s.idsLower[i]!);
+        }
       }
-      // Per-service lists are sorted and prefixes are sorted, but "a:" vs "a-b:" ordering needs a final sort.
-      const order = ids.map((_, i) => i).sort((x, y) => byCodeUnit(ids[x]!, ids[y]!));
-      allIds = { ids: order.map((i) => ids[i]!), lower: order.map((i) => lower[i]!) };
+      allIds = { ids, lower };
     }
     return allIds;
   }
@@ -144,6 +246,7 @@ export function createCatalog(catalogJson: unknown, operationsJson: unknown): Ca
     if (!parts) return undefined;
     const s = svc(parts[0]);
     if (!s) return undefined;
+    s.actionByLower ??= new Map(s.ids.map((id) => [id.slice(s.prefix.length + 1).toLowerCase(), id.slice(s.prefix.length + 1)]));
     const name = s.actionByLower.get(parts[1].toLowerCase());
     if (!name) return undefined;
     let info = s.actionCache.get(name);
@@ -190,6 +293,7 @@ export function createCatalog(catalogJson: unknown, operationsJson: unknown): Ca
       const a = action(pattern);
       return a ? [a.id] : [];
     }
+    if (/^\*+$/.test(pattern)) return [...everyAction().ids];
     const m: CompiledPattern = compileActionPattern(pattern);
     const c = candidates(pattern);
     const out: string[] = [];
@@ -208,36 +312,59 @@ export function createCatalog(catalogJson: unknown, operationsJson: unknown): Ca
     return out;
   }
 
-  let conditionIndex: { exact: Map<string, string>; templates: { re: RegExp; type: string }[] } | undefined;
-  function conditionKeyType(key: string): string | undefined {
-    if (!conditionIndex) {
-      const exact = new Map<string, string>();
-      const templates: { re: RegExp; type: string }[] = [];
-      for (const p of prefixes) {
-        for (const [k, type] of Object.entries(rawServices[p]!.c ?? {})) {
-          const lower = k.toLowerCase();
-          if (exact.has(lower)) continue; // first service (sorted) wins; global aws:* keys repeat per service
-          exact.set(lower, type);
-          if (k.includes('${')) {
-            const src = lower
-              .split(/\$\{[^}]*\}/)
-              .map((lit) => lit.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
-              .join('.+');
-            templates.push({ re: new RegExp(`^${src}$`), type });
-          }
-        }
+  /** Condition keys of one service: exact (lower-case) map plus `${Var}` templates. */
+  interface ConditionIndex {
+    exact: Map<string, string>;
+    templates: { re: RegExp; type: string }[];
+  }
+  function addConditionKeys(index: ConditionIndex, keys: Record<string, string>): void {
+    for (const [k, type] of Object.entries(keys)) {
+      const lower = k.toLowerCase();
+      if (index.exact.has(lower)) continue; // first service (sorted) wins; global aws:* keys repeat per service
+      index.exact.set(lower, type);
+      if (k.includes('${')) {
+        const src = lower
+          .split(/\$\{[^}]*\}/)
+          .map((lit) => lit.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+          .join('.+');
+        index.templates.push({ re: new RegExp(`^${src}$`), type });
       }
-      conditionIndex = { exact, templates };
     }
-    const lower = key.toLowerCase();
-    const hit = conditionIndex.exact.get(lower);
+  }
+  function lookupCondition(index: ConditionIndex, lower: string): string | undefined {
+    const hit = index.exact.get(lower);
     if (hit !== undefined) return hit;
-    return conditionIndex.templates.find((t) => t.re.test(lower))?.type;
+    return index.templates.find((t) => t.re.test(lower))?.type;
+  }
+  const serviceConditions = new Map<string, ConditionIndex>();
+  let globalConditions: ConditionIndex | undefined;
+  function conditionKeyType(key: string): string | undefined {
+    const lower = key.toLowerCase();
+    // Fast path: a service's own keys live in its own entry (parses one service, not all).
+    const colon = lower.indexOf(':');
+    const own = colon > 0 ? svc(lower.slice(0, colon)) : undefined;
+    if (own) {
+      let idx = serviceConditions.get(own.prefix);
+      if (!idx) {
+        idx = { exact: new Map(), templates: [] };
+        addConditionKeys(idx, own.raw.c ?? {});
+        serviceConditions.set(own.prefix, idx);
+      }
+      const t = lookupCondition(idx, lower);
+      if (t !== undefined) return t;
+    }
+    // Global keys (aws:*) and keys declared by another service: one index over every service.
+    if (!globalConditions) {
+      globalConditions = { exact: new Map(), templates: [] };
+      for (const p of prefixes) addConditionKeys(globalConditions, rawServices.get(p)!.c ?? {});
+    }
+    return lookupCondition(globalConditions, lower);
   }
 
   function resourceType(prefix: string, name: string): ResourceTypeInfo | undefined {
     const s = svc(prefix);
     if (!s) return undefined;
+    s.rtByLower ??= new Map(Object.keys(s.raw.r ?? {}).map((n) => [n.toLowerCase(), n]));
     const canon = s.rtByLower.get(name.toLowerCase());
     if (!canon) return undefined;
     const raw = s.raw.r[canon]!;
@@ -272,7 +399,7 @@ export function createCatalog(catalogJson: unknown, operationsJson: unknown): Ca
 
   function operationActions(prefix: string, operation: string): OperationAction[] | undefined {
     const p = prefix.toLowerCase();
-    const entry = own(rawOps, p);
+    const entry = rawOps.get(p);
     if (typeof entry !== 'object' || entry === null) return undefined;
     const ops = entry.ops ?? {};
     // Operation names are matched exactly first (CloudTrail uses AWS casing), then case-insensitively.
@@ -318,7 +445,7 @@ export function createCatalog(catalogJson: unknown, operationsJson: unknown): Ca
     info: () => ({ ...info, extraSources: [...info.extraSources] }),
     services: () => [...prefixes],
     serviceName: (prefix) => {
-      const raw = own(rawServices, prefix.toLowerCase());
+      const raw = rawServices.get(prefix.toLowerCase());
       return isObject(raw) && typeof raw.n === 'string' ? raw.n : undefined;
     },
     action,
