@@ -197,7 +197,7 @@ function main() {
     .sort();
   if (srFiles.length === 0) fail(`no *.json files in ${opts.serviceReference}`);
   const srServices = new Set();
-  const srActions = new Set();
+  const srActions = new Map(); // "svc:lowername" → "svc:Name" as the Service Reference spells it
   const operations = {};
   const stats = {
     srOperations: 0,
@@ -216,7 +216,7 @@ function main() {
     srServices.add(prefix);
     for (const act of doc.Actions ?? []) {
       const id = `${prefix}:${act.Name.toLowerCase()}`;
-      srActions.add(id);
+      srActions.set(id, `${prefix}:${act.Name}`);
       // Cross-check the access level against AWS's annotations (report only; iam-data stays authoritative).
       const canon = canonicalAction.get(id);
       const p = act.Annotations?.Properties;
@@ -309,7 +309,9 @@ function main() {
   const iamPrefixes = new Set(Object.keys(services));
   const srOnlyServices = [...srServices].filter((s) => !iamPrefixes.has(s)).sort();
   const iamOnlyServices = [...iamPrefixes].filter((s) => !srServices.has(s)).sort();
-  const srOnlyActions = [...srActions].filter((a) => !canonicalAction.has(a) && !srOnlyServices.includes(a.split(':')[0]));
+  const srOnlyActions = [...srActions.keys()]
+    .filter((a) => !canonicalAction.has(a) && !srOnlyServices.includes(a.split(':')[0]))
+    .map((a) => srActions.get(a));
   const iamOnlyActions = [...canonicalAction.keys()].filter((a) => !srActions.has(a) && srServices.has(a.split(':')[0]));
 
   const sourceId = `${pkg.name}@${pkg.version}`;
@@ -372,7 +374,7 @@ function main() {
   log(`  operations ${stats.srOperations}, with AuthorizedActions ${stats.withAuthorizedActions}: multi-action/renamed ${stats.keptNonIdentity} (of which no identity permission ${stats.emptyAuthorized}), identity ${stats.identity}`);
   log('source differences (iam-data is authoritative for which actions exist):');
   log(`  services only in Service Reference (not added): ${srOnlyServices.length} ${srOnlyServices.join(' ')}`);
-  log(`  services only in iam-data: ${iamOnlyServices.length}`);
+  log(`  services only in iam-data: ${iamOnlyServices.length} ${iamOnlyServices.join(' ')}`);
   log(`  actions only in Service Reference, in shared services (not added): ${srOnlyActions.length}`);
   log(`    ${srOnlyActions.sort().join(' ')}`);
   log(`  actions only in iam-data, in shared services: ${iamOnlyActions.length}`);
