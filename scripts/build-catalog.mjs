@@ -209,9 +209,16 @@ function main() {
     droppedOperations: [],
     levelDisagreements: 0,
     levelExamples: [],
+    indexFiles: [],
   };
   for (const f of srFiles) {
     const doc = readJson(join(opts.serviceReference, f));
+    // The snapshot also holds the endpoint's index (a list of {service, url}): not a service file.
+    if (Array.isArray(doc)) {
+      stats.indexFiles.push(f);
+      continue;
+    }
+    if (!Array.isArray(doc.Actions)) fail(`${f}: not a Service Reference service file (no Actions array)`);
     const prefix = String(doc.Name ?? f.replace(/\.json$/, '')).toLowerCase();
     srServices.add(prefix);
     for (const act of doc.Actions ?? []) {
@@ -370,6 +377,7 @@ function main() {
   log(`catalog.json     ${catText.length} bytes sha256:${sha(catText)}  from ${sourceId} (updated ${catalogMeta.updatedAt})`);
   log(`  services ${counts.services}, actions ${counts.actions}, resource types ${counts.resourceTypes}, condition keys ${counts.conditionKeys}`);
   log(`  raw access levels: ${Object.entries(levelRaw).map(([k, v]) => `"${k}" ${v}`).join(', ')}`);
+  if (stats.indexFiles.length) log(`(skipped Service Reference index file: ${stats.indexFiles.join(', ')})`);
   log(`operations.json  ${opText.length} bytes sha256:${sha(opText)}  from Service Reference ${SERVICE_REFERENCE_DATE} (${srFiles.length} files)`);
   log(`  operations ${stats.srOperations}, with AuthorizedActions ${stats.withAuthorizedActions}: multi-action/renamed ${stats.keptNonIdentity} (of which no identity permission ${stats.emptyAuthorized}), identity ${stats.identity}`);
   log('source differences (iam-data is authoritative for which actions exist):');
