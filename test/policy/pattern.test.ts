@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionMatches, hasPolicyVariable, matchPattern, patternCovers, patternsIntersect } from '../../src/core/policy/pattern.js';
+import { actionMatches, compileActionPatterns, hasPolicyVariable, matchPattern, patternCovers, patternsIntersect } from '../../src/core/policy/pattern.js';
 
 const RES = { variables: true };
 const ACT = { caseInsensitive: true };
@@ -76,5 +76,16 @@ describe('patternsIntersect (overlap)', () => {
   ])('%s and %s: %s', (a, b, want) => {
     expect(patternsIntersect(a, b, RES)).toBe(want);
     expect(patternsIntersect(b, a, RES)).toBe(want);
+  });
+});
+
+describe('compileActionPatterns', () => {
+  it('agrees with actionMatches, including regex metacharacters in names', () => {
+    const m = compileActionPatterns(['s3:Get*', 'SQS:?endMessage', 'a.b:c']);
+    expect(m('s3:getobject')).toBe(true);
+    expect(m('sqs:SendMessage')).toBe(true);
+    expect(m('s3:PutObject')).toBe(false);
+    expect(m('a.b:c')).toBe(true);
+    expect(m('axb:c')).toBe(false);
   });
 });

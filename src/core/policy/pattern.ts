@@ -53,6 +53,24 @@ export function tokenize(pattern: string, opts: PatternOptions = {}): PatternTok
   return out;
 }
 
+/**
+ * Tokenized patterns, memoised: the evaluator and the never-wider check match the same few patterns against
+ * thousands of catalog actions. Cleared when it reaches this many entries (a bound, not a tuning knob).
+ */
+const TOKEN_CACHE_LIMIT = 50_000;
+const tokenCache = new Map<string, PatternToken[]>();
+
+function cachedTokens(pattern: string, opts: PatternOptions): PatternToken[] {
+  const key = `${opts.caseInsensitive ? 'i' : ''}${opts.variables ? 'v' : ''}\u0000${pattern}`;
+  let t = tokenCache.get(key);
+  if (!t) {
+    if (tokenCache.size >= TOKEN_CACHE_LIMIT) tokenCache.clear();
+    t = tokenize(pattern, opts);
+    tokenCache.set(key, t);
+  }
+  return t;
+}
+
 /** True when the pattern holds a policy variable other than the `${*}`/`${?}`/`${$}` escapes. */
 export function hasPolicyVariable(pattern: string): boolean {
   return tokenize(pattern, { variables: true }).some((t) => t.t === 'var');
@@ -102,10 +120,26 @@ export type Tri = 'yes' | 'no' | 'maybe';
  * `maybe` when the pattern could match for some value of the variable and `no` when it cannot match at all.
  */
 export function matchPattern(pattern: string, value: string, opts: PatternOptions = {}): Tri {
-  const tokens = tokenize(pattern, opts);
+  const tokens = cachedTokens(pattern, opts);
   const v = opts.caseInsensitive ? value.toLowerCase() : value;
   if (!tokens.some((t) => t.t === 'var')) return matchTokens(tokens, v) ? 'yes' : 'no';
   return matchTokens(varsAsStars(tokens), v) ? 'maybe' : 'no';
+}
+
+/**
+ * Compile action patterns (case-insensitive, no variables) into one predicate "matches any of them", for
+ * loops over the whole catalog.
+ */
+export function compileActionPatterns(patterns: string[]): (action: string) => boolean {
+  const src = patterns
+    .map((p) =>
+      tokenize(p, { caseInsensitive: true })
+        .map((t) => (t.t === 'star' ? '[\\s\\S]*' : t.t === 'one' ? '[\\s\\S]' : t.t === 'lit' ? t.c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') : ''))
+        .join(''),
+    )
+    .join('|');
+  const re = new RegExp(`^(?:${src})$`);
+  return (action) => re.test(action.toLowerCase());
 }
 
 /** Action match: case-insensitive, no variables. */

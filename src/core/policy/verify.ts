@@ -21,8 +21,8 @@
  */
 
 import { clausesImply, statementRestrictions, type ConditionClause } from './conditions.js';
-import { explainEvaluation, statementMatchesAction, substitutesVariables } from './evaluate.js';
-import { hasWildcard, isUniversalPattern, patternCovers, patternsIntersect } from './pattern.js';
+import { explainEvaluation, substitutesVariables } from './evaluate.js';
+import { compileActionPatterns, hasWildcard, isUniversalPattern, patternCovers, patternsIntersect } from './pattern.js';
 import type { AccessRequest, Counterexample, PolicyDocument, Statement, StatementRef, VerifyResult } from './types.js';
 import type { Catalog } from '../catalog/types.js';
 
@@ -73,6 +73,37 @@ function regionsMayIntersect(a: Region, b: Region): boolean {
   return list.patterns.some((p) => !not.patterns.some((n) => patternCovers(n, p, RES)));
 }
 
+const regionKeys = new WeakMap<Region, string>();
+
+function regionKey(r: Region): string {
+  let k = regionKeys.get(r);
+  if (k === undefined) {
+    k = r.kind === 'unknown' ? 'u' : `${r.kind}\u0001${r.patterns.join('\u0001')}`;
+    regionKeys.set(r, k);
+  }
+  return k;
+}
+
+/** Memoised region queries: the same pattern pairs recur for every action in the universe. */
+function regionCache(): { covers(o: Region, i: Region): boolean; intersect(a: Region, b: Region): boolean } {
+  const cov = new Map<string, boolean>();
+  const int = new Map<string, boolean>();
+  return {
+    covers(o, i) {
+      const k = `${regionKey(o)}\u0002${regionKey(i)}`;
+      let v = cov.get(k);
+      if (v === undefined) cov.set(k, (v = regionCovers(o, i)));
+      return v;
+    },
+    intersect(a, b) {
+      const k = `${regionKey(a)}\u0002${regionKey(b)}`;
+      let v = int.get(k);
+      if (v === undefined) int.set(k, (v = regionsMayIntersect(a, b)));
+      return v;
+    },
+  };
+}
+
 function describeRegion(r: Region): string {
   if (r.kind === 'list') return r.patterns.join(', ');
   if (r.kind === 'not') return `NotResource[${r.patterns.join(', ')}]`;
@@ -84,6 +115,10 @@ interface Located {
   ref: StatementRef;
   restrictions: ConditionClause[];
   region: Region;
+  /** The region split into the pieces that must each be covered (one per Resource pattern). */
+  pieces: Region[];
+  /** Compiled Action/NotAction test (the universe loop calls it for every catalog action). */
+  matchesAction: (action: string) => boolean;
 }
 
 /** `$` written as IAM's `${$}` escape, so a pre-2012 document's `${...}` reads as the literal text it is there. */
@@ -98,15 +133,27 @@ function locate(docs: PolicyDocument[]): Located[] {
     const variables = substitutesVariables(doc);
     doc.statements.forEach((raw, index) => {
       const s = variables ? raw : literalDollars(raw);
+      const region = regionOf(s);
       out.push({
         s,
         ref: { document: doc.name, index, ...(s.sid !== undefined ? { sid: s.sid } : {}) },
         restrictions: statementRestrictions(s),
-        region: regionOf(s),
+        region,
+        pieces: region.kind === 'list' ? region.patterns.map((p) => ({ kind: 'list', patterns: [p] })) : [region],
+        matchesAction: compileStatementActions(s),
       });
     });
   }
   return out;
+}
+
+function compileStatementActions(s: Statement): (action: string) => boolean {
+  if (s.action) return compileActionPatterns(s.action);
+  if (s.notAction) {
+    const excluded = compileActionPatterns(s.notAction);
+    return (a) => !excluded(a);
+  }
+  return () => false;
 }
 
 function describeRef(r: StatementRef): string {
@@ -145,6 +192,7 @@ export function verifyNeverWider(
     for (const p of [...(x.s.action ?? []), ...(x.s.notAction ?? [])]) if (!hasWildcard(p, ACT)) add(p);
   }
 
+  const rc = regionCache();
   const counterexamples: Counterexample[] = [];
   let dropped = 0;
   const report = (c: Counterexample): void => {
@@ -152,23 +200,23 @@ export function verifyNeverWider(
     else dropped++;
   };
 
-  const actions = [...universe.values()].sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  // Sorted by lower-cased id (plain code-unit order: deterministic, and fast on 20k+ actions).
+  const actions = [...universe.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, id]) => id);
   let checked = 0;
   for (const action of actions) {
-    const allows = suggAllows.filter((x) => statementMatchesAction(x.s, action));
+    const allows = suggAllows.filter((x) => x.matchesAction(action));
     if (allows.length === 0) continue;
     checked++;
-    const oAllows = origAllows.filter((x) => statementMatchesAction(x.s, action));
-    const oDenies = origDenies.filter((x) => statementMatchesAction(x.s, action));
-    const sDenies = suggDenies.filter((x) => statementMatchesAction(x.s, action));
+    const oAllows = origAllows.filter((x) => x.matchesAction(action));
+    const oDenies = origDenies.filter((x) => x.matchesAction(action));
+    const sDenies = suggDenies.filter((x) => x.matchesAction(action));
     for (const s of allows) {
-      const pieces: Region[] = s.region.kind === 'list' ? s.region.patterns.map((p) => ({ kind: 'list', patterns: [p] })) : [s.region];
-      for (const piece of pieces) {
+      for (const piece of s.pieces) {
         // A suggestion Deny that certainly applies to the whole piece (whenever the Allow does) removes it.
-        if (sDenies.some((d) => regionCovers(d.region, piece) && clausesImply(s.restrictions, d.restrictions))) continue;
+        if (sDenies.some((d) => rc.covers(d.region, piece) && clausesImply(s.restrictions, d.restrictions))) continue;
 
         // 1. Some original Allow certainly allows the whole piece under the suggestion's own restrictions.
-        const covered = oAllows.some((g) => regionCovers(g.region, piece) && clausesImply(s.restrictions, g.restrictions));
+        const covered = oAllows.some((g) => rc.covers(g.region, piece) && clausesImply(s.restrictions, g.restrictions));
         if (!covered) {
           report({
             reason: 'not-allowed-by-original',
@@ -183,12 +231,12 @@ export function verifyNeverWider(
 
         // 2. Every original Deny that might apply there is matched by a suggestion Deny at least as broad.
         for (const d of oDenies) {
-          if (!regionsMayIntersect(d.region, piece)) continue;
+          if (!rc.intersect(d.region, piece)) continue;
           const relevant: Region =
-            d.region.kind === 'list' ? { kind: 'list', patterns: d.region.patterns.filter((q) => regionsMayIntersect({ kind: 'list', patterns: [q] }, piece)) } : d.region;
+            d.region.kind === 'list' ? { kind: 'list', patterns: d.region.patterns.filter((q) => rc.intersect({ kind: 'list', patterns: [q] }, piece)) } : d.region;
           const known = [...d.restrictions, ...s.restrictions];
           const preserved = sDenies.some(
-            (d2) => (regionCovers(d2.region, piece) || regionCovers(d2.region, relevant)) && clausesImply(known, d2.restrictions),
+            (d2) => (rc.covers(d2.region, piece) || rc.covers(d2.region, relevant)) && clausesImply(known, d2.restrictions),
           );
           if (!preserved) {
             report({
