@@ -53,6 +53,8 @@ describe('resolveAwsConfig', () => {
       expect(clients.s3().config.forcePathStyle).toBe(true);
       expect(clients.s3('eu-west-1')).toBe(clients.s3('eu-west-1'));
       expect(await clients.s3('eu-west-1').config.region()).toBe('eu-west-1');
+      // LookupEvents requests are retried only by our pacer, never by the SDK behind its back
+      expect(await clients.cloudtrailLookup('eu-west-1').config.maxAttempts()).toBe(1);
       const ep = await clients.lambda().config.endpoint?.();
       expect(ep?.hostname).toBe('127.0.0.1');
     } finally {

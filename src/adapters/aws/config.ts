@@ -85,6 +85,11 @@ export interface AwsClients {
   sts: STSClient;
   lambda(region?: string): LambdaClient;
   cloudtrail(region?: string): CloudTrailClient;
+  /**
+   * CloudTrail client for `LookupEvents` only: the SDK does not retry (maxAttempts 1), so every request goes
+   * through policy-trim's pacer and backoff and the 2 requests/s limit is never exceeded by hidden retries.
+   */
+  cloudtrailLookup(region?: string): CloudTrailClient;
   s3(region?: string): S3Client;
   /** Called for every new client (tests add a recording middleware here). */
   onClient?: (client: AnyClient) => void;
@@ -129,6 +134,8 @@ export function createAwsClients(cfg: ResolvedAwsConfig, onClient?: (client: Any
     lambda: (region = cfg.region) => regional('lambda', region, () => new LambdaClient(clientConfig(cfg, region))),
     cloudtrail: (region = cfg.region) =>
       regional('cloudtrail', region, () => new CloudTrailClient(clientConfig(cfg, region))),
+    cloudtrailLookup: (region = cfg.region) =>
+      regional('cloudtrail-lookup', region, () => new CloudTrailClient({ ...clientConfig(cfg, region), maxAttempts: 1 })),
     s3: (region = cfg.region) =>
       regional(
         's3',

@@ -137,7 +137,7 @@ export async function openAwsActivity(clients: AwsClients, opts: AwsActivityOpti
   if (opts.lookup) {
     sources.push({
       label: 'lookup',
-      source: new LookupEventsSource((r) => clients.cloudtrail(r), {
+      source: new LookupEventsSource((r) => clients.cloudtrailLookup(r), {
         regions: opts.regions?.length ? opts.regions : [clients.config.region],
         onProgress: progress('lookup'),
         profile,
