@@ -143,3 +143,19 @@ describe('evaluate: conditions in both modes', () => {
     expect(evaluate([policy('b', { Effect: 'Allow', Action: 's3:ListBucket', Resource: BUCKET })], req('s3:ListBucket', `${BUCKET}/x`))).toBe('implicit-deny');
   });
 });
+
+describe('evaluate: permission boundaries', () => {
+  const identity = policy('identity', { Effect: 'Allow', Action: ['s3:*', 'sqs:*'], Resource: '*' });
+  const boundary: PolicyDocument = { ...policy('boundary', { Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Effect: 'Deny', Action: 's3:DeleteBucket', Resource: '*' }), kind: 'boundary' };
+
+  it('allows only what both the identity policies and the boundary allow', () => {
+    expect(evaluate([identity, boundary], req('s3:GetObject', OBJ))).toBe('allowed');
+    expect(evaluate([identity, boundary], req('sqs:SendMessage', 'arn:aws:sqs:us-east-1:1:q'))).toBe('implicit-deny');
+    // A boundary grants nothing by itself.
+    expect(evaluate([boundary], req('s3:GetObject', OBJ))).toBe('implicit-deny');
+  });
+
+  it('a Deny in the boundary wins', () => {
+    expect(evaluate([identity, boundary], req('s3:DeleteBucket', BUCKET))).toBe('explicit-deny');
+  });
+});

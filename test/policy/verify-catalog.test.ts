@@ -8,6 +8,13 @@ describe('verifyNeverWider with the bundled catalog', () => {
   const catalog = loadBundledCatalog();
   const doc = (name: string, ...statements: object[]) => parsePolicyDocument({ Version: '2012-10-17', Statement: statements }, name);
 
+  it('the parser accepts every action id in the catalog', () => {
+    const ids = catalog.expandActionPattern('*');
+    expect(ids.length).toBeGreaterThan(1000);
+    const d = parsePolicyDocument({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: ids, Resource: '*' } }, 'all');
+    expect(d.statements[0].action).toHaveLength(ids.length);
+  });
+
   it('expands wildcards and NotAction complements over the catalog', () => {
     // Given an original that allows everything but IAM, and denies S3 deletes,
     const original = [doc('o', { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }, { Effect: 'Deny', Action: 's3:Delete*', Resource: '*' })];

@@ -158,6 +158,22 @@ describe('verifyNeverWider', () => {
     expect(verifyNeverWider(withDeny, [policy('s', { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::home/alice/x' })], cat).ok).toBe(false);
   });
 
+  it('reads ${...} literally in a document without Version 2012-10-17, as IAM does', () => {
+    const stmt = { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::home/${aws:username}/*' };
+    const old = [parsePolicyDocument({ Version: '2008-10-17', Statement: [stmt] }, 'old')];
+    // The same text means "any user's home" in the suggestion but a literal key in the original: wider.
+    expect(verifyNeverWider(old, [policy('s', stmt)], cat).ok).toBe(false);
+    expect(verifyNeverWider(old, old, cat).ok).toBe(true);
+  });
+
+  it('a resource-policy statement (Principal, no Resource) is covered only by the same principal and no-Resource', () => {
+    const rp = (principal: object) =>
+      parsePolicyDocument({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sqs:SendMessage' }] }, 'rp');
+    const a = [rp({ Service: 'sns.amazonaws.com' })];
+    expect(verifyNeverWider(a, a, cat).ok).toBe(true);
+    expect(verifyNeverWider(a, [rp({ Service: 'events.amazonaws.com' })], cat).ok).toBe(false);
+  });
+
   it('a suggestion Deny can remove what the original does not allow', () => {
     const orig = [policy('o', { Effect: 'Allow', NotAction: 's3:Delete*', Resource: '*' })];
     const s = [policy('s', { Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Effect: 'Deny', Action: 's3:Delete*', Resource: '*' })];
@@ -225,5 +241,15 @@ describe('verifyCovers', () => {
     const r = verifyCovers(s, [call], { allowConditional: true });
     expect(r.ok).toBe(true);
     expect(r.notes).toEqual(['1 call(s) are allowed only under a condition or policy variable kept from the original']);
+  });
+});
+
+describe('verifyNeverWider: permission boundaries', () => {
+  it('never counts a boundary as a grant of the original', () => {
+    const boundary: PolicyDocument = { ...policy('b', { Effect: 'Allow', Action: '*', Resource: '*' }), kind: 'boundary' };
+    const orig = [policy('o', { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }), boundary];
+    const r = verifyNeverWider(orig, [policy('s', { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' })], cat);
+    expect(r.ok).toBe(false);
+    expect(r.notes).toContain('permission boundary b left out of the comparison: the identity policies were compared alone, which also proves the result with the boundary attached');
   });
 });

@@ -71,9 +71,28 @@ export function substitutesVariables(doc: PolicyDocument): boolean {
   return doc.version === '2012-10-17';
 }
 
-/** Evaluate with the statements that decided it. */
+/**
+ * Evaluate with the statements that decided it. Documents of kind `boundary` are a permission boundary: a request
+ * is allowed only when the identity policies and the boundary both allow it; a Deny in either wins.
+ */
 export function explainEvaluation(policies: PolicyDocument[], request: AccessRequest, options: EvaluateOptions = {}): Evaluation {
   const mode = options.mode ?? 'must-allow';
+  const identity = collect(policies.filter((d) => d.kind !== 'boundary'), request, mode);
+  const boundaryDocs = policies.filter((d) => d.kind === 'boundary');
+  const deniedBy = [...identity.deniedBy];
+  const allowedBy = [...identity.allowedBy];
+  let allowed = identity.allowedBy.length > 0;
+  if (boundaryDocs.length > 0) {
+    const boundary = collect(boundaryDocs, request, mode);
+    deniedBy.push(...boundary.deniedBy);
+    allowed = allowed && boundary.allowedBy.length > 0;
+    if (allowed) allowedBy.push(...boundary.allowedBy);
+  }
+  const decision: Decision = deniedBy.length > 0 ? 'explicit-deny' : allowed ? 'allowed' : 'implicit-deny';
+  return { decision, allowedBy: decision === 'allowed' ? allowedBy : identity.allowedBy, deniedBy };
+}
+
+function collect(policies: PolicyDocument[], request: AccessRequest, mode: 'must-allow' | 'may-allow'): { allowedBy: StatementRef[]; deniedBy: StatementRef[] } {
   const allowedBy: StatementRef[] = [];
   const deniedBy: StatementRef[] = [];
   for (const doc of policies) {
@@ -90,8 +109,7 @@ export function explainEvaluation(policies: PolicyDocument[], request: AccessReq
       }
     });
   }
-  const decision: Decision = deniedBy.length > 0 ? 'explicit-deny' : allowedBy.length > 0 ? 'allowed' : 'implicit-deny';
-  return { decision, allowedBy, deniedBy };
+  return { allowedBy, deniedBy };
 }
 
 /**

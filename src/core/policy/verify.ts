@@ -16,6 +16,7 @@
  * - an original Deny is made redundant by something other than one suggestion Deny (e.g. by a narrower Allow
  *   combined with conditions), or a suggestion Deny covers it only in union with another;
  * - policy variables: a variable in an original Allow covers only the same variable at the same place.
+ * Permission boundaries (documents of kind `boundary`) are left out on both sides: they stay attached unchanged.
  * Not covered by the proof: actions AWS adds after the catalog was built (`notes` names the suggestion
  * wildcards this affects).
  */
@@ -171,8 +172,12 @@ export function verifyNeverWider(
   options: VerifyOptions = {},
 ): VerifyResult {
   const max = options.maxCounterexamples ?? 50;
-  const orig = locate(original);
-  const sugg = locate(suggestion);
+  // Permission boundaries are not rewritten by a suggestion and stay attached: comparing the identity policies
+  // alone proves the stronger claim (S ⊆ G implies S ∩ B ⊆ G ∩ B). A boundary must never count as a grant here.
+  const notBoundary = (d: PolicyDocument): boolean => d.kind !== 'boundary';
+  const boundaryNames = [...original, ...suggestion].filter((d) => !notBoundary(d)).map((d) => d.name);
+  const orig = locate(original.filter(notBoundary));
+  const sugg = locate(suggestion.filter(notBoundary));
   const origAllows = orig.filter((x) => x.s.effect === 'Allow');
   const origDenies = orig.filter((x) => x.s.effect === 'Deny');
   const suggAllows = sugg.filter((x) => x.s.effect === 'Allow');
@@ -256,6 +261,9 @@ export function verifyNeverWider(
   }
 
   const notes = futureActionNotes(suggAllows, origAllows, catalog);
+  if (boundaryNames.length > 0) {
+    notes.push(`permission boundary ${[...new Set(boundaryNames)].join(', ')} left out of the comparison: the identity policies were compared alone, which also proves the result with the boundary attached`);
+  }
   if (dropped > 0) notes.push(`${dropped} more counterexample(s) not listed (limit ${max})`);
   return { ok: counterexamples.length === 0 && dropped === 0, counterexamples, checked, notes };
 }
