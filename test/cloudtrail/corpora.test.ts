@@ -96,6 +96,18 @@ describe.skipIf(!present)('stratus-red-team detonation logs (310 real records)',
     expect(errored.filter((c) => c.call.outcome === 'failed').map((c) => c.record.errorCode)).toEqual(['EntityTemporarilyUnmodifiableException']);
   });
 
+  it('Bedrock InvokeModel is attributed to the foundation model named by modelId', () => {
+    const im = calls(outs).find((c) => c.call.eventName === 'InvokeModel')!.call;
+    expect(im.actions).toEqual([
+      {
+        action: 'bedrock:InvokeModel',
+        role: 'primary',
+        resources: ['arn:aws:bedrock:megov-northeast-1r::foundation-model/anthropic.claude-3-sonnet-20240229-v1:0'],
+        resourceBasis: 'request',
+      },
+    ]);
+  });
+
   it('Secrets Manager GetSecretValue resources are built per secret', () => {
     const gsv = calls(outs).filter((c) => c.call.eventName === 'GetSecretValue');
     expect(gsv.length).toBe(20);

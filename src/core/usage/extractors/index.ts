@@ -7,6 +7,8 @@ import type { ExtractContext, RequestExtractor } from './common.js';
 import { dynamodbResources } from './dynamodb.js';
 import { s3CopySource, s3ExpressResources, s3Resources } from './s3.js';
 import {
+  bedrockGuardrail,
+  bedrockResources,
   eventsResources,
   kinesisResources,
   kmsDestinationKey,
@@ -42,6 +44,7 @@ export const REQUEST_EXTRACTORS: Readonly<Record<string, RequestExtractor>> = {
   states: statesResources,
   kinesis: kinesisResources,
   logs: logsResources,
+  bedrock: bedrockResources,
 };
 
 /** Extractors the tables name for one action's resources. */
@@ -50,6 +53,7 @@ export const NAMED_EXTRACTORS: Readonly<Record<string, RequestExtractor>> = {
   'kms-source-key': kmsSourceKey,
   'kms-destination-key': kmsDestinationKey,
   'secretsmanager-secret-id-list': secretIdList,
+  'bedrock-guardrail': bedrockGuardrail,
 };
 
 /** Candidate ARNs from `requestParameters` for a call to `prefix` (empty when no extractor knows the service). */

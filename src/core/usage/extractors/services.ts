@@ -259,3 +259,28 @@ export function logsResources(ctx: ExtractContext): string[] {
   if (res) out.push(logGroupArn(ctx, res));
   return uniq(out);
 }
+
+/** Cross-Region inference profile ids start with a geography (`us.`, `eu.`, `apac.`, `global.`, ...). */
+const INFERENCE_PROFILE_ID = /^(us|eu|apac|global|us-gov|jp|au|ca)\.[a-z0-9-]+\./;
+
+/**
+ * Bedrock `modelId`: an ARN as given; a cross-Region inference profile id → `inference-profile/ID` in the
+ * caller's account; otherwise a foundation model → `arn:P:bedrock:R::foundation-model/ID` (no account).
+ */
+export function bedrockResources(ctx: ExtractContext): string[] {
+  const out: string[] = [];
+  const model = str(ctx.params.modelId);
+  if (model) {
+    if (isArn(model)) out.push(model);
+    else if (INFERENCE_PROFILE_ID.test(model)) out.push(arn(ctx, 'bedrock', `inference-profile/${model}`));
+    else out.push(arn(ctx, 'bedrock', `foundation-model/${model}`, { account: '' }));
+  }
+  return out;
+}
+
+/** The guardrail of a model invocation (`guardrailIdentifier`, or `guardrailConfig.guardrailIdentifier` for Converse). */
+export function bedrockGuardrail(ctx: ExtractContext): string[] {
+  const id = str(ctx.params.guardrailIdentifier) ?? stringsAt(ctx.params, 'guardrailConfig.guardrailIdentifier')[0];
+  if (!id) return [];
+  return [isArn(id) ? id : arn(ctx, 'bedrock', `guardrail/${id}`)];
+}
