@@ -56,12 +56,16 @@ export const policyString: fc.Arbitrary<string> = fc.oneof(
 );
 
 const list = fc.array(policyString, { minLength: 0, maxLength: 4 });
-const record = <T>(value: fc.Arbitrary<T>): fc.Arbitrary<Record<string, T>> =>
-  fc.uniqueArray(fc.tuple(policyString, value), { maxLength: 3, selector: ([k]) => k }).map((entries) => Object.fromEntries(entries));
+const record = <T>(value: fc.Arbitrary<T>, key = policyString): fc.Arbitrary<Record<string, T>> =>
+  fc.uniqueArray(fc.tuple(key, value), { maxLength: 3, selector: ([k]) => k }).map((entries) => Object.fromEntries(entries));
 
+// A principal kind named "*" is refused by the data-source renderer (tested on its own in render.test.ts).
 const principal: fc.Arbitrary<PrincipalBlock> = fc.oneof(
   fc.constant('*' as const),
-  record(fc.array(policyString, { minLength: 1, maxLength: 3 })),
+  record(
+    fc.array(policyString, { minLength: 1, maxLength: 3 }),
+    policyString.filter((k) => k !== '*'),
+  ),
   fc.constant<PrincipalBlock>({ AWS: ['*'] }),
   fc.constant<PrincipalBlock>({ Service: ['lambda.amazonaws.com'] }),
 );

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseJsonencode, policyDocumentFromIam, renderJson, renderTerraform, renderYaml } from '../../src/core/render/index.js';
-import { fmtViolations, normalizeIam } from './helpers.js';
+import { fmtViolations, normalizeIam, readDataSource } from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'render');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -61,6 +61,12 @@ describe.each(cases)('render golden case %s', (name) => {
   it('expected.jsonencode.tf reads back to the same policy', () => {
     const { value } = parseJsonencode(readFileSync(join(dir, 'expected.jsonencode.tf'), 'utf8'));
     expect(normalizeIam(value)).toEqual(normalizeIam(input));
+  });
+
+  it('expected.tf gives the same policy through the data source (no version means 2012-10-17)', () => {
+    const out = readDataSource(readFileSync(join(dir, 'expected.tf'), 'utf8'));
+    const want = normalizeIam(input) as { Version?: string };
+    expect(normalizeIam(out)).toEqual({ ...want, Version: want.Version ?? '2012-10-17' });
   });
 
   it.each(['expected.tf', 'expected.jsonencode.tf'])('%s is laid out as terraform fmt leaves it', (file) => {

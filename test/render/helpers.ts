@@ -19,8 +19,13 @@ function normPrincipal(p: Json): Json {
   return Object.fromEntries(Object.keys(p).sort().map((k) => [k, asSet(p[k])]));
 }
 
-/** The meaning of an IAM policy value, as a plain value two equivalent documents share. */
-export function normalizeIam(doc: Json): Json {
+/**
+ * The meaning of an IAM policy value, as a plain value two equivalent documents share. `dropEmpty`: leave out
+ * an empty `Condition`, empty condition operators and an empty principal map, which the Terraform data
+ * source cannot write (no block at all) — an empty condition constrains nothing, and IAM rejects `{}` as a
+ * principal.
+ */
+export function normalizeIam(doc: Json, { dropEmpty = false } = {}): Json {
   if (!isObject(doc)) throw new Error('not an object');
   const statements = doc.Statement === undefined ? [] : asList(doc.Statement);
   return {
@@ -30,14 +35,19 @@ export function normalizeIam(doc: Json): Json {
       if (!isObject(raw)) throw new Error('statement is not an object');
       const out: Record<string, Json> = { Sid: raw.Sid, Effect: raw.Effect };
       for (const k of ['Action', 'NotAction', 'Resource', 'NotResource']) if (raw[k] !== undefined) out[k] = asSet(raw[k]);
-      for (const k of ['Principal', 'NotPrincipal']) if (raw[k] !== undefined) out[k] = normPrincipal(raw[k]);
+      for (const k of ['Principal', 'NotPrincipal']) {
+        if (raw[k] === undefined) continue;
+        const p = normPrincipal(raw[k]);
+        if (!(dropEmpty && isObject(p) && Object.keys(p).length === 0)) out[k] = p;
+      }
       if (raw.Condition !== undefined) {
         const c = raw.Condition as Record<string, Record<string, Json>>;
-        out.Condition = Object.fromEntries(
-          Object.keys(c)
-            .sort()
-            .map((op) => [op, Object.fromEntries(Object.keys(c[op]!).sort().map((k) => [k, asSet(c[op]![k])]))]),
-        );
+        const ops = Object.keys(c)
+          .sort()
+          .filter((op) => !dropEmpty || Object.keys(c[op]!).length > 0);
+        if (!(dropEmpty && ops.length === 0)) {
+          out.Condition = Object.fromEntries(ops.map((op) => [op, Object.fromEntries(Object.keys(c[op]!).sort().map((k) => [k, asSet(c[op]![k])]))]));
+        }
       }
       return out;
     }),
@@ -139,4 +149,117 @@ export function fmtViolations(text: string): string[] {
   closeChain();
   if (stack.length !== 0) problems.push('unbalanced brackets');
   return problems;
+}
+
+/** Unescape the inside of an HCL quoted string (no interpolations: our renderers escape them all). */
+function hclUnquote(q: string): string {
+  const s = q.slice(1, -1);
+  let out = '';
+  for (let i = 0; i < s.length; ) {
+    const c = s[i]!;
+    if (c === '\\') {
+      const e = s[i + 1]!;
+      if (e === 'u') {
+        out += String.fromCodePoint(parseInt(s.slice(i + 2, i + 6), 16));
+        i += 6;
+      } else {
+        out += ({ n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' } as Record<string, string>)[e] ?? fail(`bad escape \\${e}`);
+        i += 2;
+      }
+    } else if ((c === '$' || c === '%') && s[i + 1] === c && s[i + 2] === '{') {
+      out += c + '{';
+      i += 3;
+    } else if ((c === '$' || c === '%') && s[i + 1] === '{') fail(`interpolation in ${q}`);
+    else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Set an own property, even for keys such as `__proto__` (plain assignment would set the prototype). */
+function put<T>(o: Record<string, T>, k: string, v: T): void {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
+function fail(msg: string): never {
+  throw new Error(msg);
+}
+
+/** Quoted strings on a line, in order (a string literal never spans lines in our output). */
+const quoted = (line: string): string[] => [...line.matchAll(/"(?:[^"\\]|\\.)*"/g)].map((m) => hclUnquote(m[0]));
+
+/**
+ * What IAM JSON the AWS provider's `aws_iam_policy_document` would produce for our data-source output, read
+ * line by line (our layout: one attribute or block header per line, list items one per line). Mirrors the
+ * provider: no `version` means 2012-10-17; principals type "*" with ["*"] is `"Principal": "*"`.
+ */
+export function readDataSource(text: string): Record<string, unknown> {
+  const doc: Record<string, unknown> = { Version: '2012-10-17' };
+  const statements: Array<Record<string, unknown>> = [];
+  let st: Record<string, unknown> | undefined;
+  let block: { kind: string; attrs: Record<string, string | string[]> } | undefined;
+  let pendingList: { name: string; items: string[] } | undefined;
+  const attrNames: Record<string, string> = {
+    sid: 'Sid', effect: 'Effect', actions: 'Action', not_actions: 'NotAction', resources: 'Resource', not_resources: 'NotResource',
+  };
+  const setAttr = (name: string, value: string | string[]) => {
+    if (block) block.attrs[name] = value;
+    else if (st) st[attrNames[name] ?? fail(`unknown statement attribute ${name}`)] = value;
+    else if (name === 'version') doc.Version = value;
+    else if (name === 'policy_id') doc.Id = value;
+    else fail(`unknown attribute ${name}`);
+  };
+  const closeBlock = () => {
+    const b = block!;
+    block = undefined;
+    if (b.kind === 'condition') {
+      const c = ((st!.Condition as Record<string, Record<string, string[]>>) ??= {});
+      const op = b.attrs.test as string;
+      if (!Object.hasOwn(c, op)) put(c, op, {});
+      put(c[op]!, b.attrs.variable as string, b.attrs.values as string[]);
+    } else {
+      const key = b.kind === 'principals' ? 'Principal' : 'NotPrincipal';
+      const ids = b.attrs.identifiers as string[];
+      if (b.attrs.type === '*') {
+        if (ids.length !== 1 || ids[0] !== '*') fail('type "*" needs identifiers ["*"]');
+        st![key] = '*';
+      } else {
+        const p = (st![key] ??= {}) as Record<string, string[]>;
+        if (typeof p !== 'object') fail('mixed "*" and typed principals');
+        const kind = b.attrs.type as string;
+        put(p, kind, [...(Object.hasOwn(p, kind) ? p[kind]! : []), ...ids]);
+      }
+    }
+  };
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    if (pendingList) {
+      if (line === ']') {
+        setAttr(pendingList.name, pendingList.items);
+        pendingList = undefined;
+      } else pendingList.items.push(...quoted(line));
+      continue;
+    }
+    if (line.startsWith('data "aws_iam_policy_document"')) continue;
+    if (line === 'statement {') st = {};
+    else if (line === 'condition {' || line === 'principals {' || line === 'not_principals {') block = { kind: line.split(' ')[0]!, attrs: {} };
+    else if (line === '}') {
+      if (block) closeBlock();
+      else if (st) {
+        statements.push(st);
+        st = undefined;
+      }
+    } else {
+      const m = /^([a-z_]+)\s+= (.*)$/s.exec(line) ?? fail(`unexpected line ${line}`);
+      const [, name, value] = m as unknown as [string, string, string];
+      if (value === '[') pendingList = { name, items: [] };
+      else if (value.startsWith('[')) setAttr(name, quoted(value));
+      else setAttr(name, quoted(value)[0] ?? fail(`bad value ${value}`));
+    }
+  }
+  doc.Statement = statements;
+  return doc;
 }

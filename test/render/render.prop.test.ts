@@ -16,7 +16,7 @@ import {
   renderYaml,
 } from '../../src/core/render/index.js';
 import { policyArb, shuffled } from './arbitraries.js';
-import { fmtViolations } from './helpers.js';
+import { fmtViolations, normalizeIam, readDataSource } from './helpers.js';
 
 // 500 runs per property: about 2 s each on a 2-core machine, and enough to hit the rarer tricky strings.
 const RUNS = { numRuns: 500 };
@@ -56,6 +56,16 @@ describe('renderer properties', () => {
         const yaml = renderYaml(doc);
         expect(parseYaml(yaml, { version: '1.1' })).toEqual(expected);
         expect(parseYaml(yaml, { version: '1.2' })).toEqual(expected);
+      }),
+      RUNS,
+    );
+  });
+
+  it('the data source describes the same policy as the JSON', () => {
+    fc.assert(
+      fc.property(policyArb, (doc) => {
+        const json = normalizeIam(JSON.parse(renderJson(doc)), { dropEmpty: true }) as { Version?: string };
+        expect(normalizeIam(readDataSource(renderTerraform(doc)), { dropEmpty: true })).toEqual({ ...json, Version: json.Version ?? '2012-10-17' });
       }),
       RUNS,
     );

@@ -9,6 +9,7 @@ import {
   parseJsonencodePolicy,
   policyDocumentFromIam,
   PolicyTextError,
+  RenderError,
   renderJson,
   renderPolicy,
   renderTerraform,
@@ -109,6 +110,13 @@ describe('renderTerraform (data source)', () => {
     expect(star).toMatch(/principals \{\n\s+type\s+= "\*"\n\s+identifiers = \["\*"\]/);
     const aws = renderTerraform({ name: 'x', statements: [{ effect: 'Allow', action: ['a'], principal: { AWS: ['*'] } }] });
     expect(aws).toMatch(/principals \{\n\s+type\s+= "AWS"\n\s+identifiers = \["\*"\]/);
+  });
+
+  it('refuses a principal kind named "*" (it would come out as the "*" principal) and names the statement', () => {
+    const doc: PolicyDocument = { name: 'p.json', statements: [{ effect: 'Allow', action: ['a'] }, { effect: 'Allow', action: ['a'], principal: { '*': ['x'] } }] };
+    expect(() => renderTerraform(doc)).toThrow(RenderError);
+    expect(() => renderTerraform(doc)).toThrow(/^p\.json: Statement\[1\]: a principal kind named "\*"/);
+    expect(() => renderTerraform(doc, { style: 'jsonencode' })).not.toThrow();
   });
 
   it('emits version only when it is not the data source default, and policy_id for Id', () => {

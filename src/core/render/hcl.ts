@@ -68,11 +68,20 @@ export function hclKey(k: string): string {
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
-/** Width fmt uses for alignment: grapheme clusters, as hclwrite's `Tokens.Columns` counts them. */
-export function columns(s: string): number {
+function graphemeCount(s: string): number {
   let n = 0;
   for (const _ of segmenter.segment(s)) n++;
   return n;
+}
+
+/**
+ * Width fmt uses to align `=` after a name or key: grapheme clusters counted token by token, as hclwrite's
+ * `Tokens.Columns` does. A quoted key is three tokens (quote, text, quote), so a combining mark at the start of
+ * the text does not merge with the quote.
+ */
+export function columns(nameOrQuotedKey: string): number {
+  if (nameOrQuotedKey.startsWith('"')) return 2 + graphemeCount(nameOrQuotedKey.slice(1, -1));
+  return graphemeCount(nameOrQuotedKey);
 }
 
 /**

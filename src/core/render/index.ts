@@ -7,7 +7,7 @@ import { renderYaml } from './yaml.js';
 
 export { renderJson } from './json.js';
 export { renderYaml, yamlNeedsQuotes } from './yaml.js';
-export { renderTerraform, terraformName, type TerraformOptions, type TerraformStyle } from './terraform.js';
+export { RenderError, renderTerraform, terraformName, type TerraformOptions, type TerraformStyle } from './terraform.js';
 export { parseJsonencode, parseJsonencodePolicy, policyDocumentFromIam, PolicyTextError, type PlainValue } from './parse-jsonencode.js';
 
 /** Output formats of renderPolicy (the CLI's `--format`). */

@@ -58,9 +58,25 @@ export function terraformName(raw: string): string {
 const str = (v: string): HclExpr => ({ t: 'str', v });
 const strList = (vs: string[]): HclExpr => ({ t: 'list', items: vs.map(str) });
 
-function principalBlocks(type: 'principals' | 'not_principals', p: CanonicalPrincipal): HclBodyItem[] {
+/** A document the chosen output cannot express faithfully; says which statement and what to do instead. */
+export class RenderError extends Error {
+  constructor(
+    readonly document: string,
+    readonly statementIndex: number,
+    reason: string,
+  ) {
+    super(`${document}: Statement[${statementIndex}]: ${reason}`);
+    this.name = 'RenderError';
+  }
+}
+
+function principalBlocks(type: 'principals' | 'not_principals', p: CanonicalPrincipal, fail: (reason: string) => never): HclBodyItem[] {
   // The provider writes `"Principal": "*"` only for type "*" with identifiers ["*"]; `{"AWS": "*"}` is type
-  // "AWS" with identifiers ["*"] — different documents, so the two are kept apart here.
+  // "AWS" with identifiers ["*"] — different documents, so the two are kept apart here. A principal *kind*
+  // named "*" (not valid IAM, but parseable) would collide with the first form, so it is refused.
+  if (p !== '*' && p.some(({ kind }) => kind === '*')) {
+    fail('a principal kind named "*" cannot be written as an aws_iam_policy_document; use the jsonencode style');
+  }
   const kinds = p === '*' ? [{ kind: '*', identifiers: ['*'] }] : p;
   return kinds.map(({ kind, identifiers }) => ({
     t: 'block',
@@ -85,8 +101,11 @@ function dataSource(doc: PolicyDocument, name: string): HclBodyItem[] {
     body.push({ t: 'attr', name: 'version', value: str(doc.version) });
   }
   if (doc.id !== undefined) body.push({ t: 'attr', name: 'policy_id', value: str(doc.id) });
-  for (const raw of doc.statements) {
+  for (const [index, raw] of doc.statements.entries()) {
     const s = canonicalStatement(raw);
+    const fail = (reason: string): never => {
+      throw new RenderError(doc.name, index, reason);
+    };
     const st: HclBodyItem[] = [];
     if (s.sid !== undefined) st.push({ t: 'attr', name: 'sid', value: str(s.sid) });
     st.push({ t: 'attr', name: 'effect', value: str(s.effect) });
@@ -108,8 +127,8 @@ function dataSource(doc: PolicyDocument, name: string): HclBodyItem[] {
         });
       }
     }
-    if (s.principal !== undefined) st.push(...principalBlocks('principals', s.principal));
-    if (s.notPrincipal !== undefined) st.push(...principalBlocks('not_principals', s.notPrincipal));
+    if (s.principal !== undefined) st.push(...principalBlocks('principals', s.principal, fail));
+    if (s.notPrincipal !== undefined) st.push(...principalBlocks('not_principals', s.notPrincipal, fail));
     body.push({ t: 'block', type: 'statement', labels: [], body: st });
   }
   const items: HclBodyItem[] = [];
@@ -139,7 +158,8 @@ function jsonencode(doc: PolicyDocument, name: string, wrapper: 'locals' | 'none
 
 /**
  * Render a policy as Terraform (see the module comment for both styles). Pure; identical input gives
- * byte-identical output, which `terraform fmt` leaves unchanged.
+ * byte-identical output, which `terraform fmt` leaves unchanged. Throws RenderError when the data source
+ * cannot express the document (a principal kind named "*"); the jsonencode style expresses every document.
  */
 export function renderTerraform(doc: PolicyDocument, options: TerraformOptions = {}): string {
   const name = terraformName(options.name ?? doc.name);
