@@ -155,6 +155,19 @@ describe('createCatalog on a hand-written catalog', () => {
     expect(c.operationActions('s3', 'GetObject')).toBeUndefined();
   });
 
+  it('shares operation entries read-only: callers can neither grow nor edit the catalog copy', () => {
+    const c = tiny();
+    const first = c.operationActions('lambda', 'CreateFunction')!;
+    first.push({ action: 'x:Y' });
+    expect(() => {
+      first[1]!.context!['iam:PassedToService']!.push('evil.amazonaws.com');
+    }).toThrow(TypeError);
+    expect(c.operationActions('lambda', 'CreateFunction')).toEqual([
+      { action: 'lambda:CreateFunction' },
+      { action: 'iam:PassRole', context: { 'iam:PassedToService': ['lambda.amazonaws.com'] } },
+    ]);
+  });
+
   it('rejects data of the wrong shape with a message naming the file and the fix', () => {
     expect(() => createCatalog({}, tinyOperationsJson)).toThrow(CatalogDataError);
     expect(() => createCatalog({}, tinyOperationsJson)).toThrow(/data\/iam\/catalog\.json.*npm run data:build/);

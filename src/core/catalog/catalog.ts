@@ -1,8 +1,8 @@
 /**
  * The bundled IAM catalog: pure queries over the already-parsed `data/iam/catalog.json` and
  * `data/iam/operations.json` (both written by `scripts/build-catalog.mjs`; their `meta.format` describes
- * the shapes). Indexes are built lazily, per service where possible, so loading costs little more than
- * JSON.parse.
+ * the shapes). Indexes are built lazily, per service; with `createCatalogFromText` even the JSON of a
+ * service is parsed only when a query first needs it, so loading costs a file read and a split.
  */
 
 import type {
@@ -397,32 +397,50 @@ function buildCatalog(
     return info ? fillArnTemplate(info.arnTemplate, parts) : undefined;
   }
 
-  function operationActions(prefix: string, operation: string): OperationAction[] | undefined {
-    const p = prefix.toLowerCase();
+  /** Per service: operation name (exact and lower-case) → its frozen action list, built on first use. */
+  const opIndexes = new Map<string, { exact: Map<string, readonly OperationAction[]>; lower: Map<string, readonly OperationAction[]> }>();
+  function opIndex(p: string) {
+    let idx = opIndexes.get(p);
+    if (idx) return idx;
     const entry = rawOps.get(p);
     if (typeof entry !== 'object' || entry === null) return undefined;
-    const ops = entry.ops ?? {};
-    // Operation names are matched exactly first (CloudTrail uses AWS casing), then case-insensitively.
-    let list = Object.prototype.hasOwnProperty.call(ops, operation) ? ops[operation] : undefined;
-    let sameName = entry.same?.includes(operation) ? operation : undefined;
-    if (!list && !sameName) {
-      const lower = operation.toLowerCase();
-      const opKey = Object.keys(ops).find((k) => k.toLowerCase() === lower);
-      if (opKey) list = ops[opKey];
-      else sameName = entry.same?.find((k) => k.toLowerCase() === lower);
-    }
-    if (list) {
-      return list.map((e) =>
-        typeof e === 'string'
-          ? { action: e }
-          : { action: e[0], context: Object.fromEntries(Object.entries(e[1]).map(([k, v]) => [k, [...v]])) },
+    idx = { exact: new Map(), lower: new Map() };
+    const add = (name: string, list: readonly OperationAction[]) => {
+      idx!.exact.set(name, list);
+      if (!idx!.lower.has(name.toLowerCase())) idx!.lower.set(name.toLowerCase(), list);
+    };
+    for (const [name, raw] of Object.entries(entry.ops ?? {})) {
+      add(
+        name,
+        Object.freeze(
+          raw.map((e) =>
+            Object.freeze(
+              typeof e === 'string'
+                ? { action: e }
+                : {
+                    action: e[0],
+                    context: Object.freeze(Object.fromEntries(Object.entries(e[1]).map(([k, v]) => [k, Object.freeze([...v])]))),
+                  },
+            ),
+          ) as OperationAction[],
+        ),
       );
     }
-    if (sameName) {
-      const a = action(`${p}:${sameName}`);
-      return [{ action: a ? a.id : `${p}:${sameName}` }];
+    for (const name of entry.same ?? []) {
+      const a = action(`${p}:${name}`);
+      add(name, Object.freeze([Object.freeze({ action: a ? a.id : `${p}:${name}` })]));
     }
-    return undefined;
+    opIndexes.set(p, idx);
+    return idx;
+  }
+
+  function operationActions(prefix: string, operation: string): OperationAction[] | undefined {
+    const idx = opIndex(prefix.toLowerCase());
+    if (!idx) return undefined;
+    // Exact name first (CloudTrail uses AWS casing), then case-insensitively. Called once per CloudTrail
+    // record, so this is two map lookups; entries are frozen and shared, the array is a fresh copy.
+    const list = idx.exact.get(operation) ?? idx.lower.get(operation.toLowerCase());
+    return list ? [...list] : undefined;
   }
 
   const counts = isObject(meta.counts) ? (meta.counts as Record<string, unknown>) : {};
