@@ -27,7 +27,10 @@ import { compileActionPatterns, hasWildcard, isUniversalPattern, patternCovers, 
 import type { AccessRequest, Counterexample, PolicyDocument, Statement, StatementRef, VerifyResult } from './types.js';
 import type { Catalog } from '../catalog/types.js';
 
-/** The part of the catalog the never-wider check needs. */
+/**
+ * The part of the catalog the never-wider check needs: `expandActionPattern('*')` (every action) is the
+ * universe; other patterns are expanded only to count matches in `notes`.
+ */
 export type ActionUniverse = Pick<Catalog, 'expandActionPattern' | 'expandNotAction'>;
 
 /** Options of the verify functions. */
@@ -189,10 +192,9 @@ export function verifyNeverWider(
     const k = a.toLowerCase();
     if (!universe.has(k)) universe.set(k, a);
   };
-  for (const x of suggAllows) {
-    if (x.s.action) for (const p of x.s.action) catalog.expandActionPattern(p).forEach(add);
-    if (x.s.notAction) catalog.expandNotAction(x.s.notAction).forEach(add);
-  }
+  // Every catalog action some suggestion Allow matches, by our own matcher over the full list (so the proof
+  // does not depend on how the catalog expands patterns). NotAction complements are included this way too.
+  for (const a of catalog.expandActionPattern('*')) if (suggAllows.some((x) => x.matchesAction(a))) add(a);
   for (const x of [...orig, ...sugg]) {
     for (const p of [...(x.s.action ?? []), ...(x.s.notAction ?? [])]) if (!hasWildcard(p, ACT)) add(p);
   }
