@@ -2,7 +2,12 @@
  * The activity half of the pipeline: trail items → normalized calls → usage ledger, with an account of
  * everything skipped (problems by code with examples, ignored records by reason).
  */
-import type { TrailItem, TrailReadStats } from '../adapters/fs/trail-parse.js';
+import { stat } from 'node:fs/promises';
+import { createTrailStats, type TrailItem, type TrailReadStats } from '../adapters/fs/trail-parse.js';
+import { readTrail } from '../adapters/fs/trail-reader.js';
+import { readTrailParallel, workerEntryUrl, type ParallelReadOptions } from '../adapters/fs/parallel-pool.js';
+import type { MergedActivity } from '../adapters/fs/parallel-activity.js';
+import type { TimeWindow } from '../core/usage/time-window.js';
 import { UsageLedger } from '../core/usage/ledger.js';
 import type { InputProblem, NormalizeResult, RecordSource } from '../core/usage/types.js';
 
@@ -69,10 +74,66 @@ export class ActivityCollector {
     }
   }
 
+  /**
+   * Adds a result read elsewhere (the worker pool). With an empty collector the outcome equals adding the
+   * same items here one by one: examples arrive in reading order and are kept up to the per-code limit.
+   */
+  absorb(other: Omit<MergedActivity, 'stats'>): void {
+    const r = this.result;
+    // A problem is kept when it is among the first PROBLEM_EXAMPLES_PER_CODE of its code overall.
+    const seen = new Map<string, number>();
+    for (const p of other.problemExamples) {
+      const n = (seen.get(p.code) ?? r.problemCounts[p.code] ?? 0) + 1;
+      seen.set(p.code, n);
+      if (n <= PROBLEM_EXAMPLES_PER_CODE) r.problemExamples.push(p);
+    }
+    for (const [code, n] of Object.entries(other.problemCounts)) r.problemCounts[code] = (r.problemCounts[code] ?? 0) + n;
+    for (const [k, n] of Object.entries(other.ignored)) r.ignored[k] = (r.ignored[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(other.unknownEvents)) r.unknownEvents[k] = (r.unknownEvents[k] ?? 0) + n;
+    r.calls += other.calls;
+    r.ledger.merge(other.ledger.snapshot());
+  }
+
   /** Adds every item of a batched source. */
   async addAll(batches: AsyncIterable<TrailItem[]>): Promise<void> {
     for await (const batch of batches) for (const item of batch) this.add(item);
   }
+}
+
+/**
+ * Reads local trail files and directories into the collector; returns the read's stats. With `jobs` > 1
+ * the files are read by that many worker threads (`adapters/fs/parallel-pool.ts`); the result is the same
+ * as with `jobs` = 1 (in this thread), only faster. A single file is always read in this thread.
+ */
+export async function collectActivity(
+  paths: string[],
+  window: TimeWindow,
+  collector: ActivityCollector,
+  options: { jobs: number } & Partial<Pick<ParallelReadOptions, 'workerUrl' | 'failOnPath'>>,
+): Promise<TrailReadStats> {
+  const single = paths.length === 1 && (await isFile(paths[0]!));
+  // Running from TypeScript source (tests), no compiled worker is beside the pool: read in this thread.
+  const workerUrl = options.workerUrl ?? workerEntryUrl();
+  if (options.jobs <= 1 || single || !workerUrl) {
+    const read = readTrail(paths, { window });
+    await collector.addAll(read.batches());
+    return read.stats;
+  }
+  const merged = await readTrailParallel(paths, {
+    window,
+    jobs: options.jobs,
+    examplesPerCode: PROBLEM_EXAMPLES_PER_CODE,
+    workerUrl,
+    failOnPath: options.failOnPath,
+  });
+  collector.absorb(merged);
+  const stats = createTrailStats();
+  addStats(stats, merged.stats);
+  return stats;
+}
+
+async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isFile(), () => false);
 }
 
 /** Folds one reader's stats into a running total (several sources may be read in one run). */

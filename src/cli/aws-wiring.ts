@@ -1,14 +1,17 @@
 /**
  * The CLI's bridge to the live-AWS adapters: options, client construction, role policies from IAM, and
- * remote activity (trail bucket, Event history).
+ * remote activity (trail bucket, Event history). The adapters (and the AWS SDK) are imported on first use,
+ * so offline commands never load the SDK.
  */
 import type { Argv } from 'yargs';
-import type { TrailReadStats } from '../adapters/fs/trail-parse.js';
+import { createTrailStats, type TrailReadStats } from '../adapters/fs/trail-parse.js';
+import type { AwsClients } from '../adapters/aws/config.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
 import type { TrailRecording } from '../core/trim/trail-recording.js';
 import type { ActivityCollector } from './activity.js';
-import { CliError } from './errors.js';
+import { DAY_MS } from '../core/usage/time-window.js';
+import { usageError } from './errors.js';
 import type { CliIo } from './io.js';
 
 /** `--profile`, `--region`, `--endpoint-url`. */
@@ -19,24 +22,108 @@ export function withAwsOptions<T>(y: Argv<T>): Argv<T> {
     .option('endpoint-url', { type: 'string', describe: 'Send AWS calls to this endpoint (tests, private endpoints)' }) as Argv<T>;
 }
 
-/** The role's policies from IAM. */
-export async function loadRolePolicies(
-  _args: Record<string, unknown>,
-  _io: CliIo,
-  _role: string | undefined,
-  _fn: string | undefined,
-): Promise<{ documents: PolicyDocument[]; roleArn?: string }> {
-  throw new CliError('not-implemented', 'reading policies from IAM is not wired yet', 'Pass the role\'s policy documents with --policy FILE...');
+/** Window read from AWS when none is given: Event history keeps 90 days (CloudTrail User Guide). */
+const DEFAULT_REMOTE_DAYS = 90;
+
+/** Clients built once per command run from `--profile`, `--region`, `--endpoint-url`. */
+const clientCache = new WeakMap<Record<string, unknown>, Promise<AwsClients>>();
+
+/** The AWS clients for this command's options (created on first use; `closeAwsClients` releases them). */
+export async function awsClients(args: Record<string, unknown>, io: CliIo): Promise<AwsClients> {
+  let p = clientCache.get(args);
+  if (!p) {
+    p = (async () => {
+      const aws = await import('../adapters/aws/index.js');
+      const cfg = await aws.resolveAwsConfig({
+        profile: args.profile as string | undefined,
+        region: args.region as string | undefined,
+        endpointUrl: args['endpoint-url'] as string | undefined,
+        env: io.env,
+      });
+      return aws.createAwsClients(cfg);
+    })();
+    clientCache.set(args, p);
+  }
+  return p;
 }
 
-/** Activity from a trail bucket or Event history. */
+/** Release the sockets of the clients made for `args`, if any. */
+export async function closeAwsClients(args: Record<string, unknown>): Promise<void> {
+  const p = clientCache.get(args);
+  if (!p) return;
+  clientCache.delete(args);
+  try {
+    (await p).destroy();
+  } catch {
+    // creation failed: nothing to release
+  }
+}
+
+/** The role's policies from IAM (inline, managed, and the boundary as kind `boundary`). */
+export async function loadRolePolicies(
+  args: Record<string, unknown>,
+  io: CliIo,
+  role: string | undefined,
+  fn: string | undefined,
+): Promise<{ documents: PolicyDocument[]; roleArn?: string }> {
+  const aws = await import('../adapters/aws/index.js');
+  const clients = await awsClients(args, io);
+  const loaded = await aws.loadRolePolicyDocuments(clients, role, fn);
+  for (const name of loaded.notEditable) {
+    io.stderr(`note: ${name} is AWS-managed and cannot be edited: detach it and attach the suggestion as a customer-managed or inline policy.\n`);
+  }
+  const documents = [...loaded.documents, ...(loaded.boundary ? [{ ...loaded.boundary, kind: 'boundary' as const }] : [])];
+  return { documents, roleArn: loaded.roleArn };
+}
+
+/** Activity from trail buckets (`--trail s3://…`, `--trail-name`) and Event history (`--lookup`). */
 export async function readRemoteActivity(
-  _args: Record<string, unknown>,
-  _io: CliIo,
-  _window: TimeWindow,
-  _collector: ActivityCollector,
-  _filter: { role?: string; function?: string },
-  _remote: string[],
+  args: Record<string, unknown>,
+  io: CliIo,
+  window: TimeWindow,
+  collector: ActivityCollector,
+  filter: { role?: string; function?: string },
+  remote: string[],
 ): Promise<{ stats: TrailReadStats; recording?: TrailRecording }> {
-  throw new CliError('not-implemented', 'reading activity from AWS is not wired yet', 'Pass local CloudTrail files with --trail PATH.');
+  const aws = await import('../adapters/aws/index.js');
+  const clients = await awsClients(args, io);
+  const stats = createTrailStats();
+  const roleAccount = filter.role ? /^arn:[^:]+:iam::(\d{12}):/.exec(filter.role)?.[1] : undefined;
+  let regions = [clients.config.region];
+  if (filter.role && (args.lookup || remote.length || args['trail-name'])) {
+    try {
+      const functions = await aws.awsFunctionDirectory(clients).listFunctions();
+      regions = aws.regionsForRole(clients.config.region, filter.role, functions);
+    } catch (e) {
+      io.stderr(`warning: could not list Lambda functions to find the role's regions (${(e as Error).message}); reading ${clients.config.region} only. Pass --region to choose.\n`);
+    }
+  }
+  const progress = io.interactive
+    ? (label: string, p: Parameters<typeof aws.formatActivityProgress>[1]) => io.stderr(`\r\u001b[2K${aws.formatActivityProgress(label, p)}`)
+    : undefined;
+  const opened = await aws.openAwsActivity(clients, {
+    lookup: Boolean(args.lookup),
+    trails: remote,
+    trailName: args['trail-name'] as string | undefined,
+    regions,
+    ...(roleAccount ? { accountIds: [roleAccount] } : {}),
+    onProgress: progress,
+    stats,
+  });
+  if (opened.sources.length === 0) throw usageError('nothing to read: give --trail s3://…, --trail-name or --lookup');
+  const until = window.until ?? io.now();
+  const since = window.since ?? new Date(until.getTime() - DEFAULT_REMOTE_DAYS * DAY_MS);
+  if (!window.since) io.stderr(`note: no --since/--days given: reading the last ${DEFAULT_REMOTE_DAYS} days from AWS.\n`);
+  for (const { label, source } of opened.sources) {
+    const read = source.read({ since, until, principalArn: filter.role, sessionName: filter.function });
+    for await (const item of read) collector.add(item);
+    if (progress) io.stderr('\n');
+    const summary = read.summary();
+    for (const w of summary.warnings) io.stderr(`warning (${label}): ${w}\n`);
+    for (const f of summary.failures) {
+      io.stderr(`partial read (${f.scope}): ${f.message}${f.hint ? ` — ${f.hint}` : ''}\n`);
+      collector.problem({ code: `partial-read:${f.code}`, message: `${f.scope}: ${f.message}`, file: f.scope });
+    }
+  }
+  return { stats, recording: opened.recording };
 }

@@ -4,10 +4,10 @@
  */
 import type { Argv } from 'yargs';
 import { createTrailStats, type TrailReadStats } from '../adapters/fs/trail-parse.js';
-import { readTrail } from '../adapters/fs/trail-reader.js';
+import { defaultJobs, MAX_JOBS } from '../adapters/fs/parallel-pool.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
 import type { TrailRecording } from '../core/trim/trail-recording.js';
-import { addStats, type ActivityCollector } from './activity.js';
+import { addStats, collectActivity, type ActivityCollector } from './activity.js';
 import { usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { readRemoteActivity } from './aws-wiring.js';
@@ -18,7 +18,21 @@ export function withActivityOptions<T>(y: Argv<T>): Argv<T> {
     .option('trail', { type: 'string', array: true, describe: 'CloudTrail logs: files, directories (S3 delivery layout), or s3://BUCKET/PREFIX' })
     .option('trail-config', { type: 'string', describe: 'JSON printed by `aws cloudtrail get-event-selectors`: which data events the trail recorded' })
     .option('lookup', { type: 'boolean', default: false, describe: 'Read CloudTrail Event history (LookupEvents; management events only, 90 days)' })
-    .option('trail-name', { type: 'string', describe: 'Read the logs of this trail from its S3 bucket, and its event selectors' }) as Argv<T>;
+    .option('trail-name', { type: 'string', describe: 'Read the logs of this trail from its S3 bucket, and its event selectors' })
+    .option('jobs', jobsOption()) as Argv<T>;
+}
+
+/** `--jobs N`: threads reading local trail files (default: the CPUs, at most 8; 1 = no worker threads). */
+export function jobsOption() {
+  return { type: 'number', describe: `Threads reading local trail files (default: number of CPUs, at most ${MAX_JOBS}; 1 = no worker threads)` } as const;
+}
+
+/** The `--jobs` value: a whole number ≥ 1 (capped at MAX_JOBS), or the default. */
+export function jobsFromArgs(args: Record<string, unknown>): number {
+  const v = args.jobs;
+  if (v === undefined) return defaultJobs();
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw usageError(`--jobs: expected a whole number of 1 or more, got ${String(v)}`);
+  return Math.min(v, MAX_JOBS);
 }
 
 /** What was read, for the summary and for trim. */
@@ -44,9 +58,7 @@ export async function readActivity(
   }
   const stats = createTrailStats();
   if (local.length) {
-    const read = readTrail(local, { window });
-    await collector.addAll(read.batches());
-    addStats(stats, read.stats);
+    addStats(stats, await collectActivity(local, window, collector, { jobs: jobsFromArgs(args) }));
   }
   let recording: TrailRecording | undefined;
   if (remote.length || args.lookup || args['trail-name']) {

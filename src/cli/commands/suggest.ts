@@ -21,7 +21,7 @@ import { writeResult } from '../output.js';
 import { formatExplain, formatSuggestSummary } from '../suggest-report.js';
 import { readJsonFile } from '../read-json.js';
 import { readActivity, withActivityOptions } from '../sources.js';
-import { loadRolePolicies, withAwsOptions } from '../aws-wiring.js';
+import { closeAwsClients, loadRolePolicies, withAwsOptions } from '../aws-wiring.js';
 
 /** Values of `--fail-on`: which findings make `suggest` exit 2 (for CI gates). */
 const FAIL_ON = ['removable', 'narrowable', 'denied'] as const;
@@ -53,96 +53,105 @@ export const suggestCommand: CommandModule = {
       .example('$0 suggest --role orders-api-role --policy policies/ --trail ./AWSLogs --days 30', 'Offline, from files')
       .example('$0 suggest --role orders-api-role --trail s3://my-trail-bucket --days 90', 'Live: policies from IAM, logs from the trail bucket'),
   async run(args, io: CliIo) {
-    const role = args.role as string | undefined;
-    const fn = args.function as string | undefined;
-    if (!role && !fn) throw usageError('name the role with --role NAME|ARN (or a Lambda function with --function NAME)');
-    const window = windowFromArgs(args, io.now());
-    const catalog = loadBundledCatalog();
-    const knowledge = loadBundledCloudTrailKnowledge();
-
-    // Policies: from files, or from IAM.
-    const policies = await readRolePolicies(args, io, role, fn);
-
-    // Activity.
-    const collector = new ActivityCollector(loadBundledNormalizer());
-    const activity = await readActivity(args, io, window, collector, { role: policies.roleArn, function: fn });
-
-    // Trail recording configuration.
-    let recording: TrailRecording = defaultTrailRecording();
-    if (args['trail-config']) {
-      const file = String(args['trail-config']);
-      recording = parseTrailRecording(await readJsonFile(file, 'trail configuration'), file);
-    } else if (activity.recording) recording = activity.recording;
-
-    // Which principal in the trail is this role?
-    const { ledger } = collector.result;
-    const roleArn = resolvePrincipal(ledger.principals(), policies.roleArn ?? role!);
-    const usage = roleArn ? ledger.usageOf(roleArn, fn !== undefined ? { session: fn } : {}) : emptyUsage(policies.roleArn ?? role!);
-    io.stderr(formatActivitySummary(collector.result, activity.stats));
-    if (usage.records === 0 && !args['allow-no-activity']) {
-      throw new CliError(
-        'no-activity',
-        `the trail holds no call by ${policies.roleArn ?? role}${fn ? ` from function ${fn}` : ''} in the window ${describeWindow(window)}`,
-        'Check --role/--function, the --trail paths and the window. If the role really did nothing, pass --allow-no-activity to get the suggestion anyway (it will remove everything CloudTrail could have shown).',
-      );
-    }
-    if (fn !== undefined && roleArn) {
-      const others = ledger.sessionsOf(roleArn).filter((s) => s !== fn);
-      if (others.length) {
-        io.stderr(`warning: ${roleArn} is also used by ${others.join(', ')}: this suggestion covers only ${fn}; give ${fn} its own role before applying it.\n`);
-      }
-    }
-
-    const baselines = args.baseline as string[] | undefined;
-    let result: SuggestResult;
     try {
-      result = suggest({
-        documents: policies.documents,
-        usage,
-        catalog,
-        knowledge,
-        recording,
-        options: {
-          baselines: baselines === undefined ? undefined : baselines.includes('none') ? [] : baselines,
-          keepUnobservable: !args['drop-unobservable'],
-          target: args.target as 'managed' | 'inline',
-          documentName: `${roleNameOf(policies.roleArn ?? '') ?? role ?? fn ?? 'role'}-trimmed`,
-        },
-      });
-    } catch (e) {
-      if (e instanceof InternalError) {
-        io.stderr(`policy-trim: ${e.message}\n`);
-        for (const v of e.violations.slice(0, 10)) io.stderr(`  - ${v}\n`);
-        const dump = JSON.stringify(e.inputs);
-        io.stderr(`  inputs for the bug report (${dump.length} characters): rerun with --report FILE to save them\n`);
-        if (args.report) await writeResult(JSON.stringify({ error: e.message, violations: e.violations, inputs: e.inputs }, null, 2) + '\n', String(args.report), io);
-        return EXIT.ERROR;
-      }
-      throw e;
+      return await runSuggest(args, io);
+    } finally {
+      await closeAwsClients(args);
     }
-
-    await writeResult(renderDocuments(result.documents, args), args.out as string | undefined, io);
-    io.stderr(
-      formatSuggestSummary(result, {
-        role: roleArn ?? policies.roleArn ?? role ?? '',
-        function: fn,
-        window: describeWindow(window),
-        records: usage.records,
-        sessions: usage.sessions,
-      }),
-    );
-    if (args.explain) io.stderr(formatExplain(result));
-    if (args.report) {
-      await writeResult(JSON.stringify({ role: roleArn, function: fn ?? null, window: { since: window.since?.toISOString() ?? null, until: window.until?.toISOString() ?? null }, stats: result.stats, findings: result.findings, evidence: result.evidence }, null, 2) + '\n', String(args.report), io);
-    }
-    const failOn = (args['fail-on'] as string[] | undefined) ?? [];
-    const gate =
-      (failOn.includes('removable') && result.stats.removedActions > 0) ||
-      (failOn.includes('narrowable') && result.stats.narrowedActions > 0) ||
-      (failOn.includes('denied') && result.stats.deniedAttempts > 0);
-    return gate ? EXIT.FINDINGS : EXIT.OK;
   },
 };
+
+/** The body of `suggest`: read, trim, verify, render, summarize. */
+async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<number> {
+  const role = args.role as string | undefined;
+  const fn = args.function as string | undefined;
+  if (!role && !fn) throw usageError('name the role with --role NAME|ARN (or a Lambda function with --function NAME)');
+  const window = windowFromArgs(args, io.now());
+  const catalog = loadBundledCatalog();
+  const knowledge = loadBundledCloudTrailKnowledge();
+
+  // Policies: from files, or from IAM.
+  const policies = await readRolePolicies(args, io, role, fn);
+
+  // Activity.
+  const collector = new ActivityCollector(loadBundledNormalizer());
+  const activity = await readActivity(args, io, window, collector, { role: policies.roleArn, function: fn });
+
+  // Trail recording configuration.
+  let recording: TrailRecording = defaultTrailRecording();
+  if (args['trail-config']) {
+    const file = String(args['trail-config']);
+    recording = parseTrailRecording(await readJsonFile(file, 'trail configuration'), file);
+  } else if (activity.recording) recording = activity.recording;
+
+  // Which principal in the trail is this role?
+  const { ledger } = collector.result;
+  const roleArn = resolvePrincipal(ledger.principals(), policies.roleArn ?? role!);
+  const usage = roleArn ? ledger.usageOf(roleArn, fn !== undefined ? { session: fn } : {}) : emptyUsage(policies.roleArn ?? role!);
+  io.stderr(formatActivitySummary(collector.result, activity.stats));
+  if (usage.records === 0 && !args['allow-no-activity']) {
+    throw new CliError(
+      'no-activity',
+      `the trail holds no call by ${policies.roleArn ?? role}${fn ? ` from function ${fn}` : ''} in the window ${describeWindow(window)}`,
+      'Check --role/--function, the --trail paths and the window. If the role really did nothing, pass --allow-no-activity to get the suggestion anyway (it will remove everything CloudTrail could have shown).',
+    );
+  }
+  if (fn !== undefined && roleArn) {
+    const others = ledger.sessionsOf(roleArn).filter((s) => s !== fn);
+    if (others.length) {
+      io.stderr(`warning: ${roleArn} is also used by ${others.join(', ')}: this suggestion covers only ${fn}; give ${fn} its own role before applying it.\n`);
+    }
+  }
+
+  const baselines = args.baseline as string[] | undefined;
+  let result: SuggestResult;
+  try {
+    result = suggest({
+      documents: policies.documents,
+      usage,
+      catalog,
+      knowledge,
+      recording,
+      options: {
+        baselines: baselines === undefined ? undefined : baselines.includes('none') ? [] : baselines,
+        keepUnobservable: !args['drop-unobservable'],
+        target: args.target as 'managed' | 'inline',
+        documentName: `${roleNameOf(policies.roleArn ?? '') ?? role ?? fn ?? 'role'}-trimmed`,
+      },
+    });
+  } catch (e) {
+    if (e instanceof InternalError) {
+      io.stderr(`policy-trim: ${e.message}\n`);
+      for (const v of e.violations.slice(0, 10)) io.stderr(`  - ${v}\n`);
+      const dump = JSON.stringify(e.inputs);
+      io.stderr(`  inputs for the bug report (${dump.length} characters): rerun with --report FILE to save them\n`);
+      if (args.report) await writeResult(JSON.stringify({ error: e.message, violations: e.violations, inputs: e.inputs }, null, 2) + '\n', String(args.report), io);
+      return EXIT.ERROR;
+    }
+    throw e;
+  }
+
+  await writeResult(renderDocuments(result.documents, args), args.out as string | undefined, io);
+  io.stderr(
+    formatSuggestSummary(result, {
+      role: roleArn ?? policies.roleArn ?? role ?? '',
+      function: fn,
+      window: describeWindow(window),
+      records: usage.records,
+      sessions: usage.sessions,
+    }),
+  );
+  if (args.explain) io.stderr(formatExplain(result));
+  if (args.report) {
+    await writeResult(JSON.stringify({ role: roleArn, function: fn ?? null, window: { since: window.since?.toISOString() ?? null, until: window.until?.toISOString() ?? null }, stats: result.stats, findings: result.findings, evidence: result.evidence }, null, 2) + '\n', String(args.report), io);
+  }
+  const failOn = (args['fail-on'] as string[] | undefined) ?? [];
+  const gate =
+    (failOn.includes('removable') && result.stats.removedActions > 0) ||
+    (failOn.includes('narrowable') && result.stats.narrowedActions > 0) ||
+    (failOn.includes('denied') && result.stats.deniedAttempts > 0);
+  return gate ? EXIT.FINDINGS : EXIT.OK;
+}
 
 /** The role's policies: `--policy` files offline, otherwise IAM. */
 async function readRolePolicies(

@@ -4,10 +4,10 @@
 import type { Argv } from 'yargs';
 import { loadBundledCatalog } from '../../adapters/fs/bundled-data.js';
 import { loadBundledNormalizer } from '../../adapters/fs/bundled-mapping.js';
-import { readTrail } from '../../adapters/fs/trail-reader.js';
 import { describeWindow } from '../../core/usage/time-window.js';
 import type { PrincipalUsage } from '../../core/usage/types.js';
-import { ActivityCollector, formatActivitySummary } from '../activity.js';
+import { ActivityCollector, collectActivity, formatActivitySummary } from '../activity.js';
+import { jobsFromArgs, jobsOption } from '../sources.js';
 import { CliError, EXIT } from '../errors.js';
 import type { CliIo } from '../io.js';
 import type { CommandModule } from '../main.js';
@@ -23,13 +23,13 @@ export const usageCommand: CommandModule = {
         .option('trail', { type: 'string', array: true, demandOption: true, describe: 'CloudTrail log files or directories (.json, .json.gz, S3 delivery layout)' })
         .option('role', { type: 'string', describe: 'Only this role (name or ARN)' })
         .option('function', { type: 'string', describe: 'Only this Lambda function (its role session name)' })
-        .option('format', { choices: ['table', 'json'] as const, default: 'table', describe: 'Output format' }),
+        .option('format', { choices: ['table', 'json'] as const, default: 'table', describe: 'Output format' })
+        .option('jobs', jobsOption()),
     ).example('$0 usage --trail ./AWSLogs --days 30 --role orders-api-role', 'Per-action usage of one role over 30 days'),
   async run(args, io: CliIo) {
     const window = windowFromArgs(args, io.now());
-    const read = readTrail(args.trail as string[], { window });
     const collector = new ActivityCollector(loadBundledNormalizer());
-    await collector.addAll(read.batches());
+    const read = { stats: await collectActivity(args.trail as string[], window, collector, { jobs: jobsFromArgs(args) }) };
     const { ledger } = collector.result;
 
     let principals = ledger.principals();
