@@ -10,10 +10,12 @@
  * - `arbActionPattern`, `arbResourcePattern`, `arbConditionBlock`, `arbStatement`, `arbAllowStatement`,
  *   `arbDenyStatement`, `arbPolicyDocument`, `arbPolicySet` — random policies with wildcards, NotAction,
  *   NotResource, Deny, conditions and `${aws:username}`.
- * - `arbConcreteAction`, `arbConcreteResource`, `arbWorld`, `arbRequest` — concrete requests and contexts.
+ * - `arbConcreteAction`, `arbConcreteResource`, `arbWorld`, `arbRequest`, `arbRequestGrid` — concrete
+ *   requests and fully known contexts (a grid: a few actions × a few worlds × every test resource).
  * - `referenceDecision(policies, request, world)` — IAM's decision for one fully known request, by regex
  *   matching and direct condition evaluation (independent of src/core/policy's matcher).
- * - `narrowPolicySet(policies, mutations)` — applies mutations that can only narrow (for "never widens").
+ * - `arbNarrowing` + `narrowPolicySet(policies, edits)` — edits that can only narrow (for "never widens").
+ * - `arbWidening` + `widenPolicySet(policies, edits)` — edits that may widen (to make wrong suggestions).
  */
 
 import fc from 'fast-check';
