@@ -94,7 +94,7 @@ export interface TrailRead extends AsyncIterable<TrailItem> {
   batches(): AsyncIterable<TrailItem[]>;
 }
 
-type Found = { kind: 'file'; path: string } | { kind: 'problem'; items: TrailItem[] };
+type Found = TrailInput;
 
 type Prepared =
   | { kind: 'items'; items: TrailItem[] }
@@ -162,24 +162,7 @@ async function* readBatches(paths: string[], options: TrailReadOptions, stats: T
 
   const prepare = async (found: Found): Promise<Prepared> => {
     if (found.kind === 'problem') return { kind: 'items', items: found.items };
-    let handle: FileHandle | undefined;
-    try {
-      handle = await fs.open(found.path);
-      const st = await handle.stat();
-      if (st.size > wholeMax) {
-        const h = handle;
-        handle = undefined;
-        return { kind: 'stream', path: found.path, handle: h };
-      }
-      const buf = await handle.readFile();
-      return { kind: 'items', items: await parseTrailBuffer(found.path, buf, parseOptions) };
-    } catch (err) {
-      const sink = new FileSink(found.path, parseOptions);
-      openError(sink, err);
-      return { kind: 'items', items: sink.items };
-    } finally {
-      await handle?.close().catch(() => undefined);
-    }
+    return openTrailFile(found.path, parseOptions, fs, wholeMax);
   };
 
   try {
@@ -211,6 +194,63 @@ async function* readBatches(paths: string[], options: TrailReadOptions, stats: T
     }
     await walker.return?.(undefined);
   }
+}
+
+/** Opens one file: small ones are read and parsed whole; larger ones are returned open, to be streamed. */
+async function openTrailFile(path: string, parseOptions: TrailParseOptions, fs: TrailFs, wholeMax: number): Promise<Prepared> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await fs.open(path);
+    const st = await handle.stat();
+    if (st.size > wholeMax) {
+      const h = handle;
+      handle = undefined;
+      return { kind: 'stream', path, handle: h };
+    }
+    const buf = await handle.readFile();
+    return { kind: 'items', items: await parseTrailBuffer(path, buf, parseOptions) };
+  } catch (err) {
+    const sink = new FileSink(path, parseOptions);
+    openError(sink, err);
+    return { kind: 'items', items: sink.items };
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Reads one trail file (already chosen by {@link walkTrailInputs}) in batches, exactly as {@link readTrail}
+ * reads each file: whole up to `wholeFileMaxBytes`, streamed beyond. Adds to `parseOptions.stats`. Never
+ * throws for bad input (problems are items). Used by the worker threads of the parallel reader.
+ */
+export async function* readTrailFile(
+  path: string,
+  parseOptions: TrailParseOptions,
+  options: Pick<TrailReadOptions, 'fs' | 'wholeFileMaxBytes'> = {},
+): AsyncGenerator<TrailItem[]> {
+  const p = await openTrailFile(path, parseOptions, options.fs ?? nodeTrailFs, options.wholeFileMaxBytes ?? WHOLE_FILE_MAX_BYTES);
+  if (p.kind === 'items') {
+    if (p.items.length > 0) yield p.items;
+    return;
+  }
+  try {
+    const stream = p.handle.createReadStream({ highWaterMark: 1024 * 1024 });
+    for await (const batch of parseTrailStream(p.path, stream, parseOptions)) if (batch.length > 0) yield batch;
+  } finally {
+    await p.handle.close().catch(() => undefined);
+  }
+}
+
+/** What {@link walkTrailInputs} finds: a file to read, or problems met while walking (missing input, loop...). */
+export type TrailInput = { kind: 'file'; path: string } | { kind: 'problem'; items: TrailItem[] };
+
+/**
+ * Lists the files {@link readTrail} would read, in the same order, with the same pruning and skipping, adding
+ * the walk's counters (filesSeen, dirsPruned, filesPruned, filesSkipped, walk problems) to `stats`. Lets
+ * another reader (the worker pool) hand the files out.
+ */
+export function walkTrailInputs(paths: string[], options: TrailReadOptions, stats: TrailReadStats): AsyncGenerator<TrailInput> {
+  return walk(paths, options, options.fs ?? nodeTrailFs, stats);
 }
 
 function openError(sink: FileSink, err: unknown): void {

@@ -1,0 +1,165 @@
+/**
+ * Reads local CloudTrail files with several worker threads: the main thread walks and prunes the inputs (the
+ * same walk as `readTrail`) and hands files out one at a time from a shared queue, in walk order; each worker
+ * reads, decompresses, parses, normalizes and aggregates into its own ledger (`parallel-worker.ts`) and
+ * returns one {@link ActivityPart}; the main thread merges them. The result equals a single-threaded read
+ * (`readTrail` + the CLI's activity collector) whatever the thread timing: see `parallel-activity.ts`.
+ *
+ * Memory: each worker holds one file (whole files up to 16 MiB on disk; larger ones stream in batches) plus
+ * its ledger; the queue holds no more than one pending path per worker, so nothing grows with the number of
+ * files or records.
+ *
+ * Failure: a worker that crashes, runs out of memory or throws makes the whole read fail with an error naming
+ * the file it was reading; the other workers are terminated (no hang, no half-merged result).
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { mergeParts, PartCollector, type ActivityPart, type MergedActivity } from './parallel-activity.js';
+import type { FromWorker, ToWorker, WorkerInit } from './parallel-worker.js';
+import { createTrailStats } from './trail-parse.js';
+import { walkTrailInputs, type TrailReadOptions } from './trail-reader.js';
+
+/** Upper bound on worker threads: past 8, the main thread's merging and the disk stop it scaling. */
+export const MAX_JOBS = 8;
+
+/** Default thread count: the CPUs Node may use, at most {@link MAX_JOBS}. */
+export function defaultJobs(): number {
+  return Math.max(1, Math.min(MAX_JOBS, availableParallelism()));
+}
+
+/** Options of {@link readTrailParallel}. */
+export interface ParallelReadOptions extends Omit<TrailReadOptions, 'readAhead'> {
+  /** Worker threads (≥ 1; at most {@link MAX_JOBS}; never more than the number of files). */
+  jobs: number;
+  /** Problems kept as examples per code (all are counted). */
+  examplesPerCode: number;
+  /** The worker entry (default: {@link workerEntryUrl}). */
+  workerUrl?: URL;
+  /** Test hook passed to the workers: fail when reading a path containing this text. */
+  failOnPath?: string;
+}
+
+/** Error of the parallel reader itself (a worker crashed or failed), naming the file being read. */
+export class ParallelReadError extends Error {
+  constructor(
+    message: string,
+    readonly file: string | undefined,
+  ) {
+    super(message);
+    this.name = 'ParallelReadError';
+  }
+}
+
+/**
+ * The worker entry, `parallel-worker.js` next to this module, when it exists: it does when running compiled
+ * (`dist/`, what `bin/policy-trim` runs). When this module runs from TypeScript source (vitest) there is no
+ * `.js` beside it and workers cannot load `.ts`: undefined, and callers read in-process instead (tests of
+ * the pool pass the compiled worker in `dist/` as `workerUrl`).
+ */
+export function workerEntryUrl(): URL | undefined {
+  const here = new URL('./parallel-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(here)) ? here : undefined;
+}
+
+/** Walk problems have no records: the walk's collector never normalizes. */
+function noNormalize(): never {
+  throw new Error('internal: the walk yields no records');
+}
+
+/**
+ * Reads `paths` with up to `options.jobs` worker threads and returns the merged activity. Rejects with a
+ * {@link ParallelReadError} if a worker fails (bad input never does: it is counted as problems).
+ */
+export async function readTrailParallel(paths: string[], options: ParallelReadOptions): Promise<MergedActivity> {
+  const walkStats = createTrailStats();
+  const walkPart = new PartCollector(noNormalize, options.examplesPerCode);
+  const walker = walkTrailInputs(paths, options, walkStats);
+  let nextIndex = 0;
+
+  /** The next file to read, in walk order; walk problems met on the way are counted at their place. */
+  const nextFile = async (): Promise<{ index: number; path: string } | undefined> => {
+    for (;;) {
+      const r = await walker.next();
+      if (r.done) return undefined;
+      const index = nextIndex++;
+      if (r.value.kind === 'problem') {
+        r.value.items.forEach((item, k) => walkPart.add(item, [index, k]));
+        continue;
+      }
+      return { index, path: r.value.path };
+    }
+  };
+
+  const init: WorkerInit = {
+    window: options.window,
+    filterRecords: options.filterRecords,
+    maxProblemsPerFile: options.maxProblemsPerFile,
+    wholeFileMaxBytes: options.wholeFileMaxBytes,
+    examplesPerCode: options.examplesPerCode,
+    failOnPath: options.failOnPath,
+  };
+  const jobs = Math.max(1, Math.min(MAX_JOBS, Math.floor(options.jobs)));
+  const workers: Worker[] = [];
+  let failed: ParallelReadError | undefined;
+  const url = options.workerUrl ?? workerEntryUrl();
+  if (!url) throw new ParallelReadError('the worker entry parallel-worker.js is not built: run `npm run build`, or read with --jobs 1', undefined);
+
+  const run = (first: { index: number; path: string }): Promise<ActivityPart> =>
+    new Promise<ActivityPart>((resolve, reject) => {
+      const worker = new Worker(url, { workerData: init });
+      workers.push(worker);
+      let current: { index: number; path: string } | undefined = first;
+      let settled = false;
+      const fail = (why: string): void => {
+        if (settled) return;
+        settled = true;
+        const file = current?.path;
+        failed ??= new ParallelReadError(
+          file ? `reading ${file} failed in a worker thread: ${why}. This is a bug in policy-trim; --jobs 1 reads without workers.` : `a worker thread failed: ${why}`,
+          file,
+        );
+        reject(failed);
+      };
+      const post = (m: ToWorker): void => worker.postMessage(m);
+      worker.on('message', (m: FromWorker) => {
+        if (settled) return;
+        if (m.type === 'ready') post({ type: 'file', index: first.index, path: first.path });
+        else if (m.type === 'done') {
+          current = undefined;
+          nextFile().then(
+            (f) => {
+              if (settled) return;
+              current = f;
+              post(f ? { type: 'file', index: f.index, path: f.path } : { type: 'finish' });
+            },
+            (err: unknown) => fail(`listing the inputs failed: ${err instanceof Error ? err.message : String(err)}`),
+          );
+        } else if (m.type === 'part') {
+          settled = true;
+          resolve(m.part);
+        } else if (m.type === 'failed') fail(m.message);
+      });
+      worker.on('error', (err) => fail(err.message));
+      worker.on('exit', (code) => fail(`the worker exited (code ${code}) before returning its result`));
+    });
+
+  const running: Array<Promise<ActivityPart>> = [];
+  try {
+    for (let w = 0; w < jobs; w++) {
+      const f = await nextFile();
+      if (!f) break;
+      const p = run(f);
+      p.catch(() => undefined); // observed below through Promise.all
+      running.push(p);
+    }
+    const parts = await Promise.all(running);
+    return mergeParts([walkPart.part(walkStats), ...parts], options.examplesPerCode);
+  } catch (err) {
+    throw failed ?? err;
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate().catch(() => undefined)));
+    await walker.return(undefined).catch(() => undefined);
+  }
+}
