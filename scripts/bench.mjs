@@ -16,7 +16,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,7 @@ import {
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
 
+// GENERATOR-START (constants)
 /** Bump when the trail's content changes in a way the source hash would not show. */
 const GENERATOR_VERSION = 1;
 const SEED = 0x5eed_2026;
@@ -59,13 +60,16 @@ const FIRST_DAY = utc('2026-10-01T00:00:00Z');
 const DAYS = 7;
 /** Mean records per delivered file. CloudTrail files of a busy account hold a few hundred records. */
 const RECORDS_PER_FILE = 400;
+// GENERATOR-END (constants)
 /** Window passed to `usage`, covering the whole synthetic trail. */
 const WINDOW = ['--since', '2026-10-01T00:00:00Z', '--until', '2026-11-01T00:00:00Z'];
 /** gzip level of the synthetic files: CloudTrail's own files compress about as well as zlib's default. */
 const GZIP_LEVEL = 6;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Trail generation.
+// Trail generation. (Everything between the two GENERATOR markers, plus scripts/synthetic-trail.mjs, feeds the
+// cache key: edit the measurement code freely without regenerating the trails.)
+// GENERATOR-START
 
 /** Roles and functions of one account: 8 roles, 2–4 functions each, sharing the role. */
 function accountPrincipals(account) {
@@ -230,11 +234,14 @@ function makePlan(total) {
   return { total, files };
 }
 const DAY_MS_BENCH = 86_400_000;
+// GENERATOR-END
 
 function sourceKey(total) {
   const h = createHash('sha256');
   h.update(readFileSync(join(ROOT, 'scripts', 'synthetic-trail.mjs')));
-  h.update(readFileSync(SELF)); // includes the mix, the plan and GENERATOR_VERSION
+  const sections = readFileSync(SELF, 'utf8').match(/\/\/ GENERATOR-START[\s\S]*?\/\/ GENERATOR-END/g) ?? [];
+  if (sections.length !== 2) throw new Error('bench.mjs: GENERATOR-START/END markers missing');
+  for (const sec of sections) h.update(sec); // constants, the mix, the plan, the file builder
   h.update(`${GENERATOR_VERSION}:${SEED}:${total}:${GZIP_LEVEL}`);
   return h.digest('hex').slice(0, 16);
 }
@@ -454,7 +461,9 @@ async function main() {
     await measureCommand(cmd);
     const floor = [];
     const usage = [];
+    const loads = [];
     for (let k = 0; k < opt.runs; k++) {
+      loads.push(loadavg()[0]);
       floor.push((await measureFloor(trail)).ms);
       usage.push(await measureCommand(cmd));
       log(`  run ${k + 1}/${opt.runs}: floor ${(floor[k] / 1000).toFixed(2)} s, usage ${(usage[k].ms / 1000).toFixed(2)} s, peak RSS ${(usage[k].rssKiB / 1024).toFixed(0)} MiB`);
@@ -475,16 +484,21 @@ async function main() {
       ratioToFloor: +(floorMs / usageMs).toFixed(2),
       peakRssMiB: Math.round(Math.max(...usage.map((u) => u.rssKiB)) / 1024),
       runs: opt.runs,
+      // 1-minute load average before each run: other processes on the machine distort both timings.
+      maxLoadAverage: +Math.max(...loads, loadavg()[0]).toFixed(1),
     });
+    if (results.at(-1).maxLoadAverage > m.nproc * 0.5) {
+      log(`warning: load average reached ${results.at(-1).maxLoadAverage} on ${m.nproc} CPUs during these runs: the timings are noisy; rerun on an idle machine`);
+    }
   }
   const out = { machine: m, command: opt.standIn ? `STAND-IN: ${opt.standIn}` : 'policy-trim usage --trail DIR --since 2026-10-01T00:00:00Z --until 2026-11-01T00:00:00Z --format json > /dev/null', results };
   writeFileSync(join(ROOT, '.bench', 'results.json'), JSON.stringify(out, null, 2) + '\n');
   const lines = [
     opt.standIn ? `**Stand-in measured, not \`usage\`:** \`${opt.standIn}\`` : '',
-    '| records | files | gzip MB | JSON MB | floor (2× zcat) s | floor records/s | floor JSON MB/s | usage s | usage records/s | usage JSON MB/s | usage / floor | usage peak RSS MiB |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| records | files | gzip MB | JSON MB | floor (2× zcat) s | floor records/s | floor JSON MB/s | usage s | usage records/s | usage JSON MB/s | usage / floor | usage peak RSS MiB | max load avg |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map((r) =>
-      `| ${fmtInt(r.records)} | ${fmtInt(r.files)} | ${r.gzMB} | ${r.rawMB} | ${r.floorSeconds} | ${fmtInt(r.floorRecordsPerSecond)} | ${r.floorRawMBPerSecond} | ${r.usageSeconds} | ${fmtInt(r.usageRecordsPerSecond)} | ${r.usageRawMBPerSecond} | ${Math.round(r.ratioToFloor * 100)}% | ${r.peakRssMiB} |`),
+      `| ${fmtInt(r.records)} | ${fmtInt(r.files)} | ${r.gzMB} | ${r.rawMB} | ${r.floorSeconds} | ${fmtInt(r.floorRecordsPerSecond)} | ${r.floorRawMBPerSecond} | ${r.usageSeconds} | ${fmtInt(r.usageRecordsPerSecond)} | ${r.usageRawMBPerSecond} | ${Math.round(r.ratioToFloor * 100)}% | ${r.peakRssMiB} | ${r.maxLoadAverage} |`),
   ].filter(Boolean);
   process.stdout.write(lines.join('\n') + '\n');
   log(`medians of ${opt.runs} runs; results also in .bench/results.json`);
