@@ -29,6 +29,11 @@ export interface ActivityPart {
   /** The first `examplesPerCode` problems of each code, in reading order. */
   examples: OrderedProblem[];
   unknownEvents: Record<string, number>;
+  /**
+   * Where each key of `ignored`, `problemCounts` and `unknownEvents` was first met: one thread inserts keys
+   * in reading order, and the merge rebuilds that order (it shows in JSON output).
+   */
+  firstSeen: { ignored: Record<string, ReadOrder>; problemCounts: Record<string, ReadOrder>; unknownEvents: Record<string, ReadOrder> };
   stats: TrailReadStats;
 }
 
@@ -61,6 +66,7 @@ export class PartCollector {
   readonly problemCounts: Record<string, number> = {};
   readonly examples: OrderedProblem[] = [];
   readonly unknownEvents: Record<string, number> = {};
+  readonly firstSeen: ActivityPart['firstSeen'] = { ignored: {}, problemCounts: {}, unknownEvents: {} };
 
   constructor(
     private readonly normalize: RecordNormalizer,
@@ -71,9 +77,11 @@ export class PartCollector {
   problem(problem: InputProblem, order: ReadOrder): void {
     const n = (this.problemCounts[problem.code] ?? 0) + 1;
     this.problemCounts[problem.code] = n;
+    if (n === 1) this.firstSeen.problemCounts[problem.code] = order;
     if (n <= this.examplesPerCode) this.examples.push({ order, problem });
     if (UNKNOWN_CODES.has(problem.code)) {
       const key = `${problem.eventSource ?? '?'} ${problem.eventName ?? '?'}`;
+      if (this.unknownEvents[key] === undefined) this.firstSeen.unknownEvents[key] = order;
       this.unknownEvents[key] = (this.unknownEvents[key] ?? 0) + 1;
     }
   }
@@ -89,6 +97,7 @@ export class PartCollector {
       this.calls += 1;
       this.ledger.add(res.call);
     } else if (res.kind === 'ignored') {
+      if (this.ignored[res.reason] === undefined) this.firstSeen.ignored[res.reason] = order;
       this.ignored[res.reason] = (this.ignored[res.reason] ?? 0) + 1;
     } else {
       this.problem(res.problem, order);
@@ -104,13 +113,10 @@ export class PartCollector {
       problemCounts: this.problemCounts,
       examples: this.examples,
       unknownEvents: this.unknownEvents,
+      firstSeen: this.firstSeen,
       stats,
     };
   }
-}
-
-function addCounts(into: Record<string, number>, more: Record<string, number>): void {
-  for (const [k, n] of Object.entries(more)) into[k] = (into[k] ?? 0) + n;
 }
 
 /** Compares two places in the reading order. */
@@ -124,7 +130,7 @@ export function addTrailStats(total: TrailReadStats, more: TrailReadStats, skipp
     const v = more[key];
     if (typeof v === 'number') (total[key] as number) += v;
   }
-  addCounts(total.problemsByCode, more.problemsByCode);
+  for (const [k, n] of Object.entries(more.problemsByCode)) total.problemsByCode[k] = (total.problemsByCode[k] ?? 0) + n;
   for (const ex of more.skippedExamples) if (total.skippedExamples.length < skippedExamples) total.skippedExamples.push(ex);
 }
 
@@ -135,17 +141,28 @@ export function addTrailStats(total: TrailReadStats, more: TrailReadStats, skipp
  */
 export function mergeParts(parts: ActivityPart[], examplesPerCode: number): MergedActivity {
   const ledger = new UsageLedger();
-  const out: MergedActivity = { ledger, calls: 0, ignored: {}, problemCounts: {}, problemExamples: [], unknownEvents: {}, stats: createTrailStats() };
+  const stats = createTrailStats();
   const examples: OrderedProblem[] = [];
+  const calls = parts.reduce((n, p) => n + p.calls, 0);
   for (const p of parts) {
     ledger.merge(p.ledger);
-    out.calls += p.calls;
-    addCounts(out.ignored, p.ignored);
-    addCounts(out.problemCounts, p.problemCounts);
-    addCounts(out.unknownEvents, p.unknownEvents);
-    addTrailStats(out.stats, p.stats);
+    addTrailStats(stats, p.stats);
     examples.push(...p.examples);
   }
+  const problemCounts = mergeCounts(parts, 'problemCounts');
+  // The reader's own counts, in the same (reading) order of codes.
+  const byCode = stats.problemsByCode;
+  stats.problemsByCode = {};
+  for (const code of [...Object.keys(problemCounts), ...Object.keys(byCode).sort()]) if (code in byCode) stats.problemsByCode[code] = byCode[code]!;
+  const out: MergedActivity = {
+    ledger,
+    calls,
+    ignored: mergeCounts(parts, 'ignored'),
+    problemCounts,
+    problemExamples: [],
+    unknownEvents: mergeCounts(parts, 'unknownEvents'),
+    stats,
+  };
   examples.sort((a, b) => compareOrder(a.order, b.order));
   const perCode = new Map<string, number>();
   for (const e of examples) {
@@ -153,5 +170,22 @@ export function mergeParts(parts: ActivityPart[], examplesPerCode: number): Merg
     perCode.set(e.problem.code, n);
     if (n <= examplesPerCode) out.problemExamples.push(e.problem);
   }
+  return out;
+}
+
+/** Sums one family of counts, with keys in the order they were first met in reading order. */
+function mergeCounts(parts: ActivityPart[], which: keyof ActivityPart['firstSeen']): Record<string, number> {
+  const total: Record<string, number> = {};
+  const first = new Map<string, ReadOrder>();
+  for (const p of parts) {
+    for (const [k, n] of Object.entries(p[which])) total[k] = (total[k] ?? 0) + n;
+    for (const [k, o] of Object.entries(p.firstSeen[which])) {
+      const f = first.get(k);
+      if (!f || compareOrder(o, f) < 0) first.set(k, o);
+    }
+  }
+  const keys = Object.keys(total).sort((a, b) => compareOrder(first.get(a) ?? [Infinity, 0], first.get(b) ?? [Infinity, 0]) || (a < b ? -1 : a > b ? 1 : 0));
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = total[k]!;
   return out;
 }
