@@ -221,9 +221,14 @@ function main() {
     if (!Array.isArray(doc.Actions)) fail(`${f}: not a Service Reference service file (no Actions array)`);
     const prefix = String(doc.Name ?? f.replace(/\.json$/, '')).toLowerCase();
     srServices.add(prefix);
+    const policyGeneration = [];
     for (const act of doc.Actions ?? []) {
       const id = `${prefix}:${act.Name.toLowerCase()}`;
       srActions.set(id, `${prefix}:${act.Name}`);
+      // AWS's own flag: IAM Access Analyzer policy generation can identify this action from CloudTrail
+      // management events. Trim treats actions without it (and not known data events) as unobservable.
+      const known = canonicalAction.get(id);
+      if (known && act.SupportedBy?.['IAM Access Analyzer Policy Generation'] === true) policyGeneration.push(known.split(':')[1]);
       // Cross-check the access level against AWS's annotations (report only; iam-data stays authoritative).
       const canon = canonicalAction.get(id);
       const p = act.Annotations?.Properties;
@@ -304,10 +309,11 @@ function main() {
         if (deduped.length === 0) stats.emptyAuthorized++;
       }
     }
-    if (Object.keys(ops).length || same.length) {
+    if (Object.keys(ops).length || same.length || policyGeneration.length) {
       const entry = {};
       if (Object.keys(ops).length) entry.ops = ops;
       if (same.length) entry.same = [...same].sort();
+      if (policyGeneration.length) entry.pg = [...policyGeneration].sort();
       operations[prefix] = entry;
     }
   }
@@ -353,7 +359,7 @@ function main() {
     generated: `by ${SCRIPT}; do not edit (run: npm run data:build)`,
     formatVersion: FORMAT_VERSION,
     format:
-      'services.<prefix> = {ops: {Operation: ["svc:Action" | ["svc:Action", {contextKey: [values]}], …]}, same: [Operation whose only action is prefix:Operation]}. The same-named primary action comes first; the others are what the operation MAY also need.',
+      'services.<prefix> = {ops: {Operation: ["svc:Action" | ["svc:Action", {contextKey: [values]}], …]}, same: [Operation whose only action is prefix:Operation], pg: [Action that IAM Access Analyzer policy generation identifies from CloudTrail (SupportedBy)]}. The same-named primary action comes first; the others are what the operation MAY also need.',
     source: `AWS Service Reference (servicereference.us-east-1.amazonaws.com), snapshot ${SERVICE_REFERENCE_DATE}, vendored from bebold-jhr/lppc-aws-mappings sources/aws (MIT)`,
     snapshotDate: SERVICE_REFERENCE_DATE,
     actionsCheckedAgainst: sourceId,

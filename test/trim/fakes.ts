@@ -41,6 +41,9 @@ const NEVER: Record<string, string> = {
   'xray:puttracesegments': 'X-Ray trace writes are data events not recorded by trails (X-Ray Developer Guide)',
   'xray:puttelemetryrecords': 'X-Ray telemetry writes are not recorded (X-Ray Developer Guide)',
 };
+/** Actions the fake says CloudTrail cannot identify (like `events:PutEvents` in the real tables). */
+const UNIDENTIFIABLE = new Set(['events:putevents']);
+
 const BASELINES: Record<string, [string, string][]> = {
   'lambda-basic': [
     ['logs:CreateLogGroup', 'the Lambda service creates the function log group with the execution role'],
@@ -60,6 +63,8 @@ export function fakeKnowledge(): CloudTrailKnowledge {
     neverLoggedReason: (a) => NEVER[a.toLowerCase()],
     secondaryOnlyReason: (a) =>
       a.toLowerCase() === 'iam:passrole' ? 'iam:PassRole is authorized as part of another call and never logged as its own event' : undefined,
+    unidentifiableReason: (a) =>
+      UNIDENTIFIABLE.has(a.toLowerCase()) ? 'AWS policy generation cannot identify it from CloudTrail (fake)' : undefined,
     isPermissionFree: (a) => a.toLowerCase() === 'sts:getcalleridentity',
     eventSourceOf: (a) => `${a.split(':')[0].toLowerCase()}.amazonaws.com`,
     baseline: (name): UnobservableReason[] =>
@@ -135,6 +140,7 @@ export function smallCatalog(): Catalog {
     resourceTypesOfArn: () => [],
     arnFor: () => undefined,
     operationActions: () => undefined,
+    identifiableFromCloudTrail: (id: string) => byId.has(id.toLowerCase()),
   };
 }
 

@@ -43,6 +43,11 @@ export const suggestCommand: CommandModule = {
             .option('explain', { type: 'boolean', default: false, describe: 'Show the evidence behind each statement (stderr)' })
             .option('baseline', { type: 'string', array: true, describe: 'Unlogged workload needs to keep (default lambda-basic; `none` for none)' })
             .option('drop-unobservable', { type: 'boolean', default: false, describe: 'Also remove actions CloudTrail could not have shown (unsafe; opt-in)' })
+            .option('assume-management-logged', {
+              type: 'boolean',
+              default: false,
+              describe: 'Trust that every action not known as a data event or never-logged would appear in CloudTrail when called (opt-in; default keeps actions AWS policy generation cannot identify)',
+            })
             .option('target', { choices: ['managed', 'inline'] as const, default: 'managed', describe: 'Size limits to respect: managed (6,144) or inline (10,240 per role)' })
             .option('allow-no-activity', { type: 'boolean', default: false, describe: 'Suggest even when the trail holds no call by the role' })
             .option('fail-on', { choices: FAIL_ON, array: true, describe: 'Exit 2 when the suggestion has these findings (CI gate)' })
@@ -68,7 +73,8 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   if (!role && !fn) throw usageError('name the role with --role NAME|ARN (or a Lambda function with --function NAME)');
   const window = windowFromArgs(args, io.now());
   const catalog = loadBundledCatalog();
-  const knowledge = loadBundledCloudTrailKnowledge();
+  const bundledKnowledge = loadBundledCloudTrailKnowledge();
+  const knowledge = args['assume-management-logged'] ? { ...bundledKnowledge, unidentifiableReason: () => undefined } : bundledKnowledge;
 
   // Policies: from files, or from IAM.
   const policies = await readRolePolicies(args, io, role, fn);

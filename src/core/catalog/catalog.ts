@@ -31,6 +31,8 @@ type RawOperationEntry = string | [string, Record<string, string[]>];
 interface RawOperations {
   ops?: Record<string, RawOperationEntry[]>;
   same?: string[];
+  /** Actions IAM Access Analyzer policy generation identifies from CloudTrail (Service Reference SupportedBy). */
+  pg?: string[];
 }
 
 const LEVELS: Record<string, AccessLevel> = {
@@ -434,6 +436,21 @@ function buildCatalog(
     return idx;
   }
 
+  /** Per service: lower-case names of the actions AWS's policy generation identifies from CloudTrail. */
+  const pgIndexes = new Map<string, Set<string>>();
+  function identifiableFromCloudTrail(actionId: string): boolean {
+    const parts = splitId(actionId);
+    if (!parts) return false;
+    const p = parts[0].toLowerCase();
+    let set = pgIndexes.get(p);
+    if (!set) {
+      const entry = rawOps.get(p);
+      set = new Set(typeof entry === 'object' && entry !== null ? (entry.pg ?? []).map((n) => n.toLowerCase()) : []);
+      pgIndexes.set(p, set);
+    }
+    return set.has(parts[1].toLowerCase());
+  }
+
   function operationActions(prefix: string, operation: string): OperationAction[] | undefined {
     const idx = opIndex(prefix.toLowerCase());
     if (!idx) return undefined;
@@ -478,5 +495,6 @@ function buildCatalog(
     resourceTypesOfArn,
     arnFor,
     operationActions,
+    identifiableFromCloudTrail,
   };
 }

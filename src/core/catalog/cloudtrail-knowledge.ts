@@ -54,6 +54,15 @@ export function createCloudTrailKnowledge(tables: CloudTrailTables, catalog: Cat
     dataEventTypeOf: (action) => dataType.get(action.toLowerCase()),
     neverLoggedReason: (action) => never.get(action.toLowerCase()),
     secondaryOnlyReason: (action) => secondary.get(action.toLowerCase()),
+    unidentifiableReason: (action) => {
+      // A data-event action's visibility depends on the trail's selectors, which the recording answers.
+      if (dataType.has(action.toLowerCase()) || catalog.identifiableFromCloudTrail(action)) return undefined;
+      return (
+        'AWS does not identify this action from CloudTrail management events (IAM Access Analyzer policy generation does ' +
+        'not support it: AWS Service Reference, SupportedBy), and policy-trim knows no data-event selector that records it, ' +
+        'so its absence from the logs proves nothing'
+      );
+    },
     isPermissionFree: (action) => free.has(action.toLowerCase()),
     eventSourceOf: (action) => m.eventSourceOf(action.split(':')[0] ?? action),
     baseline: (name) => (baselines.get(name) ?? []).map((r) => ({ ...r })),

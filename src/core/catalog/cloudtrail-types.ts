@@ -7,7 +7,10 @@
 /** A kept-because-unobservable reason attached to an action. */
 export interface UnobservableReason {
   action: string;
-  /** Stable code: `never-logged`, `secondary-only`, `data-event-not-selected`, `management-excluded`, `baseline`. */
+  /**
+   * Stable code: `never-logged`, `secondary-only`, `not-identifiable`, `data-event-not-selected`,
+   * `management-excluded`, `baseline`.
+   */
   code: string;
   /** Sentence for the summary, with the source of the fact. */
   reason: string;
@@ -27,6 +30,12 @@ export interface CloudTrailKnowledge {
    * event (e.g. `iam:PassRole`), or undefined.
    */
   secondaryOnlyReason(action: string): string | undefined;
+  /**
+   * Why the absence of this action from CloudTrail proves nothing although it is neither never-logged nor
+   * secondary-only: AWS's own policy generation cannot identify it from CloudTrail and it is no known data
+   * event (e.g. `events:PutEvents`, `bedrock:InvokeModel`). Undefined when CloudTrail would show it.
+   */
+  unidentifiableReason(action: string): string | undefined;
   /** True for calls that need no IAM permission (`sts:GetCallerIdentity`). */
   isPermissionFree(action: string): boolean;
   /** The eventSource (`kms.amazonaws.com`) whose management events carry this action's calls. */

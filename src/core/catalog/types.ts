@@ -91,6 +91,12 @@ export interface Catalog {
    * The operation's own same-named action, when present, comes first.
    */
   operationActions(prefix: string, operation: string): OperationAction[] | undefined;
+  /**
+   * True when AWS says IAM Access Analyzer policy generation identifies this action from CloudTrail
+   * (Service Reference `SupportedBy`): its calls show up in management events under its own name. False for
+   * data-plane, permission-only and unmapped actions, and for actions the Service Reference does not list.
+   */
+  identifiableFromCloudTrail(actionId: string): boolean;
 }
 
 /** One action an API operation may need. */

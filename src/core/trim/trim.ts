@@ -40,7 +40,7 @@ import {
 /** Order in which removed actions are listed: the most dangerous grants first. */
 const ACCESS_LEVEL_ORDER: AccessLevel[] = ['Permissions management', 'Write', 'Tagging', 'Read', 'List'];
 /** Priority of unobservable reason codes when an action has several (the most specific first). */
-const UNOBSERVABLE_ORDER = ['baseline', 'never-logged', 'secondary-only', 'management-excluded', 'data-event-not-selected'];
+const UNOBSERVABLE_ORDER = ['baseline', 'never-logged', 'secondary-only', 'not-identifiable', 'management-excluded', 'data-event-not-selected'];
 const BASIS_ORDER: KeepBasis[] = ['used', 'secondary', 'used-resource-unknown', 'baseline', 'unobservable'];
 
 /** An Allow statement trim can reason about. */
@@ -250,6 +250,8 @@ export function trimPolicy(input: TrimInput): TrimResult {
     if (nl) return { code: 'never-logged', reason: nl };
     const so = knowledge.secondaryOnlyReason(a);
     if (so) return { code: 'secondary-only', reason: so };
+    const ni = knowledge.unidentifiableReason(a);
+    if (ni) return { code: 'not-identifiable', reason: ni };
     return undefined;
   };
 
