@@ -12,6 +12,8 @@ import type {
   RemovedActionFinding,
 } from '../core/trim/types.js';
 import type { SuggestResult } from '../core/trim/suggest.js';
+import { explainEvaluation } from '../core/policy/evaluate.js';
+import type { PolicyDocument } from '../core/policy/types.js';
 
 /** Access levels in the order a reviewer cares about them: the dangerous ones first. */
 const LEVEL_ORDER: AccessLevel[] = ['Permissions management', 'Write', 'Tagging', 'Read', 'List'];
@@ -26,6 +28,8 @@ export interface SuggestContext {
   window: string;
   records: number;
   sessions: string[];
+  /** The role's original policies, to say which of its own statements refused a denied attempt. */
+  original: PolicyDocument[];
 }
 
 /** The stderr summary: removed (by access level, most dangerous first), narrowed, kept and why, denied attempts. */
@@ -78,10 +82,7 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
   if (denied.length) {
     out.push(`denied attempts (${denied.length}): the role tried and was refused; not granted by this suggestion`);
     for (const f of denied) {
-      out.push(
-        `  ${f.action}: ${f.count}x (${f.errorCodes.join(', ')}), last ${f.lastSeen.slice(0, 10)}${f.sessions.length ? ` by ${f.sessions.join(', ')}` : ''}` +
-          (f.grantedByOriginal ? ' — the policies allow it: something else denied it (Deny, boundary, SCP or resource policy)' : ' — the role may be missing this permission'),
-      );
+      out.push(`  ${f.action}: ${f.count}x (${f.errorCodes.join(', ')}), last ${f.lastSeen.slice(0, 10)}${f.sessions.length ? ` by ${f.sessions.join(', ')}` : ''} — ${deniedWhy(f, ctx.original)}`);
     }
   }
   for (const f of by('used-not-granted')) out.push(`  note: ${f.message}`);
@@ -90,6 +91,19 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
     `verified: never wider than the original${v.neverWider.checked !== undefined ? ` (${v.neverWider.checked} checks)` : ''}; allows every observed successful call`,
   );
   return out.map((l) => l + '\n').join('');
+}
+
+/** Why a denied attempt was refused, as far as the role's own policies tell. */
+function deniedWhy(f: DeniedAttemptFinding, original: PolicyDocument[]): string {
+  const deniers = new Set<string>();
+  for (const resource of f.resources.length ? f.resources : ['*']) {
+    for (const ref of explainEvaluation(original, { action: f.action, resource }, { mode: 'may-allow' }).deniedBy) {
+      deniers.add(`${ref.document} statement ${ref.sid ?? '#' + ref.index}`);
+    }
+  }
+  if (deniers.size) return `refused by the role's own Deny (${[...deniers].join(', ')}): working as intended`;
+  if (f.grantedByOriginal) return 'the policies allow it: something else denied it (a permissions boundary, an SCP or a resource policy)';
+  return 'the role may be missing this permission';
 }
 
 /** `--explain`: per output statement, the evidence behind it. */

@@ -145,6 +145,7 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
       window: describeWindow(window),
       records: usage.records,
       sessions: usage.sessions,
+      original: policies.documents,
     }),
   );
   if (args.explain) io.stderr(formatExplain(result));
