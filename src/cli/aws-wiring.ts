@@ -22,6 +22,16 @@ export function withAwsOptions<T>(y: Argv<T>): Argv<T> {
     .option('endpoint-url', { type: 'string', describe: 'Send AWS calls to this endpoint (tests, private endpoints)' }) as Argv<T>;
 }
 
+/**
+ * Load the AWS adapters (and the SDK) on first use. The SDK warns on Node < 22 that *future* SDK releases
+ * will need Node 22; policy-trim pins its SDK version and supports Node >= 20.19, so the warning is noise for
+ * our users. A user can still see it by setting the variable to anything else.
+ */
+export async function loadAws() {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  return import('../adapters/aws/index.js');
+}
+
 /** Window read from AWS when none is given: Event history keeps 90 days (CloudTrail User Guide). */
 const DEFAULT_REMOTE_DAYS = 90;
 
@@ -33,7 +43,7 @@ export async function awsClients(args: Record<string, unknown>, io: CliIo): Prom
   let p = clientCache.get(args);
   if (!p) {
     p = (async () => {
-      const aws = await import('../adapters/aws/index.js');
+      const aws = await loadAws();
       const cfg = await aws.resolveAwsConfig({
         profile: args.profile as string | undefined,
         region: args.region as string | undefined,
@@ -66,7 +76,7 @@ export async function loadRolePolicies(
   role: string | undefined,
   fn: string | undefined,
 ): Promise<{ documents: PolicyDocument[]; roleArn?: string }> {
-  const aws = await import('../adapters/aws/index.js');
+  const aws = await loadAws();
   const clients = await awsClients(args, io);
   const loaded = await aws.loadRolePolicyDocuments(clients, role, fn);
   for (const name of loaded.notEditable) {
@@ -85,7 +95,7 @@ export async function readRemoteActivity(
   filter: { role?: string; function?: string },
   remote: string[],
 ): Promise<{ stats: TrailReadStats; recording?: TrailRecording }> {
-  const aws = await import('../adapters/aws/index.js');
+  const aws = await loadAws();
   const clients = await awsClients(args, io);
   const stats = createTrailStats();
   const roleAccount = filter.role ? /^arn:[^:]+:iam::(\d{12}):/.exec(filter.role)?.[1] : undefined;

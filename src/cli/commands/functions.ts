@@ -7,7 +7,7 @@ import { sharedRoles } from '../../core/ports/function-directory.js';
 import { EXIT } from '../errors.js';
 import type { CliIo } from '../io.js';
 import type { CommandModule } from '../main.js';
-import { awsClients, closeAwsClients, withAwsOptions } from '../aws-wiring.js';
+import { awsClients, closeAwsClients, loadAws, withAwsOptions } from '../aws-wiring.js';
 
 export const functionsCommand: CommandModule = {
   command: 'functions',
@@ -20,8 +20,8 @@ export const functionsCommand: CommandModule = {
     ),
   async run(args, io: CliIo) {
     try {
-      const aws = await import('../../adapters/aws/index.js');
       const clients = await awsClients(args, io);
+      const aws = await loadAws();
       const functions = await aws.awsFunctionDirectory(clients, args.regions as string[] | undefined).listFunctions();
       const shared = sharedRoles(functions);
       if (args.format === 'json') {
