@@ -1,17 +1,18 @@
 /**
- * IAM-style wildcard reasoning (`*` = any run of characters, `?` = exactly one), used by trim to prove that a
- * narrowed pattern stays inside the original one. Kept local to trim so its safety proofs do not move when the
- * shared pattern module changes; every function here is sound (never answers "covered"/"disjoint" wrongly),
- * which is all the safety contract needs.
+ * Trim's reading of IAM wildcards (`*` = any run of characters, `?` = exactly one), used to prove that a
+ * narrowed pattern stays inside the original one. The implementation lives in `../wildcard.ts`; this file
+ * pins trim's reading, unchanged from before the merge: no policy variables (`$`, `{`, `}` are literal
+ * characters), case folded character by character, and containment WITHOUT wildcard-run normalisation
+ * (`normaliseWildcardRuns: false`), the variant trim's proofs and tests were written against. Every
+ * function here is sound (never answers "covered"/"disjoint" wrongly).
  */
 
-/** True when `s` contains an IAM wildcard character. */
-export function hasWildcard(s: string): boolean {
-  return s.includes('*') || s.includes('?');
-}
+import { patternCovers, patternsIntersect, type PatternOptions } from '../wildcard.js';
 
-function eqChar(a: string, b: string, ci: boolean): boolean {
-  return ci ? a.toLowerCase() === b.toLowerCase() : a === b;
+export { hasWildcard, literalPrefix, literalSuffix } from '../wildcard.js';
+
+function globReading(ci: boolean): PatternOptions {
+  return { caseInsensitive: ci, collapseStars: false, normaliseWildcardRuns: false };
 }
 
 /**
@@ -20,31 +21,10 @@ function eqChar(a: string, b: string, ci: boolean): boolean {
  * sound. With a literal `specific` this is plain wildcard matching. `ci`: case-insensitive (IAM actions).
  */
 export function globCovers(general: string, specific: string, ci = false): boolean {
-  const n = general.length;
-  const m = specific.length;
-  // dp[j] = general[i:] covers specific[j:], computed for i from n down to 0.
-  let next = new Array<boolean>(m + 1).fill(false);
-  next[m] = true;
-  for (let i = n - 1; i >= 0; i--) {
-    const cur = new Array<boolean>(m + 1).fill(false);
-    const g = general[i];
-    for (let j = m; j >= 0; j--) {
-      if (g === '*') {
-        cur[j] = next[j] || (j < m && cur[j + 1]);
-      } else if (j === m) {
-        cur[j] = false;
-      } else {
-        const s = specific[j];
-        if (g === '?') cur[j] = s !== '*' && next[j + 1];
-        else cur[j] = s !== '*' && s !== '?' && eqChar(g, s, ci) && next[j + 1];
-      }
-    }
-    next = cur;
-  }
-  return next[0];
+  return patternCovers(general, specific, globReading(ci));
 }
 
-/** Wildcard match of a literal string (`value`) against `pattern`. */
+/** Wildcard match of `value` against `pattern` (`value`'s own `*`/`?` are read as in `globCovers`). */
 export function globMatch(pattern: string, value: string, ci = false): boolean {
   return globCovers(pattern, value, ci);
 }
@@ -54,36 +34,7 @@ export function globMatch(pattern: string, value: string, ci = false): boolean {
  * `NotResource` exclusion (disjoint ⇒ safe) and to evaluate NotStartsWith trail selectors.
  */
 export function globIntersects(p: string, q: string, ci = false): boolean {
-  const n = p.length;
-  const m = q.length;
-  const memo = new Map<number, boolean>();
-  const go = (i: number, j: number): boolean => {
-    const key = i * (m + 1) + j;
-    const hit = memo.get(key);
-    if (hit !== undefined) return hit;
-    let r: boolean;
-    if (i === n && j === m) r = true;
-    else if (i < n && p[i] === '*') r = go(i + 1, j) || (j < m && go(i, j + 1));
-    else if (j < m && q[j] === '*') r = go(i, j + 1) || (i < n && go(i + 1, j));
-    else if (i === n || j === m) r = false;
-    else r = (p[i] === '?' || q[j] === '?' || eqChar(p[i], q[j], ci)) && go(i + 1, j + 1);
-    memo.set(key, r);
-    return r;
-  };
-  return go(0, 0);
-}
-
-/** The literal text before the first wildcard (the whole string when there is none). */
-export function literalPrefix(p: string): string {
-  const i = p.search(/[*?]/);
-  return i < 0 ? p : p.slice(0, i);
-}
-
-/** The literal text after the last wildcard (the whole string when there is none). */
-export function literalSuffix(p: string): string {
-  let k = -1;
-  for (let i = 0; i < p.length; i++) if (p[i] === '*' || p[i] === '?') k = i;
-  return p.slice(k + 1);
+  return patternsIntersect(p, q, globReading(ci));
 }
 
 /** True when the action pattern `pattern` (case-insensitive, `svc:Name*`) covers `specific`. */
