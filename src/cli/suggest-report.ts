@@ -69,9 +69,16 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
   const unobservable = by('kept-unobservable') as KeptUnobservableFinding[];
   if (unobservable.length) {
     out.push(`kept because CloudTrail could not show their use (${unobservable.length}):`);
+    // Group actions whose reasons differ only by the action's own name (e.g. one data-event type).
     const byReason = new Map<string, string[]>();
-    for (const f of unobservable) byReason.set(f.reason, [...(byReason.get(f.reason) ?? []), f.action]);
-    for (const [reason, actions] of byReason) out.push(`  ${short(actions)}: ${reason}`);
+    for (const f of unobservable) {
+      const key = f.reason.split(f.action).join('\u0000');
+      byReason.set(key, [...(byReason.get(key) ?? []), f.action]);
+    }
+    for (const [key, actions] of byReason) {
+      const reason = actions.length === 1 ? key.split('\u0000').join(actions[0]) : key.split('\u0000').join('these actions');
+      out.push(`  ${short(actions)}: ${reason}`);
+    }
   }
   const verbatim = by('kept-verbatim') as KeptVerbatimFinding[];
   if (verbatim.length) {

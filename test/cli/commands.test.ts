@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { evaluate, parsePolicyDocument } from '../../src/core/policy/index.js';
 import { runCli } from './helpers.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/app-role';
@@ -78,10 +79,17 @@ describe('policy-trim suggest (offline)', () => {
     const run = await runCli(['suggest', '--role', 'app-role', '--policy', join(dir, 'policies'), '--trail', join(dir, 'trail'), '--trail-config', writeSelectors(dir), '--out', out, '--baseline', 'none']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe('');
-    const doc = JSON.parse(readFileSync(out, 'utf8'));
-    const allows = doc.Statement.filter((s: { Effect: string }) => s.Effect === 'Allow');
-    expect(allows.flatMap((s: { Action: string[] }) => s.Action)).toEqual(['sqs:SendMessage']);
-    expect(allows.flatMap((s: { Resource: string[] }) => s.Resource)).toEqual(['arn:aws:sqs:us-east-1:123456789012:jobs']);
+    const doc = parsePolicyDocument(readFileSync(out, 'utf8'), 'out.json');
+    const allows = (action: string, queue: string) =>
+      evaluate([doc], { action, resource: `arn:aws:sqs:us-east-1:123456789012:${queue}` }, { mode: 'may-allow' }) === 'allowed';
+    // SendMessage is narrowed to the queue used
+    expect(allows('sqs:SendMessage', 'jobs')).toBe(true);
+    expect(allows('sqs:SendMessage', 'other')).toBe(false);
+    // management actions CloudTrail would have shown are gone
+    for (const a of ['sqs:DeleteQueue', 'sqs:PurgeQueue', 'sqs:SetQueueAttributes', 'sqs:CreateQueue']) expect(allows(a, 'jobs'), a).toBe(false);
+    // actions AWS cannot identify from CloudTrail (e.g. GetQueueUrl) are kept, and the summary says why
+    expect(allows('sqs:GetQueueUrl', 'jobs')).toBe(true);
+    expect(run.stderr).toMatch(/sqs:GetQueue\*?.*Access Analyzer policy generation/);
     expect(run.stderr).toMatch(/removed \(\d+\)/);
   });
 
