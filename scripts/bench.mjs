@@ -8,6 +8,7 @@
 //   options: --runs K (timed runs per measurement, median reported; default 3)
 //            --cache DIR (default .bench/, git-ignored) --regenerate (ignore the cached trail)
 //            --generate-only (build the trails, measure nothing)
+//            --key-pool K (S3 object keys drawn from K keys per bucket instead of unique per request)
 //            --stand-in "CMD ..." (measure another command instead of `usage`; labelled as a stand-in)
 //
 // The trail is deterministic (seeded per file, fixed dates in October 2026) and cached: it is rebuilt only when
@@ -102,8 +103,11 @@ const MIX = [
   [45, 'human'],
 ];
 
-function buildCall(rng, kind, p, account, region) {
-  const key = () => `${rng.pick(['in', 'out', 'tmp', 'thumbs'])}/${rng.hex(2)}/${rng.uuid()}.${rng.pick(['json', 'jpg', 'csv'])}`;
+function buildCall(rng, kind, p, account, region, keyPool) {
+  // Object keys: unique per request (uploads named by UUID), or drawn from a pool of `keyPool` keys per bucket.
+  const key = keyPool
+    ? () => `${rng.pick(['in', 'out'])}/${String(rng.int(keyPool)).padStart(7, '0')}.json`
+    : () => `${rng.pick(['in', 'out', 'tmp', 'thumbs'])}/${rng.hex(2)}/${rng.uuid()}.${rng.pick(['json', 'jpg', 'csv'])}`;
   switch (kind) {
     case 's3-get': return { sdk: 's3', call: s3ObjectCall(rng, { account, bucket: p.bucket, key: key(), eventName: 'GetObject', bytes: rng.between(500, 5_000_000) }) };
     case 's3-put': return { sdk: 's3', call: s3ObjectCall(rng, { account, bucket: p.bucket, key: key(), eventName: 'PutObject', bytes: rng.between(500, 5_000_000) }) };
@@ -188,7 +192,7 @@ function buildFile(plan, index) {
     const p = rng.pick(principals);
     const fn = rng.pick(p.functions);
     const s = identityFor(p, fn);
-    const { sdk, call, invokedBy } = buildCall(rng, kind, p, f.account, f.region);
+    const { sdk, call, invokedBy } = buildCall(rng, kind, p, f.account, f.region, plan.keyPool);
     let error;
     const r = rng.next();
     if (r < 0.015) {
@@ -205,7 +209,7 @@ function buildFile(plan, index) {
 }
 
 /** The file plan: which stream, day and delivery time each file has and how many records it holds. */
-function makePlan(total) {
+function makePlan(total, keyPool = 0) {
   const rng = createRng(SEED);
   const nFiles = Math.max(1, Math.round(total / RECORDS_PER_FILE));
   const streams = ACCOUNTS.flatMap((account) => REGIONS.map((region) => ({ account, region })));
@@ -231,27 +235,28 @@ function makePlan(total) {
     const delivery = Math.floor((end + 5 * 60_000) / 60_000) * 60_000;
     files.push({ ...stream, start, end, key: deliveryKey(stream.account, stream.region, delivery, rng.alnum(16)), records: sizes[i] });
   }
-  return { total, files };
+  return { total, keyPool, files };
 }
 const DAY_MS_BENCH = 86_400_000;
 // GENERATOR-END
 
-function sourceKey(total) {
+function sourceKey(total, keyPool) {
   const h = createHash('sha256');
   h.update(readFileSync(join(ROOT, 'scripts', 'synthetic-trail.mjs')));
   const sections = readFileSync(SELF, 'utf8').match(/\/\/ GENERATOR-START[\s\S]*?\/\/ GENERATOR-END/g) ?? [];
   if (sections.length !== 2) throw new Error('bench.mjs: GENERATOR-START/END markers missing');
   for (const sec of sections) h.update(sec); // constants, the mix, the plan, the file builder
-  h.update(`${GENERATOR_VERSION}:${SEED}:${total}:${GZIP_LEVEL}`);
+  h.update(`${GENERATOR_VERSION}:${SEED}:${total}:${GZIP_LEVEL}:${keyPool}`);
   return h.digest('hex').slice(0, 16);
 }
 
 /** Makes sure `<cache>/trail-<N>/` holds the trail for N records; returns its manifest. */
-async function ensureTrail(cache, total, regenerate) {
-  const dir = join(cache, `trail-${total}`);
+async function ensureTrail(cache, total, keyPool, regenerate) {
+  const name = keyPool ? `trail-${total}-pool${keyPool}` : `trail-${total}`;
+  const dir = join(cache, name);
   // Beside the trail, not in it: `usage --trail DIR` would read (and report) it as a non-CloudTrail file.
-  const manifestPath = join(cache, `trail-${total}.manifest.json`);
-  const key = sourceKey(total);
+  const manifestPath = join(cache, `${name}.manifest.json`);
+  const key = sourceKey(total, keyPool);
   if (!regenerate && existsSync(manifestPath)) {
     const m = JSON.parse(readFileSync(manifestPath, 'utf8'));
     if (m.key === key && m.files === m.fileList.length && m.fileList.every((f) => existsSync(join(dir, f)))) {
@@ -261,14 +266,14 @@ async function ensureTrail(cache, total, regenerate) {
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const plan = makePlan(total);
+  const plan = makePlan(total, keyPool);
   log(`generating ${fmtInt(total)} records in ${plan.files.length} files into ${relative(ROOT, dir) || dir} ...`);
   const t0 = performance.now();
   const nWorkers = Math.max(1, Math.min(cpus().length, 4));
   const results = await Promise.all(
     Array.from({ length: nWorkers }, (_, w) =>
       new Promise((res, rej) => {
-        const worker = new Worker(SELF, { workerData: { total, dir, worker: w, of: nWorkers } });
+        const worker = new Worker(SELF, { workerData: { total, keyPool, dir, worker: w, of: nWorkers } });
         worker.once('message', res);
         worker.once('error', rej);
         worker.once('exit', (code) => code !== 0 && rej(new Error(`generator worker exited with ${code}`)));
@@ -296,8 +301,8 @@ async function ensureTrail(cache, total, regenerate) {
 }
 
 function workerMain() {
-  const { total, dir, worker, of } = workerData;
-  const plan = makePlan(total);
+  const { total, keyPool, dir, worker, of } = workerData;
+  const plan = makePlan(total, keyPool);
   let rawBytes = 0;
   let gzBytes = 0;
   let records = 0;
@@ -411,7 +416,7 @@ function machine() {
 }
 
 function parseArgs(argv) {
-  const opt = { sizes: [100_000, 1_000_000], runs: 3, cache: join(ROOT, '.bench'), regenerate: false, generateOnly: false, standIn: null };
+  const opt = { sizes: [100_000, 1_000_000], runs: 3, cache: join(ROOT, '.bench'), regenerate: false, generateOnly: false, standIn: null, keyPool: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -426,6 +431,7 @@ function parseArgs(argv) {
     else if (a === '--runs') opt.runs = Math.max(1, Number(val()));
     else if (a === '--cache') opt.cache = resolve(val());
     else if (a === '--regenerate') opt.regenerate = true;
+    else if (a === '--key-pool') opt.keyPool = Math.max(0, Number(val()) | 0);
     else if (a === '--generate-only') opt.generateOnly = true;
     else if (a === '--stand-in') opt.standIn = val();
     else throw new Error(`unknown option ${a} (see the comment at the top of scripts/bench.mjs)`);
@@ -446,7 +452,7 @@ async function main() {
   const m = machine();
   log(`machine: ${m.nproc} CPUs (${m.cpu}), ${m.memoryGiB} GiB, node ${m.node}; peak RSS via ${m.rss}`);
   const trails = [];
-  for (const n of opt.sizes) trails.push(await ensureTrail(opt.cache, n, opt.regenerate));
+  for (const n of opt.sizes) trails.push(await ensureTrail(opt.cache, n, opt.keyPool, opt.regenerate));
   if (opt.generateOnly) return 0;
 
   if (!opt.standIn && !existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
@@ -491,7 +497,7 @@ async function main() {
       log(`warning: load average reached ${results.at(-1).maxLoadAverage} on ${m.nproc} CPUs during these runs: the timings are noisy; rerun on an idle machine`);
     }
   }
-  const out = { machine: m, command: opt.standIn ? `STAND-IN: ${opt.standIn}` : 'policy-trim usage --trail DIR --since 2026-10-01T00:00:00Z --until 2026-11-01T00:00:00Z --format json > /dev/null', results };
+  const out = { machine: m, keyPool: opt.keyPool || null, command: opt.standIn ? `STAND-IN: ${opt.standIn}` : 'policy-trim usage --trail DIR --since 2026-10-01T00:00:00Z --until 2026-11-01T00:00:00Z --format json > /dev/null', results };
   writeFileSync(join(ROOT, '.bench', 'results.json'), JSON.stringify(out, null, 2) + '\n');
   const lines = [
     opt.standIn ? `**Stand-in measured, not \`usage\`:** \`${opt.standIn}\`` : '',
