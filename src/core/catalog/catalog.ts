@@ -15,7 +15,8 @@ import type {
   ResourceTypeInfo,
 } from './types.js';
 import { compileArnTemplate, fillArnTemplate, parseArn, type CompiledArnTemplate } from './arn.js';
-import { compileActionPattern, hasWildcard, type CompiledPattern } from './patterns.js';
+import { compileActionPattern, type CompiledPattern } from './patterns.js';
+import { hasWildcard } from '../wildcard.js';
 
 /** `[levelCode, resourceTypes ("name*" = required)?, conditionKeys?]` */
 type RawAction = [string, string[]?, string[]?];

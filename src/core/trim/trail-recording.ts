@@ -12,7 +12,8 @@
  * `AdvancedFieldSelector` (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/).
  */
 import { TrailConfigError } from './errors.js';
-import { globIntersects, globMatch, hasWildcard, literalPrefix, literalSuffix } from './glob.js';
+import { globIntersects, globMatch } from './glob.js';
+import { hasWildcard, literalPrefix, literalSuffix } from '../wildcard.js';
 
 /** One question to a recording. */
 export interface RecordingQuery {
