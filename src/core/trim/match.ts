@@ -23,6 +23,16 @@ export function statementCoversResource(st: Pick<Statement, 'resource' | 'notRes
   return false;
 }
 
+/**
+ * True when some ARN matched by `resource` (a literal ARN or a pattern) may be inside the statement's
+ * Resource/NotResource.
+ */
+export function statementMayIntersectResource(st: Pick<Statement, 'resource' | 'notResource'>, resource: string): boolean {
+  if (st.resource) return st.resource.some((p) => globIntersects(p, resource));
+  if (st.notResource) return !st.notResource.some((p) => globCovers(p, resource));
+  return false;
+}
+
 /** True when some Allow statement may allow (action, resource) and no unconditional Deny certainly denies it. */
 export function mayAllow(statements: Statement[], action: string, resource: string): boolean {
   let allowed = false;

@@ -20,7 +20,8 @@ import type { PolicyDocument, Statement } from '../policy/types.js';
 import type { ActionUsage } from '../usage/types.js';
 import { compareActionStrings, compressActions } from './actions.js';
 import { actionPatternCovers, globCovers, globIntersects, globMatch } from './glob.js';
-import { conditionKey, mayAllow, statementCoversResource, statementMatchesAction } from './match.js';
+import { hasWildcard } from '../wildcard.js';
+import { conditionKey, mayAllow, statementCoversResource, statementMatchesAction, statementMayIntersectResource } from './match.js';
 import { proposeResourcePatterns } from './resources.js';
 import { documentChars, packStatements, splitStatement } from './size.js';
 import {
@@ -321,6 +322,10 @@ export function trimPolicy(input: TrimInput): TrimResult {
           if (lit) usedHere.push('*');
         } else if (r.resource === '*') unknownResource = true;
         else if (statementCoversResource(spec, r.resource)) usedHere.push(r.resource);
+        // A pattern (a generalized ledger entry, or `bucket/*` from DeleteObjects) that only overlaps this
+        // statement: some of those calls may have gone through it, but which ARNs is unknown — keep its
+        // resources as granted rather than guess.
+        else if (hasWildcard(r.resource) && statementMayIntersectResource(spec, r.resource)) unknownResource = true;
       }
       const usedBasis: KeepBasis = u?.role === 'secondary' ? 'secondary' : 'used';
 

@@ -12,8 +12,26 @@ import type {
   ResourceUsage,
 } from './types.js';
 
+/**
+ * Distinct resources one ledger cell (principal, session, action, outcome) keeps before it generalizes them.
+ * Why: memory must not grow with months of logs when every call names a new object key; and a policy
+ * listing more than a thousand ARNs for one action could never fit IAM's 6,144-character limit anyway, so
+ * exactness past this point is never used. Generalized patterns always cover what was seen.
+ */
+export const MAX_DISTINCT_RESOURCES = 1000;
+
+/**
+ * Generalization levels: level L keeps at most LEVEL_SEGMENTS[L] `/`-separated segments of an ARN's resource
+ * part and replaces the rest with `*` (`arn:aws:s3:::b/x/y/z.pdf` at 2 segments → `arn:aws:s3:::b/x/*`; at 0
+ * → `arn:aws:s3:::*`). Budgets strictly decrease, so generalizing twice equals generalizing once at the higher
+ * level: the result does not depend on the order calls were added or ledgers merged.
+ */
+const LEVEL_SEGMENTS = [Number.POSITIVE_INFINITY, 6, 4, 3, 2, 1, 0];
+
 /** Counters for one (principal, session, action, outcome) cell. */
 interface Cell {
+  /** Generalization level of `resources` (index into LEVEL_SEGMENTS). */
+  level: number;
   role: 'primary' | 'secondary';
   count: number;
   firstSeen: string;
@@ -32,6 +50,7 @@ export interface LedgerSnapshot {
     session: string;
     action: string;
     outcome: CallOutcome;
+    level: number;
     role: 'primary' | 'secondary';
     count: number;
     firstSeen: string;
@@ -67,6 +86,7 @@ export class UsageLedger {
       let cell = this.cells.get(key);
       if (!cell) {
         cell = {
+          level: 0,
           role: use.role,
           count: 0,
           firstSeen: call.time,
@@ -84,7 +104,8 @@ export class UsageLedger {
       if (call.time > cell.lastSeen) cell.lastSeen = call.time;
       cell.eventNames.add(call.eventName);
       if (call.errorCode) cell.errorCodes.add(call.errorCode);
-      for (const resource of use.resources) {
+      for (const raw of use.resources) {
+        const resource = cell.level === 0 ? raw : generalizeResource(raw, cell.level);
         const r = cell.resources.get(resource);
         if (!r) cell.resources.set(resource, [1, call.time, call.time]);
         else {
@@ -93,6 +114,7 @@ export class UsageLedger {
           if (call.time > r[2]) r[2] = call.time;
         }
       }
+      if (cell.resources.size > MAX_DISTINCT_RESOURCES) compact(cell, cell.level + 1);
     }
   }
 
@@ -201,6 +223,7 @@ export class UsageLedger {
         session,
         action,
         outcome,
+        level: cell.level,
         role: cell.role,
         count: cell.count,
         firstSeen: cell.firstSeen,
@@ -222,16 +245,19 @@ export class UsageLedger {
       const key = c.principal + SEP + c.session + SEP + c.action + SEP + c.outcome;
       let cell = this.cells.get(key);
       if (!cell) {
-        cell = { role: c.role, count: 0, firstSeen: c.firstSeen, lastSeen: c.lastSeen, resources: new Map(), eventNames: new Set(), errorCodes: new Set() };
+        cell = { level: 0, role: c.role, count: 0, firstSeen: c.firstSeen, lastSeen: c.lastSeen, resources: new Map(), eventNames: new Set(), errorCodes: new Set() };
         this.cells.set(key, cell);
       }
+      const level = Math.max(cell.level, c.level ?? 0);
+      if (level > cell.level) compact(cell, level);
       if (c.role === 'primary') cell.role = 'primary';
       cell.count += c.count;
       if (c.firstSeen < cell.firstSeen) cell.firstSeen = c.firstSeen;
       if (c.lastSeen > cell.lastSeen) cell.lastSeen = c.lastSeen;
       for (const e of c.eventNames) cell.eventNames.add(e);
       for (const e of c.errorCodes) cell.errorCodes.add(e);
-      for (const [r, count, first, last] of c.resources) {
+      for (const [raw, count, first, last] of c.resources) {
+        const r = cell.level === 0 ? raw : generalizeResource(raw, cell.level);
         const x = cell.resources.get(r);
         if (!x) cell.resources.set(r, [count, first, last]);
         else {
@@ -240,8 +266,60 @@ export class UsageLedger {
           if (last > x[2]) x[2] = last;
         }
       }
+      if (cell.resources.size > MAX_DISTINCT_RESOURCES) compact(cell, cell.level + 1);
     }
   }
+}
+
+/**
+ * Re-key a cell's resources at `level` or higher, until at most MAX_DISTINCT_RESOURCES remain (counts
+ * summed, first/last seen kept).
+ */
+function compact(cell: Cell, level: number): void {
+  let l = Math.min(level, LEVEL_SEGMENTS.length - 1);
+  for (;;) {
+    const next = new Map<string, [number, string, string]>();
+    for (const [r, [count, first, last]] of cell.resources) {
+      const g = generalizeResource(r, l);
+      const x = next.get(g);
+      if (!x) next.set(g, [count, first, last]);
+      else {
+        x[0] += count;
+        if (first < x[1]) x[1] = first;
+        if (last > x[2]) x[2] = last;
+      }
+    }
+    cell.resources = next;
+    cell.level = l;
+    if (next.size <= MAX_DISTINCT_RESOURCES || l === LEVEL_SEGMENTS.length - 1) return;
+    l += 1;
+  }
+}
+
+/**
+ * A resource (ARN or pattern) generalized to `level`: at most LEVEL_SEGMENTS[level] segments of its resource
+ * part kept, the rest replaced by `*`. The result always matches every ARN the input matches.
+ */
+export function generalizeResource(resource: string, level: number): string {
+  const keep = LEVEL_SEGMENTS[Math.min(Math.max(level, 0), LEVEL_SEGMENTS.length - 1)];
+  if (resource === '*' || keep === Number.POSITIVE_INFINITY) return resource;
+  // `arn:partition:service:region:account:` is the prefix; the rest is the resource part.
+  let prefixEnd = -1;
+  if (resource.startsWith('arn:')) {
+    let colons = 0;
+    for (let i = 0; i < resource.length; i++) {
+      if (resource[i] === ':' && ++colons === 5) {
+        prefixEnd = i + 1;
+        break;
+      }
+    }
+  }
+  if (prefixEnd < 0) return keep === 0 ? '*' : resource;
+  const prefix = resource.slice(0, prefixEnd);
+  const segments = resource.slice(prefixEnd).split('/');
+  if (keep === 0) return `${prefix}*`;
+  if (segments.length <= keep) return resource;
+  return `${prefix}${segments.slice(0, keep).join('/')}/*`;
 }
 
 function cmp(a: string, b: string): number {
