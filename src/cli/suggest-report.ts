@@ -18,6 +18,12 @@ import type { PolicyDocument } from '../core/policy/types.js';
 /** Access levels in the order a reviewer cares about them: the dangerous ones first. */
 const LEVEL_ORDER: AccessLevel[] = ['Permissions management', 'Write', 'Tagging', 'Read', 'List'];
 
+/**
+ * Actions AWS rates as Write but that let a principal gain another role's permissions: worth a reviewer's eye
+ * when kept on `*` (IAM User Guide, "Grant a user permissions to pass a role to an AWS service").
+ */
+const ESCALATION_ACTIONS = new Set(['iam:passrole']);
+
 /** How many items a summary line lists before "+N more". */
 const LIST_MAX = 8;
 
@@ -30,6 +36,8 @@ export interface SuggestContext {
   sessions: string[];
   /** The role's original policies, to say which of its own statements refused a denied attempt. */
   original: PolicyDocument[];
+  /** Access level of an action (from the catalog), to flag risky unobservable grants. */
+  levelOf?: (action: string) => AccessLevel | undefined;
 }
 
 /** The stderr summary: removed (by access level, most dangerous first), narrowed, kept and why, denied attempts. */
@@ -78,6 +86,14 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
     for (const [key, actions] of byReason) {
       const reason = actions.length === 1 ? key.split('\u0000').join(actions[0]) : key.split('\u0000').join('these actions');
       out.push(`  ${short(actions)}: ${reason}`);
+    }
+    // Unobservable is not harmless: point at Permissions-management (and escalation) grants on every resource.
+    for (const f of unobservable) {
+      const level = ctx.levelOf?.(f.action);
+      const risky = level === 'Permissions management' || ESCALATION_ACTIONS.has(f.action.toLowerCase());
+      if (risky && f.resources.includes('*')) {
+        out.push(`  review: ${f.action} (${ESCALATION_ACTIONS.has(f.action.toLowerCase()) ? 'can hand any role to a service' : level}) stays on every resource (*) only because CloudTrail cannot show it; scope it by hand if nothing needs it`);
+      }
     }
   }
   const verbatim = by('kept-verbatim') as KeptVerbatimFinding[];

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { evaluate, parsePolicyDocument } from '../../src/core/policy/index.js';
 import { runCli } from './helpers.js';
 
@@ -30,8 +30,14 @@ function record(over: Record<string, unknown> = {}): Record<string, unknown> {
   };
 }
 
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 function fixtureDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'policy-trim-cli-'));
+  made.push(dir);
   mkdirSync(join(dir, 'trail'));
   mkdirSync(join(dir, 'policies'));
   writeFileSync(join(dir, 'trail', 'a.json.gz'), gzipSync(JSON.stringify({ Records: [record(), record({ eventTime: '2026-10-11T10:00:00Z' })] })));

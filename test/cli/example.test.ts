@@ -88,6 +88,7 @@ describe('suggest on the bundled example (examples/orders-api)', () => {
     expect(allowed('xray:PutTelemetryRecords', '*', 'must-allow')).toBe(true);
     expect(allowed('iam:PassRole', `arn:aws:iam::${ACCT}:role/anything`, 'must-allow')).toBe(true);
     expect(run.stderr).toContain('kept because CloudTrail could not show their use');
+    expect(run.stderr).toMatch(/review: iam:PassRole \(can hand any role to a service\) stays on every resource/);
   });
 
   it('removes what was not used although the trail would have shown it', () => {

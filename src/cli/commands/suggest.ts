@@ -146,6 +146,7 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
       records: usage.records,
       sessions: usage.sessions,
       original: policies.documents,
+      levelOf: (action) => catalog.action(action)?.accessLevel,
     }),
   );
   if (args.explain) io.stderr(formatExplain(result));
