@@ -9,6 +9,7 @@ import { readTrailParallel, workerEntryUrl, type ParallelReadOptions } from '../
 import type { MergedActivity } from '../adapters/fs/parallel-activity.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
 import { UsageLedger } from '../core/usage/ledger.js';
+import type { ActivityResult } from '../core/usage/activity.js';
 import type { InputProblem, NormalizeResult, RecordSource } from '../core/usage/types.js';
 
 /** How many problems of each code are kept as examples for the summary (all are counted). */
@@ -17,20 +18,7 @@ export const PROBLEM_EXAMPLES_PER_CODE = 5;
 /** Turns one raw record into a normalized call, an ignored record or a problem. */
 export type Normalize = (record: unknown, source?: RecordSource) => NormalizeResult;
 
-/** What reading the activity produced. */
-export interface ActivityResult {
-  ledger: UsageLedger;
-  /** Records normalized into calls (any principal). */
-  calls: number;
-  /** Records that are not API calls made with a principal's permissions, by reason. */
-  ignored: Record<string, number>;
-  /** Problems by code (input files and records). */
-  problemCounts: Record<string, number>;
-  /** The first few problems of each code. */
-  problemExamples: InputProblem[];
-  /** Unknown eventSource/eventName pairs, with counts: reported, never turned into made-up actions. */
-  unknownEvents: Record<string, number>;
-}
+export type { ActivityResult };
 
 /** Incrementally builds an {@link ActivityResult}. */
 export class ActivityCollector {

@@ -4,9 +4,6 @@
  * the same records and problems, the same selectors. The trim core is deterministic, so the same inputs give
  * the same suggestion; the CLI-level comparison (`suggest --endpoint-url`) belongs with the CLI wiring.
  */
-import { CloudTrailClient, CreateTrailCommand, PutEventSelectorsCommand } from '@aws-sdk/client-cloudtrail';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { S3Client } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPolicyFiles } from '../../src/adapters/fs/policy-files.js';
@@ -15,7 +12,7 @@ import type { TrailItem } from '../../src/adapters/fs/trail-parse.js';
 import { createAwsClients, resolveAwsConfig, type AwsClients } from '../../src/adapters/aws/config.js';
 import { loadRolePolicyDocuments, openAwsActivity } from '../../src/adapters/aws/live.js';
 import type { S3TrailRead } from '../../src/adapters/aws/s3-trail.js';
-import { seedRole, startMoto, uploadDirToBucket, useFakeAwsEnv, type MotoServer } from '../helpers/moto.js';
+import { seedExample, startMoto, useFakeAwsEnv, type MotoServer } from '../helpers/moto.js';
 
 const EX = new URL('../../examples/orders-api/', import.meta.url).pathname;
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/orders-api-role';
@@ -28,20 +25,7 @@ let clients: AwsClients;
 beforeAll(async () => {
   restoreEnv = useFakeAwsEnv();
   moto = await startMoto();
-  const base = { endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-  const iam = new IAMClient(base);
-  const s3 = new S3Client({ ...base, forcePathStyle: true });
-  const ct = new CloudTrailClient(base);
-  await seedRole(iam, {
-    name: 'orders-api-role',
-    inline: { 'orders-api-role': readFileSync(`${EX}policies/orders-api-role.inline.json`, 'utf8') },
-    managed: { 'orders-api-shared-access': readFileSync(`${EX}policies/orders-api-shared-access.json`, 'utf8') },
-  });
-  await uploadDirToBucket(s3, 'orders-audit-logs', `${EX}trail`, 'audit/');
-  await ct.send(new CreateTrailCommand({ Name: 'orders-audit', S3BucketName: 'orders-audit-logs', S3KeyPrefix: 'audit' }));
-  const selectors = JSON.parse(readFileSync(`${EX}trail-config.json`, 'utf8'));
-  await ct.send(new PutEventSelectorsCommand({ TrailName: 'orders-audit', AdvancedEventSelectors: selectors.AdvancedEventSelectors }));
-  for (const c of [iam, s3, ct]) c.destroy();
+  await seedExample(moto.endpoint);
   clients = createAwsClients(await resolveAwsConfig({ region: 'us-east-1', endpointUrl: moto.endpoint }));
 });
 

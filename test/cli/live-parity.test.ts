@@ -3,13 +3,8 @@
  * the trail bucket found by --trail-name (with its event selectors) give the same policy, byte for byte, as the
  * offline run on the same data (issue 4's bar).
  */
-import { CloudTrailClient, CreateTrailCommand, PutEventSelectorsCommand } from '@aws-sdk/client-cloudtrail';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { S3Client } from '@aws-sdk/client-s3';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedRole, startMoto, uploadDirToBucket, useFakeAwsEnv, type MotoServer } from '../helpers/moto.js';
+import { seedExample, startMoto, useFakeAwsEnv, type MotoServer } from '../helpers/moto.js';
 import { runCli } from './helpers.js';
 
 const EX = new URL('../../examples/orders-api/', import.meta.url).pathname;
@@ -22,26 +17,7 @@ let restoreEnv: () => void;
 beforeAll(async () => {
   restoreEnv = useFakeAwsEnv();
   moto = await startMoto();
-  const base = { endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
-  const iam = new IAMClient(base);
-  const s3 = new S3Client({ ...base, forcePathStyle: true });
-  const ct = new CloudTrailClient(base);
-  await seedRole(iam, {
-    name: 'orders-api-role',
-    inline: { 'orders-api-role': readFileSync(`${EX}policies/orders-api-role.inline.json`, 'utf8') },
-    managed: { 'orders-api-shared-access': readFileSync(`${EX}policies/orders-api-shared-access.json`, 'utf8') },
-  });
-  await uploadDirToBucket(s3, 'orders-audit-logs', `${EX}trail`, 'audit/');
-  await ct.send(new CreateTrailCommand({ Name: 'orders-audit', S3BucketName: 'orders-audit-logs', S3KeyPrefix: 'audit' }));
-  const selectors = JSON.parse(readFileSync(`${EX}trail-config.json`, 'utf8'));
-  await ct.send(new PutEventSelectorsCommand({ TrailName: 'orders-audit', AdvancedEventSelectors: selectors.AdvancedEventSelectors }));
-  // The three functions that share the role (moto needs a package, never runs it: an empty zip archive)
-  const lambda = new LambdaClient(base);
-  const zip = Buffer.from('504b0506' + '00'.repeat(18), 'hex');
-  for (const name of ['orders-api', 'orders-worker', 'receipts-exporter']) {
-    await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: ROLE_ARN, Handler: 'index.handler', Code: { ZipFile: zip } }));
-  }
-  for (const c of [iam, s3, ct, lambda]) c.destroy();
+  await seedExample(moto.endpoint, { functions: true });
 });
 
 afterAll(async () => {

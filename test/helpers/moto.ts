@@ -214,3 +214,42 @@ export async function seedRole(
   }
   return created.Role.Arn;
 }
+
+/**
+ * Serves the bundled example (examples/orders-api) from moto: the role with its inline and managed policies in
+ * IAM, the trail folder in bucket `orders-audit-logs` under `audit/`, and the trail `orders-audit` with the
+ * example's event selectors. With `functions`, also the three Lambda functions that share the role.
+ */
+export async function seedExample(endpoint: string, options: { functions?: boolean } = {}): Promise<void> {
+  const { readFileSync } = await import('node:fs');
+  const { IAMClient } = await import('@aws-sdk/client-iam');
+  const { S3Client } = await import('@aws-sdk/client-s3');
+  const { CloudTrailClient, CreateTrailCommand, PutEventSelectorsCommand } = await import('@aws-sdk/client-cloudtrail');
+  const { CreateFunctionCommand, LambdaClient } = await import('@aws-sdk/client-lambda');
+  const ex = new URL('../../examples/orders-api/', import.meta.url).pathname;
+  const base = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
+  const iam = new IAMClient(base);
+  const s3 = new S3Client({ ...base, forcePathStyle: true });
+  const ct = new CloudTrailClient(base);
+  const lambda = new LambdaClient(base);
+  try {
+    const roleArn = await seedRole(iam, {
+      name: 'orders-api-role',
+      inline: { 'orders-api-role': readFileSync(`${ex}policies/orders-api-role.inline.json`, 'utf8') },
+      managed: { 'orders-api-shared-access': readFileSync(`${ex}policies/orders-api-shared-access.json`, 'utf8') },
+    });
+    await uploadDirToBucket(s3, 'orders-audit-logs', `${ex}trail`, 'audit/');
+    await ct.send(new CreateTrailCommand({ Name: 'orders-audit', S3BucketName: 'orders-audit-logs', S3KeyPrefix: 'audit' }));
+    const selectors = JSON.parse(readFileSync(`${ex}trail-config.json`, 'utf8'));
+    await ct.send(new PutEventSelectorsCommand({ TrailName: 'orders-audit', AdvancedEventSelectors: selectors.AdvancedEventSelectors }));
+    if (options.functions) {
+      // moto needs a deployment package but never runs it: an empty zip archive will do.
+      const zip = Buffer.from('504b0506' + '00'.repeat(18), 'hex');
+      for (const name of ['orders-api', 'orders-worker', 'receipts-exporter']) {
+        await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: 'nodejs20.x', Role: roleArn, Handler: 'index.handler', Code: { ZipFile: zip } }));
+      }
+    }
+  } finally {
+    for (const c of [iam, s3, ct, lambda]) c.destroy();
+  }
+}

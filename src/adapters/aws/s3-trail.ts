@@ -2,7 +2,7 @@
  * A trail's S3 bucket as an activity source: lists only the delivery-layout prefixes of the wanted
  * accounts, regions and days, downloads with bounded parallelism, and reads each object like a local file.
  */
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
 import type {
   ActivityItem,
@@ -133,36 +133,35 @@ export class S3TrailSource implements ActivitySource {
   /** Lists common prefixes (sub-folders) one level below `prefix`. */
   private async listFolders(prefix: string): Promise<string[]> {
     const out: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await callAws(
-        { action: 's3:ListBucket', resource: `arn:aws:s3:::${this.loc.bucket} (prefix ${prefix})`, profile: this.opts.profile },
-        () =>
-          this.s3.send(
-            new ListObjectsV2Command({ Bucket: this.loc.bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token, MaxKeys: this.opts.pageSize }),
-          ),
-      );
+    await this.listPages(prefix, '/', (page) => {
       for (const p of page.CommonPrefixes ?? []) if (p.Prefix) out.push(p.Prefix.slice(prefix.length).replace(/\/$/, ''));
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
+    });
     return out.sort();
   }
 
+  /** Lists every object key under `prefix`. */
   private async listKeys(prefix: string): Promise<string[]> {
     const out: string[] = [];
+    await this.listPages(prefix, undefined, (page) => {
+      for (const o of page.Contents ?? []) if (o.Key) out.push(o.Key);
+    });
+    return out;
+  }
+
+  /** Pages through ListObjectsV2 under `prefix` (with `delimiter`, folder by folder), handing each page on. */
+  private async listPages(prefix: string, delimiter: string | undefined, onPage: (page: ListObjectsV2CommandOutput) => void): Promise<void> {
     let token: string | undefined;
     do {
       const page = await callAws(
         { action: 's3:ListBucket', resource: `arn:aws:s3:::${this.loc.bucket} (prefix ${prefix})`, profile: this.opts.profile },
         () =>
           this.s3.send(
-            new ListObjectsV2Command({ Bucket: this.loc.bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: this.opts.pageSize }),
+            new ListObjectsV2Command({ Bucket: this.loc.bucket, Prefix: prefix, Delimiter: delimiter, ContinuationToken: token, MaxKeys: this.opts.pageSize }),
           ),
       );
-      for (const o of page.Contents ?? []) if (o.Key) out.push(o.Key);
+      onPage(page);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    return out;
   }
 
   /** Finds organization id and accounts under `PREFIX/AWSLogs/` when not given. */

@@ -7,6 +7,7 @@
  * order, so each worker's first N examples of a code are the N earliest of its files; merging sorts the
  * union and keeps the first N per code, which is exactly what one thread reading in order would have kept.
  */
+import type { ActivityResult } from '../../core/usage/activity.js';
 import { UsageLedger, type LedgerSnapshot } from '../../core/usage/ledger.js';
 import type { InputProblem, NormalizeResult, RecordSource } from '../../core/usage/types.js';
 import { createTrailStats, type TrailItem, type TrailReadStats } from './trail-parse.js';
@@ -37,15 +38,8 @@ export interface ActivityPart {
   stats: TrailReadStats;
 }
 
-/** The merged activity of a parallel read: the same shape the CLI's activity collector produces. */
-export interface MergedActivity {
-  ledger: UsageLedger;
-  calls: number;
-  ignored: Record<string, number>;
-  problemCounts: Record<string, number>;
-  /** The first few problems of each code, in the order one thread would have met them. */
-  problemExamples: InputProblem[];
-  unknownEvents: Record<string, number>;
+/** The merged activity of a parallel read: the same shape the CLI's activity collector produces, plus the read's stats. */
+export interface MergedActivity extends ActivityResult {
   stats: TrailReadStats;
 }
 

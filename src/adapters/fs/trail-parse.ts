@@ -18,13 +18,15 @@ import { constants as zc, createGunzip, gunzip, gunzipSync } from 'node:zlib';
 import { constants as bufferConstants } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
+import type { ActivityItem } from '../../core/ports/activity-source.js';
 import type { InputProblem, RecordSource } from '../../core/usage/types.js';
 import type { TimeWindow } from '../../core/usage/time-window.js';
 
-/** One thing read from a trail input: a raw record (validated later by the normalizer) or a problem. */
-export type TrailItem =
-  | { kind: 'record'; record: unknown; source: RecordSource }
-  | { kind: 'problem'; problem: InputProblem };
+/**
+ * One thing read from a trail input: a raw record (validated later by the normalizer) or a problem. The same
+ * shape as the activity port's items, so local files, S3 objects and Event history feed one collector.
+ */
+export type TrailItem = ActivityItem;
 
 /** Counters of one read; the caller reads them after iteration. All counts are cumulative. */
 export interface TrailReadStats {

@@ -4,7 +4,7 @@
 import type { AccessLevel, Catalog } from '../catalog/types.js';
 import type { CloudTrailKnowledge } from '../catalog/cloudtrail-types.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
-import type { PrincipalUsage } from '../usage/types.js';
+import type { AttemptUsage, PrincipalUsage } from '../usage/types.js';
 import type { TrailRecording } from './trail-recording.js';
 
 /** IAM size limits in characters, whitespace not counted (IAM User Guide, "IAM and AWS STS quotas"). */
@@ -137,15 +137,8 @@ export interface KeptVerbatimFinding extends FindingBase {
 }
 
 /** The role tried an action and was refused: it may be missing a permission. Never granted by trim. */
-export interface DeniedAttemptFinding extends FindingBase {
+export interface DeniedAttemptFinding extends FindingBase, AttemptUsage {
   kind: 'denied-attempt';
-  action: string;
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-  errorCodes: string[];
-  resources: string[];
-  sessions: string[];
   /** Whether the original policies allow it (then something else denied it: boundary, SCP, resource policy). */
   grantedByOriginal: boolean;
 }
