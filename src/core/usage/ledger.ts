@@ -14,11 +14,12 @@ import type {
 
 /**
  * Distinct resources one ledger cell (principal, session, action, outcome) keeps before it generalizes them.
- * Why: memory must not grow with months of logs when every call names a new object key; and a policy
- * listing more than a thousand ARNs for one action could never fit IAM's 6,144-character limit anyway, so
- * exactness past this point is never used. Generalized patterns always cover what was seen.
+ * Why: memory must not grow with months of logs when every call names a new object key; and at ~60
+ * characters an ARN, a managed policy (6,144 characters) holds about a hundred, so a list of 256 exact ARNs for
+ * one action is never printed as such anyway (trim generalizes it to shared prefixes). Generalized patterns
+ * always cover what was seen.
  */
-export const MAX_DISTINCT_RESOURCES = 1000;
+export const MAX_DISTINCT_RESOURCES = 256;
 
 /**
  * Generalization levels: level L keeps at most LEVEL_SEGMENTS[L] `/`-separated segments of an ARN's resource
