@@ -81,6 +81,11 @@ function boolOf(v: unknown): boolean | undefined {
   return undefined;
 }
 
+/** The identifiers a problem about one record carries (those present); built only for problems (spreads are slow). */
+function idsOf(eventId: string | undefined, eventSource: string | undefined, eventName: string | undefined): Pick<InputProblem, 'eventId' | 'eventSource' | 'eventName'> {
+  return { ...(eventId ? { eventId } : {}), ...(eventSource ? { eventSource } : {}), ...(eventName ? { eventName } : {}) };
+}
+
 function position(source?: RecordSource): Pick<InputProblem, 'file' | 'position'> {
   if (!source) return {};
   return { file: source.file, position: source.line !== undefined ? `record ${source.index} (line ${source.line})` : `record ${source.index}` };
@@ -94,24 +99,56 @@ interface Principal {
   account?: string;
 }
 
+/** Memoized ARN parsing for {@link principalOf} (see `createNormalizer`). */
+interface PrincipalMemo {
+  /** Groups of `^arn:P:sts::ACCOUNT:assumed-role/ROLE/SESSION$`, or null when the ARN is not of that form. */
+  assumedRole(arn: string): readonly string[] | null;
+  /** Partition and account of an ARN, or undefined when it is not one. */
+  arnParts(arn: string): { readonly partition: string; readonly account: string } | undefined;
+}
+
+/** Assumed-role session ARN: partition, account, role name, session name. */
+const ASSUMED_ROLE_ARN = /^arn:([^:]+):sts::(\d*):assumed-role\/([^/]+)\/(.+)$/;
+
+/**
+ * A memo of a pure function of one string, emptied whenever it reaches `max` entries: bounded memory on
+ * unusual input (every key distinct) at the cost of recomputing; on real trails the keys repeat (a few
+ * hundred roles and sessions), so nearly every lookup hits.
+ */
+function memoize<V>(max: number, compute: (key: string) => V): (key: string) => V {
+  const cache = new Map<string, V>();
+  return (key) => {
+    let v = cache.get(key);
+    if (v === undefined && !cache.has(key)) {
+      if (cache.size >= max) cache.clear();
+      v = compute(key);
+      cache.set(key, v);
+    }
+    return v as V;
+  };
+}
+
+/** Entries kept by each memo of this module before it is emptied (~100 bytes each: a few MiB at most). */
+const MAX_MEMO = 20_000;
+
 /**
  * The principal whose policies authorized the call. AssumedRole → the role (from `sessionIssuer.arn`, which
  * keeps the role path; else rebuilt from the assumed-role ARN); FederatedUser → the issuing IAM user; others →
  * their own ARN; AWSAccount without an ARN → the account root. Undefined when nothing identifies it.
  */
-function principalOf(uid: Record<string, unknown>): Principal | undefined {
+function principalOf(uid: Record<string, unknown>, memo: PrincipalMemo): Principal | undefined {
   const type = str(uid.type) ?? 'Unknown';
   const own = str(uid.arn);
   const ctx = isObject(uid.sessionContext) ? uid.sessionContext : undefined;
   const issuer = ctx && isObject(ctx.sessionIssuer) ? str(ctx.sessionIssuer.arn) : undefined;
   const account = str(uid.accountId);
   if (type === 'AssumedRole') {
-    const m = own ? /^arn:([^:]+):sts::(\d*):assumed-role\/([^/]+)\/(.+)$/.exec(own) : null;
+    const m = own ? memo.assumedRole(own) : null;
     const principalId = str(uid.principalId);
     const sessionName = m?.[4] ?? (principalId && principalId.includes(':') ? principalId.slice(principalId.indexOf(':') + 1) : undefined);
     const roleArn = issuer ?? (m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : undefined);
     if (!roleArn) return undefined;
-    const parts = arnParts(roleArn);
+    const parts = memo.arnParts(roleArn);
     const p: Principal = { arn: roleArn, type, partition: parts?.partition, account: parts?.account || account };
     if (sessionName) p.sessionName = sessionName;
     return p;
@@ -120,9 +157,9 @@ function principalOf(uid: Record<string, unknown>): Principal | undefined {
     const m = own ? /:federated-user\/(.+)$/.exec(own) : null;
     const p = issuer ?? own;
     if (!p) return undefined;
-    return { arn: p, type, ...(m ? { sessionName: m[1] } : {}), partition: arnParts(p)?.partition, account: arnParts(p)?.account || account };
+    return { arn: p, type, ...(m ? { sessionName: m[1] } : {}), partition: memo.arnParts(p)?.partition, account: memo.arnParts(p)?.account || account };
   }
-  if (own) return { arn: own, type, partition: arnParts(own)?.partition, account: arnParts(own)?.account || account };
+  if (own) return { arn: own, type, partition: memo.arnParts(own)?.partition, account: memo.arnParts(own)?.account || account };
   if (type === 'AWSAccount' && account) return { arn: `arn:aws:iam::${account}:root`, type, account };
   return undefined;
 }
@@ -149,6 +186,48 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
   const m = mapper ?? createEventMapper(tables, catalog);
   const dataNames = new Set<string>();
   for (const d of Object.values(tables.events.dataEvents)) for (const n of d.eventNames) dataNames.add(`${d.eventSource.toLowerCase()}\u0000${n}`);
+
+  // Principal ARNs repeat on every call of a role or session: parse each once. Keyed on the ARN string
+  // alone (the parse is a pure function of it); bounded by MAX_MEMO.
+  const principalMemo: PrincipalMemo = {
+    assumedRole: memoize(MAX_MEMO, (arn) => ASSUMED_ROLE_ARN.exec(arn)),
+    arnParts: memoize(MAX_MEMO, (arn) => {
+      const p = arnParts(arn);
+      return p ? { partition: p.partition, account: p.account } : undefined;
+    }),
+  };
+
+  // What depends only on (eventSource, eventName): the mapper's resolution and whether the tables list the
+  // event as a data event. Nested maps keyed on the two strings as recorded (no key building per record);
+  // safe because both are pure functions of the pair; bounded: emptied past MAX_PAIRS pairs (real trails hold
+  // a few hundred, AWS has ~17,000 operations).
+  interface PairInfo {
+    res: ReturnType<EventMapper['resolve']>;
+    listedAsData: boolean;
+  }
+  const pairs = new Map<string, Map<string, PairInfo>>();
+  let pairCount = 0;
+  const MAX_PAIRS = 50_000;
+  function pairInfo(eventSource: string, eventName: string): PairInfo {
+    let byName = pairs.get(eventSource);
+    let info = byName?.get(eventName);
+    if (info) return info;
+    if (pairCount >= MAX_PAIRS) {
+      pairs.clear();
+      pairCount = 0;
+      byName = undefined;
+    }
+    if (!byName) {
+      byName = new Map();
+      pairs.set(eventSource, byName);
+    }
+    const res = m.resolve(eventSource, eventName);
+    const src = eventSource.toLowerCase();
+    info = { res, listedAsData: dataNames.has(`${src}\u0000${eventName}`) || dataNames.has(`${src}\u0000${res.operation}`) };
+    byName.set(eventName, info);
+    pairCount++;
+    return info;
+  }
 
   const actionCache = new Map<string, ActionInfo | undefined>();
   function info(id: string): ActionInfo | undefined {
@@ -341,25 +420,24 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
     const eventName = str(r.eventName);
     const eventId = str(r.eventID);
     const eventType = str(r.eventType);
-    // Only problems carry these: built on demand (object spreads are slow on the hot path).
-    const ids = (): Pick<InputProblem, 'eventId' | 'eventSource' | 'eventName'> => ({ ...(eventId ? { eventId } : {}), ...(eventSource ? { eventSource } : {}), ...(eventName ? { eventName } : {}) });
     if (eventType && IGNORED_EVENT_TYPES[eventType]) {
       return { kind: 'ignored', reason: IGNORED_EVENT_TYPES[eventType]!, ...(eventSource ? { eventSource } : {}), ...(eventName ? { eventName } : {}) };
     }
-    const missing = [
-      !str(r.eventTime) ? 'eventTime' : undefined,
-      !isObject(r.userIdentity) ? 'userIdentity' : undefined,
-      !eventSource ? 'eventSource' : undefined,
-      !eventName ? 'eventName' : undefined,
-    ].filter((x): x is string => !!x);
-    if (missing.length > 0) {
+    const time = str(r.eventTime);
+    if (!time || !isObject(r.userIdentity) || !eventSource || !eventName) {
+      const missing = [
+        !time ? 'eventTime' : undefined,
+        !isObject(r.userIdentity) ? 'userIdentity' : undefined,
+        !eventSource ? 'eventSource' : undefined,
+        !eventName ? 'eventName' : undefined,
+      ].filter((x): x is string => !!x);
       return {
         kind: 'problem',
         problem: {
           code: 'missing-field',
           message: `CloudTrail record lacks ${missing.join(', ')}; it was skipped (the record is truncated or not a CloudTrail event)`,
           ...position(source),
-          ...ids(),
+          ...idsOf(eventId, eventSource, eventName),
         },
       };
     }
@@ -373,7 +451,8 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
         eventName: eventName!,
       };
     }
-    const res = m.resolve(eventSource!, eventName!);
+    const pair = pairInfo(eventSource, eventName);
+    const res = pair.res;
     if (res.kind === 'non-iam' || res.kind === 'permission-free') {
       return { kind: 'ignored', reason: res.reason, eventSource: eventSource!, eventName: eventName! };
     }
@@ -387,11 +466,11 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
               ? `eventSource ${eventSource} (IAM prefix "${res.prefix}") is not a service in the bundled IAM catalog; the call's permissions are not counted (a newer policy-trim may know it)`
               : `${eventSource} ${eventName} does not map to an IAM action in the bundled catalog (no "${res.prefix}:${res.operation}" and no AWS Service Reference entry); the call's permissions are not counted (a newer policy-trim may know it)`,
           ...position(source),
-          ...ids(),
+          ...idsOf(eventId, eventSource, eventName),
         },
       };
     }
-    const principal = principalOf(uid);
+    const principal = principalOf(uid, principalMemo);
     if (!principal) {
       return {
         kind: 'problem',
@@ -399,7 +478,7 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
           code: 'unknown-principal',
           message: `userIdentity of type ${uidType ?? '(none)'} has no ARN or session issuer to attribute the call to; it was skipped`,
           ...position(source),
-          ...ids(),
+          ...idsOf(eventId, eventSource, eventName),
         },
       };
     }
@@ -421,7 +500,7 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
         }
       }
     }
-    const actions = actionsOf(res, ctx, [...new Set(fromRecord)]);
+    const actions = actionsOf(res, ctx, fromRecord.length > 1 ? [...new Set(fromRecord)] : fromRecord);
     const { outcome, dryRun } = classifyOutcome(r.errorCode, r.errorMessage);
     const userAgent = str(r.userAgent) ?? '';
     const invokedBy = str(uid.invokedBy);
@@ -433,7 +512,7 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
     // everything else in this function together.
     const call = {} as NormalizedCall;
     if (eventId) call.eventId = eventId;
-    call.time = str(r.eventTime)!;
+    call.time = time;
     call.eventSource = eventSource!;
     call.eventName = eventName!;
     call.operation = res.operation;
@@ -447,7 +526,7 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
     if (errorCode) call.errorCode = errorCode;
     if (errorMessage) call.errorMessage = errorMessage;
     if (dryRun) call.dryRun = dryRun;
-    call.category = categoryOf(r, dataNames.has(`${eventSource!.toLowerCase()}\u0000${eventName}`) || dataNames.has(`${eventSource!.toLowerCase()}\u0000${res.operation}`));
+    call.category = categoryOf(r, pair.listedAsData);
     if (readOnly !== undefined) call.readOnly = readOnly;
     if (invokedBy) call.invokedBy = invokedBy;
     call.actions = actions;
