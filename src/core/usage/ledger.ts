@@ -358,23 +358,23 @@ function compact(cell: Cell, level: number): void {
 export function generalizeResource(resource: string, level: number): string {
   const keep = LEVEL_SEGMENTS[Math.min(Math.max(level, 0), LEVEL_SEGMENTS.length - 1)];
   if (resource === '*' || keep === Number.POSITIVE_INFINITY) return resource;
-  // `arn:partition:service:region:account:` is the prefix; the rest is the resource part.
+  // `arn:partition:service:region:account:` is the prefix; the rest is the resource part. Found by index, not
+  // by splitting: this runs for every resource added to a generalized cell (S3 keys: most calls).
   let prefixEnd = -1;
   if (resource.startsWith('arn:')) {
-    let colons = 0;
-    for (let i = 0; i < resource.length; i++) {
-      if (resource[i] === ':' && ++colons === 5) {
-        prefixEnd = i + 1;
-        break;
-      }
-    }
+    let colon = 3; // the colon of `arn:`
+    for (let n = 1; n < 5 && colon >= 0; n++) colon = resource.indexOf(':', colon + 1);
+    if (colon >= 0) prefixEnd = colon + 1;
   }
   if (prefixEnd < 0) return keep === 0 ? '*' : resource;
-  const prefix = resource.slice(0, prefixEnd);
-  const segments = resource.slice(prefixEnd).split('/');
-  if (keep === 0) return `${prefix}*`;
-  if (segments.length <= keep) return resource;
-  return `${prefix}${segments.slice(0, keep).join('/')}/*`;
+  if (keep === 0) return `${resource.slice(0, prefixEnd)}*`;
+  // Keep `keep` segments: cut at the keep-th `/` of the resource part (fewer slashes: nothing to cut).
+  let slash = prefixEnd - 1;
+  for (let n = 0; n < keep; n++) {
+    slash = resource.indexOf('/', slash + 1);
+    if (slash < 0) return resource;
+  }
+  return `${resource.slice(0, slash)}/*`;
 }
 
 function cmp(a: string, b: string): number {
