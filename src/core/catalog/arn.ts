@@ -37,6 +37,14 @@ export function parseArn(arn: string): ParsedArn | undefined {
   return { partition, service, region, account, resource: arn.slice(start) };
 }
 
+/** The shape `parseArn` accepts, as one regex: no allocation, for hot paths that only need a yes or no. */
+const PARSABLE_ARN_RE = /^arn:aws(?:-[a-z]+)*:[^:]+:[^:]*:[^:]*:/;
+
+/** True exactly when {@link parseArn} returns parts for `arn` (without building them). */
+export function isParsableArn(arn: string): boolean {
+  return PARSABLE_ARN_RE.test(arn);
+}
+
 /** Formats parts back into an ARN (inverse of `parseArn`). */
 export function formatArn(p: ParsedArn): string {
   return `arn:${p.partition}:${p.service}:${p.region}:${p.account}:${p.resource}`;

@@ -7,7 +7,7 @@
 
 import type { Catalog, ActionInfo } from '../catalog/types.js';
 import type { CloudTrailTables, ConditionalEntry, ResourceSpec, Trigger } from '../catalog/cloudtrail-tables.js';
-import { compileArnTemplate, parseArn } from '../catalog/arn.js';
+import { compileArnTemplate, isParsableArn } from '../catalog/arn.js';
 import { createEventMapper, type EventMapper, type ResolvedOperation } from '../catalog/cloudtrail-mapping.js';
 import type { ActionUse, CallOutcome, EventCategory, InputProblem, NormalizeResult, NormalizedCall, RecordSource } from './types.js';
 import { isObject, isPresent, partitionOfRegion, str, valuesAt, arnParts, type ExtractContext } from './extractors/common.js';
@@ -269,7 +269,7 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
   function acceptsExact(a: ActionInfo, arn: string): boolean {
     if (arn === '*') return false;
     const list = matchersOf(a);
-    for (let i = 0; i < list.length; i++) if (list[i]!.test(arn)) return parseArn(arn) !== undefined;
+    for (let i = 0; i < list.length; i++) if (list[i]!.test(arn)) return isParsableArn(arn);
     return false;
   }
   /**
