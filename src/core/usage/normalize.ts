@@ -65,6 +65,9 @@ export function classifyOutcome(errorCode: unknown, errorMessage: unknown): { ou
 
 /** `eventCategory` / `managementEvent` → category; older records without either fall back to the data-event table. */
 function categoryOf(r: Record<string, unknown>, listedAsData: boolean): EventCategory {
+  // CloudTrail's own spellings first, without lower-casing (a string allocation per record).
+  if (r.eventCategory === 'Management') return 'management';
+  if (r.eventCategory === 'Data') return 'data';
   const ec = typeof r.eventCategory === 'string' ? r.eventCategory.toLowerCase() : '';
   if (ec === 'management') return 'management';
   if (ec === 'data') return 'data';
@@ -231,8 +234,23 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
 
   const actionCache = new Map<string, ActionInfo | undefined>();
   function info(id: string): ActionInfo | undefined {
-    if (!actionCache.has(id)) actionCache.set(id, catalog.action(id));
-    return actionCache.get(id);
+    let a = actionCache.get(id);
+    if (a === undefined && !actionCache.has(id)) {
+      a = catalog.action(id);
+      actionCache.set(id, a);
+    }
+    return a;
+  }
+  // Trigger regexes of the conditional table, compiled once. Keyed on the pattern text (a pure function of
+  // it); bounded by the bundled tables' patterns.
+  const triggerRegexes = new Map<string, RegExp>();
+  function triggerRegex(pattern: string): RegExp {
+    let re = triggerRegexes.get(pattern);
+    if (!re) {
+      re = new RegExp(pattern);
+      triggerRegexes.set(pattern, re);
+    }
+    return re;
   }
   const templateCache = new Map<string, RegExp | undefined>();
   function typeRegex(service: string, type: string): RegExp | undefined {
@@ -311,7 +329,7 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
       return hit ? `requestParameters.${hit} present` : undefined;
     }
     if ('matches' in when) {
-      const re = new RegExp(when.matches.regex);
+      const re = triggerRegex(when.matches.regex);
       return valuesAt(params, when.matches.path).some((v) => typeof v === 'string' && re.test(v))
         ? `requestParameters.${when.matches.path} matches /${when.matches.regex}/`
         : undefined;

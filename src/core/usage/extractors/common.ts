@@ -39,15 +39,34 @@ export function firstStr(obj: Record<string, unknown>, ...keys: string[]): strin
   return undefined;
 }
 
+/** One segment of a dotted path: the key, and whether it walks every item (`name[]`). */
+interface PathSegment {
+  seg: string;
+  each: boolean;
+}
+
+// Parsed paths. Keyed on the path text; safe because parsing is a pure function of it; bounded because paths
+// come from the code and the bundled tables (a few dozen), and emptied past 1,000 in case a caller ever
+// passes data-derived paths.
+const parsedPaths = new Map<string, readonly PathSegment[]>();
+
+function pathSegments(path: string): readonly PathSegment[] {
+  let segs = parsedPaths.get(path);
+  if (!segs) {
+    segs = path.split('.').map((raw) => (raw.endsWith('[]') ? { seg: raw.slice(0, -2), each: true } : { seg: raw, each: false }));
+    if (parsedPaths.size >= 1000) parsedPaths.clear();
+    parsedPaths.set(path, segs);
+  }
+  return segs;
+}
+
 /**
  * Values found at a dotted path; a segment ending in `[]` walks every array item
  * (`targets[].roleArn`, `layers[]`, `delete.Object[].VersionId`). Null/undefined values are left out.
  */
 export function valuesAt(root: unknown, path: string): unknown[] {
   let current: unknown[] = [root];
-  for (const rawSeg of path.split('.')) {
-    const each = rawSeg.endsWith('[]');
-    const seg = each ? rawSeg.slice(0, -2) : rawSeg;
+  for (const { seg, each } of pathSegments(path)) {
     const next: unknown[] = [];
     for (const c of current) {
       const v = seg === '' ? c : isObject(c) ? c[seg] : undefined;
