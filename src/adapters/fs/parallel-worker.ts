@@ -1,17 +1,19 @@
 /**
  * Worker-thread entry of the parallel trail reader (`parallel-pool.ts`). Each worker loads the bundled
- * normalizer once, then reads one file at a time as the main thread hands them out, normalizing and
- * aggregating into its own ledger; at the end it sends its {@link ActivityPart}. Memory per worker: one
- * file's items (or one stream batch for large files) plus its ledger.
+ * normalizer once, then reads the files the main thread hands out, one after another in the order received
+ * (the next one is read ahead while the current one is normalized), aggregating into its own ledger; at the
+ * end it sends its {@link ActivityPart}. Memory per worker: two files' items (or stream batches for large
+ * files) plus its ledger.
  *
  * Protocol (main → worker): `{ type: 'file', index, path }`, then `{ type: 'finish' }`.
- * (worker → main): `{ type: 'ready' }` once loaded, `{ type: 'done', index }` after each file,
+ * (worker → main): `{ type: 'ready' }` once loaded, `{ type: 'done', index }` after each file (files are
+ * processed in the order sent; the pool keeps at most two outstanding per worker),
  * `{ type: 'part', part }` after `finish`, `{ type: 'failed', message, stack }` on an unexpected error.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadBundledNormalizer } from './bundled-mapping.js';
 import { PartCollector, type ActivityPart } from './parallel-activity.js';
-import { createTrailStats, type TrailParseOptions } from './trail-parse.js';
+import { createTrailStats, type TrailItem, type TrailParseOptions } from './trail-parse.js';
 import { readTrailFile } from './trail-reader.js';
 import type { TimeWindow } from '../../core/usage/time-window.js';
 
@@ -49,9 +51,18 @@ async function main(): Promise<void> {
     stats,
   };
   const collector = new PartCollector(loadBundledNormalizer(), init.examplesPerCode);
-  // Files arrive one at a time (the next only after `done`), so a chain of promises keeps them in order.
+  // The pool keeps up to two files queued here. Each file starts reading (disk, gunzip on the thread pool,
+  // parsing) as soon as it arrives, so the next file decompresses while this thread normalizes the current
+  // one; a chain of promises still adds their items to the collector strictly in arrival order.
   let chain = Promise.resolve();
   port.on('message', (m: ToWorker) => {
+    let batches: AsyncGenerator<TrailItem[]> | undefined;
+    let first: Promise<IteratorResult<TrailItem[]>> | undefined;
+    if (m.type === 'file' && !(init.failOnPath && m.path.includes(init.failOnPath))) {
+      batches = readTrailFile(m.path, parseOptions, { wholeFileMaxBytes: init.wholeFileMaxBytes });
+      first = batches.next();
+      first.catch(() => undefined); // surfaced in order, by the chain below
+    }
     chain = chain
       .then(async () => {
         if (m.type === 'finish') {
@@ -59,10 +70,10 @@ async function main(): Promise<void> {
           port.close();
           return;
         }
-        if (init.failOnPath && m.path.includes(init.failOnPath)) throw new Error(`test hook: failing on ${m.path}`);
+        if (!batches || !first) throw new Error(`test hook: failing on ${m.path}`);
         let seq = 0;
-        for await (const batch of readTrailFile(m.path, parseOptions, { wholeFileMaxBytes: init.wholeFileMaxBytes })) {
-          for (const item of batch) collector.add(item, [m.index, seq++]);
+        for (let r = await first; !r.done; r = await batches.next()) {
+          for (const item of r.value) collector.add(item, [m.index, seq++]);
         }
         send({ type: 'done', index: m.index });
       })
