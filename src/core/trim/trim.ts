@@ -134,6 +134,30 @@ function mergeUsage(entries: ActionUsage[]): ActionUsage {
   };
 }
 
+/**
+ * The evidence entries of the actions one part of a split statement grants. Literal action names are looked up
+ * in a set and only the part's wildcards are matched: a statement split from a NotAction or `*` grant holds
+ * ~10,000 actions, and matching every entry against every name of every part took minutes.
+ */
+function evidenceFor<T extends { action: string }>(entries: T[], patterns: string[]): T[] {
+  const literal = new Set(patterns.filter((p) => !hasWildcard(p)).map((p) => p.toLowerCase()));
+  // Wildcards by service prefix (`svc:Get*` can only match `svc:` actions); ones whose prefix is itself a
+  // wildcard are matched against every entry.
+  const wildBy = new Map<string, string[]>();
+  const anyService: string[] = [];
+  for (const p of patterns.filter((q) => hasWildcard(q))) {
+    const colon = p.indexOf(':');
+    const svc = colon < 0 ? undefined : p.slice(0, colon).toLowerCase();
+    if (svc === undefined || hasWildcard(svc)) anyService.push(p);
+    else wildBy.set(svc, [...(wildBy.get(svc) ?? []), p]);
+  }
+  const matches = (a: string): boolean => {
+    const svc = a.slice(0, Math.max(0, a.indexOf(':'))).toLowerCase();
+    return [...(wildBy.get(svc) ?? []), ...anyService].some((p) => actionPatternCovers(p, a));
+  };
+  return entries.filter((x) => literal.has(x.action.toLowerCase()) || matches(x.action));
+}
+
 /** Decide whether trim can reason about an Allow statement; the reason when it cannot. */
 function analyze(
   st: Statement,
@@ -669,7 +693,7 @@ export function trimPolicy(input: TrimInput): TrimResult {
     for (const p of parts) {
       const sid = uniqueSid(base);
       const st: Statement = { ...p, sid };
-      const acts = parts.length === 1 ? d.evidence.actions : d.evidence.actions.filter((x) => (st.action ?? []).some((pat) => actionPatternCovers(pat, x.action)));
+      const acts = parts.length === 1 ? d.evidence.actions : evidenceFor(d.evidence.actions, st.action ?? []);
       out.push({ st, evidence: { ...d.evidence, sid, actions: acts, findingIds: [...new Set(d.evidence.findingIds)].sort() } });
     }
   }
