@@ -151,6 +151,17 @@ describe('resource narrowing', () => {
     expect(find(r.findings, 'narrowed-resource', 'narrowed/secretsmanager:GetSecretValue')?.fromResources).toEqual(['*']);
   });
 
+  it('a name-only secret id against an exact-ARN grant keeps the grant and is not reported as not granted', () => {
+    // Given a grant on the full secret ARN and a call that named the secret only (ARN known up to -??????)
+    const base = `arn:aws:secretsmanager:us-east-1:${ACCT}:secret:`;
+    const docs = [doc([{ effect: 'Allow', action: ['secretsmanager:GetSecretValue'], resource: [`${base}db-AbCdEf`] }])];
+    // When trim runs
+    const r = suggest(input(docs, usageOf([used('secretsmanager:GetSecretValue', [`${base}db-??????`])])));
+    // Then the secret stays allowed and no "used but not granted" finding claims otherwise
+    expect(allows(r.documents, 'secretsmanager:GetSecretValue', `${base}db-AbCdEf`)).toBe(true);
+    expect(r.findings.some((f) => f.kind === 'used-not-granted')).toBe(false);
+  });
+
   it('S3 keys generalize to their shared prefix', () => {
     const docs = [doc([{ effect: 'Allow', action: ['s3:GetObject', 's3:PutObject'], resource: ['arn:aws:s3:::orders-receipts/*'] }])];
     const keys = ['receipts/2026-10-01/a.json', 'receipts/2026-10-02/b.json'].map((k) => `arn:aws:s3:::orders-receipts/${k}`);

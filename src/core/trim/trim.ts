@@ -631,7 +631,11 @@ export function trimPolicy(input: TrimInput): TrimResult {
       .filter((r) =>
         r === '*' && takesResource
           ? !originalStatements.some((s) => s.effect === 'Allow' && statementMatchesAction(s, a))
-          : !mayAllow(originalStatements, a, r),
+          : hasWildcard(r)
+            ? // A pattern (a name-only secret's `-??????`, a generalized ledger entry) stands for ARNs some of
+              // which the original may grant: only report it when no Allow overlaps it at all.
+              !originalStatements.some((s) => s.effect === 'Allow' && statementMatchesAction(s, a) && statementMayIntersectResource(s, r))
+            : !mayAllow(originalStatements, a, r),
       );
     if (missing.length > 0) {
       findings.push({
