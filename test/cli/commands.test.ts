@@ -99,6 +99,22 @@ describe('policy-trim suggest (offline)', () => {
     expect(run.stderr).toMatch(/removed \(\d+\)/);
   });
 
+  it('takes a permissions boundary offline: reported against, never trimmed or printed', async () => {
+    // Given a boundary that allows only sending messages
+    const dir = fixtureDir();
+    const boundary = join(dir, 'boundary.json');
+    writeFileSync(boundary, JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }] }));
+    // When suggest runs with it
+    const run = await runCli(['suggest', '--role', ROLE, '--policy', join(dir, 'policies'), '--boundary', boundary, '--trail', join(dir, 'trail'), '--baseline', 'none']);
+    // Then the kept grants the boundary blocks are named, and the boundary is not part of the output
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/note: The permissions boundary never allows .*sqs:GetQueueUrl/);
+    const out = JSON.parse(run.stdout);
+    expect(JSON.stringify(out)).not.toContain('boundary');
+    // --boundary without --policy is a usage error
+    expect((await runCli(['suggest', '--role', ROLE, '--boundary', boundary, '--trail', join(dir, 'trail')])).code).toBe(64);
+  });
+
   it('exits 2 with --fail-on removable when something would be removed', async () => {
     const dir = fixtureDir();
     const run = await runCli(['suggest', '--role', ROLE, '--policy', join(dir, 'policies'), '--trail', join(dir, 'trail'), '--fail-on', 'removable']);

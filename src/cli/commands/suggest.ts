@@ -37,6 +37,7 @@ export const suggestCommand: CommandModule = {
             .option('role', { type: 'string', describe: 'The role: name or ARN' })
             .option('function', { type: 'string', describe: 'Narrow to one Lambda function (its role session name)' })
             .option('policy', { type: 'string', array: true, describe: 'Policy documents (files or directories) instead of reading IAM' })
+            .option('boundary', { type: 'string', describe: "With --policy: the role's permissions boundary document (an upper bound, never trimmed)" })
             .option('format', { choices: ['json', 'yaml', 'terraform'] as const, default: 'json', describe: 'Output format' })
             .option('terraform-style', { choices: ['data-source', 'jsonencode'] as const, default: 'data-source', describe: 'Terraform shape' })
             .option('out', { type: 'string', describe: 'Write the policy to this file (atomically) instead of stdout' })
@@ -169,6 +170,7 @@ async function readRolePolicies(
   fn: string | undefined,
 ): Promise<{ documents: PolicyDocument[]; roleArn?: string }> {
   const files = args.policy as string[] | undefined;
+  if (args.boundary && !(files && files.length)) throw usageError('--boundary goes with --policy (from IAM, the boundary is read with the role)');
   if (files && files.length) {
     if (!role) throw usageError('with --policy, name the role with --role NAME|ARN (the trail is searched for it)');
     const { documents, problems } = await readPolicyFiles(files);
@@ -180,6 +182,17 @@ async function readRolePolicies(
       );
     }
     if (documents.length === 0) throw new CliError('no-policies', `no policy documents in ${files.join(', ')}`, 'Point --policy at the role\'s policy files.');
+    if (args.boundary) {
+      const b = await readPolicyFiles([String(args.boundary)]);
+      if (b.problems.length || b.documents.length !== 1) {
+        throw new CliError(
+          'boundary-file-invalid',
+          `cannot use the permissions boundary ${String(args.boundary)}: ${b.problems.map((p) => p.message).join('; ') || `expected one policy document, found ${b.documents.length}`}`,
+          'Give the boundary policy document as one JSON or YAML file.',
+        );
+      }
+      documents.push({ ...b.documents[0], kind: 'boundary' });
+    }
     return { documents, roleArn: role.startsWith('arn:') ? role : undefined };
   }
   return loadRolePolicies(args, io, role, fn);
