@@ -29,18 +29,22 @@ export const MAX_DISTINCT_RESOURCES = 256;
  */
 const LEVEL_SEGMENTS = [Number.POSITIVE_INFINITY, 6, 4, 3, 2, 1, 0];
 
-/** Counters for one (principal, session, action, outcome) cell. */
-interface Cell {
+/** The scalar part of one (principal, session, action, outcome) cell, shared by the cell and its snapshot. */
+export interface LedgerCellHead {
   principal: string;
   session: string;
   action: string;
   outcome: CallOutcome;
-  /** Generalization level of `resources` (index into LEVEL_SEGMENTS). */
+  /** Generalization level of the cell's resources (index into LEVEL_SEGMENTS; 0: exact). */
   level: number;
   role: 'primary' | 'secondary';
   count: number;
   firstSeen: string;
   lastSeen: string;
+}
+
+/** Counters for one (principal, session, action, outcome) cell. */
+interface Cell extends LedgerCellHead {
   /** resource → [count, firstSeen, lastSeen] */
   resources: Map<string, [number, string, string]>;
   eventNames: Set<string>;
@@ -50,20 +54,7 @@ interface Cell {
 /** Serializable form of a ledger, for merging partial ledgers built in parallel (worker threads). */
 export interface LedgerSnapshot {
   version: 1;
-  cells: Array<{
-    principal: string;
-    session: string;
-    action: string;
-    outcome: CallOutcome;
-    level: number;
-    role: 'primary' | 'secondary';
-    count: number;
-    firstSeen: string;
-    lastSeen: string;
-    resources: Array<[string, number, string, string]>;
-    eventNames: string[];
-    errorCodes: string[];
-  }>;
+  cells: Array<LedgerCellHead & { resources: Array<[string, number, string, string]>; eventNames: string[]; errorCodes: string[] }>;
   records: Array<[string, string, number]>;
 }
 
