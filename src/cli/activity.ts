@@ -3,7 +3,7 @@
  * everything skipped (problems by code with examples, ignored records by reason).
  */
 import { stat } from 'node:fs/promises';
-import { createTrailStats, type TrailItem, type TrailReadStats } from '../adapters/fs/trail-parse.js';
+import { createTrailStats, SKIPPED_EXAMPLES, type TrailItem, type TrailReadStats } from '../adapters/fs/trail-parse.js';
 import { readTrail } from '../adapters/fs/trail-reader.js';
 import { readTrailParallel, workerEntryUrl, type ParallelReadOptions } from '../adapters/fs/parallel-pool.js';
 import type { MergedActivity } from '../adapters/fs/parallel-activity.js';
@@ -131,7 +131,7 @@ export function addStats(total: TrailReadStats, more: TrailReadStats): void {
     if (typeof v === 'number') (total[key] as number) += v;
   }
   for (const [code, n] of Object.entries(more.problemsByCode)) total.problemsByCode[code] = (total.problemsByCode[code] ?? 0) + n;
-  for (const ex of more.skippedExamples) if (total.skippedExamples.length < 10) total.skippedExamples.push(ex);
+  for (const ex of more.skippedExamples) if (total.skippedExamples.length < SKIPPED_EXAMPLES) total.skippedExamples.push(ex);
 }
 
 /** Lines for stderr: what was read and what was skipped, and why. Nothing is skipped without a line here. */
