@@ -343,7 +343,7 @@ function main() {
     source: sourceId,
     sourceLicense: 'MIT',
     updatedAt: String(pkg.updatedAt ?? '').slice(0, 10),
-    extraSources: [`AWS Service Reference snapshot ${SERVICE_REFERENCE_DATE} (operations only; data/iam/operations.json)`],
+    extraSources: [`AWS Service Reference snapshot ${SERVICE_REFERENCE_DATE} (operations and policy-generation flags; data/iam/operations.json)`],
     counts,
     rawAccessLevels: levelRaw,
     sourceDifferences: {

@@ -137,7 +137,7 @@ export class LookupEventsSource implements ActivitySource {
       let index = 0;
       try {
         do {
-          const out = await this.fetchPage(client, bucket, clock, region, {
+          const out = await this.fetchPage(client, bucket, clock, {
             StartTime: window.since,
             EndTime: window.until,
             MaxResults: LOOKUP_PAGE_SIZE,
@@ -214,7 +214,6 @@ export class LookupEventsSource implements ActivitySource {
     client: CloudTrailSender,
     bucket: TokenBucket,
     clock: Clock,
-    region: string,
     input: LookupEventsCommandInput,
   ): Promise<LookupEventsCommandOutput> {
     const policy = this.opts.backoff ?? LOOKUP_BACKOFF;

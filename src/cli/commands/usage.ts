@@ -2,7 +2,6 @@
  * `policy-trim usage`: what each principal (and each Lambda function) actually did, per CloudTrail.
  */
 import type { Argv } from 'yargs';
-import { loadBundledCatalog } from '../../adapters/fs/bundled-data.js';
 import { loadBundledNormalizer } from '../../adapters/fs/bundled-mapping.js';
 import { describeWindow } from '../../core/usage/time-window.js';
 import type { PrincipalUsage } from '../../core/usage/types.js';
