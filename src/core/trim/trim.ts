@@ -546,9 +546,9 @@ export function trimPolicy(input: TrimInput): TrimResult {
     const toRes = [...new Set(mine.flatMap((e) => e.resources))].sort();
     const toNot = mine.some((e) => e.kind === 'notResource');
     if (JSON.stringify(fromRes) === JSON.stringify(toRes) && fromNot === toNot) continue;
-    // Statements merged into one on `*` (e.g. an unobservable action granted by several statements) grant
-    // the same as before: not a narrowing.
-    if (!fromNot && !toNot && toRes.includes('*') && fromRes.includes('*')) continue;
+    // The kept patterns still cover every granted one (e.g. several statements merged onto `*`): the action
+    // was not narrowed.
+    if (!fromNot && !toNot && fromRes.every((f) => toRes.some((t) => globCovers(t, f)))) continue;
     findings.push({
       id: `narrowed/${a}`,
       kind: 'narrowed-resource',
