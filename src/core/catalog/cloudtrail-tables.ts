@@ -48,6 +48,8 @@ export interface EventNameTable {
 
 /** Trigger of a conditional secondary action, tested against `requestParameters`. */
 export type Trigger =
+  /** Needed on every call of the operation (e.g. BatchGetSecretValue → GetSecretValue per returned secret). */
+  | { always: true }
   | { present: string | string[] }
   | { matches: { path: string; regex: string } }
   | { equals: { path: string; value: unknown } };

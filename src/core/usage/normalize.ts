@@ -323,6 +323,7 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
   }
 
   function triggered(when: Trigger, params: Record<string, unknown>): string | undefined {
+    if ('always' in when) return when.always === true ? 'needed by every such call' : undefined;
     if ('present' in when) {
       const paths = Array.isArray(when.present) ? when.present : [when.present];
       const hit = paths.find((p) => valuesAt(params, p).some(isPresent));
