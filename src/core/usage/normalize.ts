@@ -178,6 +178,39 @@ function templateRegex(template: string): RegExp {
   return new RegExp(`^${src}$`);
 }
 
+/**
+ * Sub-resources IAM authorizes in place of the resource `resources[]` names: a DynamoDB Query or Scan with
+ * `indexName` is authorized on `table/T/index/I` (DynamoDB Developer Guide, "Using IAM policy conditions for
+ * fine-grained access control" and the Service Authorization Reference: Query/Scan take the `index` resource
+ * type), and an Invoke of `NAME:ALIAS` or `NAME:VERSION` on the qualified function ARN, which a grant on the
+ * unqualified ARN does not match (Lambda Developer Guide, "Fine-tuning the Resources and Conditions sections of
+ * policies"). Each pattern matches the text after the record's ARN.
+ */
+const SUB_RESOURCE_SUFFIXES: readonly RegExp[] = [/^\/index\/[^/]+$/, /^:[^:/]+$/];
+
+/** Resources of `resources[]` whose service authorizes a qualified form (see {@link SUB_RESOURCE_SUFFIXES}). */
+const REFINABLE_RECORD_ARN = /^arn:[^:]+:(?:dynamodb:[^:]*:[^:]*:table\/[^/]+|lambda:[^:]*:[^:]*:function:[^:]+)$/;
+
+/**
+ * Replaces each record ARN by the sub-resources the request names under it (an index of that table, a
+ * qualified ARN of that function); returns `record` itself when nothing is refined.
+ */
+function refineToSubResources(record: string[], request: string[]): string[] {
+  if (request.length === 0) return record;
+  let changed = false;
+  const out: string[] = [];
+  for (const r of record) {
+    const subs = REFINABLE_RECORD_ARN.test(r)
+      ? request.filter((q) => q.length > r.length && q.startsWith(r) && SUB_RESOURCE_SUFFIXES.some((re) => re.test(q.slice(r.length))))
+      : [];
+    if (subs.length > 0) {
+      changed = true;
+      out.push(...subs);
+    } else out.push(r);
+  }
+  return changed ? [...new Set(out)] : record;
+}
+
 /** The user agent of calls made from inside a Lambda function's execution environment. */
 const LAMBDA_AGENT = /exec-env\/AWS_Lambda_/;
 
@@ -316,7 +349,10 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
       if (chosen.length > 0) return { resources: chosen, resourceBasis: 'request' };
     }
     const rec = pick(a, fromRecord);
-    if (rec.length > 0) return { resources: rec, resourceBasis: 'record' };
+    if (rec.length > 0) {
+      const refined = refineToSubResources(rec, pick(a, fromRequest()));
+      return refined === rec ? { resources: rec, resourceBasis: 'record' } : { resources: refined, resourceBasis: 'request' };
+    }
     const req = pick(a, fromRequest());
     if (req.length > 0) return { resources: req, resourceBasis: 'request' };
     return { resources: ['*'], resourceBasis: 'unidentified' };

@@ -50,11 +50,21 @@ export const REQUEST_EXTRACTORS: Readonly<Record<string, RequestExtractor>> = {
 /** Extractors the tables name for one action's resources. */
 export const NAMED_EXTRACTORS: Readonly<Record<string, RequestExtractor>> = {
   's3-copy-source': s3CopySource,
+  's3-destination-object': s3DestinationObject,
   'kms-source-key': kmsSourceKey,
   'kms-destination-key': kmsDestinationKey,
   'secretsmanager-secret-id-list': secretIdList,
   'bedrock-guardrail': bedrockGuardrail,
 };
+
+/**
+ * The object a CopyObject/UploadPartCopy writes (`bucketName` + `key`): the only resource its `s3:PutObject` is
+ * authorized on, even when `resources[]` also lists the copy source (Amazon S3 API Reference, CopyObject:
+ * "s3:PutObject on the destination, s3:GetObject on the source").
+ */
+function s3DestinationObject(ctx: ExtractContext): string[] {
+  return s3Resources(ctx).filter((a) => a.indexOf('/') > 0 && !a.endsWith('/*'));
+}
 
 /** Candidate ARNs from `requestParameters` for a call to `prefix` (empty when no extractor knows the service). */
 export function requestResources(prefix: string, ctx: ExtractContext): string[] {
