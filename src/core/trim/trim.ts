@@ -19,6 +19,7 @@ import type { AccessLevel, Catalog } from '../catalog/types.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
 import type { ActionUsage } from '../usage/types.js';
 import { compareActionStrings, compressActions } from './actions.js';
+import { groupByAction } from './by-action.js';
 import { actionPatternCovers, globCovers, globIntersects, globMatch } from './glob.js';
 import { hasWildcard } from '../wildcard.js';
 import { conditionKey, mayAllow, statementCoversResource, statementMatchesAction, statementMayIntersectResource } from './match.js';
@@ -538,11 +539,14 @@ export function trimPolicy(input: TrimInput): TrimResult {
   }
 
   // Narrowed resources: per action, original resources (of the granting statements) vs the suggestion's.
+  // Indexed once: scanning per kept action is O(kept × entries), seconds for a `*` grant (by-action.ts).
+  const sourcesOf = groupByAction(analyzed, (s) => s.actions);
+  const entriesOf = groupByAction(finalEntries, (e) => [e.action]);
   for (const a of [...keptActions].sort(compareActionStrings)) {
-    const src = analyzed.filter((s) => s.actions.includes(a));
+    const src = sourcesOf.get(a) ?? [];
     const fromRes = [...new Set(src.flatMap((s) => s.patterns))].sort();
     const fromNot = src.some((s) => s.kind === 'notResource');
-    const mine = finalEntries.filter((e) => e.action === a);
+    const mine = entriesOf.get(a) ?? [];
     const toRes = [...new Set(mine.flatMap((e) => e.resources))].sort();
     const toNot = mine.some((e) => e.kind === 'notResource');
     if (JSON.stringify(fromRes) === JSON.stringify(toRes) && fromNot === toNot) continue;
@@ -562,7 +566,7 @@ export function trimPolicy(input: TrimInput): TrimResult {
   }
 
   for (const a of [...keptActions].sort(compareActionStrings)) {
-    const mine = finalEntries.filter((e) => e.action === a);
+    const mine = entriesOf.get(a) ?? [];
     const u = usedOf(a);
     if (u && mine.some((e) => e.bases.has('used') || e.bases.has('secondary') || e.bases.has('used-resource-unknown'))) {
       const sessions = u.sessions.length > 0 ? `; by ${u.sessions.join(', ')}` : '';
