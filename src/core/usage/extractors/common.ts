@@ -128,3 +128,31 @@ export function partitionOfRegion(region: string | undefined): string | undefine
   if (region.startsWith('us-isof-')) return 'aws-iso-f';
   return undefined;
 }
+
+/**
+ * One request parameter that names a resource by id or ARN. `build` turns a bare id into the resource part
+ * of the ARN (`document/${v}`); a value that already is an ARN is kept as given (cross-account, other region).
+ * `ops`, when set, limits the rule to operations it matches: the same parameter name (`name`, `id`) names
+ * different resource types in different operations, and a candidate of the wrong type must not be offered.
+ */
+export interface IdRule {
+  path: string;
+  build?: (v: string, ctx: ExtractContext) => string | undefined;
+  ops?: RegExp;
+}
+
+/** Candidate ARNs from a service's id rules (see {@link IdRule}). */
+export function fromIdRules(ctx: ExtractContext, rules: readonly IdRule[]): string[] {
+  const out: string[] = [];
+  for (const r of rules) {
+    if (r.ops && !r.ops.test(ctx.operation)) continue;
+    for (const v of stringsAt(ctx.params, r.path)) {
+      if (isArn(v)) out.push(v);
+      else if (r.build) {
+        const built = r.build(v, ctx);
+        if (built) out.push(built);
+      }
+    }
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
  * and the per-item splitters for TransactWriteItems and PartiQL statements.
  */
 
-import { arn, firstStr, isArn, isObject, str, uniq, valuesAt, type ExtractContext } from './common.js';
+import { arn, firstStr, fromIdRules, isArn, isObject, str, uniq, valuesAt, type ExtractContext, type IdRule } from './common.js';
 
 function tableArn(ctx: ExtractContext, nameOrArn: string): string {
   return isArn(nameOrArn) ? nameOrArn : arn(ctx, 'dynamodb', `table/${nameOrArn}`);
@@ -42,7 +42,18 @@ function transactItems(params: Record<string, unknown>): { action: string; table
   return out;
 }
 
-/** Table, index and stream ARNs a DynamoDB call addresses. */
+/**
+ * Backups, exports and imports are named by their full ARN (DescribeBackup `backupArn`, DescribeExport
+ * `exportArn`, DescribeImport `importArn`); a global table (version 2017) by name, in an ARN without a region.
+ */
+const ID_RULES: readonly IdRule[] = [
+  { path: 'backupArn' },
+  { path: 'exportArn' },
+  { path: 'importArn' },
+  { path: 'globalTableName', build: (v, ctx) => arn(ctx, 'dynamodb', `global-table/${v}`, { region: '' }) },
+];
+
+/** Table, index, stream, backup, export, import and global-table ARNs a DynamoDB call addresses. */
 export function dynamodbResources(ctx: ExtractContext): string[] {
   const p = ctx.params;
   const out: string[] = [];
@@ -57,6 +68,13 @@ export function dynamodbResources(ctx: ExtractContext): string[] {
   if (stream) out.push(stream);
   const resourceArn = firstStr(p, 'resourceArn', 'ResourceArn');
   if (resourceArn) out.push(resourceArn);
+  out.push(...fromIdRules(ctx, ID_RULES));
+  const global = str(p.globalTableName);
+  if (global && /^(Create|Update)GlobalTable$/.test(ctx.operation)) {
+    // CreateGlobalTable/UpdateGlobalTable (version 2017) also act on the same-named table in each replica Region.
+    const regions = new Set([ctx.region, ...valuesAt(p, 'replicationGroup[].regionName'), ...valuesAt(p, 'replicaUpdates[].create.regionName'), ...valuesAt(p, 'replicaUpdates[].delete.regionName')]);
+    for (const r of regions) if (typeof r === 'string' && r) out.push(arn(ctx, 'dynamodb', `table/${global}`, { region: r }));
+  }
   for (const t of requestItemTables(p.requestItems ?? p.RequestItems)) out.push(tableArn(ctx, t));
   for (const it of transactItems(p)) out.push(tableArn(ctx, it.table));
   return uniq(out);
