@@ -19,9 +19,19 @@ describe('actions CloudTrail can and cannot identify', () => {
   });
 
   it('calls an action unidentifiable only when it is no known data event either', () => {
-    // events:PutEvents: logged only as a data event on event buses, which the tables do not model yet
-    expect(knowledge.unidentifiableReason('events:PutEvents')).toMatch(/Access Analyzer policy generation/);
-    expect(knowledge.unidentifiableReason('bedrock:InvokeModel')).toBeDefined();
+    // events:PutEvents: logged only as a data event on event buses, which the tables do not model yet: the
+    // evidence table's exception says so
+    expect(knowledge.unidentifiableReason('events:PutEvents')).toMatch(/data events/);
+    // no evidence at all (no flag, no recorded event, no service line): the unknown tier's reason
+    expect(knowledge.unidentifiableReason('a4b:ApproveSkill')).toMatch(/proves nothing/);
+    expect(knowledge.observationEvidence('a4b:ApproveSkill')).toBeUndefined();
+    // proven by a management record in the corpora (stratus-red-team bedrock-invoke-model)
+    expect(knowledge.observationEvidence('bedrock:InvokeModel')?.source).toMatch(/recorded CloudTrail/);
+    // documented tier: SNS's CloudTrail page says its management events are logged
+    expect(knowledge.unidentifiableReason('sns:CreateTopic')).toBeUndefined();
+    expect(knowledge.observationEvidence('sns:CreateTopic')?.tier).toBe('documented');
+    expect(knowledge.observationEvidence('sqs:PurgeQueue')?.tier).toBe('proven');
+    expect(knowledge.observationEvidence('sns:Publish')).toBeUndefined();
     // a data event: the trail's selectors decide
     expect(knowledge.unidentifiableReason('dynamodb:GetItem')).toBeUndefined();
     expect(knowledge.unidentifiableReason('s3:GetObject')).toBeUndefined();

@@ -8,6 +8,8 @@
  * - secondary only: iam:PassRole.
  * - permission free: sts:GetCallerIdentity.
  * - eventSourceOf: `<prefix>.amazonaws.com`.
+ * - evidence: every other management action is `documented` (source "fake documentation"); iam is `global`.
+ * - possiblyNeededBy: s3:GetObject (GetObject) may need kms:Decrypt (an SSE-KMS object's key is not recorded).
  * - baseline `lambda-basic`: logs:CreateLogGroup, logs:CreateLogStream, logs:PutLogEvents; `lambda-xray`:
  *   xray:PutTraceSegments, xray:PutTelemetryRecords.
  *
@@ -65,6 +67,13 @@ export function fakeKnowledge(): CloudTrailKnowledge {
       a.toLowerCase() === 'iam:passrole' ? 'iam:PassRole is authorized as part of another call and never logged as its own event' : undefined,
     unidentifiableReason: (a) =>
       UNIDENTIFIABLE.has(a.toLowerCase()) ? 'AWS policy generation cannot identify it from CloudTrail (fake)' : undefined,
+    observationEvidence: (a) =>
+      DATA[a.toLowerCase()] || UNIDENTIFIABLE.has(a.toLowerCase()) ? undefined : { tier: 'documented', source: 'fake documentation' },
+    scopeOf: (a) => (a.toLowerCase().startsWith('iam:') ? 'global' : 'regional'),
+    possiblyNeededBy: (a, eventName) =>
+      a.toLowerCase() === 's3:getobject' && eventName === 'GetObject'
+        ? [{ action: 'kms:Decrypt', reason: 'an SSE-KMS object needs kms:Decrypt on its key, which the record does not name (fake)' }]
+        : [],
     isPermissionFree: (a) => a.toLowerCase() === 'sts:getcalleridentity',
     eventSourceOf: (a) => `${a.split(':')[0].toLowerCase()}.amazonaws.com`,
     baseline: (name): UnobservableReason[] =>

@@ -4,9 +4,10 @@
  */
 
 import { loadBundledCatalog, readDataJson } from './bundled-data.js';
-import { CLOUDTRAIL_TABLE_FILES, parseCloudTrailTables, type CloudTrailTables } from '../../core/catalog/cloudtrail-tables.js';
+import { CLOUDTRAIL_EVIDENCE_FILES, CLOUDTRAIL_TABLE_FILES, parseCloudTrailTables, type CloudTrailTables } from '../../core/catalog/cloudtrail-tables.js';
+import { parseEvidenceTables } from '../../core/catalog/cloudtrail-evidence.js';
 import { createEventMapper, type EventMapper } from '../../core/catalog/cloudtrail-mapping.js';
-import { createCloudTrailKnowledge } from '../../core/catalog/cloudtrail-knowledge.js';
+import { createCloudTrailKnowledge, type KnowledgeOptions } from '../../core/catalog/cloudtrail-knowledge.js';
 import type { CloudTrailKnowledge } from '../../core/catalog/cloudtrail-types.js';
 import { createNormalizer, type Normalizer } from '../../core/usage/normalize.js';
 
@@ -15,14 +16,21 @@ let mapper: EventMapper | undefined;
 let knowledge: CloudTrailKnowledge | undefined;
 let normalizer: Normalizer | undefined;
 
-/** The four hand-kept CloudTrail tables, read from `data/cloudtrail/` and shape-checked (cached). */
+/** The hand-kept CloudTrail tables and the evidence files, read from `data/cloudtrail/` and shape-checked (cached). */
 export function loadBundledCloudTrailTables(): CloudTrailTables {
-  tables ??= parseCloudTrailTables({
-    eventSources: readDataJson(CLOUDTRAIL_TABLE_FILES.eventSources),
-    eventNames: readDataJson(CLOUDTRAIL_TABLE_FILES.eventNames),
-    conditional: readDataJson(CLOUDTRAIL_TABLE_FILES.conditional),
-    events: readDataJson(CLOUDTRAIL_TABLE_FILES.events),
-  });
+  tables ??= {
+    ...parseCloudTrailTables({
+      eventSources: readDataJson(CLOUDTRAIL_TABLE_FILES.eventSources),
+      eventNames: readDataJson(CLOUDTRAIL_TABLE_FILES.eventNames),
+      conditional: readDataJson(CLOUDTRAIL_TABLE_FILES.conditional),
+      events: readDataJson(CLOUDTRAIL_TABLE_FILES.events),
+    }),
+    evidence: parseEvidenceTables({
+      observability: readDataJson(CLOUDTRAIL_EVIDENCE_FILES.observability),
+      observed: readDataJson(CLOUDTRAIL_EVIDENCE_FILES.observed),
+      authorizedActions: readDataJson(CLOUDTRAIL_EVIDENCE_FILES.authorizedActions),
+    }),
+  };
   return tables;
 }
 
@@ -32,8 +40,11 @@ export function loadBundledEventMapper(): EventMapper {
   return mapper;
 }
 
-/** What CloudTrail records and misses per IAM action, from the bundled tables (cached). */
-export function loadBundledCloudTrailKnowledge(): CloudTrailKnowledge {
+/** What CloudTrail records and misses per IAM action, from the bundled tables (cached without options). */
+export function loadBundledCloudTrailKnowledge(options?: KnowledgeOptions): CloudTrailKnowledge {
+  if (options?.assumeManagementLogged) {
+    return createCloudTrailKnowledge(loadBundledCloudTrailTables(), loadBundledCatalog(), loadBundledEventMapper(), options);
+  }
   knowledge ??= createCloudTrailKnowledge(loadBundledCloudTrailTables(), loadBundledCatalog(), loadBundledEventMapper());
   return knowledge;
 }

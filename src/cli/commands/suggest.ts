@@ -74,8 +74,7 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   if (!role && !fn) throw usageError('name the role with --role NAME|ARN (or a Lambda function with --function NAME)');
   const window = windowFromArgs(args, io.now());
   const catalog = loadBundledCatalog();
-  const bundledKnowledge = loadBundledCloudTrailKnowledge();
-  const knowledge = args['assume-management-logged'] ? { ...bundledKnowledge, unidentifiableReason: () => undefined } : bundledKnowledge;
+  const knowledge = loadBundledCloudTrailKnowledge({ assumeManagementLogged: Boolean(args['assume-management-logged']) });
 
   // Policies: from files, or from IAM.
   const policies = await readRolePolicies(args, io, role, fn);

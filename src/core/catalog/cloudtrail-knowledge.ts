@@ -7,6 +7,22 @@ import type { Catalog } from './types.js';
 import type { CloudTrailKnowledge, UnobservableReason } from './cloudtrail-types.js';
 import { CloudTrailTableError, type CloudTrailTables } from './cloudtrail-tables.js';
 import { createEventMapper, type EventMapper } from './cloudtrail-mapping.js';
+import { createEvidenceIndex, type EvidenceIndex } from './cloudtrail-evidence.js';
+
+/** Options of {@link createCloudTrailKnowledge}. */
+export interface KnowledgeOptions {
+  /**
+   * Trust that an action of the unknown tier (no proven or documented evidence, no exception naming it) would
+   * have been logged as a management event: the user's opt-in `--assume-management-logged`.
+   */
+  assumeManagementLogged?: boolean;
+}
+
+/** Sentence for an action of the unknown tier. */
+const UNKNOWN_TIER_REASON =
+  'neither AWS policy generation (Service Reference SupportedBy), nor recorded CloudTrail, nor the service\'s CloudTrail ' +
+  'logging page in policy-trim\'s evidence table shows that CloudTrail records this action as a management event, ' +
+  'and it is no known data event, so its absence from the logs proves nothing';
 
 /** Canonical id or throw naming the table (all table actions must be catalog actions). */
 function canon(catalog: Catalog, id: string, where: string): string {
@@ -21,8 +37,16 @@ function canon(catalog: Catalog, id: string, where: string): string {
  * conditional actions), so the two can never disagree. Throws {@link CloudTrailTableError} when a table
  * names an action the catalog lacks. `mapper` may be passed to share one instance with the normalizer.
  */
-export function createCloudTrailKnowledge(tables: CloudTrailTables, catalog: Catalog, mapper?: EventMapper): CloudTrailKnowledge {
+export function createCloudTrailKnowledge(
+  tables: CloudTrailTables,
+  catalog: Catalog,
+  mapper?: EventMapper,
+  options: KnowledgeOptions = {},
+): CloudTrailKnowledge {
   const m = mapper ?? createEventMapper(tables, catalog);
+  const evidence: EvidenceIndex | undefined = tables.evidence ? createEvidenceIndex(tables.evidence, catalog) : undefined;
+  const evidenceOf = (action: string) =>
+    evidence ? evidence.evidenceOf(action) : catalog.identifiableFromCloudTrail(action) ? { tier: 'proven' as const, source: 'AWS Service Reference SupportedBy: IAM Access Analyzer policy generation identifies it from CloudTrail' } : undefined;
   const dataType = new Map<string, string>();
   for (const [type, d] of Object.entries(tables.events.dataEvents)) {
     for (const name of d.eventNames) {
@@ -56,12 +80,24 @@ export function createCloudTrailKnowledge(tables: CloudTrailTables, catalog: Cat
     secondaryOnlyReason: (action) => secondary.get(action.toLowerCase()),
     unidentifiableReason: (action) => {
       // A data-event action's visibility depends on the trail's selectors, which the recording answers.
-      if (dataType.has(action.toLowerCase()) || catalog.identifiableFromCloudTrail(action)) return undefined;
-      return (
-        'AWS does not identify this action from CloudTrail management events (IAM Access Analyzer policy generation does ' +
-        'not support it: AWS Service Reference, SupportedBy), and policy-trim knows no data-event selector that records it, ' +
-        'so its absence from the logs proves nothing'
-      );
+      if (dataType.has(action.toLowerCase()) || evidenceOf(action)) return undefined;
+      const exception = evidence?.exceptionOf(action);
+      if (exception) return exception.reason;
+      return options.assumeManagementLogged ? undefined : UNKNOWN_TIER_REASON;
+    },
+    observationEvidence: (action) => {
+      if (dataType.has(action.toLowerCase())) return undefined;
+      const found = evidenceOf(action);
+      if (found) return found;
+      if (options.assumeManagementLogged && !evidence?.exceptionOf(action)) {
+        return { tier: 'assumed', source: '--assume-management-logged: trusted to be logged as a management event' };
+      }
+      return undefined;
+    },
+    scopeOf: (action) => evidence?.scopeOf(action) ?? 'regional',
+    possiblyNeededBy: (action, eventName) => {
+      const prefix = action.split(':')[0] ?? action;
+      return evidence?.unknowableDependents(prefix, m.normalizeEventName(m.eventSourceOf(prefix), eventName)) ?? [];
     },
     isPermissionFree: (action) => free.has(action.toLowerCase()),
     eventSourceOf: (action) => m.eventSourceOf(action.split(':')[0] ?? action),

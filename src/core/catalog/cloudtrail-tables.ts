@@ -1,7 +1,8 @@
 /**
  * Shapes of the hand-kept CloudTrail tables in `data/cloudtrail/` and a structural check of the parsed JSON.
- * The adapter reads the four files; the core only receives their parsed contents (no I/O here).
+ * The adapter reads the files; the core only receives their parsed contents (no I/O here).
  */
+import type { EvidenceTables } from './cloudtrail-evidence.js';
 
 /** `data/cloudtrail/event-sources.json`: eventSource → IAM prefix exceptions to the host-label rule. */
 export interface EventSourceTable {
@@ -96,6 +97,12 @@ export interface CloudTrailTables {
   eventNames: EventNameTable;
   conditional: ConditionalTable;
   events: EventsTable;
+  /**
+   * What CloudTrail is known to record per service and action, and the dependents an operation's record cannot
+   * show (`observability.json`, `observed.json`, `authorized-actions.json`; see cloudtrail-evidence.ts). Absent
+   * in tables built by hand for a test: then no action has evidence beyond the Service Reference flag.
+   */
+  evidence?: EvidenceTables;
 }
 
 /** The bundled files, relative to `data/`, in the order of the {@link CloudTrailTables} fields. */
@@ -104,6 +111,13 @@ export const CLOUDTRAIL_TABLE_FILES = {
   eventNames: 'cloudtrail/eventnames.json',
   conditional: 'cloudtrail/conditional.json',
   events: 'cloudtrail/events.json',
+} as const;
+
+/** The evidence files, relative to `data/` (cloudtrail-evidence.ts). */
+export const CLOUDTRAIL_EVIDENCE_FILES = {
+  observability: 'cloudtrail/observability.json',
+  observed: 'cloudtrail/observed.json',
+  authorizedActions: 'cloudtrail/authorized-actions.json',
 } as const;
 
 /** A table entry is malformed or names something the catalog does not know. */

@@ -4,12 +4,14 @@
  * Trim uses it to keep what CloudTrail cannot show.
  */
 
+import type { ObservationEvidence, PossibleDependency } from './cloudtrail-evidence.js';
+
 /** A kept-because-unobservable reason attached to an action. */
 export interface UnobservableReason {
   action: string;
   /**
-   * Stable code: `never-logged`, `secondary-only`, `not-identifiable`, `data-event-not-selected`,
-   * `management-excluded`, `baseline`.
+   * Stable code: `never-logged`, `secondary-only`, `not-identifiable`, `dependent-unknowable`,
+   * `data-event-not-selected`, `management-excluded`, `region-not-covered`, `baseline`.
    */
   code: string;
   /** Sentence for the summary, with the source of the fact. */
@@ -36,6 +38,19 @@ export interface CloudTrailKnowledge {
    * event (e.g. `events:PutEvents`, `bedrock:InvokeModel`). Undefined when CloudTrail would show it.
    */
   unidentifiableReason(action: string): string | undefined;
+  /**
+   * The evidence that CloudTrail records this action's calls as management events (tier `proven`,
+   * `documented`, or `assumed` on the user's word), or undefined (unknown tier, or a data event: the trail's
+   * selectors answer for those).
+   */
+  observationEvidence(action: string): ObservationEvidence | undefined;
+  /** `global` for services recorded only in us-east-1 with global service events (IAM); else `regional`. */
+  scopeOf(action: string): 'regional' | 'global';
+  /**
+   * Actions that a call of `eventName` (whose primary action is `action`) may also have needed although its
+   * record cannot show it (e.g. a KMS key behind an encrypted object): kept when granted, never assumed used.
+   */
+  possiblyNeededBy(action: string, eventName: string): PossibleDependency[];
   /** True for calls that need no IAM permission (`sts:GetCallerIdentity`). */
   isPermissionFree(action: string): boolean;
   /** The eventSource (`kms.amazonaws.com`) whose management events carry this action's calls. */

@@ -1,0 +1,174 @@
+/**
+ * Evidence that CloudTrail records an action's calls as management events, in tiers a reviewer can weigh:
+ * - `proven`: AWS's own policy generation identifies the action from CloudTrail (Service Reference
+ *   `SupportedBy`), or the action's event was seen as a management record in real recorded CloudTrail
+ *   (`data/cloudtrail/observed.json`, file and eventID cited);
+ * - `documented`: the service's "Logging … API calls with AWS CloudTrail" page says its management events are
+ *   logged, and no exception (data-event-only, never logged, console-only, secondary) names the action
+ *   (`data/cloudtrail/observability.json`, page and date cited per service);
+ * - otherwise unknown: kept as unobservable, unless the user opts in with `--assume-management-logged`.
+ * Also the dependent actions an operation may need that its record cannot show
+ * (`data/cloudtrail/authorized-actions.json`, class `unknowable`). Pure: the tables arrive parsed.
+ */
+
+import type { Catalog } from './types.js';
+import { CloudTrailTableError } from './cloudtrail-tables.js';
+
+/** Kinds of exception to a service's "management events are logged" line. */
+export type ObservabilityExceptionKind = 'data-event' | 'not-logged' | 'console-only' | 'secondary';
+
+/** One service line of `observability.json`. */
+export interface ServiceObservability {
+  name: string;
+  eventSources: string[];
+  /** `global`: recorded only in us-east-1, by trails that include global service events. */
+  scope: 'regional' | 'global';
+  /** The AWS page the line rests on (title and date). */
+  source: string;
+  exceptions: { actions: string[]; kind: ObservabilityExceptionKind; reason: string; source: string }[];
+}
+
+/** `data/cloudtrail/observability.json`. */
+export interface ObservabilityTable {
+  services: Record<string, ServiceObservability>;
+}
+
+/** `data/cloudtrail/observed.json` (generated from the corpora by scripts/corpus-evidence.mjs). */
+export interface ObservedTable {
+  corpora?: string;
+  actions: { action: string; file: string; eventID: string; eventName?: string }[];
+}
+
+/** One classified entry of an operation's Service Reference AuthorizedActions. */
+export type AuthorizedActionClass =
+  | { class: 'primary' | 'always' | 'when'; source?: string }
+  | { class: 'never' | 'unknowable'; reason: string; source: string };
+
+/** `data/cloudtrail/authorized-actions.json`: prefix → Operation → action → class. */
+export interface AuthorizedActionsTable {
+  scope: string[];
+  operations: Record<string, Record<string, Record<string, AuthorizedActionClass>>>;
+}
+
+/** The evidence tables, as read from `data/cloudtrail/`. */
+export interface EvidenceTables {
+  observability: ObservabilityTable;
+  observed: ObservedTable;
+  authorizedActions: AuthorizedActionsTable;
+}
+
+/** Evidence that the absence of an action's calls from the logs means they were not made. */
+export interface ObservationEvidence {
+  /** `selector`: a data event the trail's selectors record; `assumed`: unknown tier, removed on the user's word. */
+  tier: 'proven' | 'documented' | 'selector' | 'assumed';
+  /** Where the evidence comes from, for the summary and the report. */
+  source: string;
+}
+
+/** An action an operation that ran may have needed, which its record cannot show. */
+export interface PossibleDependency {
+  action: string;
+  reason: string;
+}
+
+/** Answers about one action, derived from the evidence tables. */
+export interface EvidenceIndex {
+  /** Proven or documented evidence, or undefined (unknown tier). */
+  evidenceOf(action: string): ObservationEvidence | undefined;
+  /** Why an action named by an exception is not shown by CloudTrail as a management event, if it is named. */
+  exceptionOf(action: string): { kind: ObservabilityExceptionKind; reason: string } | undefined;
+  scopeOf(action: string): 'regional' | 'global';
+  /** Dependents of `operation` (of service `prefix`) that its record cannot show. */
+  unknowableDependents(prefix: string, operation: string): PossibleDependency[];
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Shape-checks the three evidence files; throws {@link CloudTrailTableError} naming the file and entry. */
+export function parseEvidenceTables(raw: { observability: unknown; observed: unknown; authorizedActions: unknown }): EvidenceTables {
+  const o = raw.observability;
+  if (!isObj(o) || !isObj(o.services)) throw new CloudTrailTableError('observability.json: expected {services}');
+  for (const [k, v] of Object.entries(o.services)) {
+    const ok =
+      isObj(v) && typeof v.source === 'string' && Array.isArray(v.eventSources) && (v.scope === 'regional' || v.scope === 'global') && Array.isArray(v.exceptions);
+    if (!ok) throw new CloudTrailTableError(`observability.json: services.${k} needs eventSources, scope, source, exceptions`);
+    for (const e of v.exceptions as unknown[]) {
+      if (!isObj(e) || !Array.isArray(e.actions) || typeof e.kind !== 'string' || typeof e.reason !== 'string' || typeof e.source !== 'string') {
+        throw new CloudTrailTableError(`observability.json: services.${k}.exceptions: each needs actions, kind, reason, source`);
+      }
+    }
+  }
+  const ob = raw.observed;
+  if (!isObj(ob) || !Array.isArray(ob.actions)) throw new CloudTrailTableError('observed.json: expected {actions: [...]}');
+  const aa = raw.authorizedActions;
+  if (!isObj(aa) || !Array.isArray(aa.scope) || !isObj(aa.operations)) throw new CloudTrailTableError('authorized-actions.json: expected {scope, operations}');
+  return raw as unknown as EvidenceTables;
+}
+
+/** `svc:Get*`-style pattern (within one service) → case-insensitive regex. */
+function patternRegex(pattern: string): RegExp {
+  const src = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${src}$`, 'i');
+}
+
+/**
+ * Builds the index. Every exception pattern must match a catalog action and every prefix must be a catalog
+ * service (bundled data: a mismatch is a packaging bug and throws).
+ */
+export function createEvidenceIndex(tables: EvidenceTables, catalog: Catalog): EvidenceIndex {
+  const services = new Map(Object.entries(tables.observability.services).map(([k, v]) => [k.toLowerCase(), v]));
+  const known = new Set(catalog.services().map((s) => s.toLowerCase()));
+  const exceptions = new Map<string, { re: RegExp; kind: ObservabilityExceptionKind; reason: string }[]>();
+  for (const [prefix, line] of services) {
+    if (!known.has(prefix)) throw new CloudTrailTableError(`observability.json: ${prefix} is not a service in the IAM catalog`);
+    exceptions.set(
+      prefix,
+      line.exceptions.flatMap((e) =>
+        e.actions.map((p) => {
+          if (catalog.expandActionPattern(p).length === 0) throw new CloudTrailTableError(`observability.json: ${prefix} exception ${p} matches no catalog action`);
+          return { re: patternRegex(p), kind: e.kind, reason: `${e.reason} (source: ${e.source})` };
+        }),
+      ),
+    );
+  }
+  const observed = new Map<string, string>();
+  for (const o of tables.observed.actions) {
+    const id = catalog.action(o.action)?.id.toLowerCase();
+    if (id && !observed.has(id)) observed.set(id, `seen as a management event in recorded CloudTrail: ${o.file}, eventID ${o.eventID}`);
+  }
+  const unknowable = new Map<string, PossibleDependency[]>();
+  for (const [prefix, ops] of Object.entries(tables.authorizedActions.operations)) {
+    for (const [op, entries] of Object.entries(ops)) {
+      const list: PossibleDependency[] = [];
+      for (const [action, c] of Object.entries(entries)) {
+        if (c.class !== 'unknowable') continue;
+        const id = catalog.action(action)?.id;
+        if (!id) throw new CloudTrailTableError(`authorized-actions.json: ${prefix} ${op} names ${action}, which is not in the IAM catalog`);
+        list.push({ action: id, reason: `${c.reason} (source: ${c.source})` });
+      }
+      if (list.length) unknowable.set(`${prefix.toLowerCase()}\u0000${op}`, list);
+    }
+  }
+  const prefixOf = (action: string) => action.slice(0, Math.max(0, action.indexOf(':'))).toLowerCase();
+  const exceptionOf = (action: string) => {
+    const hit = exceptions.get(prefixOf(action))?.find((e) => e.re.test(action));
+    return hit ? { kind: hit.kind, reason: hit.reason } : undefined;
+  };
+  return {
+    evidenceOf(action) {
+      if (catalog.identifiableFromCloudTrail(action)) {
+        return { tier: 'proven', source: 'AWS Service Reference SupportedBy: IAM Access Analyzer policy generation identifies it from CloudTrail' };
+      }
+      const seen = observed.get(action.toLowerCase());
+      if (seen) return { tier: 'proven', source: seen };
+      const line = services.get(prefixOf(action));
+      if (!line || exceptionOf(action)) return undefined;
+      return { tier: 'documented', source: line.source };
+    },
+    exceptionOf,
+    scopeOf: (action) => services.get(prefixOf(action))?.scope ?? 'regional',
+    unknowableDependents: (prefix, operation) => unknowable.get(`${prefix.toLowerCase()}\u0000${operation}`) ?? [],
+  };
+}
