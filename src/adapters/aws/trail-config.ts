@@ -58,6 +58,10 @@ export class CloudTrailConfigSource implements TrailConfigSource {
     const eventSelectors: Record<string, unknown> = { TrailARN: sel.TrailARN ?? trail.TrailARN };
     if (sel.EventSelectors !== undefined) eventSelectors.EventSelectors = sel.EventSelectors;
     if (sel.AdvancedEventSelectors !== undefined) eventSelectors.AdvancedEventSelectors = sel.AdvancedEventSelectors;
+    // What `aws cloudtrail get-trail` adds: which Regions (and global service events) the trail records.
+    if (trail.IsMultiRegionTrail !== undefined) eventSelectors.IsMultiRegionTrail = trail.IsMultiRegionTrail;
+    if (trail.IncludeGlobalServiceEvents !== undefined) eventSelectors.IncludeGlobalServiceEvents = trail.IncludeGlobalServiceEvents;
+    if (home) eventSelectors.HomeRegion = home;
     return {
       name: trail.Name ?? nameOrArn,
       ...(trail.TrailARN ? { trailArn: trail.TrailARN } : {}),

@@ -14,6 +14,7 @@
 import { TrailConfigError } from './errors.js';
 import { globIntersects, globMatch } from './glob.js';
 import { hasWildcard, literalPrefix, literalSuffix } from '../wildcard.js';
+import { parseRegionFacts, type RegionCoverage, type TrailRegionFacts } from './region-coverage.js';
 
 /** One question to a recording. */
 export interface RecordingQuery {
@@ -27,10 +28,12 @@ export interface RecordingQuery {
   dataEventType?: string;
   /** Resource pattern the grant covers; `*` for every resource. Recorded only if all matching ARNs are. */
   resourcePattern: string;
+  /** `global` for services recorded only in us-east-1 with global service events (IAM); default `regional`. */
+  scope?: 'regional' | 'global';
 }
 
 /** Stable reason codes for "not recorded" answers (shared with `UnobservableReason.code`). */
-export type NotRecordedCode = 'data-event-not-selected' | 'management-excluded';
+export type NotRecordedCode = 'data-event-not-selected' | 'management-excluded' | 'region-not-covered';
 
 /** Answer to a {@link RecordingQuery}. */
 export type RecordingAnswer =
@@ -47,6 +50,10 @@ export interface TrailRecording {
   source: string;
   /** Sentences the summary should show (assumptions, selectors that could not be evaluated). */
   notes: string[];
+  /** What the configuration says about Regions (`IsMultiRegionTrail`, …), when it says it. */
+  trail?: TrailRegionFacts;
+  /** The Regions the logs read cover; absent = not considered (every Region). */
+  coverage?: RegionCoverage;
   /** Would a call matching `q` have been recorded? */
   wouldRecord(q: RecordingQuery): RecordingAnswer;
 }
@@ -349,7 +356,8 @@ export function parseTrailRecording(json: unknown, source: string): TrailRecordi
   if (!rules.some((r) => r.category === 'Management')) {
     notes.push(`${source} records no management events: every management-event action is kept as unobservable.`);
   }
-  return makeRecording(rules, 'config', source, notes, trailArn);
+  const trail = parseRegionFacts(json, source, trailArn);
+  return { ...makeRecording(rules, 'config', source, notes, trailArn), ...(trail ? { trail } : {}) };
 }
 
 /**

@@ -56,6 +56,8 @@ export interface LedgerSnapshot {
   version: 1;
   cells: Array<LedgerCellHead & { resources: Array<[string, number, string, string]>; eventNames: string[]; errorCodes: string[] }>;
   records: Array<[string, string, number]>;
+  /** Regions of the calls added (`awsRegion`), any principal. */
+  regions?: string[];
 }
 
 /** The cells of one (principal, session, action), by outcome. */
@@ -85,12 +87,15 @@ export class UsageLedger {
   private readonly byPrincipal = new Map<string, PrincipalCells>();
   /** principal → session → number of records */
   private readonly recordCounts = new Map<string, Map<string, number>>();
+  /** `awsRegion` of every call added, whoever made it: the regions whose logs the inputs held. */
+  private readonly regions = new Set<string>();
 
   /** Add one normalized call (each of its actions is counted once per call). */
   add(call: NormalizedCall): void {
     const principal = call.principalArn;
     const session = call.sessionName ?? '';
     this.bumpRecords(principal, session, 1);
+    if (call.region !== undefined) this.regions.add(call.region);
     const actions = call.actions;
     if (actions.length === 0) return;
     const byAction = this.sessionCells(principal, session);
@@ -265,6 +270,11 @@ export class UsageLedger {
     return { principalArn: principal, used: sortedUsed, denied: finish(attempts.denied), failed: finish(attempts.failed), sessions, records };
   }
 
+  /** The regions of every call added (any principal), sorted: where the inputs show activity. */
+  regionsSeen(): string[] {
+    return [...this.regions].sort();
+  }
+
   /** A serializable copy, for sending a partial ledger between threads. */
   snapshot(): LedgerSnapshot {
     const cells: LedgerSnapshot['cells'] = [];
@@ -286,12 +296,13 @@ export class UsageLedger {
     }
     const records: LedgerSnapshot['records'] = [];
     for (const [p, m] of this.recordCounts) for (const [s, n] of m) records.push([p, s, n]);
-    return { version: 1, cells, records };
+    return { version: 1, cells, records, regions: [...this.regions] };
   }
 
   /** Fold a snapshot (e.g. from a worker) into this ledger. Merging is commutative and associative. */
   merge(snapshot: LedgerSnapshot): void {
     for (const [p, s, n] of snapshot.records) this.bumpRecords(p, s, n);
+    for (const r of snapshot.regions ?? []) this.regions.add(r);
     for (const c of snapshot.cells) {
       const cell = this.cellOf(this.sessionCells(c.principal, c.session), c.principal, c.session, c.action, c.outcome, c.role, c.firstSeen, c.lastSeen);
       const level = Math.max(cell.level, c.level ?? 0);
