@@ -20,6 +20,7 @@ import type { PolicyDocument, Statement } from '../policy/types.js';
 import type { ActionUsage } from '../usage/types.js';
 import { compareActionStrings, compressActions } from './actions.js';
 import { groupByAction } from './by-action.js';
+import { evidenceFor } from './evidence-for.js';
 import { actionPatternCovers, globCovers, globIntersects, globMatch } from './glob.js';
 import { hasWildcard } from '../wildcard.js';
 import { conditionKey, mayAllow, statementCoversResource, statementMatchesAction, statementMayIntersectResource } from './match.js';
@@ -133,30 +134,6 @@ function mergeUsage(entries: ActionUsage[]): ActionUsage {
     sessions: [...new Set(entries.flatMap((e) => e.sessions))].sort(),
     eventNames: [...new Set(entries.flatMap((e) => e.eventNames))].sort(),
   };
-}
-
-/**
- * The evidence entries of the actions one part of a split statement grants. Literal action names are looked up
- * in a set and only the part's wildcards are matched: a statement split from a NotAction or `*` grant holds
- * ~10,000 actions, and matching every entry against every name of every part took minutes.
- */
-function evidenceFor<T extends { action: string }>(entries: T[], patterns: string[]): T[] {
-  const literal = new Set(patterns.filter((p) => !hasWildcard(p)).map((p) => p.toLowerCase()));
-  // Wildcards by service prefix (`svc:Get*` can only match `svc:` actions); ones whose prefix is itself a
-  // wildcard are matched against every entry.
-  const wildBy = new Map<string, string[]>();
-  const anyService: string[] = [];
-  for (const p of patterns.filter((q) => hasWildcard(q))) {
-    const colon = p.indexOf(':');
-    const svc = colon < 0 ? undefined : p.slice(0, colon).toLowerCase();
-    if (svc === undefined || hasWildcard(svc)) anyService.push(p);
-    else wildBy.set(svc, [...(wildBy.get(svc) ?? []), p]);
-  }
-  const matches = (a: string): boolean => {
-    const svc = a.slice(0, Math.max(0, a.indexOf(':'))).toLowerCase();
-    return [...(wildBy.get(svc) ?? []), ...anyService].some((p) => actionPatternCovers(p, a));
-  };
-  return entries.filter((x) => literal.has(x.action.toLowerCase()) || matches(x.action));
 }
 
 /** Decide whether trim can reason about an Allow statement; the reason when it cannot. */
