@@ -18,6 +18,7 @@
 import type { AccessLevel, Catalog } from '../catalog/types.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
 import type { ActionUsage } from '../usage/types.js';
+import type { ObservationEvidence } from '../catalog/cloudtrail-evidence.js';
 import { compareActionStrings, compressActions } from './actions.js';
 import { groupByAction } from './by-action.js';
 import { evidenceFor } from './evidence-for.js';
@@ -43,8 +44,19 @@ import {
 /** Order in which removed actions are listed: the most dangerous grants first. */
 const ACCESS_LEVEL_ORDER: AccessLevel[] = ['Permissions management', 'Write', 'Tagging', 'Read', 'List'];
 /** Priority of unobservable reason codes when an action has several (the most specific first). */
-const UNOBSERVABLE_ORDER = ['baseline', 'never-logged', 'secondary-only', 'not-identifiable', 'management-excluded', 'data-event-not-selected'];
-const BASIS_ORDER: KeepBasis[] = ['used', 'secondary', 'used-resource-unknown', 'baseline', 'unobservable'];
+const UNOBSERVABLE_ORDER = [
+  'baseline',
+  'never-logged',
+  'secondary-only',
+  'dependent-unknowable',
+  'not-identifiable',
+  'management-excluded',
+  'data-event-not-selected',
+  'region-not-covered',
+];
+/** Bases that mean "used": the action has a `used/` finding. */
+const USED_BASES: KeepBasis[] = ['used', 'secondary', 'used-resource-unknown', 'used-unmatched'];
+const BASIS_ORDER: KeepBasis[] = ['used', 'secondary', 'used-resource-unknown', 'used-unmatched', 'baseline', 'unobservable'];
 
 /** An Allow statement trim can reason about. */
 interface Analyzed {
@@ -191,13 +203,37 @@ function analyze(
 }
 
 /**
+ * Actions used successfully on `*` although they take no resource type, where no analyzed statement granting
+ * them matches the request resource `*` in our evaluation (they grant only ARN patterns such as
+ * `arn:aws:s3:::*`). AWS allowed the call, so some grant matched: our model is what is wrong, and trim keeps
+ * the granted statements for them unchanged.
+ */
+function unmatchedUses(analyzed: Analyzed[], used: ActionUsage[], canon: (a: string) => string, catalog: Catalog): Set<string> {
+  const candidates = new Set<string>();
+  for (const u of used) {
+    const a = canon(u.action);
+    if ((catalog.action(a)?.resourceTypes.length ?? 1) === 0 && u.resources.some((r) => r.resource === '*')) candidates.add(a);
+  }
+  if (candidates.size === 0) return candidates;
+  for (const s of analyzed) {
+    const matchesStar = s.kind === 'resource' ? s.patterns.some((p) => globMatch(p, '*')) : !s.patterns.some((p) => globMatch(p, '*'));
+    if (!matchesStar) continue;
+    for (const a of s.actions) candidates.delete(a);
+  }
+  return candidates;
+}
+
+/**
  * Diff granted against used and synthesize the narrowed policy. See the module comment for the safety choices.
  * The result is not yet verified: call {@link suggest} (suggest.ts) for the checked version.
  */
 export function trimPolicy(input: TrimInput): TrimResult {
   const { catalog, knowledge, recording, usage } = input;
   const opts = input.options ?? {};
-  const keepUnobservable = opts.keepUnobservable ?? true;
+  const dropServices = opts.dropUnobservableServices ? new Set(opts.dropUnobservableServices.map((x) => x.toLowerCase())) : undefined;
+  /** Whether an unobservable action is kept: always, unless the user asked to drop them (for its service). */
+  const keepsUnobservable = (action: string) =>
+    (opts.keepUnobservable ?? true) || (dropServices !== undefined && !dropServices.has(action.slice(0, action.indexOf(':')).toLowerCase()));
   const target = opts.target ?? 'managed';
   const baselineNames = opts.baselines ?? ['lambda-basic'];
   const docName = opts.documentName ?? 'policy-trim';
@@ -246,6 +282,17 @@ export function trimPolicy(input: TrimInput): TrimResult {
       if (!baseline.has(k)) baseline.set(k, { code: 'baseline', reason: `${r.reason} (baseline ${name})` });
     }
   }
+  // Actions an operation that ran may also have needed, which its record cannot show (a KMS key, a replica):
+  // kept as granted whenever that operation ran.
+  const possiblyNeeded = new Map<string, Unobs>();
+  for (const u of usage.used) {
+    for (const name of u.eventNames) {
+      for (const d of knowledge.possiblyNeededBy(canon(u.action), name)) {
+        const k = canon(d.action).toLowerCase();
+        if (!possiblyNeeded.has(k)) possiblyNeeded.set(k, { code: 'dependent-unknowable', reason: `${name} ran, and ${d.reason}` });
+      }
+    }
+  }
   const staticReason = (a: string): Unobs | undefined => {
     const b = baseline.get(a.toLowerCase());
     if (b) return b;
@@ -253,6 +300,8 @@ export function trimPolicy(input: TrimInput): TrimResult {
     if (nl) return { code: 'never-logged', reason: nl };
     const so = knowledge.secondaryOnlyReason(a);
     if (so) return { code: 'secondary-only', reason: so };
+    const dep = possiblyNeeded.get(a.toLowerCase());
+    if (dep) return dep;
     const ni = knowledge.unidentifiableReason(a);
     if (ni) return { code: 'not-identifiable', reason: ni };
     return undefined;
@@ -304,6 +353,13 @@ export function trimPolicy(input: TrimInput): TrimResult {
     if (!prev || UNOBSERVABLE_ORDER.indexOf(u.code) < UNOBSERVABLE_ORDER.indexOf(prev.code)) unobsOf.set(a, u);
   };
   const removedUnobs = new Map<string, Unobs>();
+  const removedEvidence = new Map<string, ObservationEvidence>();
+  const evidenceOfRemoval = (a: string): ObservationEvidence => {
+    const dataType = knowledge.dataEventTypeOf(a);
+    if (dataType) return { tier: 'selector', source: `${dataType} data events, which ${recording.source} records` };
+    return knowledge.observationEvidence(a) ?? { tier: 'assumed', source: 'no evidence is recorded for it' };
+  };
+  const unmatched = unmatchedUses(analyzed, usage.used, canon, catalog);
 
   for (const s of analyzed) {
     for (const action of s.actions) {
@@ -344,6 +400,7 @@ export function trimPolicy(input: TrimInput): TrimResult {
             readOnly,
             dataEventType: knowledge.dataEventTypeOf(action),
             resourcePattern: p,
+            scope: knowledge.scopeOf(action),
           });
           if (!ans.recorded) {
             unrecorded.push(p);
@@ -352,10 +409,19 @@ export function trimPolicy(input: TrimInput): TrimResult {
         }
       }
       const isBaseline = stat?.code === 'baseline';
-      const keepUnobs = isBaseline || (keepUnobservable && (stat !== undefined || unrecorded.length > 0));
+      const keepUnobs = isBaseline || (keepsUnobservable(action) && (stat !== undefined || unrecorded.length > 0));
       const base = { action, condKey: s.condKey, condition: s.st.condition, from: [s] };
       const whole = () =>
         entries.push({ ...base, kind: s.kind, resources: [...s.patterns], bases: new Set<KeepBasis>() });
+
+      // Used and successful, yet no statement matches it in our evaluation (an action without resource types
+      // granted only on ARN patterns, e.g. s3:ListAllMyBuckets on arn:aws:s3:::*): some grant allowed it, so
+      // our model is what is wrong. Keep every granting statement's resources for it.
+      if (unmatched.has(action)) {
+        whole();
+        entries[entries.length - 1].bases.add('used-unmatched');
+        continue;
+      }
 
       if (keepUnobs && (stat || s.kind === 'notResource' || !takesResource)) {
         noteUnobs(action, stat ?? recReason!);
@@ -377,8 +443,10 @@ export function trimPolicy(input: TrimInput): TrimResult {
         noteUnobs(action, recReason!);
         parts.push(...unrecorded);
         bases.add('unobservable');
-      } else if (!keepUnobservable && (stat || unrecorded.length > 0) && usedHere.length === 0) {
+      } else if (!keepUnobs && (stat || unrecorded.length > 0) && usedHere.length === 0) {
         removedUnobs.set(action, stat ?? recReason!);
+      } else if (!stat && unrecorded.length === 0 && !removedEvidence.has(action)) {
+        removedEvidence.set(action, evidenceOfRemoval(action));
       }
       const rest = usedHere.filter((r) => !parts.some((p) => globCovers(p, r)));
       if (rest.length > 0) {
@@ -472,7 +540,7 @@ export function trimPolicy(input: TrimInput): TrimResult {
           const e = byAction.get(a)!;
           const basis = BASIS_ORDER.find((b) => e.bases.has(b)) ?? 'used';
           const ids: string[] = [];
-          if (e.bases.has('used') || e.bases.has('secondary') || e.bases.has('used-resource-unknown')) ids.push(`used/${a}`);
+          if (USED_BASES.some((b) => e.bases.has(b))) ids.push(`used/${a}`);
           if (e.bases.has('unobservable') || e.bases.has('baseline')) ids.push(`unobservable/${a}`);
           return { action: a, basis, findingIds: ids };
         }),
@@ -502,6 +570,7 @@ export function trimPolicy(input: TrimInput): TrimResult {
   );
   for (const a of removed) {
     const un = removedUnobs.get(a);
+    const ev = removedEvidence.get(a);
     findings.push({
       id: `removed/${a}`,
       kind: 'removed-action',
@@ -509,9 +578,10 @@ export function trimPolicy(input: TrimInput): TrimResult {
       accessLevel: levelOf(a),
       from: sortRefs(grantedFrom.get(a)!),
       ...(un ? { unobservable: un } : {}),
+      ...(ev && !un ? { evidence: ev } : {}),
       message: un
-        ? `${a} (${levelOf(a)}) removed although CloudTrail could not show it (${un.code}), as asked with keepUnobservable=false.`
-        : `${a} (${levelOf(a)}) removed: granted, never used successfully in the observed window.`,
+        ? `${a} (${levelOf(a)}) removed although CloudTrail could not show it (${un.code}), as asked with --drop-unobservable.`
+        : `${a} (${levelOf(a)}) removed: granted, never used successfully in the observed window; CloudTrail would have shown a call (${ev?.tier ?? 'assumed'}: ${ev?.source ?? 'no evidence recorded'}).`,
     });
   }
 
@@ -545,8 +615,19 @@ export function trimPolicy(input: TrimInput): TrimResult {
   for (const a of [...keptActions].sort(compareActionStrings)) {
     const mine = entriesOf.get(a) ?? [];
     const u = usedOf(a);
-    if (u && mine.some((e) => e.bases.has('used') || e.bases.has('secondary') || e.bases.has('used-resource-unknown'))) {
+    if (u && mine.some((e) => USED_BASES.some((b) => e.bases.has(b)))) {
       const sessions = u.sessions.length > 0 ? `; by ${u.sessions.join(', ')}` : '';
+      const asGranted = mine.some((e) => e.bases.has('used-unmatched'))
+        ? ('no-statement-matched' as const)
+        : mine.some((e) => e.bases.has('used-resource-unknown'))
+          ? ('resource-unknown' as const)
+          : undefined;
+      const why =
+        asGranted === 'no-statement-matched'
+          ? '; kept as granted: the call succeeded, but no statement matched it in our evaluation'
+          : asGranted === 'resource-unknown'
+            ? '; kept as granted: the records do not show the resource it was authorized on'
+            : '';
       findings.push({
         id: `used/${a}`,
         kind: 'kept-used',
@@ -558,7 +639,8 @@ export function trimPolicy(input: TrimInput): TrimResult {
         sessions: u.sessions,
         eventNames: u.eventNames,
         resources: u.resources.map((r) => r.resource),
-        message: `${a} kept: ${u.role === 'secondary' ? 'needed by other calls' : 'used'} ${u.count} time(s), last ${u.lastSeen}${sessions}.`,
+        ...(asGranted ? { keptAsGranted: asGranted } : {}),
+        message: `${a} kept: ${u.role === 'secondary' ? 'needed by other calls' : 'used'} ${u.count} time(s), last ${u.lastSeen}${sessions}${why}.`,
       });
     }
     const un = unobsOf.get(a);

@@ -1,6 +1,7 @@
 /**
  * Input, output and findings of trim (diff granted vs used, synthesize the narrowed policy).
  */
+import type { ObservationEvidence } from '../catalog/cloudtrail-evidence.js';
 import type { AccessLevel, Catalog } from '../catalog/types.js';
 import type { CloudTrailKnowledge } from '../catalog/cloudtrail-types.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
@@ -27,6 +28,11 @@ export interface TrimOptions {
    * contract, invariant 3). `false` is the user's explicit opt-in to drop them; baselines are still kept.
    */
   keepUnobservable?: boolean;
+  /**
+   * With `keepUnobservable: false`, drop unobservable actions only of these services (IAM prefixes, lower
+   * case); undefined = every service. Baselines are still kept.
+   */
+  dropUnobservableServices?: string[];
   /** How the suggestion will be attached: size limits differ. Default `managed`. */
   target?: 'managed' | 'inline';
   /** Name prefix for output documents. Default `policy-trim`. */
@@ -53,7 +59,7 @@ export interface StatementRef {
 }
 
 /** Why an action survived in a statement of the output. */
-export type KeepBasis = 'used' | 'secondary' | 'unobservable' | 'baseline' | 'used-resource-unknown';
+export type KeepBasis = 'used' | 'secondary' | 'unobservable' | 'baseline' | 'used-resource-unknown' | 'used-unmatched';
 
 /** Every kind of finding. */
 export type FindingKind =
@@ -86,6 +92,8 @@ export interface RemovedActionFinding extends FindingBase {
   from: StatementRef[];
   /** True when it was dropped although unobservable (only with `keepUnobservable: false`). */
   unobservable?: { code: string; reason: string };
+  /** What its removal rests on: the evidence that CloudTrail would have shown a call (absent when unobservable). */
+  evidence?: ObservationEvidence;
 }
 
 /** An action kept with fewer resources than the original granted. */
@@ -113,6 +121,12 @@ export interface KeptUsedFinding extends FindingBase {
   /** Event names that evidenced it. */
   eventNames: string[];
   resources: string[];
+  /**
+   * Why the granted resources were kept as written although the action was used: `resource-unknown` (the
+   * records do not show the resource the call was authorized on) or `no-statement-matched` (the call succeeded
+   * but policy-trim's evaluation finds no statement allowing it: its model, not the policy, is wrong).
+   */
+  keptAsGranted?: 'resource-unknown' | 'no-statement-matched';
 }
 
 /** An action kept because CloudTrail could not have shown its use. */
