@@ -336,6 +336,22 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
     }
     return false;
   }
+  /** Index of the first of the action's resource types whose template `arn` fits (-1: none exactly). */
+  function typeIndex(a: ActionInfo, arn: string): number {
+    const list = matchersOf(a);
+    for (let i = 0; i < list.length; i++) if (list[i]!.test(arn)) return i;
+    return -1;
+  }
+  /**
+   * Request ARNs of resource types none of `chosen` has: a call authorized on two resources whose record lists
+   * one (KMS CreateAlias: `resources[]` names the key, the request the alias; AWS checks both — AWS KMS
+   * Developer Guide, "Controlling access to aliases").
+   */
+  function ofOtherTypes(a: ActionInfo, chosen: string[], request: string[]): string[] {
+    if (request.length === 0 || a.resourceTypes.length < 2) return [];
+    const have = new Set(chosen.map((c) => typeIndex(a, c)));
+    return request.filter((r) => !chosen.includes(r) && !have.has(typeIndex(a, r)) && typeIndex(a, r) >= 0);
+  }
   function pick(a: ActionInfo, candidates: string[]): string[] {
     const exact = candidates.filter((c) => acceptsExact(a, c));
     return exact.length > 0 ? exact : candidates.filter((c) => acceptsLoose(a, c));
@@ -350,8 +366,11 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
     }
     const rec = pick(a, fromRecord);
     if (rec.length > 0) {
-      const refined = refineToSubResources(rec, pick(a, fromRequest()));
-      return refined === rec ? { resources: rec, resourceBasis: 'record' } : { resources: refined, resourceBasis: 'request' };
+      const req = pick(a, fromRequest());
+      const refined = refineToSubResources(rec, req);
+      const more = ofOtherTypes(a, refined, req);
+      const out = more.length > 0 ? [...refined, ...more] : refined;
+      return out === rec ? { resources: rec, resourceBasis: 'record' } : { resources: out, resourceBasis: 'request' };
     }
     const req = pick(a, fromRequest());
     if (req.length > 0) return { resources: req, resourceBasis: 'request' };
