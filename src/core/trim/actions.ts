@@ -11,6 +11,56 @@ const MIN_WILDCARD_PREFIX = 3;
 /** A wildcard must stand for at least this many actions to be worth it. */
 const MIN_WILDCARD_ACTIONS = 2;
 
+/** One service's action names: in catalog order, and lower-cased in code-unit order for prefix searches. */
+interface ServiceNames {
+  all: string[];
+  /** Lower-cased names, sorted: the names starting with a prefix are one contiguous run. */
+  lower: string[];
+  /** AWS-cased name of each entry of `lower`. */
+  name: string[];
+}
+
+/**
+ * Per catalog, per service prefix: its names. `catalog.actionsOf` builds a fresh ActionInfo per action, and a
+ * `*` grant asks for every service once per statement group; the catalog is immutable, so once is enough.
+ */
+const namesCache = new WeakMap<Catalog, Map<string, ServiceNames>>();
+
+function serviceNames(catalog: Catalog, svc: string): ServiceNames {
+  let perCatalog = namesCache.get(catalog);
+  if (!perCatalog) namesCache.set(catalog, (perCatalog = new Map()));
+  let names = perCatalog.get(svc);
+  if (!names) {
+    const all = catalog.actionsOf(svc).map((x) => x.name);
+    const pairs = all.map((n) => [n.toLowerCase(), n] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    names = { all, lower: pairs.map((p) => p[0]), name: pairs.map((p) => p[1]) };
+    perCatalog.set(svc, names);
+  }
+  return names;
+}
+
+/**
+ * The half-open index range `[lo, hi)` of the sorted `lower` entries that start with `prefix` (lower-case).
+ * Two binary searches: entries `< prefix` come first, then those starting with it, then the rest.
+ */
+function prefixRange(lower: string[], prefix: string): [number, number] {
+  let lo = 0;
+  let hi = lower.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (lower[mid]! < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lower.length;
+  let from = lo;
+  while (from < end) {
+    const mid = (from + end) >>> 1;
+    if (lower[mid]!.startsWith(prefix)) from = mid + 1;
+    else end = mid;
+  }
+  return [lo, from];
+}
+
 /**
  * Compress concrete canonical action ids into a sorted list of ids and exact wildcards.
  * `allowed(wildcard)` must return true only when the wildcard pattern is within the original grant.
@@ -27,24 +77,28 @@ export function compressActions(actions: string[], catalog: Catalog, allowed: (w
   }
   const out = new Set<string>();
   for (const [svc, kept] of byService) {
-    const all = catalog.actionsOf(svc).map((x) => x.name);
+    const { all, lower, name: nameAt } = serviceNames(catalog, svc);
     if (all.length > 0 && all.length >= MIN_WILDCARD_ACTIONS && all.every((n) => kept.has(n)) && allowed(`${svc}:*`)) {
       out.add(`${svc}:*`);
       continue;
     }
+    // notKeptBefore[i]: how many of the first i sorted entries are not kept, so "every name under a prefix is
+    // kept" is one subtraction instead of a scan (kept names × prefix lengths × service size was ~0.25 s).
+    const notKeptBefore = new Int32Array(lower.length + 1);
+    for (let i = 0; i < lower.length; i++) notKeptBefore[i + 1] = notKeptBefore[i]! + (kept.has(nameAt[i]!) ? 0 : 1);
     for (const name of [...kept].sort()) {
       let chosen: string | undefined;
       for (let len = MIN_WILDCARD_PREFIX; len < name.length; len++) {
         const prefix = name.slice(0, len);
-        const lower = prefix.toLowerCase();
-        const matched = all.filter((n) => n.toLowerCase().startsWith(lower));
-        if (matched.length < MIN_WILDCARD_ACTIONS) break; // longer prefixes match even fewer
-        if (matched.every((n) => kept.has(n)) && allowed(`${svc}:${prefix}*`)) {
+        const [lo, hi] = prefixRange(lower, prefix.toLowerCase());
+        const matched = hi - lo;
+        if (matched < MIN_WILDCARD_ACTIONS) break; // longer prefixes match even fewer
+        if (notKeptBefore[hi] === notKeptBefore[lo] && allowed(`${svc}:${prefix}*`)) {
           // Readability: lengthen the prefix while it still matches the same actions (`GetO*` → `GetObject*`).
           let best = prefix;
           for (let l2 = len + 1; l2 <= name.length; l2++) {
-            const longer = name.slice(0, l2).toLowerCase();
-            if (all.filter((n) => n.toLowerCase().startsWith(longer)).length !== matched.length) break;
+            const [lo2, hi2] = prefixRange(lower, name.slice(0, l2).toLowerCase());
+            if (hi2 - lo2 !== matched) break;
             best = name.slice(0, l2);
           }
           chosen = allowed(`${svc}:${best}*`) ? `${svc}:${best}*` : `${svc}:${prefix}*`;
@@ -59,6 +113,28 @@ export function compressActions(actions: string[], catalog: Catalog, allowed: (w
 
 /** Case-insensitive, then case-sensitive ordering of action strings (stable output). */
 export function compareActionStrings(a: string, b: string): number {
+  // ASCII fast path without allocating two lower-cased copies (sorting ~22,000 ids calls this ~600,000 times).
+  // Comparing folded code units one by one orders exactly as comparing the lower-cased strings would.
+  const n = a.length < b.length ? a.length : b.length;
+  let i = 0;
+  for (; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x > 127 || y > 127) return compareSlow(a, b); // toLowerCase outside ASCII may change lengths
+    if (x >= 65 && x <= 90) x += 32;
+    if (y >= 65 && y <= 90) y += 32;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  if (a.length !== b.length) {
+    // Equal up to the shorter length; a non-ASCII tail could still lower-case to anything: be exact.
+    for (let k = i; k < a.length; k++) if (a.charCodeAt(k) > 127) return compareSlow(a, b);
+    for (let k = i; k < b.length; k++) if (b.charCodeAt(k) > 127) return compareSlow(a, b);
+    return a.length < b.length ? -1 : 1;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareSlow(a: string, b: string): number {
   const la = a.toLowerCase();
   const lb = b.toLowerCase();
   if (la !== lb) return la < lb ? -1 : 1;
