@@ -191,8 +191,21 @@ export function compilePattern(pattern: string, opts: PatternOptions = {}): Comp
  * No patterns: matches only the empty string.
  */
 export function compilePatternUnion(patterns: string[], opts: PatternOptions = {}): (subject: string) => boolean {
-  const re = new RegExp(`^(?:${patterns.map((p) => tokensToRegExpSource(tokenize(p, opts))).join('|')})$`);
-  return opts.caseInsensitive ? (s) => re.test(s.toLowerCase()) : (s) => re.test(s);
+  if (patterns.length === 0) return (s) => s === '';
+  // Wildcard-free patterns go into a set: an alternative made of literal tokens matches exactly the string
+  // of those characters, so a set lookup answers the same as the regular expression. A split `*` grant has
+  // statements of ~1,000 literal action names each; one alternation over them cost the never-wider loop
+  // (22,000 actions × every statement) ~0.3 s.
+  const literals = new Set<string>();
+  const rest: PatternToken[][] = [];
+  for (const p of patterns) {
+    const tokens = tokenize(p, opts);
+    if (tokens.every((t) => t.kind === 'lit')) literals.add(tokens.map((t) => (t as { ch: string }).ch).join(''));
+    else rest.push(tokens);
+  }
+  const re = rest.length > 0 ? new RegExp(`^(?:${rest.map(tokensToRegExpSource).join('|')})$`) : undefined;
+  const test = re ? (s: string) => literals.has(s) || re.test(s) : (s: string) => literals.has(s);
+  return opts.caseInsensitive ? (s) => test(s.toLowerCase()) : test;
 }
 
 /**
