@@ -473,7 +473,9 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
         existing.resources = [...new Set([...existing.resources, ...r.resources])];
         continue;
       }
-      uses.push({ action: c.action, role: 'secondary', ...r, reason: why });
+      // A needed action whose resource the record does not show: say so (trim keeps its granted resources).
+      const reason = r.resourceBasis === 'unidentified' ? `${why}; the record does not show the resource it needs` : why;
+      uses.push({ action: c.action, role: 'secondary', ...r, reason });
     }
     return uses;
   }
