@@ -25,6 +25,29 @@ function foldedOf(x: { action: string }): Folded {
   return f;
 }
 
+/** ASCII only: where IAM's case folding is plain `toLowerCase` and each character is one code unit. */
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * "Is the action covered by one of these wildcards?" with the ASCII wildcards as one regular expression over the
+ * lower-cased action, instead of one containment check (a dynamic-programming table) per pair: a part can hold
+ * dozens of `svc:Prefix*` wildcards and its service hundreds of actions. For an ASCII action without `*`/`?`,
+ * covering is plain wildcard matching of lower-cased strings, which the expression answers exactly; anything
+ * else falls back to `actionPatternCovers`.
+ */
+function wildcardTest(patterns: string[]): (action: string, lower: string) => boolean {
+  const ascii = patterns.filter((p) => ASCII.test(p));
+  const other = patterns.filter((p) => !ASCII.test(p));
+  const source = ascii
+    .map((p) => [...p.toLowerCase()].map((c) => (c === '*' ? '[\\s\\S]*' : c === '?' ? '[\\s\\S]' : c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))).join(''))
+    .join('|');
+  const re = ascii.length > 0 ? new RegExp(`^(?:${source})$`) : undefined;
+  return (action, lower) => {
+    if (!ASCII.test(action) || action.includes('*') || action.includes('?')) return patterns.some((p) => actionPatternCovers(p, action));
+    return (re !== undefined && re.test(lower)) || other.some((p) => actionPatternCovers(p, action));
+  };
+}
+
 /**
  * The evidence entries of the actions one part of a split statement grants, in their original order: an
  * entry belongs when its action is one of the part's literal names (case-insensitively) or is covered by one
@@ -50,6 +73,9 @@ export function evidenceFor<T extends { action: string }>(entries: T[], patterns
       else wildBy.set(svc, [p]);
     }
   }
+  const ownTest = new Map<string, (action: string, lower: string) => boolean>();
+  for (const [svc, list] of wildBy) ownTest.set(svc, wildcardTest(list));
+  const anyTest = anyService.length > 0 ? wildcardTest(anyService) : undefined;
   const out: T[] = [];
   for (const x of entries) {
     const f = foldedOf(x);
@@ -57,10 +83,8 @@ export function evidenceFor<T extends { action: string }>(entries: T[], patterns
       out.push(x);
       continue;
     }
-    const own = wildBy.get(f.svc);
-    if ((own !== undefined && own.some((p) => actionPatternCovers(p, x.action))) || anyService.some((p) => actionPatternCovers(p, x.action))) {
-      out.push(x);
-    }
+    const own = ownTest.get(f.svc);
+    if ((own !== undefined && own(x.action, f.lower)) || (anyTest !== undefined && anyTest(x.action, f.lower))) out.push(x);
   }
   return out;
 }
