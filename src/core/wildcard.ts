@@ -187,10 +187,19 @@ export function compilePattern(pattern: string, opts: PatternOptions = {}): Comp
 }
 
 /**
- * One predicate "matches any of these patterns" (a single alternation), for loops over the whole catalog.
- * No patterns: matches only the empty string.
+ * One predicate "matches any of these patterns" (literal patterns in a set, the rest one alternation), for
+ * loops over the whole catalog. No patterns: matches only the empty string.
  */
 export function compilePatternUnion(patterns: string[], opts: PatternOptions = {}): (subject: string) => boolean {
+  const test = compileLoweredPatternUnion(patterns, opts);
+  return opts.caseInsensitive ? (s) => test(s.toLowerCase()) : test;
+}
+
+/**
+ * `compilePatternUnion` for a subject the caller has already lower-cased (`subject.toLowerCase()`) when
+ * `caseInsensitive` is set, so a loop testing one subject against many unions folds it once.
+ */
+export function compileLoweredPatternUnion(patterns: string[], opts: PatternOptions = {}): (subject: string) => boolean {
   if (patterns.length === 0) return (s) => s === '';
   // Wildcard-free patterns go into a set: an alternative made of literal tokens matches exactly the string
   // of those characters, so a set lookup answers the same as the regular expression. A split `*` grant has
@@ -204,8 +213,7 @@ export function compilePatternUnion(patterns: string[], opts: PatternOptions = {
     else rest.push(tokens);
   }
   const re = rest.length > 0 ? new RegExp(`^(?:${rest.map(tokensToRegExpSource).join('|')})$`) : undefined;
-  const test = re ? (s: string) => literals.has(s) || re.test(s) : (s: string) => literals.has(s);
-  return opts.caseInsensitive ? (s) => test(s.toLowerCase()) : test;
+  return re ? (s: string) => literals.has(s) || re.test(s) : (s: string) => literals.has(s);
 }
 
 /**

@@ -20,47 +20,44 @@ import type {
 
 /** Does the statement's Action/NotAction cover the concrete action? Case-insensitive, as IAM is. */
 export function statementMatchesAction(s: Statement, action: string): boolean {
-  if (s.action) return anyActionMatches(s.action, action);
-  if (s.notAction) return !anyActionMatches(s.notAction, action);
+  if (s.action) return s.action.some((p) => actionMatches(p, action));
+  if (s.notAction) return !s.notAction.some((p) => actionMatches(p, action));
   return false;
 }
 
-/** Lists shorter than this are matched pattern by pattern (building the index would cost more than it saves). */
+/** Lists shorter than this are matched pattern by pattern (building a set would cost more than it saves). */
 const INDEXED_LIST_MIN = 16;
 
-/** An action list split for matching: its literal names (as `matchPattern` folds them) and its wildcards. */
-interface ActionListIndex {
-  /** The list as indexed, to notice a caller that changed the array since. */
-  copy: string[];
-  literals: Set<string>;
-  wildcards: string[];
-}
-const actionListIndexes = new WeakMap<readonly string[], ActionListIndex>();
-
 /**
- * `list.some((p) => actionMatches(p, action))`, with the list's literal names looked up in a set: a split `*`
- * grant has ~11,000 literal names, and the covers check evaluates every observed call against all of them.
- * A literal pattern matches exactly the string of its folded characters, so the answer is the same.
+ * `(action) => list.some((p) => actionMatches(p, action))`, with the list's literal names in a set: a split `*`
+ * grant has ~11,000 literal names, and verifying the observed calls evaluates every call against all of them.
+ * A literal pattern matches exactly the string of its folded characters, so the answers are the same.
  */
-function anyActionMatches(list: readonly string[], action: string): boolean {
-  if (list.length < INDEXED_LIST_MIN) return list.some((p) => actionMatches(p, action));
-  let idx = actionListIndexes.get(list);
-  // Statements are not meant to change, but an index must never answer for a list that did.
-  if (!idx || idx.copy.length !== list.length || idx.copy.some((p, i) => p !== list[i])) {
-    idx = { copy: [...list], literals: new Set(), wildcards: [] };
-    for (const p of list) {
-      if (hasWildcard(p)) {
-        idx.wildcards.push(p);
-        continue;
-      }
-      // `matchPattern` compares folded pattern characters one code unit at a time: a character that folds to
-      // two code units (`İ`) can never match, so such a literal is left out.
-      const chars = tokenize(p, { caseInsensitive: true }).map((t) => (t as { ch: string }).ch);
-      if (chars.every((c) => c.length === 1)) idx.literals.add(chars.join(''));
+function compileActionList(list: readonly string[]): (action: string) => boolean {
+  if (list.length < INDEXED_LIST_MIN) return (action) => list.some((p) => actionMatches(p, action));
+  const literals = new Set<string>();
+  const wildcards: string[] = [];
+  for (const p of list) {
+    if (hasWildcard(p)) {
+      wildcards.push(p);
+      continue;
     }
-    actionListIndexes.set(list, idx);
+    // `matchPattern` compares folded pattern characters one code unit at a time: a character that folds to
+    // two code units (`İ`) can never match, so such a literal is left out.
+    const chars = tokenize(p, { caseInsensitive: true }).map((t) => (t as { ch: string }).ch);
+    if (chars.every((c) => c.length === 1)) literals.add(chars.join(''));
   }
-  return idx.literals.has(action.toLowerCase()) || idx.wildcards.some((p) => actionMatches(p, action));
+  return (action) => literals.has(action.toLowerCase()) || wildcards.some((p) => actionMatches(p, action));
+}
+
+/** `statementMatchesAction` of one statement, compiled (for evaluating many requests against the same policies). */
+function compileStatementAction(s: Statement): (action: string) => boolean {
+  if (s.action) return compileActionList(s.action);
+  if (s.notAction) {
+    const excluded = compileActionList(s.notAction);
+    return (action) => !excluded(action);
+  }
+  return () => false;
 }
 
 /**
@@ -96,7 +93,12 @@ export function statementMatchesResource(s: Statement, resource: string, variabl
  * whose Version is not 2012-10-17: IAM reads `${...}` there as literal characters.
  */
 export function statementApplies(s: Statement, request: AccessRequest, variables = true): Tri {
-  if (!statementMatchesAction(s, request.action)) return 'no';
+  return appliesGivenAction(s, statementMatchesAction(s, request.action), request, variables);
+}
+
+/** `statementApplies` once the Action/NotAction answer is known. */
+function appliesGivenAction(s: Statement, actionOk: boolean, request: AccessRequest, variables: boolean): Tri {
+  if (!actionOk) return 'no';
   const r = statementMatchesResource(s, request.resource, variables);
   if (r === 'no') return 'no';
   const restrictions = statementRestrictions(s);
@@ -114,14 +116,32 @@ export function substitutesVariables(doc: PolicyDocument): boolean {
  * is allowed only when the identity policies and the boundary both allow it; a Deny in either wins.
  */
 export function explainEvaluation(policies: PolicyDocument[], request: AccessRequest, options: EvaluateOptions = {}): Evaluation {
+  return explainWith(policies, request, options, statementMatchesAction);
+}
+
+/**
+ * `explainEvaluation` for many requests against the same policies: each statement's Action/NotAction is
+ * compiled once (literal names in a set). The policies must not change while the evaluator is in use; callers
+ * create one per batch (e.g. one `verifyCovers`), never keep it.
+ */
+export function createEvaluator(policies: PolicyDocument[]): (request: AccessRequest, options?: EvaluateOptions) => Evaluation {
+  const compiled = new Map<Statement, (action: string) => boolean>();
+  for (const doc of policies) for (const s of doc.statements) if (!compiled.has(s)) compiled.set(s, compileStatementAction(s));
+  const matches = (s: Statement, action: string): boolean => compiled.get(s)!(action);
+  return (request, options = {}) => explainWith(policies, request, options, matches);
+}
+
+type ActionTest = (s: Statement, action: string) => boolean;
+
+function explainWith(policies: PolicyDocument[], request: AccessRequest, options: EvaluateOptions, matches: ActionTest): Evaluation {
   const mode = options.mode ?? 'must-allow';
-  const identity = collect(policies.filter((d) => d.kind !== 'boundary'), request, mode);
+  const identity = collect(policies.filter((d) => d.kind !== 'boundary'), request, mode, matches);
   const boundaryDocs = policies.filter((d) => d.kind === 'boundary');
   const deniedBy = [...identity.deniedBy];
   const allowedBy = [...identity.allowedBy];
   let allowed = identity.allowedBy.length > 0;
   if (boundaryDocs.length > 0) {
-    const boundary = collect(boundaryDocs, request, mode);
+    const boundary = collect(boundaryDocs, request, mode, matches);
     deniedBy.push(...boundary.deniedBy);
     allowed = allowed && boundary.allowedBy.length > 0;
     if (allowed) allowedBy.push(...boundary.allowedBy);
@@ -130,13 +150,18 @@ export function explainEvaluation(policies: PolicyDocument[], request: AccessReq
   return { decision, allowedBy: decision === 'allowed' ? allowedBy : identity.allowedBy, deniedBy };
 }
 
-function collect(policies: PolicyDocument[], request: AccessRequest, mode: 'must-allow' | 'may-allow'): { allowedBy: StatementRef[]; deniedBy: StatementRef[] } {
+function collect(
+  policies: PolicyDocument[],
+  request: AccessRequest,
+  mode: 'must-allow' | 'may-allow',
+  matches: ActionTest,
+): { allowedBy: StatementRef[]; deniedBy: StatementRef[] } {
   const allowedBy: StatementRef[] = [];
   const deniedBy: StatementRef[] = [];
   for (const doc of policies) {
     const variables = substitutesVariables(doc);
     doc.statements.forEach((s, index) => {
-      const a = statementApplies(s, request, variables);
+      const a = appliesGivenAction(s, matches(s, request.action), request, variables);
       if (a === 'no') return;
       const ref: StatementRef = { document: doc.name, index, ...(s.sid !== undefined ? { sid: s.sid } : {}) };
       if (s.effect === 'Deny') {

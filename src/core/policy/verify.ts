@@ -22,8 +22,9 @@
  */
 
 import { clausesImply, statementRestrictions, type ConditionClause } from './conditions.js';
-import { explainEvaluation, substitutesVariables } from './evaluate.js';
-import { compileActionPatterns, hasWildcard, isUniversalPattern, patternCovers, patternsIntersect } from './pattern.js';
+import { createEvaluator, substitutesVariables } from './evaluate.js';
+import { hasWildcard, isUniversalPattern, patternCovers, patternsIntersect } from './pattern.js';
+import { compileLoweredPatternUnion } from '../wildcard.js';
 import type { AccessRequest, Counterexample, PolicyDocument, Statement, StatementRef, VerifyResult } from './types.js';
 import type { Catalog } from '../catalog/types.js';
 
@@ -121,8 +122,14 @@ interface Located {
   region: Region;
   /** The region split into the pieces that must each be covered (one per Resource pattern). */
   pieces: Region[];
-  /** Compiled Action/NotAction test (the universe loop calls it for every catalog action). */
-  matchesAction: (action: string) => boolean;
+  /** Compiled Action/NotAction test of a lower-cased action id (the universe loop calls it for every catalog action). */
+  matchesLowered: (actionLower: string) => boolean;
+  /**
+   * Lower-case service prefixes of the actions the statement can match; undefined when it may match any (a
+   * NotAction, or a pattern whose prefix has a wildcard or no `:`). A pattern `svc:…` with a literal `svc`
+   * matches only ids whose text before the first `:` is `svc`, so other services need not be tested at all.
+   */
+  services: Set<string> | undefined;
 }
 
 /** `$` written as IAM's `${$}` escape, so a pre-2012 document's `${...}` reads as the literal text it is there. */
@@ -144,20 +151,60 @@ function locate(docs: PolicyDocument[]): Located[] {
         restrictions: statementRestrictions(s),
         region,
         pieces: region.kind === 'list' ? region.patterns.map((p) => ({ kind: 'list', patterns: [p] })) : [region],
-        matchesAction: compileStatementActions(s),
+        matchesLowered: compileStatementActions(s),
+        services: s.action ? servicesOf(s.action) : undefined,
       });
     });
   }
   return out;
 }
 
-function compileStatementActions(s: Statement): (action: string) => boolean {
-  if (s.action) return compileActionPatterns(s.action);
+function compileStatementActions(s: Statement): (actionLower: string) => boolean {
+  if (s.action) return compileLoweredPatternUnion(s.action, ACT);
   if (s.notAction) {
-    const excluded = compileActionPatterns(s.notAction);
+    const excluded = compileLoweredPatternUnion(s.notAction, ACT);
     return (a) => !excluded(a);
   }
   return () => false;
+}
+
+/** ASCII: where folding a prefix character by character equals lower-casing it whole. */
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** See `Located.services`. */
+function servicesOf(patterns: string[]): Set<string> | undefined {
+  if (patterns.length === 0) return undefined; // an empty union matches the empty string: leave it to the test
+  const out = new Set<string>();
+  for (const p of patterns) {
+    const colon = p.indexOf(':');
+    const prefix = colon < 0 ? '' : p.slice(0, colon);
+    if (colon < 0 || hasWildcard(prefix, ACT) || !ASCII.test(prefix)) return undefined;
+    out.add(prefix.toLowerCase());
+  }
+  return out;
+}
+
+/** The service prefix of a lower-cased action id (text before the first `:`; `undefined` without one). */
+function serviceOfLowered(actionLower: string): string | undefined {
+  const colon = actionLower.indexOf(':');
+  return colon < 0 ? undefined : actionLower.slice(0, colon);
+}
+
+/**
+ * Per service prefix, the statements (in their original order) that may match an action of that service: those
+ * naming the service and those that may match any. Filtering this list gives exactly what filtering all of them
+ * would, without testing ~40 statements per catalog action.
+ */
+function byService(located: Located[]): (service: string | undefined) => Located[] {
+  const cache = new Map<string | undefined, Located[]>();
+  return (service) => {
+    let list = cache.get(service);
+    if (!list) {
+      list = located.filter((x) => x.services === undefined || (service !== undefined && x.services.has(service)));
+      cache.set(service, list);
+    }
+    return list;
+  };
 }
 
 function describeRef(r: StatementRef): string {
@@ -194,7 +241,11 @@ export function verifyNeverWider(
   };
   // Every catalog action some suggestion Allow matches, by our own matcher over the full list (so the proof
   // does not depend on how the catalog expands patterns). NotAction complements are included this way too.
-  for (const a of catalog.expandActionPattern('*')) if (suggAllows.some((x) => x.matchesAction(a))) add(a);
+  const suggAllowsOf = byService(suggAllows);
+  for (const a of catalog.expandActionPattern('*')) {
+    const lower = a.toLowerCase();
+    if (suggAllowsOf(serviceOfLowered(lower)).some((x) => x.matchesLowered(lower))) add(a);
+  }
   for (const x of [...orig, ...sugg]) {
     for (const p of [...(x.s.action ?? []), ...(x.s.notAction ?? [])]) if (!hasWildcard(p, ACT)) add(p);
   }
@@ -208,15 +259,19 @@ export function verifyNeverWider(
   };
 
   // Sorted by lower-cased id (plain code-unit order: deterministic, and fast on 20k+ actions).
-  const actions = [...universe.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, id]) => id);
+  const actions = [...universe.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const origAllowsOf = byService(origAllows);
+  const origDeniesOf = byService(origDenies);
+  const suggDeniesOf = byService(suggDenies);
   let checked = 0;
-  for (const action of actions) {
-    const allows = suggAllows.filter((x) => x.matchesAction(action));
+  for (const [lower, action] of actions) {
+    const service = serviceOfLowered(lower);
+    const allows = suggAllowsOf(service).filter((x) => x.matchesLowered(lower));
     if (allows.length === 0) continue;
     checked++;
-    const oAllows = origAllows.filter((x) => x.matchesAction(action));
-    const oDenies = origDenies.filter((x) => x.matchesAction(action));
-    const sDenies = suggDenies.filter((x) => x.matchesAction(action));
+    const oAllows = origAllowsOf(service).filter((x) => x.matchesLowered(lower));
+    const oDenies = origDeniesOf(service).filter((x) => x.matchesLowered(lower));
+    const sDenies = suggDeniesOf(service).filter((x) => x.matchesLowered(lower));
     for (const s of allows) {
       for (const piece of s.pieces) {
         // A suggestion Deny that certainly applies to the whole piece (whenever the Allow does) removes it.
@@ -326,13 +381,15 @@ export function verifyCovers(suggestion: PolicyDocument[], calls: ObservedCall[]
   let dropped = 0;
   let conditional = 0;
   const seen = new Set<string>();
+  // Same answers as explainEvaluation(suggestion, call, …), with each statement's action list compiled once for all the calls.
+  const evaluateCall = createEvaluator(suggestion);
   for (const call of calls) {
     const key = `${call.action.toLowerCase()}\u0000${call.resource}\u0000${JSON.stringify(call.context ?? {})}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    const must = explainEvaluation(suggestion, call, { mode: 'must-allow' });
+    const must = evaluateCall(call, { mode: 'must-allow' });
     if (must.decision === 'allowed') continue;
-    const may = explainEvaluation(suggestion, call, { mode: 'may-allow' });
+    const may = evaluateCall(call, { mode: 'may-allow' });
     let c: Counterexample;
     if (may.decision === 'explicit-deny') {
       c = { reason: 'explicit-deny', action: call.action, resource: call.resource, statement: may.deniedBy[0], message: `the suggestion denies ${call.action} on ${call.resource} (${describeRef(may.deniedBy[0])}), a call that succeeded` };
