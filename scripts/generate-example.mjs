@@ -180,9 +180,17 @@ function managedPolicy() {
 }
 
 /** What `aws cloudtrail get-event-selectors --trail-name orders-audit` prints for the example's trail. */
+/**
+ * What `aws cloudtrail get-event-selectors` prints, plus the Region fields of `aws cloudtrail get-trail`
+ * (a multi-Region trail with global service events, as the console creates by default): together they say
+ * which calls the trail could have shown, and where.
+ */
 function trailConfig() {
   return {
     TrailARN: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/orders-audit`,
+    IsMultiRegionTrail: true,
+    IncludeGlobalServiceEvents: true,
+    HomeRegion: REGION,
     AdvancedEventSelectors: [
       { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
       {

@@ -8,6 +8,7 @@ import { createTrailStats, type TrailReadStats } from '../adapters/fs/trail-pars
 import type { AwsClients } from '../adapters/aws/config.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
+import type { RegionRead } from '../core/trim/region-coverage.js';
 import type { TrailRecording } from '../core/trim/trail-recording.js';
 import type { ActivityCollector } from './activity.js';
 import { DAY_MS } from '../core/usage/time-window.js';
@@ -94,7 +95,7 @@ export async function readRemoteActivity(
   collector: ActivityCollector,
   filter: { role?: string; function?: string },
   remote: string[],
-): Promise<{ stats: TrailReadStats; recording?: TrailRecording }> {
+): Promise<{ stats: TrailReadStats; recording?: TrailRecording; reads: RegionRead[] }> {
   const aws = await loadAws();
   const clients = await awsClients(args, io);
   const stats = createTrailStats();
@@ -135,5 +136,9 @@ export async function readRemoteActivity(
       collector.problem({ code: `partial-read:${f.code}`, message: `${f.scope}: ${f.message}`, file: f.scope });
     }
   }
-  return { stats, recording: opened.recording };
+  // Trail buckets are read in every Region folder (a delivery); Event history only in `regions`.
+  const reads: RegionRead[] = opened.sources.map(({ label }) =>
+    label === 'lookup' ? { kind: 'regions', label, regions } : { kind: 'delivery', label },
+  );
+  return { stats, recording: opened.recording, reads };
 }

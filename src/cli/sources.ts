@@ -7,6 +7,7 @@ import { createTrailStats, type TrailReadStats } from '../adapters/fs/trail-pars
 import { defaultJobs, MAX_JOBS } from '../adapters/fs/parallel-pool.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
 import type { TrailRecording } from '../core/trim/trail-recording.js';
+import { localReads, type RegionRead } from '../core/trim/region-coverage.js';
 import { addStats, collectActivity, type ActivityCollector } from './activity.js';
 import { usageError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -40,6 +41,8 @@ export interface ActivityRead {
   stats: TrailReadStats;
   /** The trail's recording configuration when the source knows it (`--trail-name`). */
   recording?: TrailRecording;
+  /** What each source read covers, Region-wise (local paths, trail buckets, Event history). */
+  reads: RegionRead[];
 }
 
 /** Read every activity source named in `args` into the collector. */
@@ -61,10 +64,12 @@ export async function readActivity(
     addStats(stats, await collectActivity(local, window, collector, { jobs: jobsFromArgs(args) }));
   }
   let recording: TrailRecording | undefined;
+  const reads = localReads(local);
   if (remote.length || args.lookup || args['trail-name']) {
     const r = await readRemoteActivity(args, io, window, collector, filter, remote);
     addStats(stats, r.stats);
     recording = r.recording;
+    reads.push(...r.reads);
   }
-  return { stats, recording };
+  return { stats, recording, reads };
 }

@@ -239,7 +239,8 @@ export async function seedExample(endpoint: string, options: { functions?: boole
       managed: { 'orders-api-shared-access': readFileSync(`${ex}policies/orders-api-shared-access.json`, 'utf8') },
     });
     await uploadDirToBucket(s3, 'orders-audit-logs', `${ex}trail`, 'audit/');
-    await ct.send(new CreateTrailCommand({ Name: 'orders-audit', S3BucketName: 'orders-audit-logs', S3KeyPrefix: 'audit' }));
+    // As the example's trail-config.json says: a multi-Region trail with global service events.
+    await ct.send(new CreateTrailCommand({ Name: 'orders-audit', S3BucketName: 'orders-audit-logs', S3KeyPrefix: 'audit', IsMultiRegionTrail: true, IncludeGlobalServiceEvents: true }));
     const selectors = JSON.parse(readFileSync(`${ex}trail-config.json`, 'utf8'));
     await ct.send(new PutEventSelectorsCommand({ TrailName: 'orders-audit', AdvancedEventSelectors: selectors.AdvancedEventSelectors }));
     if (options.functions) {

@@ -79,6 +79,10 @@ export function rec(r: RecordSpec): Record<string, unknown> {
 /** Trail selectors recording management events and every data event of the given resource types. */
 export function selectors(dataTypes: string[] = [], extra: unknown[] = []): unknown {
   return {
+    // A multi-Region trail with global service events (what `aws cloudtrail get-trail` adds): every Region's calls
+    // are in the logs the scenario writes.
+    IsMultiRegionTrail: true,
+    IncludeGlobalServiceEvents: true,
     AdvancedEventSelectors: [
       { Name: 'mgmt', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
       ...dataTypes.map((t) => ({ Name: t, FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: [t] }] })),

@@ -40,8 +40,13 @@ export interface AwsActivityOptions {
   trails?: readonly string[];
   /** `--trail-name`: find bucket, prefix and event selectors from the trail. */
   trailName?: string;
-  /** Regions to read (Event history; trail bucket region folders). Default: the resolved region (+ us-east-1 for lookup). */
+  /** Regions of Event history to read. Default: the resolved region. */
   regions?: readonly string[];
+  /**
+   * Region folders of trail buckets to read. Default: every Region folder found — what a removal needs, since a
+   * call in a Region whose logs were not read is not evidence of non-use.
+   */
+  trailRegions?: readonly string[];
   /** Accounts whose bucket folders to read (default: discovered; pass the role's account to read only it). */
   accountIds?: readonly string[];
   onProgress?: (label: string, p: ActivityProgress) => void;
@@ -114,7 +119,7 @@ export async function openAwsActivity(clients: AwsClients, opts: AwsActivityOpti
   const progress = (label: string) => (opts.onProgress ? (p: ActivityProgress) => opts.onProgress!(label, p) : undefined);
   const s3opts = (label: string): S3TrailOptions => ({
     ...(opts.accountIds?.length ? { accountIds: opts.accountIds } : {}),
-    ...(opts.regions?.length ? { regions: opts.regions } : {}),
+    ...(opts.trailRegions?.length ? { regions: opts.trailRegions } : {}),
     onProgress: progress(label),
     stats: opts.stats,
     profile,

@@ -9,9 +9,11 @@ import { readPolicyFiles } from '../../adapters/fs/policy-files.js';
 import { renderPolicy, type RenderFormat } from '../../core/render/index.js';
 import { suggest, type SuggestResult } from '../../core/trim/suggest.js';
 import { defaultTrailRecording, parseTrailRecording, type TrailRecording } from '../../core/trim/trail-recording.js';
+import { decideRegionCoverage, withRegionCoverage } from '../../core/trim/region-coverage.js';
 import { InternalError } from '../../core/trim/errors.js';
 import { describeWindow } from '../../core/usage/time-window.js';
 import type { PolicyDocument } from '../../core/policy/types.js';
+import type { Catalog } from '../../core/catalog/types.js';
 import { ActivityCollector, formatActivitySummary } from '../activity.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -43,7 +45,11 @@ export const suggestCommand: CommandModule = {
             .option('out', { type: 'string', describe: 'Write the policy to this file (atomically) instead of stdout' })
             .option('explain', { type: 'boolean', default: false, describe: 'Show the evidence behind each statement (stderr)' })
             .option('baseline', { type: 'string', array: true, describe: 'Unlogged workload needs to keep (default lambda-basic; `none` for none)' })
-            .option('drop-unobservable', { type: 'boolean', default: false, describe: 'Also remove actions CloudTrail could not have shown (unsafe; opt-in)' })
+            .option('drop-unobservable', {
+              type: 'string',
+              array: true,
+              describe: 'Also remove actions CloudTrail could not have shown (unsafe; opt-in): alone for every service, or only for the named services (e.g. sns,logs)',
+            })
             .option('assume-management-logged', {
               type: 'boolean',
               default: false,
@@ -92,6 +98,16 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
 
   // Which principal in the trail is this role?
   const { ledger } = collector.result;
+  // Where the logs read could have shown a call: a call possible in another Region proves nothing by its absence.
+  recording = withRegionCoverage(
+    recording,
+    decideRegionCoverage({
+      ...(recording.trail ? { trail: recording.trail } : {}),
+      reads: activity.reads,
+      regionsInRecords: ledger.regionsSeen(),
+      lookup: Boolean(args.lookup),
+    }),
+  );
   const roleArn = resolvePrincipal(ledger.principals(), policies.roleArn ?? role!);
   const usage = roleArn ? ledger.usageOf(roleArn, fn !== undefined ? { session: fn } : {}) : emptyUsage(policies.roleArn ?? role!);
   io.stderr(formatActivitySummary(collector.result, activity.stats));
@@ -120,7 +136,7 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
       recording,
       options: {
         baselines: baselines === undefined ? undefined : baselines.includes('none') ? [] : baselines,
-        keepUnobservable: !args['drop-unobservable'],
+        ...dropUnobservableOptions(args['drop-unobservable'], catalog),
         target: args.target as 'managed' | 'inline',
         documentName: `${roleNameOf(policies.roleArn ?? '') ?? role ?? fn ?? 'role'}-trimmed`,
       },
@@ -159,6 +175,26 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
     (failOn.includes('narrowable') && result.stats.narrowedActions > 0) ||
     (failOn.includes('denied') && result.stats.deniedAttempts > 0);
   return gate ? EXIT.FINDINGS : EXIT.OK;
+}
+
+/**
+ * `--drop-unobservable [SERVICE,...]`: absent keeps every unobservable action; alone drops them all; with service
+ * prefixes (repeated or comma-separated) drops only theirs. An unknown prefix is a usage error: a typo must not
+ * silently keep (or drop) something else.
+ */
+function dropUnobservableOptions(value: unknown, catalog: Catalog): { keepUnobservable: boolean; dropUnobservableServices?: string[] } {
+  if (value === undefined || value === false) return { keepUnobservable: true };
+  const list = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim().toLowerCase()).filter(Boolean);
+  if (list.length === 0) return { keepUnobservable: false };
+  const known = new Set(catalog.services().map((s) => s.toLowerCase()));
+  const unknown = list.filter((p) => !known.has(p));
+  if (unknown.length) {
+    throw usageError(
+      `--drop-unobservable: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not an IAM service prefix' : 'are not IAM service prefixes'} in the bundled catalog`,
+      'Name services by their IAM prefix, e.g. --drop-unobservable sns,logs (see `policy-trim catalog info`), or give the flag alone to drop every unobservable action.',
+    );
+  }
+  return { keepUnobservable: false, dropUnobservableServices: [...new Set(list)].sort() };
 }
 
 /** The role's policies: `--policy` files offline, otherwise IAM. */

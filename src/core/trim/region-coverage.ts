@@ -31,15 +31,15 @@ export interface RegionCoverage {
 /** The region where global services' events are recorded (CloudTrail User Guide, "Global service events"). */
 export const GLOBAL_EVENTS_REGION = 'us-east-1';
 
+/** One source read: a trail's delivery (every Region it writes), or a read limited to some Regions. */
+export type RegionRead = { kind: 'delivery'; label: string } | { kind: 'regions'; label: string; regions: readonly string[] };
+
 /** What the inputs tell about Regions. */
 export interface CoverageInputs {
   trail?: TrailRegionFacts;
-  /** Local paths read (`--trail PATH`): a path inside `CloudTrail/REGION/` restricts the read to that Region. */
-  localPaths: readonly string[];
+  reads: readonly RegionRead[];
   /** Regions of the calls read (any principal). */
   regionsInRecords: readonly string[];
-  /** Regions read from AWS (trail bucket listing by Region, Event history per Region); undefined when none. */
-  remoteRegions?: readonly string[];
   /** True when Event history (LookupEvents) was read: its us-east-1 history holds global service events. */
   lookup?: boolean;
 }
@@ -49,48 +49,54 @@ export function regionOfLayoutPath(path: string): string | undefined {
   return /(?:^|[\\/])CloudTrail[\\/]([a-z]{2}(?:-[a-z]+)+-\d+)(?:[\\/]|$)/.exec(path)?.[1];
 }
 
-function union(a: RegionCoverage['regions'], b: readonly string[]): RegionCoverage['regions'] {
-  if (a === 'all') return 'all';
+/** Local paths as reads: a path inside one Region's folder of the delivery layout reads that Region only. */
+export function localReads(paths: readonly string[]): RegionRead[] {
+  return paths.map((p) => {
+    const r = regionOfLayoutPath(p);
+    return r ? { kind: 'regions' as const, label: p, regions: [r] } : { kind: 'delivery' as const, label: p };
+  });
+}
+
+function union(a: RegionCoverage['regions'], b: RegionCoverage['regions']): RegionCoverage['regions'] {
+  if (a === 'all' || b === 'all') return 'all';
   return [...new Set([...a, ...b])].sort();
 }
 
+/** What one trail delivery covers, from the trail's facts; and the sentence saying why. */
+function deliveryCoverage(t: TrailRegionFacts, regionsInRecords: readonly string[]): [RegionCoverage['regions'], string] {
+  if (t.multiRegion === true) return ['all', 'the trail is multi-Region and its delivery was read'];
+  if (t.multiRegion === false && t.homeRegion) return [[t.homeRegion], `the trail is single-Region (${t.homeRegion})`];
+  return [
+    [...regionsInRecords].sort(),
+    `the trail configuration does not say IsMultiRegionTrail (add it from \`aws cloudtrail get-trail\`), so only the Regions the records show count (${regionsInRecords.join(', ') || 'none'})`,
+  ];
+}
+
 /**
- * Decide the covered Regions. Local files: a multi-Region trail covers every Region unless a path names one
- * Region's folder (then those Regions); a single-Region trail its home Region; an unknown trail only the Regions
- * the records show. Remote reads cover the Regions they read.
+ * Decide the covered Regions: a trail delivery covers every Region when the trail is multi-Region, its home
+ * Region when single-Region, and only the Regions the records show when the configuration does not say; a read
+ * limited to some Regions (one Region's folder, Event history per Region) covers those.
  */
 export function decideRegionCoverage(inputs: CoverageInputs): RegionCoverage {
   const t = inputs.trail ?? {};
   const basis: string[] = [];
   let regions: RegionCoverage['regions'] = [];
-  if (inputs.localPaths.length > 0) {
-    const named = inputs.localPaths.map(regionOfLayoutPath);
-    const restricted = named.every((r) => r !== undefined) ? (named as string[]) : undefined;
-    if (t.multiRegion === true && !restricted) {
-      regions = 'all';
-      basis.push('the trail is multi-Region and the files read are its delivery for every Region');
-    } else if (restricted) {
-      regions = union(regions, restricted);
-      basis.push(`the files read are those of ${[...new Set(restricted)].sort().join(', ')} only`);
-    } else if (t.multiRegion === false && t.homeRegion) {
-      regions = union(regions, [t.homeRegion]);
-      basis.push(`the trail is single-Region (${t.homeRegion})`);
-    } else {
-      regions = union(regions, inputs.regionsInRecords);
-      basis.push(
-        `the trail configuration does not say IsMultiRegionTrail, so only the Regions the records show are covered (${inputs.regionsInRecords.join(', ') || 'none'})`,
-      );
-    }
+  if (inputs.reads.some((r) => r.kind === 'delivery')) {
+    const [covered, why] = deliveryCoverage(t, inputs.regionsInRecords);
+    regions = union(regions, covered);
+    basis.push(why);
   }
-  if (inputs.remoteRegions !== undefined) {
-    regions = union(regions, inputs.remoteRegions);
-    basis.push(`the logs read from AWS cover ${[...inputs.remoteRegions].sort().join(', ') || 'no Region'}`);
+  for (const r of inputs.reads) {
+    if (r.kind !== 'regions') continue;
+    regions = union(regions, r.regions);
+    basis.push(`${r.label} holds ${r.regions.join(', ') || 'no Region'} only`);
   }
   const coversGlobalRegion = regions === 'all' || regions.includes(GLOBAL_EVENTS_REGION);
   let globalEvents: boolean | undefined = t.globalEvents ?? (t.multiRegion === true ? true : undefined);
-  if (inputs.lookup && inputs.remoteRegions?.includes(GLOBAL_EVENTS_REGION)) globalEvents = true;
+  const lookedUpGlobal = inputs.reads.some((r) => r.kind === 'regions' && r.label === 'lookup' && r.regions.includes(GLOBAL_EVENTS_REGION));
+  if (inputs.lookup && lookedUpGlobal) globalEvents = true;
   if (!coversGlobalRegion) globalEvents = false;
-  return { regions, ...(globalEvents !== undefined ? { globalEvents } : {}), basis: basis.join('; ') };
+  return { regions, ...(globalEvents !== undefined ? { globalEvents } : {}), basis: [...new Set(basis)].join('; ') };
 }
 
 /** The Region a resource pattern pins (`arn:P:svc:REGION:…` with a literal Region), else undefined (any Region). */
@@ -109,12 +115,12 @@ export function regionGap(coverage: RegionCoverage, q: { action: string; resourc
   const read = list ? (list.length ? list.join(', ') : 'no Region') : 'every Region';
   if (q.scope === 'global') {
     if (coverage.globalEvents === true && (list === undefined || list.includes(GLOBAL_EVENTS_REGION))) return undefined;
-    return `${q.action} is a global service's action, recorded only in ${GLOBAL_EVENTS_REGION} by trails that include global service events, which the logs read ${coverage.globalEvents === false ? 'do not' : 'are not known to'} hold (${coverage.basis})`;
+    return `calls of ${q.action} (a global service) are recorded only in ${GLOBAL_EVENTS_REGION} by trails that include global service events, which the logs read ${coverage.globalEvents === false ? 'do not' : 'are not known to'} hold (${coverage.basis})`;
   }
   if (list === undefined) return undefined;
   const pinned = regionOfPattern(q.resourcePattern);
   if (pinned !== undefined && list.includes(pinned)) return undefined;
-  return `${q.action} could have been called in ${pinned ?? 'any Region'}, but the logs read cover only ${read} (${coverage.basis})`;
+  return `calls of ${q.action} could have been made in ${pinned ?? 'any Region'}, but the logs read cover only ${read} (${coverage.basis})`;
 }
 
 /**

@@ -20,7 +20,7 @@ import type { PolicyDocument, Statement } from '../policy/types.js';
 import type { ActionUsage } from '../usage/types.js';
 import type { ObservationEvidence } from '../catalog/cloudtrail-evidence.js';
 import { compareActionStrings, compressActions } from './actions.js';
-import { groupByAction } from './by-action.js';
+import { groupByAction, memoByAction } from './by-action.js';
 import { evidenceFor } from './evidence-for.js';
 import { actionPatternCovers, globCovers, globIntersects, globMatch } from './glob.js';
 import { hasWildcard } from '../wildcard.js';
@@ -289,7 +289,7 @@ export function trimPolicy(input: TrimInput): TrimResult {
     for (const name of u.eventNames) {
       for (const d of knowledge.possiblyNeededBy(canon(u.action), name)) {
         const k = canon(d.action).toLowerCase();
-        if (!possiblyNeeded.has(k)) possiblyNeeded.set(k, { code: 'dependent-unknowable', reason: `${name} ran, and ${d.reason}` });
+        if (!possiblyNeeded.has(k)) possiblyNeeded.set(k, { code: 'dependent-unknowable', reason: `${name} ran; ${d.reason}` });
       }
     }
   }
@@ -564,7 +564,7 @@ export function trimPolicy(input: TrimInput): TrimResult {
     if (v.st.notAction) catalog.expandNotAction(v.st.notAction).forEach((a) => verbatimGrants.add(a));
   }
   const removed = [...grantedFrom.keys()].filter((a) => !keptActions.has(a) && !verbatimGrants.has(a));
-  const levelOf = (a: string): AccessLevel => catalog.action(a)?.accessLevel ?? 'Write';
+  const levelOf = memoByAction((a: string): AccessLevel => catalog.action(a)?.accessLevel ?? 'Write');
   removed.sort(
     (a, b) => ACCESS_LEVEL_ORDER.indexOf(levelOf(a)) - ACCESS_LEVEL_ORDER.indexOf(levelOf(b)) || compareActionStrings(a, b),
   );
