@@ -53,9 +53,11 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
 
   const removed = by('removed-action');
   if (removed.length) {
-    out.push(`removed (${removed.length}): not used in the window, and the trail would have shown them`);
+    out.push(`removed (${removed.length}): not used in the window, and the trail would have shown them${evidenceTally(removed)}`);
     for (const level of LEVEL_ORDER) {
-      const ids = removed.filter((f: RemovedActionFinding) => f.accessLevel === level).map((f) => f.action + (f.unobservable ? ' (unobservable, dropped on request)' : ''));
+      const ids = removed
+        .filter((f: RemovedActionFinding) => f.accessLevel === level)
+        .map((f) => f.action + (f.unobservable ? ' (unobservable, dropped on request)' : f.evidence?.tier === 'assumed' ? ' (assumed logged)' : ''));
       if (ids.length) out.push(`  ${level}: ${short(ids)}`);
     }
   }
@@ -71,12 +73,20 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
   if (used.length) {
     out.push(`kept because used (${used.length}):`);
     for (const f of used) {
-      out.push(`  ${f.action}${f.role === 'secondary' ? ' (needed by another call)' : ''}: ${f.count} call(s), last ${f.lastSeen.slice(0, 10)}${f.sessions.length ? `, by ${short(f.sessions, 4)}` : ''}`);
+      const asGranted =
+        f.keptAsGranted === 'no-statement-matched'
+          ? '; kept as granted: the call succeeded, but no statement matched it in our evaluation'
+          : f.keptAsGranted === 'resource-unknown'
+            ? '; kept as granted: the records do not show the resource it was authorized on'
+            : '';
+      out.push(`  ${f.action}${f.role === 'secondary' ? ' (needed by another call)' : ''}: ${f.count} call(s), last ${f.lastSeen.slice(0, 10)}${f.sessions.length ? `, by ${short(f.sessions, 4)}` : ''}${asGranted}`);
     }
   }
   const unobservable = by('kept-unobservable') as KeptUnobservableFinding[];
   if (unobservable.length) {
     out.push(`kept because CloudTrail could not show their use (${unobservable.length}):`);
+    const dominated = dominatedByUnobservable(unobservable, s.keptActions);
+    if (dominated) out.push(`  note: ${dominated}`);
     // Group actions whose reasons differ only by the action's own name (e.g. one data-event type).
     const byReason = new Map<string, string[]>();
     for (const f of unobservable) {
@@ -112,11 +122,52 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
     }
   }
   for (const f of by('used-not-granted')) out.push(`  note: ${f.message}`);
-  const v = result.verification;
-  out.push(
-    `verified: never wider than the original${v.neverWider.checked !== undefined ? ` (${v.neverWider.checked} checks)` : ''}; allows every observed successful call`,
-  );
+  out.push(verifiedLine(result));
   return out.map((l) => l + '\n').join('');
+}
+
+/** ` — evidence: 12 proven, 30 documented, 4 selector`: what the removals rest on (RemovedActionFinding.evidence). */
+function evidenceTally(removed: RemovedActionFinding[]): string {
+  const tiers = ['proven', 'documented', 'selector', 'assumed'] as const;
+  const counts = tiers.map((t) => [t, removed.filter((f) => f.evidence?.tier === t).length] as const).filter(([, n]) => n > 0);
+  const dropped = removed.filter((f) => f.unobservable).length;
+  const parts = counts.map(([t, n]) => `${n} ${t}`);
+  if (dropped) parts.push(`${dropped} unobservable, dropped on request`);
+  return parts.length ? ` — evidence: ${parts.join(', ')}` : '';
+}
+
+/** Unobservable actions are most of what is kept (a `*` or NotAction grant): say so, and the way forward. */
+const DOMINATED_MIN = 100;
+
+function dominatedByUnobservable(unobservable: KeptUnobservableFinding[], kept: number): string | undefined {
+  if (unobservable.length < DOMINATED_MIN || unobservable.length * 2 < kept) return undefined;
+  const byService = new Map<string, number>();
+  for (const f of unobservable) {
+    const svc = f.action.split(':')[0]!;
+    byService.set(svc, (byService.get(svc) ?? 0) + 1);
+  }
+  const top = [...byService].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);
+  return (
+    `${unobservable.length} of the ${kept} kept actions are kept only because CloudTrail cannot show their use ` +
+    `(most in ${top.map(([svc, n]) => `${svc} ${n}`).join(', ')}): the result is dominated by what the logs cannot see. ` +
+    'Review them, or pass --drop-unobservable SERVICE,... for services you know the role does not use (or --drop-unobservable alone for all).'
+  );
+}
+
+/** What "verified" rests on: the proofs, the checked pairs, and the calls whose resources or dependents were unknown. */
+function verifiedLine(result: SuggestResult): string {
+  const v = result.verification;
+  const checked = v.covers.checked ?? 0;
+  const conditional = v.coversConditional.checked ?? 0;
+  const unknown = result.findings.filter(
+    (f) => (f.kind === 'kept-used' && f.keptAsGranted !== undefined) || (f.kind === 'kept-unobservable' && f.code === 'dependent-unknowable'),
+  ).length;
+  return (
+    `verified: never wider than the original${v.neverWider.checked !== undefined ? ` (${v.neverWider.checked} checks)` : ''}; ` +
+    `allows every observed successful call, as mapped to IAM actions and resources (${checked + conditional} action/resource pair(s) checked` +
+    `${conditional ? `, ${conditional} under the original's conditions` : ''})` +
+    (unknown ? `; ${unknown} action(s) whose resource or need the records could not show are kept as granted` : '')
+  );
 }
 
 /** Why a denied attempt was refused, as far as the role's own policies tell. */
