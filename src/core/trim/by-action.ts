@@ -25,3 +25,20 @@ export function groupByAction<T>(items: readonly T[], keysOf: (item: T) => reado
   }
   return index;
 }
+
+/**
+ * Remembers `fn`'s answer per action name. For pure per-action lookups called from sort comparators: sorting
+ * ~10,000 removed actions by access level asked the catalog ~300,000 times, each answer a fresh copy.
+ *
+ * @param fn a pure function of the action name (same name, same answer)
+ * @returns `fn`, answering each name from the first call on
+ */
+export function memoByAction<V>(fn: (action: string) => V): (action: string) => V {
+  const seen = new Map<string, V>();
+  return (action) => {
+    if (seen.has(action)) return seen.get(action) as V;
+    const v = fn(action);
+    seen.set(action, v);
+    return v;
+  };
+}
