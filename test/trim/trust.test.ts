@@ -64,7 +64,7 @@ describe('dependents a record cannot show', () => {
 
 describe('a used call no statement matches in our evaluation', () => {
   it('keeps s3:ListAllMyBuckets granted on arn:aws:s3:::* instead of calling it unused', () => {
-    // Given the grant AWS's own S3 examples write (Resource arn:aws:s3:::*) and a successful ListBuckets
+    // Given the grant many published policies write (Resource arn:aws:s3:::*) and a successful ListBuckets
     const r = run([{ effect: 'Allow', action: ['s3:ListAllMyBuckets'], resource: ['arn:aws:s3:::*'] }], usageOf([used('s3:ListAllMyBuckets', ['*'])]));
     // Then the statement is kept as written and the finding says why
     expect(r.documents.flatMap((d) => d.statements)).toEqual([expect.objectContaining({ action: ['s3:ListAllMyBuckets'], resource: ['arn:aws:s3:::*'] })]);
