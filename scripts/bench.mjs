@@ -10,6 +10,9 @@
 //            --generate-only (build the trails, measure nothing)
 //            --key-pool K (S3 object keys drawn from K keys per bucket instead of unique per request)
 //            --stand-in "CMD ..." (measure another command instead of `usage`; labelled as a stand-in)
+//   node scripts/bench.mjs --suggest            `suggest` on the bundled example with grant-everything policies
+//            (--suggest admin,poweruser,example picks scenarios; default admin,poweruser; --runs default 5 here;
+//            see scripts/bench-suggest.mjs)
 //
 // The trail is deterministic (seeded per file, fixed dates in October 2026) and cached: it is rebuilt only when
 // the generator code, the seed or the size changes (a key stored in <cache>/trail-N.manifest.json).
@@ -45,6 +48,7 @@ import {
   ssmGetParameterCall,
   utc,
 } from './synthetic-trail.mjs';
+import { runSuggestScenarios } from './bench-suggest.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
@@ -416,7 +420,7 @@ function machine() {
 }
 
 function parseArgs(argv) {
-  const opt = { sizes: [100_000, 1_000_000], runs: 3, cache: join(ROOT, '.bench'), regenerate: false, generateOnly: false, standIn: null, keyPool: 0 };
+  const opt = { sizes: [100_000, 1_000_000], runs: undefined, cache: join(ROOT, '.bench'), regenerate: false, generateOnly: false, standIn: null, keyPool: 0, suggest: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -434,6 +438,7 @@ function parseArgs(argv) {
     else if (a === '--key-pool') opt.keyPool = Math.max(0, Number(val()) | 0);
     else if (a === '--generate-only') opt.generateOnly = true;
     else if (a === '--stand-in') opt.standIn = val();
+    else if (a === '--suggest') opt.suggest = argv[i + 1] && !argv[i + 1].startsWith('--') ? val().split(',') : ['admin', 'poweruser'];
     else throw new Error(`unknown option ${a} (see the comment at the top of scripts/bench.mjs)`);
   }
   return opt;
@@ -451,6 +456,19 @@ async function main() {
   mkdirSync(join(ROOT, '.bench'), { recursive: true });
   const m = machine();
   log(`machine: ${m.nproc} CPUs (${m.cpu}), ${m.memoryGiB} GiB, node ${m.node}; peak RSS via ${m.rss}`);
+  if (opt.suggest) {
+    if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+      process.stderr.write('bench: dist/cli/main.js is missing: run `npm run build` first (bin/policy-trim runs the compiled CLI).\n');
+      return 1;
+    }
+    const runs = opt.runs ?? 5;
+    const { results, table } = await runSuggestScenarios({ names: opt.suggest, runs, root: ROOT, benchDir: join(ROOT, '.bench'), measureCommand, median, log, machine: m });
+    process.stdout.write(table);
+    if (results.some((r) => r.maxLoadAverage > m.nproc * 0.5)) log(`warning: the load average exceeded half the CPUs during these runs: the timings are noisy`);
+    log(`medians of ${runs} runs; results also in .bench/results-suggest.json`);
+    return 0;
+  }
+  opt.runs ??= 3;
   const trails = [];
   for (const n of opt.sizes) trails.push(await ensureTrail(opt.cache, n, opt.keyPool, opt.regenerate));
   if (opt.generateOnly) return 0;
