@@ -36,10 +36,22 @@ const INDEXED_LIST_MIN = 16;
 function compileActionList(list: readonly string[]): (action: string) => boolean {
   if (list.length < INDEXED_LIST_MIN) return (action) => list.some((p) => actionMatches(p, action));
   const literals = new Set<string>();
-  const wildcards: string[] = [];
+  // Wildcards by the lower-cased service before their first `:` when that is plain ASCII text (`ec2:Describe*`
+  // can only match ids whose text before the first `:` folds to `ec2`); the rest are tried on every action.
+  // A compressed `*` grant holds hundreds of `svc:Prefix*` wildcards.
+  const wildBy = new Map<string, string[]>();
+  const anyService: string[] = [];
   for (const p of list) {
     if (hasWildcard(p)) {
-      wildcards.push(p);
+      const colon = p.indexOf(':');
+      const prefix = colon < 0 ? '' : p.slice(0, colon);
+      if (colon < 0 || hasWildcard(prefix) || !ASCII.test(prefix)) anyService.push(p);
+      else {
+        const key = prefix.toLowerCase();
+        const l = wildBy.get(key);
+        if (l) l.push(p);
+        else wildBy.set(key, [p]);
+      }
       continue;
     }
     // `matchPattern` compares folded pattern characters one code unit at a time: a character that folds to
@@ -47,8 +59,17 @@ function compileActionList(list: readonly string[]): (action: string) => boolean
     const chars = tokenize(p, { caseInsensitive: true }).map((t) => (t as { ch: string }).ch);
     if (chars.every((c) => c.length === 1)) literals.add(chars.join(''));
   }
-  return (action) => literals.has(action.toLowerCase()) || wildcards.some((p) => actionMatches(p, action));
+  return (action) => {
+    const lower = action.toLowerCase();
+    if (literals.has(lower)) return true;
+    const colon = lower.indexOf(':');
+    const own = colon < 0 ? undefined : wildBy.get(lower.slice(0, colon));
+    return (own !== undefined && own.some((p) => actionMatches(p, action))) || anyService.some((p) => actionMatches(p, action));
+  };
 }
+
+/** ASCII: where folding a prefix character by character equals lower-casing it whole. */
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** `statementMatchesAction` of one statement, compiled (for evaluating many requests against the same policies). */
 function compileStatementAction(s: Statement): (action: string) => boolean {

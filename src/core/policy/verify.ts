@@ -259,7 +259,8 @@ export function verifyNeverWider(
   };
 
   // Sorted by lower-cased id (plain code-unit order: deterministic, and fast on 20k+ actions).
-  const actions = [...universe.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // The keys are distinct, so the built-in sort (code units, no comparator: native) orders them as `<` does.
+  const actions = [...universe.keys()].sort().map((k) => [k, universe.get(k)!] as const);
   const origAllowsOf = byService(origAllows);
   const origDeniesOf = byService(origDenies);
   const suggDeniesOf = byService(suggDenies);
