@@ -3,7 +3,7 @@
  * everything skipped (problems by code with examples, ignored records by reason).
  */
 import { stat } from 'node:fs/promises';
-import { createTrailStats, SKIPPED_EXAMPLES, type TrailItem, type TrailReadStats } from '../adapters/fs/trail-parse.js';
+import { createTrailStats, SKIPPED_EXAMPLES, type TrailItem, type TrailReadStats } from '../adapters/trail-decode/sink.js';
 import { readTrail } from '../adapters/fs/trail-reader.js';
 import { readTrailParallel, workerEntryUrl, type ParallelReadOptions } from '../adapters/fs/parallel-pool.js';
 import type { MergedActivity } from '../adapters/fs/parallel-activity.js';

@@ -4,12 +4,12 @@
  * so offline commands never load the SDK.
  */
 import type { Argv } from 'yargs';
-import { createTrailStats, type TrailReadStats } from '../adapters/fs/trail-parse.js';
+import { createTrailStats, type TrailReadStats } from '../adapters/trail-decode/sink.js';
 import type { AwsClients } from '../adapters/aws/config.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
-import type { RegionRead } from '../core/trim/region-coverage.js';
-import type { TrailRecording } from '../core/trim/trail-recording.js';
+import type { RegionRead } from '../core/trail/region-coverage.js';
+import type { TrailRecording } from '../core/trail/recording.js';
 import type { ActivityCollector } from './activity.js';
 import { DAY_MS } from '../core/usage/time-window.js';
 import { usageError } from './errors.js';

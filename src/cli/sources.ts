@@ -3,11 +3,11 @@
  * (`--trail s3://BUCKET/PREFIX`, `--trail-name`), or CloudTrail Event history (`--lookup`).
  */
 import type { Argv } from 'yargs';
-import { createTrailStats, type TrailReadStats } from '../adapters/fs/trail-parse.js';
+import { createTrailStats, type TrailReadStats } from '../adapters/trail-decode/sink.js';
 import { defaultJobs, MAX_JOBS } from '../adapters/fs/parallel-pool.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
-import type { TrailRecording } from '../core/trim/trail-recording.js';
-import { localReads, type RegionRead } from '../core/trim/region-coverage.js';
+import type { TrailRecording } from '../core/trail/recording.js';
+import { localReads, type RegionRead } from '../core/trail/region-coverage.js';
 import { addStats, collectActivity, type ActivityCollector } from './activity.js';
 import { usageError } from './errors.js';
 import type { CliIo } from './io.js';

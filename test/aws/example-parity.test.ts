@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPolicyFiles } from '../../src/adapters/fs/policy-files.js';
 import { readTrail } from '../../src/adapters/fs/trail-reader.js';
-import type { TrailItem } from '../../src/adapters/fs/trail-parse.js';
+import type { TrailItem } from '../../src/adapters/trail-decode/sink.js';
 import { createAwsClients, resolveAwsConfig, type AwsClients } from '../../src/adapters/aws/config.js';
 import { loadRolePolicyDocuments, openAwsActivity } from '../../src/adapters/aws/live.js';
 import type { S3TrailRead } from '../../src/adapters/aws/s3-trail.js';

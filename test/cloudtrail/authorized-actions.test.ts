@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadBundledCatalog, readDataJson } from '../../src/adapters/fs/bundled-data.js';
 import { loadBundledCloudTrailTables } from '../../src/adapters/fs/bundled-mapping.js';
-import { createEventMapper } from '../../src/core/catalog/cloudtrail-mapping.js';
-import type { ConditionalEntry } from '../../src/core/catalog/cloudtrail-tables.js';
+import { createEventMapper } from '../../src/core/trail/event-mapping.js';
+import type { ConditionalEntry } from '../../src/core/trail/tables.js';
 
 type Entry =
   | { class: 'primary' }

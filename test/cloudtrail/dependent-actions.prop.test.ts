@@ -38,7 +38,7 @@ function triggerNames(): Set<string> {
 
 /** Every quoted identifier in the request extractors' sources: field names they may read. */
 function extractorNames(): Set<string> {
-  const dir = fileURLToPath(new URL('../../src/core/usage/extractors/', import.meta.url));
+  const dir = fileURLToPath(new URL('../../src/core/trail/extractors/', import.meta.url));
   const names = new Set<string>();
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
     for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/['"`]([A-Za-z][\w-]*)['"`]/g)) names.add(m[1]!);

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';
 import { loadBundledCloudTrailTables } from '../../src/adapters/fs/bundled-mapping.js';
-import { createCloudTrailKnowledge } from '../../src/core/catalog/cloudtrail-knowledge.js';
-import { createEvidenceIndex, parseEvidenceTables, type EvidenceTables } from '../../src/core/catalog/cloudtrail-evidence.js';
-import { CloudTrailTableError } from '../../src/core/catalog/cloudtrail-tables.js';
+import { createCloudTrailKnowledge } from '../../src/core/trail/knowledge.js';
+import { createEvidenceIndex, parseEvidenceTables, type EvidenceTables } from '../../src/core/trail/evidence.js';
+import { CloudTrailTableError } from '../../src/core/trail/tables.js';
 
 const catalog = loadBundledCatalog();
 

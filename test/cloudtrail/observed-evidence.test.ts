@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readDataText } from '../../src/adapters/fs/bundled-data.js';
 import { loadBundledNormalizer } from '../../src/adapters/fs/bundled-mapping.js';
-import type { Normalizer } from '../../src/core/usage/normalize.js';
+import type { Normalizer } from '../../src/core/trail/normalize.js';
 
 /** Repo root's sibling `../shared/corpora`. */
 const CORPORA = fileURLToPath(new URL('../../../shared/corpora/', import.meta.url));

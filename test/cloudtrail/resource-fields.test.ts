@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dataDir, loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';
-import { valuesAt, type ExtractContext } from '../../src/core/usage/extractors/common.js';
-import { REQUEST_EXTRACTORS } from '../../src/core/usage/extractors/index.js';
+import { valuesAt, type ExtractContext } from '../../src/core/trail/extractors/common.js';
+import { REQUEST_EXTRACTORS } from '../../src/core/trail/extractors/index.js';
 
 interface FieldsRow {
   fields: string[];

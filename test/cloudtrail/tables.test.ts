@@ -11,10 +11,10 @@ import {
   loadBundledEventMapper,
   loadBundledNormalizer,
 } from '../../src/adapters/fs/bundled-mapping.js';
-import { createEventMapper } from '../../src/core/catalog/cloudtrail-mapping.js';
-import { createCloudTrailKnowledge } from '../../src/core/catalog/cloudtrail-knowledge.js';
-import { CloudTrailTableError, parseCloudTrailTables, type CloudTrailTables } from '../../src/core/catalog/cloudtrail-tables.js';
-import { REQUEST_EXTRACTORS } from '../../src/core/usage/extractors/index.js';
+import { createEventMapper } from '../../src/core/trail/event-mapping.js';
+import { createCloudTrailKnowledge } from '../../src/core/trail/knowledge.js';
+import { CloudTrailTableError, parseCloudTrailTables, type CloudTrailTables } from '../../src/core/trail/tables.js';
+import { REQUEST_EXTRACTORS } from '../../src/core/trail/extractors/index.js';
 import { loadFixtureCases } from './fixture-loader.js';
 
 const catalog = loadBundledCatalog();

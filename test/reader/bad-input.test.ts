@@ -7,7 +7,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readTrail, readTrailObject } from '../../src/adapters/fs/trail-reader.js';
+import { readTrail } from '../../src/adapters/fs/trail-reader.js';
+import { readTrailObject } from '../../src/adapters/trail-decode/decode.js';
 import { collect, ids, rec } from './helpers.js';
 
 let dir: string;

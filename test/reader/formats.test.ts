@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { readTrail, readTrailObject, createTrailStats } from '../../src/adapters/fs/trail-reader.js';
+import { readTrail } from '../../src/adapters/fs/trail-reader.js';
+import { readTrailObject } from '../../src/adapters/trail-decode/decode.js';
+import { createTrailStats } from '../../src/adapters/trail-decode/sink.js';
 import { collect, ids, rec } from './helpers.js';
 
 const FIX = fileURLToPath(new URL('../fixtures/reader/', import.meta.url));

@@ -1,6 +1,6 @@
 /** Shared helpers for the reader tests. */
 import type { InputProblem, RecordSource } from '../../src/core/usage/types.js';
-import type { TrailItem } from '../../src/adapters/fs/trail-reader.js';
+import type { TrailItem } from '../../src/adapters/trail-decode/sink.js';
 
 /** Everything one read produced, split by kind. */
 export interface Collected {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { nodeTrailFs, readTrail, type TrailFs } from '../../src/adapters/fs/trail-reader.js';
-import { formatTrailFileName } from '../../src/core/usage/trail-layout.js';
+import { formatTrailFileName } from '../../src/core/trail/layout.js';
 import { collect, ids, rec } from './helpers.js';
 
 let root: string;

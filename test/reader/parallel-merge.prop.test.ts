@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeParts, PartCollector, type ReadOrder } from '../../src/adapters/fs/parallel-activity.js';
-import { createTrailStats, type TrailItem } from '../../src/adapters/fs/trail-parse.js';
+import { createTrailStats, type TrailItem } from '../../src/adapters/trail-decode/sink.js';
 import { UsageLedger } from '../../src/core/usage/ledger.js';
 import type { NormalizeResult, NormalizedCall } from '../../src/core/usage/types.js';
 

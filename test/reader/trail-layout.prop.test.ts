@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { deliveryDays, formatTrailFileName, pathMayHoldWindow } from '../../src/core/usage/trail-layout.js';
+import { deliveryDays, formatTrailFileName, pathMayHoldWindow } from '../../src/core/trail/layout.js';
 import { DAY_MS, inWindow } from '../../src/core/usage/time-window.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');

@@ -7,7 +7,7 @@ import {
   parseTrailPath,
   pathMayHoldWindow,
   trailKeyPrefixes,
-} from '../../src/core/usage/trail-layout.js';
+} from '../../src/core/trail/layout.js';
 
 const W = (since: string, until: string) => ({ since: new Date(since), until: new Date(until) });
 

@@ -12,7 +12,7 @@ import { loadBundledCloudTrailKnowledge, loadBundledNormalizer } from '../../src
 import { evaluate } from '../../src/core/policy/index.js';
 import type { AccessRequest, PolicyDocument } from '../../src/core/policy/types.js';
 import { suggest } from '../../src/core/trim/suggest.js';
-import { parseTrailRecording } from '../../src/core/trim/trail-recording.js';
+import { parseTrailRecording } from '../../src/core/trail/recording.js';
 import { UsageLedger } from '../../src/core/usage/ledger.js';
 
 const catalog = loadBundledCatalog();

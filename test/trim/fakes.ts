@@ -16,7 +16,7 @@
  * smallCatalog(): a Catalog over ~30 actions of s3, dynamodb, sqs, iam, logs, xray, kms, secretsmanager with
  * resource types as in the real catalog (enough for generalization and wildcard tests; fast for properties).
  */
-import type { CloudTrailKnowledge, UnobservableReason } from '../../src/core/catalog/cloudtrail-types.js';
+import type { CloudTrailKnowledge, UnobservableReason } from '../../src/core/trail/knowledge-types.js';
 import type { AccessLevel, ActionInfo, Catalog } from '../../src/core/catalog/types.js';
 import { globMatch } from '../../src/core/trim/glob.js';
 import type { ActionUsage, AttemptUsage, PrincipalUsage } from '../../src/core/usage/types.js';

@@ -10,9 +10,9 @@ import {
   regionOfLayoutPath,
   regionOfPattern,
   withRegionCoverage,
-} from '../../src/core/trim/region-coverage.js';
-import { parseTrailRecording } from '../../src/core/trim/trail-recording.js';
-import { TrailConfigError } from '../../src/core/trim/errors.js';
+} from '../../src/core/trail/region-coverage.js';
+import { parseTrailRecording } from '../../src/core/trail/recording.js';
+import { TrailConfigError } from '../../src/core/trail/errors.js';
 
 const MGMT = { AdvancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }] };
 const query = (action: string, resourcePattern: string, scope: 'regional' | 'global' = 'regional') => ({

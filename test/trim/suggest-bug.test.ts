@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { InternalError } from '../../src/core/trim/errors.js';
-import { defaultTrailRecording } from '../../src/core/trim/trail-recording.js';
+import { defaultTrailRecording } from '../../src/core/trail/recording.js';
 import type { TrimResult } from '../../src/core/trim/types.js';
 import { fakeKnowledge, smallCatalog, usageOf, used } from './fakes.js';
 

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { TrailConfigError } from '../../src/core/trim/errors.js';
+import { TrailConfigError } from '../../src/core/trail/errors.js';
 import {
   combineTrailRecordings,
   defaultTrailRecording,
   parseTrailRecording,
   type RecordingQuery,
-} from '../../src/core/trim/trail-recording.js';
+} from '../../src/core/trail/recording.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/trim/${name}`, import.meta.url), 'utf8'));
 

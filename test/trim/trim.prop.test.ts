@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PolicyDocument, Statement } from '../../src/core/policy/types.js';
 import { suggest } from '../../src/core/trim/suggest.js';
-import { defaultTrailRecording, parseTrailRecording, type TrailRecording } from '../../src/core/trim/trail-recording.js';
+import { defaultTrailRecording, parseTrailRecording, type TrailRecording } from '../../src/core/trail/recording.js';
 import { trimPolicy } from '../../src/core/trim/trim.js';
 import type { TrimInput } from '../../src/core/trim/types.js';
 import type { ActionUsage } from '../../src/core/usage/types.js';

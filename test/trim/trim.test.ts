@@ -3,7 +3,7 @@ import { loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';
 import { evaluate } from '../../src/core/policy/index.js';
 import type { PolicyDocument, Statement } from '../../src/core/policy/types.js';
 import { suggest } from '../../src/core/trim/suggest.js';
-import { defaultTrailRecording, parseTrailRecording } from '../../src/core/trim/trail-recording.js';
+import { defaultTrailRecording, parseTrailRecording } from '../../src/core/trail/recording.js';
 import { trimPolicy } from '../../src/core/trim/trim.js';
 import type { Finding, TrimInput } from '../../src/core/trim/types.js';
 import { denied, fakeKnowledge, usageOf, used } from './fakes.js';

@@ -8,7 +8,7 @@ import { loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';
 import { evaluate } from '../../src/core/policy/index.js';
 import type { PolicyDocument, Statement } from '../../src/core/policy/types.js';
 import { suggest } from '../../src/core/trim/suggest.js';
-import { parseTrailRecording } from '../../src/core/trim/trail-recording.js';
+import { parseTrailRecording } from '../../src/core/trail/recording.js';
 import type { Finding, TrimInput } from '../../src/core/trim/types.js';
 import { fakeKnowledge, usageOf, used } from './fakes.js';
 

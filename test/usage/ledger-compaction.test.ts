@@ -6,7 +6,7 @@ import { matchPattern } from '../../src/core/policy/index.js';
 import { loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';
 import { loadBundledCloudTrailKnowledge } from '../../src/adapters/fs/bundled-mapping.js';
 import { suggest } from '../../src/core/trim/suggest.js';
-import { parseTrailRecording } from '../../src/core/trim/trail-recording.js';
+import { parseTrailRecording } from '../../src/core/trail/recording.js';
 import { evaluate, parsePolicyDocument } from '../../src/core/policy/index.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/exporter';

@@ -2,12 +2,13 @@
  * Wiring helpers for the CLI: build the AWS-backed ports from options in one place, so each command stays
  * a few lines. Everything here only composes the adapters of this folder.
  */
-import type { ActivityProgress, ActivitySource, TrailConfig } from '../../core/ports/activity-source.js';
+import type { ActivityProgress, ActivitySource } from '../../core/ports/activity-source.js';
+import type { TrailConfig } from '../../core/trail/config.js';
 import type { FunctionInfo } from '../../core/ports/function-directory.js';
 import type { RolePolicies } from '../../core/ports/policy-source.js';
 import { parsePolicyDocument } from '../../core/policy/parse.js';
 import type { PolicyDocument } from '../../core/policy/types.js';
-import { parseTrailRecording, type TrailRecording } from '../../core/trim/trail-recording.js';
+import { parseTrailRecording, type TrailRecording } from '../../core/trail/recording.js';
 import type { AwsClients } from './config.js';
 import { AwsAdapterError } from './errors.js';
 import { IamRolePolicySource } from './iam.js';

@@ -18,9 +18,10 @@ import {
   parseTrailPath,
   pathMayHoldWindow,
   trailKeyPrefixes,
-} from '../../core/usage/trail-layout.js';
+} from '../../core/trail/layout.js';
 import { AwsAdapterError, callAws, toAwsError } from './errors.js';
-import { createTrailStats, readTrailObject, type TrailParseOptions, type TrailReadStats } from '../fs/trail-parse.js';
+import { createTrailStats, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
+import { readTrailObject } from '../trail-decode/decode.js';
 
 /** The part of the S3 client this adapter uses. */
 export type S3Sender = Pick<S3Client, 'send'>;

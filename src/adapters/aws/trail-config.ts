@@ -8,7 +8,8 @@ import {
   type CloudTrailClient,
   type Trail,
 } from '@aws-sdk/client-cloudtrail';
-import type { TrailConfig, TrailConfigSource } from '../../core/ports/activity-source.js';
+import type { TrailConfigSource } from '../../core/ports/activity-source.js';
+import type { TrailConfig } from '../../core/trail/config.js';
 import { AwsAdapterError, callAws, toAwsError } from './errors.js';
 
 /** The part of the CloudTrail client this adapter uses. */

@@ -4,12 +4,12 @@
  */
 
 import { loadBundledCatalog, readDataJson } from './bundled-data.js';
-import { CLOUDTRAIL_EVIDENCE_FILES, CLOUDTRAIL_TABLE_FILES, parseCloudTrailTables, type CloudTrailTables } from '../../core/catalog/cloudtrail-tables.js';
-import { parseEvidenceTables } from '../../core/catalog/cloudtrail-evidence.js';
-import { createEventMapper, type EventMapper } from '../../core/catalog/cloudtrail-mapping.js';
-import { createCloudTrailKnowledge, type KnowledgeOptions } from '../../core/catalog/cloudtrail-knowledge.js';
-import type { CloudTrailKnowledge } from '../../core/catalog/cloudtrail-types.js';
-import { createNormalizer, type Normalizer } from '../../core/usage/normalize.js';
+import { CLOUDTRAIL_EVIDENCE_FILES, CLOUDTRAIL_TABLE_FILES, parseCloudTrailTables, type CloudTrailTables } from '../../core/trail/tables.js';
+import { parseEvidenceTables } from '../../core/trail/evidence.js';
+import { createEventMapper, type EventMapper } from '../../core/trail/event-mapping.js';
+import { createCloudTrailKnowledge, type KnowledgeOptions } from '../../core/trail/knowledge.js';
+import type { CloudTrailKnowledge } from '../../core/trail/knowledge-types.js';
+import { createNormalizer, type Normalizer } from '../../core/trail/normalize.js';
 
 let tables: CloudTrailTables | undefined;
 let mapper: EventMapper | undefined;

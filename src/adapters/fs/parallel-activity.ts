@@ -10,7 +10,7 @@
 import type { ActivityResult } from '../../core/usage/activity.js';
 import { UsageLedger, type LedgerSnapshot } from '../../core/usage/ledger.js';
 import type { InputProblem, NormalizeResult, RecordSource } from '../../core/usage/types.js';
-import { createTrailStats, type TrailItem, type TrailReadStats } from './trail-parse.js';
+import { createTrailStats, type TrailItem, type TrailReadStats } from '../trail-decode/sink.js';
 
 /** Place of an item in the single-threaded reading order: [input index from the walk, item index in it]. */
 export type ReadOrder = [number, number];

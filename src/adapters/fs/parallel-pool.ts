@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { mergeParts, PartCollector, type ActivityPart, type MergedActivity } from './parallel-activity.js';
 import type { FromWorker, ToWorker, WorkerInit } from './parallel-worker.js';
-import { createTrailStats } from './trail-parse.js';
+import { createTrailStats } from '../trail-decode/sink.js';
 import { walkTrailInputs, type TrailReadOptions } from './trail-reader.js';
 
 /** Upper bound on worker threads: past 8, the main thread's merging and the disk stop it scaling. */

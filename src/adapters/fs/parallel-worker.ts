@@ -13,7 +13,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadBundledNormalizer } from './bundled-mapping.js';
 import { PartCollector, type ActivityPart } from './parallel-activity.js';
-import { createTrailStats, type TrailItem, type TrailParseOptions } from './trail-parse.js';
+import { createTrailStats, type TrailItem, type TrailParseOptions } from '../trail-decode/sink.js';
 import { readTrailFile } from './trail-reader.js';
 import type { TimeWindow } from '../../core/usage/time-window.js';
 

@@ -7,41 +7,23 @@
  *   named explicitly is always read.
  * - S3 delivery layout (`AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/`): year, month and day folders
  *   (and standard file names) that cannot hold records in the window are pruned from their path alone, before
- *   anything inside is listed, stat'ed or opened (margin: see `core/usage/trail-layout.ts`).
+ *   anything inside is listed, stat'ed or opened (margin: see `core/trail/layout.ts`).
  * - Streaming: files are read one after another with a small bounded read-ahead ({@link DEFAULT_READ_AHEAD}
  *   files being read and decompressed while the current one is parsed), so memory does not grow with the
  *   number of files (the set of directories already visited, kept to break symlink loops, grows with the
  *   number of folders only). Files up to {@link WHOLE_FILE_MAX_BYTES} are read whole (fastest: one
  *   JSON.parse); larger ones are streamed, NDJSON line by line.
- * - Bad input never stops the run: see `trail-parse.ts` for the problems reported.
+ * - Bad input never stops the run: see `adapters/trail-decode/` for the problems reported.
  */
 
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TimeWindow } from '../../core/usage/time-window.js';
-import { isDigestPath, pathMayHoldWindow } from '../../core/usage/trail-layout.js';
-import {
-  createTrailStats,
-  FileSink,
-  parseTrailBuffer,
-  parseTrailStream,
-  readError,
-  SKIPPED_EXAMPLES,
-  type TrailItem,
-  type TrailParseOptions,
-  type TrailReadStats,
-} from './trail-parse.js';
+import { isDigestPath, pathMayHoldWindow } from '../../core/trail/layout.js';
+import { createTrailStats, FileSink, SKIPPED_EXAMPLES, type TrailItem, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
+import { parseTrailBuffer, parseTrailStream, readError } from '../trail-decode/decode.js';
 
-export {
-  createTrailStats,
-  parseTrailBuffer,
-  readTrailObject,
-  readTrailObjectBatches,
-  type TrailItem,
-  type TrailParseOptions,
-  type TrailReadStats,
-} from './trail-parse.js';
 
 /** Files read and decompressed ahead of the one being parsed: overlaps disk and gunzip (thread pool) with parsing. */
 export const DEFAULT_READ_AHEAD = 4;

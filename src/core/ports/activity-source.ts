@@ -3,6 +3,7 @@
  * each record into a NormalizedCall; this port only finds and reads them.
  */
 import type { InputProblem, RecordSource } from '../usage/types.js';
+import type { TrailConfig } from '../trail/config.js';
 
 /** What to read. */
 export interface ActivityQuery {
@@ -65,23 +66,6 @@ export interface ActivitySource {
 /** One read in progress: iterate the items, then look at the summary. */
 export interface ActivityRead extends AsyncIterable<ActivityItem> {
   summary(): ActivityReadSummary;
-}
-
-/** Where a trail delivers its logs and what it records (raw selectors for trim's "unobservable" logic). */
-export interface TrailConfig {
-  name: string;
-  trailArn?: string;
-  homeRegion?: string;
-  bucket: string;
-  /** S3 key prefix, '' when none. */
-  prefix: string;
-  isOrganizationTrail?: boolean;
-  isMultiRegionTrail?: boolean;
-  /**
-   * The GetEventSelectors response as JSON (`EventSelectors` or `AdvancedEventSelectors`), in the shape
-   * `aws cloudtrail get-event-selectors` prints, so `--trail-config FILE` and the API feed the same logic.
-   */
-  eventSelectors: unknown;
 }
 
 /** Finds a trail's configuration by name or ARN. */

@@ -18,7 +18,7 @@
 import type { AccessLevel, Catalog } from '../catalog/types.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
 import type { ActionUsage } from '../usage/types.js';
-import type { ObservationEvidence } from '../catalog/cloudtrail-evidence.js';
+import type { ObservationEvidence } from '../trail/evidence.js';
 import { compareActionStrings, compressActions } from './actions.js';
 import { groupByAction, memoByAction } from './by-action.js';
 import { evidenceFor } from './evidence-for.js';

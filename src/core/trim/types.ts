@@ -1,12 +1,12 @@
 /**
  * Input, output and findings of trim (diff granted vs used, synthesize the narrowed policy).
  */
-import type { ObservationEvidence } from '../catalog/cloudtrail-evidence.js';
+import type { ObservationEvidence } from '../trail/evidence.js';
 import type { AccessLevel, Catalog } from '../catalog/types.js';
-import type { CloudTrailKnowledge } from '../catalog/cloudtrail-types.js';
+import type { CloudTrailKnowledge } from '../trail/knowledge-types.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
 import type { AttemptUsage, PrincipalUsage } from '../usage/types.js';
-import type { TrailRecording } from './trail-recording.js';
+import type { TrailRecording } from '../trail/recording.js';
 
 /** IAM size limits in characters, whitespace not counted (IAM User Guide, "IAM and AWS STS quotas"). */
 export const MANAGED_POLICY_MAX_CHARS = 6144;

@@ -5,13 +5,13 @@
  * action if the catalog has it; anything else is unknown — never a made-up action name.
  */
 
-import type { Catalog } from './types.js';
+import type { Catalog } from '../catalog/types.js';
 import {
   CloudTrailTableError,
   type CloudTrailTables,
   type ConditionalEntry,
   type EventNameEntry,
-} from './cloudtrail-tables.js';
+} from './tables.js';
 
 /** How a primary action list was found. */
 export type PrimarySource = 'table' | 'service-reference' | 'service-reference-single' | 'service-reference-ambiguous' | 'identity';

@@ -27,8 +27,8 @@
  *   suggested policy remove a permission that was used. So the margin errs wide.
  */
 
-import type { TimeWindow } from './time-window.js';
-import { DAY_MS } from './time-window.js';
+import type { TimeWindow } from '../usage/time-window.js';
+import { DAY_MS } from '../usage/time-window.js';
 
 /**
  * Default allowance for the delay between a record's eventTime and its file's delivery (ms). 24 h: AWS

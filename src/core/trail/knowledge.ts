@@ -3,11 +3,11 @@
  * never logged, only secondary, permission-free, and the per-workload baselines.
  */
 
-import type { Catalog } from './types.js';
-import type { CloudTrailKnowledge, UnobservableReason } from './cloudtrail-types.js';
-import { CloudTrailTableError, type CloudTrailTables } from './cloudtrail-tables.js';
-import { createEventMapper, type EventMapper } from './cloudtrail-mapping.js';
-import { createEvidenceIndex, type EvidenceIndex } from './cloudtrail-evidence.js';
+import type { Catalog } from '../catalog/types.js';
+import type { CloudTrailKnowledge, UnobservableReason } from './knowledge-types.js';
+import { CloudTrailTableError, type CloudTrailTables } from './tables.js';
+import { createEventMapper, type EventMapper } from './event-mapping.js';
+import { createEvidenceIndex, type EvidenceIndex } from './evidence.js';
 
 /** Options of {@link createCloudTrailKnowledge}. */
 export interface KnowledgeOptions {

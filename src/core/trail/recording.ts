@@ -12,7 +12,7 @@
  * `AdvancedFieldSelector` (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/).
  */
 import { TrailConfigError } from './errors.js';
-import { globIntersects, globMatch } from './glob.js';
+import { globIntersects, globMatch } from '../trim/glob.js';
 import { hasWildcard, literalPrefix, literalSuffix } from '../wildcard.js';
 import { parseRegionFacts, type RegionCoverage, type TrailRegionFacts } from './region-coverage.js';
 

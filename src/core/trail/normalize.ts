@@ -6,10 +6,10 @@
  */
 
 import type { Catalog, ActionInfo } from '../catalog/types.js';
-import type { CloudTrailTables, ConditionalEntry, ResourceSpec, Trigger } from '../catalog/cloudtrail-tables.js';
+import type { CloudTrailTables, ConditionalEntry, ResourceSpec, Trigger } from './tables.js';
 import { compileArnTemplate, isParsableArn } from '../catalog/arn.js';
-import { createEventMapper, type EventMapper, type ResolvedOperation } from '../catalog/cloudtrail-mapping.js';
-import type { ActionUse, CallOutcome, EventCategory, InputProblem, NormalizeResult, NormalizedCall, RecordSource } from './types.js';
+import { createEventMapper, type EventMapper, type ResolvedOperation } from './event-mapping.js';
+import type { ActionUse, CallOutcome, EventCategory, InputProblem, NormalizeResult, NormalizedCall, RecordSource } from '../usage/types.js';
 import { isObject, isPresent, partitionOfRegion, str, valuesAt, arnParts, type ExtractContext } from './extractors/common.js';
 import { NAMED_EXTRACTORS, requestResources, splitPartiql, splitTransactItems, type SplitUse } from './extractors/index.js';
 

@@ -2,7 +2,7 @@
  * Shapes of the hand-kept CloudTrail tables in `data/cloudtrail/` and a structural check of the parsed JSON.
  * The adapter reads the files; the core only receives their parsed contents (no I/O here).
  */
-import type { EvidenceTables } from './cloudtrail-evidence.js';
+import type { EvidenceTables } from './evidence.js';
 
 /** `data/cloudtrail/event-sources.json`: eventSource → IAM prefix exceptions to the host-label rule. */
 export interface EventSourceTable {
@@ -99,7 +99,7 @@ export interface CloudTrailTables {
   events: EventsTable;
   /**
    * What CloudTrail is known to record per service and action, and the dependents an operation's record cannot
-   * show (`observability.json`, `observed.json`, `authorized-actions.json`; see cloudtrail-evidence.ts). Absent
+   * show (`observability.json`, `observed.json`, `authorized-actions.json`; see evidence.ts). Absent
    * in tables built by hand for a test: then no action has evidence beyond the Service Reference flag.
    */
   evidence?: EvidenceTables;
@@ -113,7 +113,7 @@ export const CLOUDTRAIL_TABLE_FILES = {
   events: 'cloudtrail/events.json',
 } as const;
 
-/** The evidence files, relative to `data/` (cloudtrail-evidence.ts). */
+/** The evidence files, relative to `data/` (evidence.ts). */
 export const CLOUDTRAIL_EVIDENCE_FILES = {
   observability: 'cloudtrail/observability.json',
   observed: 'cloudtrail/observed.json',

@@ -9,7 +9,7 @@
  * `IncludeGlobalServiceEvents`, `HomeRegion`).
  */
 import { TrailConfigError } from './errors.js';
-import type { TrailRecording } from './trail-recording.js';
+import type { TrailRecording } from './recording.js';
 
 /** What the trail configuration says about Regions, when it says anything (`aws cloudtrail get-trail`). */
 export interface TrailRegionFacts {

@@ -4,7 +4,7 @@
  * Trim uses it to keep what CloudTrail cannot show.
  */
 
-import type { ObservationEvidence, PossibleDependency } from './cloudtrail-evidence.js';
+import type { ObservationEvidence, PossibleDependency } from './evidence.js';
 
 /** A kept-because-unobservable reason attached to an action. */
 export interface UnobservableReason {

@@ -11,8 +11,8 @@
  * (`data/cloudtrail/authorized-actions.json`, class `unknowable`). Pure: the tables arrive parsed.
  */
 
-import type { Catalog } from './types.js';
-import { CloudTrailTableError } from './cloudtrail-tables.js';
+import type { Catalog } from '../catalog/types.js';
+import { CloudTrailTableError } from './tables.js';
 
 /** Kinds of exception to a service's "management events are logged" line. */
 export type ObservabilityExceptionKind = 'data-event' | 'not-logged' | 'console-only' | 'secondary';
