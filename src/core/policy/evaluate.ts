@@ -56,6 +56,10 @@ function compileActionList(list: readonly string[]): (action: string) => boolean
     }
     // `matchPattern` compares folded pattern characters one code unit at a time: a character that folds to
     // two code units (`İ`) can never match, so such a literal is left out.
+    if (ASCII.test(p)) {
+      literals.add(p.toLowerCase()); // ASCII folds one code unit to one: no tokenizing needed
+      continue;
+    }
     const chars = tokenize(p, { caseInsensitive: true }).map((t) => (t as { ch: string }).ch);
     if (chars.every((c) => c.length === 1)) literals.add(chars.join(''));
   }

@@ -123,7 +123,19 @@ export function compressActions(actions: string[], catalog: Catalog, allowed: (w
       out.add(chosen ?? `${svc}:${name}`);
     }
   }
-  return [...out].sort(compareActionStrings);
+  return sortActionStrings([...out]);
+}
+
+/**
+ * `list.sort(compareActionStrings)`, natively: keys `lower\0original` under the built-in code-unit sort order
+ * by the lower-cased string, then by the original, exactly as the comparator does, when no string holds a NUL
+ * (action strings never do; otherwise the comparator is used). ~11,000 kept actions: ~150,000 JS comparator
+ * calls saved.
+ */
+function sortActionStrings(list: string[]): string[] {
+  if (list.some((a) => a.includes('\u0000'))) return list.sort(compareActionStrings);
+  const keyed = list.map((a) => `${a.toLowerCase()}\u0000${a}`).sort();
+  return keyed.map((k) => k.slice(k.indexOf('\u0000') + 1));
 }
 
 /** Case-insensitive, then case-sensitive ordering of action strings (stable output). */
