@@ -2,22 +2,14 @@
  * The CLI shell: parses arguments with yargs, runs one command, turns errors into a message and an exit code.
  */
 import yargs from 'yargs';
-import type { Argv } from 'yargs';
 import { CliError, EXIT } from './errors.js';
 import { processIo, type CliIo } from './io.js';
+import type { CommandModule } from './command.js';
 import { catalogCommand } from './commands/catalog.js';
 import { usageCommand } from './commands/usage.js';
 import { suggestCommand } from './commands/suggest.js';
 import { renderCommand } from './commands/render.js';
 import { functionsCommand } from './commands/functions.js';
-
-/** A command module: registers itself on yargs and runs with the parsed arguments. */
-export interface CommandModule {
-  command: string;
-  describe: string;
-  builder(y: Argv): Argv;
-  run(args: Record<string, unknown>, io: CliIo): Promise<number>;
-}
 
 const COMMANDS: CommandModule[] = [suggestCommand, usageCommand, renderCommand, functionsCommand, catalogCommand];
 

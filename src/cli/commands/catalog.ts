@@ -7,7 +7,7 @@ import { loadBundledCatalog } from '../../adapters/fs/bundled-data.js';
 import { formatActionExpansion, formatCatalogInfo } from '../../core/catalog/format.js';
 import { CliError, EXIT } from '../errors.js';
 import type { CliIo } from '../io.js';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../command.js';
 
 export const catalogCommand: CommandModule = {
   command: 'catalog <what> [patterns..]',

@@ -6,7 +6,7 @@ import type { Argv } from 'yargs';
 import { sharedRoles } from '../../core/ports/function-directory.js';
 import { EXIT } from '../errors.js';
 import type { CliIo } from '../io.js';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../command.js';
 import { awsClients, closeAwsClients, loadAws, withAwsOptions } from '../aws-wiring.js';
 
 export const functionsCommand: CommandModule = {

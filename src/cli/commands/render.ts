@@ -6,7 +6,7 @@ import { readPolicyFiles } from '../../adapters/fs/policy-files.js';
 import { renderPolicy, type RenderFormat } from '../../core/render/index.js';
 import { CliError, EXIT } from '../errors.js';
 import type { CliIo } from '../io.js';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../command.js';
 import { writeResult } from '../output.js';
 
 export const renderCommand: CommandModule = {

@@ -17,7 +17,7 @@ import type { Catalog } from '../../core/catalog/types.js';
 import { ActivityCollector, formatActivitySummary } from '../activity.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../command.js';
 import { matchRole, roleNameOf, windowFromArgs, withWindowOptions } from '../options.js';
 import { writeResult } from '../output.js';
 import { formatExplain, formatSuggestSummary } from '../suggest-report.js';

@@ -9,7 +9,7 @@ import { ActivityCollector, collectActivity, formatActivitySummary } from '../ac
 import { jobsFromArgs, jobsOption } from '../sources.js';
 import { CliError, EXIT } from '../errors.js';
 import type { CliIo } from '../io.js';
-import type { CommandModule } from '../main.js';
+import type { CommandModule } from '../command.js';
 import { matchRole, windowFromArgs, withWindowOptions } from '../options.js';
 import { formatUsageTable } from '../usage-table.js';
 
