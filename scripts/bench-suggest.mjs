@@ -70,7 +70,7 @@ export async function runSuggestScenarios({ names, runs, root, benchDir, measure
     for (let k = 0; k < runs; k++) {
       loads.push(loadavg()[0]);
       samples.push(await measureCommand(cmd));
-      log(`  run ${k + 1}/${runs}: ${Math.round(samples[k].ms)} ms, peak RSS ${(samples[k].rssKiB / 1024).toFixed(0)} MiB`);
+      log(`  run ${k + 1}/${runs}: ${Math.round(samples[k].ms)} ms, CPU ${Math.round(samples[k].cpuMs)} ms, peak RSS ${(samples[k].rssKiB / 1024).toFixed(0)} MiB`);
     }
     const ms = samples.map((s) => s.ms);
     results.push({
@@ -79,6 +79,8 @@ export async function runSuggestScenarios({ names, runs, root, benchDir, measure
       medianMs: Math.round(median(ms)),
       minMs: Math.round(Math.min(...ms)),
       maxMs: Math.round(Math.max(...ms)),
+      // user + system CPU of the process (all threads), when GNU time is there: steadier than wall under load.
+      medianCpuMs: Math.round(median(samples.map((s) => s.cpuMs))),
       peakRssMiB: Math.round(Math.max(...samples.map((s) => s.rssKiB)) / 1024),
       runs,
       // 1-minute load average before each run: on a shared machine other work slows every run, unevenly.
@@ -87,9 +89,9 @@ export async function runSuggestScenarios({ names, runs, root, benchDir, measure
   }
   writeFileSync(join(benchDir, 'results-suggest.json'), JSON.stringify({ machine, results }, null, 2) + '\n');
   const lines = [
-    '| scenario | policy | median wall ms | min–max ms | peak RSS MiB | runs | max load avg |',
-    '|---|---|---:|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.scenario} | ${r.policy} | ${r.medianMs} | ${r.minMs}–${r.maxMs} | ${r.peakRssMiB} | ${r.runs} | ${r.maxLoadAverage} |`),
+    '| scenario | policy | median wall ms | min–max ms | median CPU ms | peak RSS MiB | runs | max load avg |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+    ...results.map((r) => `| ${r.scenario} | ${r.policy} | ${r.medianMs} | ${r.minMs}–${r.maxMs} | ${r.medianCpuMs} | ${r.peakRssMiB} | ${r.runs} | ${r.maxLoadAverage} |`),
   ];
   return { results, table: lines.join('\n') + '\n' };
 }

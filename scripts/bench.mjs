@@ -393,14 +393,19 @@ async function measureCommand(cmdArgs) {
   }
   if (r.code !== 0) throw new Error(`${cmdArgs.join(' ')} exited with ${r.code}:\n${r.stderr.slice(-2000)}`);
   let rssKiB;
+  let cpuMs = NaN;
   if (HAS_GNU_TIME) {
     const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
     rssKiB = m ? Number(m[1]) : NaN;
+    // CPU time (user + system, all threads): less distorted than wall time when other work shares the CPUs.
+    const user = /User time \(seconds\): ([\d.]+)/.exec(r.stderr);
+    const sys = /System time \(seconds\): ([\d.]+)/.exec(r.stderr);
+    if (user && sys) cpuMs = (Number(user[1]) + Number(sys[1])) * 1000;
   } else {
     rssKiB = Number(readFileSync(rssFile, 'utf8'));
     rmSync(rssFile, { force: true });
   }
-  return { ms: r.ms, rssKiB };
+  return { ms: r.ms, rssKiB, cpuMs };
 }
 
 function usageCommand(trail, standIn) {
