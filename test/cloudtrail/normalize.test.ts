@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadBundledNormalizer } from '../../src/adapters/fs/bundled-mapping.js';
-import { classifyOutcome } from '../../src/core/trail/normalize.js';
+import { classifyOutcome } from '../../src/core/trail/record-facts.js';
 
 const normalize = loadBundledNormalizer();
 
