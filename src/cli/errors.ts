@@ -1,35 +1,76 @@
 /**
- * One typed error for everything the CLI reports to a person, with stable codes and documented exit codes.
+ * The CLI's errors and their printer. Every error policy-trim throws on purpose is a {@link PolicyTrimError}
+ * (core/errors.ts) and is printed from its fields; `CliError` is the one the shell itself throws.
  */
+import { ERROR_EXIT, PolicyTrimError, type ErrorExitCode } from '../core/errors.js';
+import type { CliIo } from './io.js';
+
+export { PolicyTrimError } from '../core/errors.js';
 
 /** Exit codes (README "Exit codes"). */
 export const EXIT = {
   /** Success. */
   OK: 0,
   /** An error: bad input file, AWS error, internal error. */
-  ERROR: 1,
+  ERROR: ERROR_EXIT.ERROR,
   /** Findings when the user asked to gate on them (`--fail-on`). */
   FINDINGS: 2,
   /** Usage error: unknown option, missing argument, conflicting options (BSD sysexits EX_USAGE). */
-  USAGE: 64,
+  USAGE: ERROR_EXIT.USAGE,
 } as const;
 
 /** An error meant for a person: what went wrong (naming the file, event or permission) and what to do next. */
-export class CliError extends Error {
+export class CliError extends PolicyTrimError {
   constructor(
     /** Stable machine-readable code, e.g. `policy-file-invalid`. */
-    readonly code: string,
+    code: string,
     message: string,
     /** What to do next. */
-    readonly hint?: string,
-    readonly exitCode: number = EXIT.ERROR,
+    hint?: string,
+    exitCode: ErrorExitCode = EXIT.ERROR,
   ) {
-    super(message);
-    this.name = 'CliError';
+    super({ code, message, hint, exitCode, source: 'user' });
   }
 }
 
-/** A usage error (exit 64). */
-export function usageError(message: string, hint?: string): CliError {
+/** What to do about a usage error when the call site has nothing more specific to say. */
+const USAGE_HINT = 'Run `policy-trim --help`, or `policy-trim COMMAND --help`, for the commands and their options.';
+
+/** A usage error (exit 64); without a hint of its own it points to `--help`. */
+export function usageError(message: string, hint: string = USAGE_HINT): CliError {
   return new CliError('usage', message, hint, EXIT.USAGE);
+}
+
+/** What a person can do about a bug: report it, with the stack when asked for. */
+const REPORT_BUG = 'this is a bug: please report it with the command you ran (rerun with --debug for the stack).';
+
+/**
+ * Print an error for a person and return the exit code. A {@link PolicyTrimError} is printed from its fields —
+ * code, message, what to do — and only one whose `source` is `tool` is called a bug. Anything else reaching
+ * here was not anticipated, so it is "unexpected … this is a bug". The stack is shown only with `--debug`.
+ */
+export function reportError(err: unknown, io: CliIo, debug: boolean): number {
+  if (err instanceof PolicyTrimError) {
+    const kind = err.source === 'tool' ? 'internal error' : 'error';
+    io.stderr(`policy-trim: ${kind} [${err.code}]: ${err.message}\n`);
+    if (err.hint) io.stderr(`  what to do: ${err.hint}\n`);
+    if (err.source === 'tool') io.stderr(`  ${REPORT_BUG}\n`);
+    if (debug) printStack(err, io);
+    return err.exitCode;
+  }
+  const e = err as { message?: unknown } | null | undefined;
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  io.stderr(`policy-trim: unexpected error: ${message}\n`);
+  io.stderr(`  ${REPORT_BUG}\n`);
+  if (debug) printStack(err, io);
+  return EXIT.ERROR;
+}
+
+/** The stack, then each `cause`'s (an AWS SDK error behind an AwsAdapterError says most under --debug). */
+function printStack(err: unknown, io: CliIo): void {
+  const seen = new Set<unknown>();
+  for (let e: unknown = err; e instanceof Error && !seen.has(e); e = e.cause) {
+    seen.add(e);
+    io.stderr((e === err ? '' : 'caused by: ') + (e.stack ?? `${e.name}: ${e.message}`) + '\n');
+  }
 }

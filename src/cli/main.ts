@@ -2,7 +2,7 @@
  * The CLI shell: parses arguments with yargs, runs one command, turns errors into a message and an exit code.
  */
 import yargs from 'yargs';
-import { CliError, EXIT } from './errors.js';
+import { CliError, EXIT, reportError } from './errors.js';
 import { processIo, type CliIo } from './io.js';
 import type { CommandModule } from './command.js';
 import { catalogCommand } from './commands/catalog.js';
@@ -47,26 +47,4 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   } catch (err) {
     return reportError(err, io, debug);
   }
-}
-
-/** Print an error for a person: code, message, what to do; the stack only with --debug. */
-export function reportError(err: unknown, io: CliIo, debug: boolean): number {
-  if (err instanceof CliError) {
-    io.stderr(`policy-trim: error [${err.code}]: ${err.message}\n`);
-    if (err.hint) io.stderr(`  what to do: ${err.hint}\n`);
-    if (debug && err.stack) io.stderr(err.stack + '\n');
-    return err.exitCode;
-  }
-  const e = err as { name?: string; code?: string; message?: string; hint?: string; exitCode?: number; stack?: string };
-  // Typed errors from the core and adapters carry a stable code and often a hint: show them as-is.
-  if (e && typeof e.code === 'string' && typeof e.message === 'string') {
-    io.stderr(`policy-trim: error [${e.code}]: ${e.message}\n`);
-    if (e.hint) io.stderr(`  what to do: ${e.hint}\n`);
-    if (debug && e.stack) io.stderr(e.stack + '\n');
-    return typeof e.exitCode === 'number' ? e.exitCode : EXIT.ERROR;
-  }
-  io.stderr(`policy-trim: unexpected error: ${e?.message ?? String(err)}\n`);
-  io.stderr('  this is a bug: please report it with the command you ran (rerun with --debug for the stack).\n');
-  if (debug && e?.stack) io.stderr(e.stack + '\n');
-  return EXIT.ERROR;
 }

@@ -1,6 +1,7 @@
 /**
  * One typed error for everything the AWS adapters report: a stable code, a sentence, and what to do next.
  */
+import { PolicyTrimError } from '../../core/errors.js';
 
 /** Stable codes the CLI can switch on (exit code, wording). */
 export type AwsErrorCode =
@@ -26,19 +27,18 @@ export interface AwsErrorInit {
   cause?: unknown;
 }
 
-/** An error from the AWS adapters, with a hint a person can act on. */
-export class AwsAdapterError extends Error {
-  readonly code: AwsErrorCode;
-  readonly hint?: string;
+/**
+ * An error from the AWS adapters, with a hint a person can act on. Always the user's side (permissions,
+ * credentials, names, throttling, AWS itself), never a bug in policy-trim: the SDK error is kept as `cause`.
+ */
+export class AwsAdapterError extends PolicyTrimError {
+  declare readonly code: AwsErrorCode;
   readonly action?: string;
   readonly resource?: string;
   readonly awsCode?: string;
 
   constructor(init: AwsErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
-    this.name = 'AwsAdapterError';
-    this.code = init.code;
-    this.hint = init.hint;
+    super({ code: init.code, message: init.message, hint: init.hint, source: 'user', cause: init.cause });
     this.action = init.action;
     this.resource = init.resource;
     this.awsCode = init.awsCode;
@@ -171,6 +171,7 @@ export function toAwsError(err: unknown, ctx: CallContext): AwsAdapterError {
   return new AwsAdapterError({
     code: 'aws-error',
     message: `${ctx.action}${on} failed: ${name}: ${raw}`,
+    hint: "Check the account and Region (--profile, --region); rerun with --debug for AWS's full error.",
     action: ctx.action,
     resource: ctx.resource,
     awsCode: name,

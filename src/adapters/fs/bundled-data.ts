@@ -1,13 +1,15 @@
 /**
  * Reads the data files shipped in the package's `data/` directory (the generated IAM catalog and the
  * hand-kept CloudTrail tables). Synchronous on purpose: the catalog is needed before anything else runs and
- * loading it takes tens of milliseconds.
+ * loading it takes tens of milliseconds. A missing or damaged file is a {@link BundledDataError}: the
+ * installation, which the user can fix by reinstalling, not their input.
  */
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCatalogFromText } from '../../core/catalog/catalog.js';
+import { BUNDLED_DATA_HINT, BundledDataError } from '../../core/errors.js';
 import type { Catalog } from '../../core/catalog/types.js';
 
 /** How many directory levels to climb from this module looking for `data/iam/catalog.json`
@@ -35,9 +37,10 @@ export function dataDir(): string {
     if (parent === dir) break;
     dir = parent;
   }
-  throw new Error(
-    `policy-trim: cannot find its bundled data directory (data/iam/catalog.json) above ${fileURLToPath(import.meta.url)}; ` +
+  throw new BundledDataError(
+    `cannot find its bundled data directory (data/iam/catalog.json) above ${fileURLToPath(import.meta.url)}; ` +
       'the installation is incomplete: reinstall the package, or set POLICY_TRIM_DATA_DIR to a data/ directory',
+    { hint: `${BUNDLED_DATA_HINT} A custom build can point POLICY_TRIM_DATA_DIR at its data/ directory.` },
   );
 }
 
@@ -47,7 +50,7 @@ export function readDataText(relPath: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`policy-trim: cannot read bundled data file ${file}: ${(e as Error).message}; reinstall the package`);
+    throw new BundledDataError(`cannot read bundled data file ${file}: ${(e as Error).message}; reinstall the package`, { cause: e });
   }
 }
 
@@ -58,7 +61,7 @@ export function readDataJson(relPath: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`policy-trim: bundled data file ${file} is not valid JSON (${(e as Error).message}); reinstall the package`);
+    throw new BundledDataError(`bundled data file ${file} is not valid JSON (${(e as Error).message}); reinstall the package`, { cause: e });
   }
 }
 

@@ -17,6 +17,7 @@ import type {
 import { compileArnTemplate, fillArnTemplate, parseArn, type CompiledArnTemplate } from './arn.js';
 import { compileActionPattern, type CompiledPattern } from './patterns.js';
 import { hasWildcard } from '../wildcard.js';
+import { BUNDLED_DATA_HINT, PolicyTrimError } from '../errors.js';
 
 /** `[levelCode, resourceTypes ("name*" = required)?, conditionKeys?]` */
 type RawAction = [string, string[]?, string[]?];
@@ -44,11 +45,19 @@ const LEVELS: Record<string, AccessLevel> = {
   P: 'Permissions management',
 };
 
-/** Thrown when catalog data does not have the expected shape (regenerate it with `npm run data:build`). */
-export class CatalogDataError extends Error {
+/**
+ * Thrown when catalog data does not have the expected shape (regenerate it with `npm run data:build`): a
+ * damaged or mixed installation the user can fix by reinstalling, not their input and not a bug.
+ */
+export class CatalogDataError extends PolicyTrimError {
+  declare readonly code: 'catalog-data-invalid';
   constructor(message: string) {
-    super(`${message} (the bundled catalog is damaged or from another version; regenerate it with: npm run data:build)`);
-    this.name = 'CatalogDataError';
+    super({
+      code: 'catalog-data-invalid',
+      message: `${message} (the bundled catalog is damaged or from another version; regenerate it with: npm run data:build)`,
+      hint: BUNDLED_DATA_HINT,
+      source: 'user',
+    });
   }
 }
 

@@ -2,6 +2,7 @@
  * The one error type of the policy model. `code` is stable (tests and the CLI switch on it); `message` names the
  * document, the statement (index and Sid) and says what is wrong and what to do.
  */
+import { PolicyTrimError } from '../errors.js';
 
 /** Stable codes of `PolicyError`. */
 export type PolicyErrorCode =
@@ -45,15 +46,21 @@ export interface PolicyErrorLocation {
   sid?: string;
 }
 
-/** A document policy-trim cannot read. Thrown by the parser; collected (not thrown) by `parsePolicySet`. */
-export class PolicyError extends Error {
-  override readonly name = 'PolicyError';
-  readonly code: PolicyErrorCode;
+/**
+ * A document policy-trim cannot read: the user's input. Thrown by the parser; collected (not thrown) by
+ * `parsePolicySet`. The message names the document and statement and says what is wrong.
+ */
+export class PolicyError extends PolicyTrimError {
+  declare readonly code: PolicyErrorCode;
   readonly location: PolicyErrorLocation;
 
   constructor(code: PolicyErrorCode, location: PolicyErrorLocation, problem: string) {
-    super(`${describeLocation(location)}: ${problem}`);
-    this.code = code;
+    super({
+      code,
+      message: `${describeLocation(location)}: ${problem}`,
+      hint: 'Fix the document (it must be an IAM policy document, JSON or YAML) and run again.',
+      source: 'user',
+    });
     this.location = location;
   }
 }

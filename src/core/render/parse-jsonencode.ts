@@ -6,21 +6,28 @@
  * `jsonencode` are reported as errors with their line and column.
  */
 
+import { PolicyTrimError } from '../errors.js';
 import type { ConditionBlock, Effect, PolicyDocument, PrincipalBlock, Statement } from '../policy/types.js';
 
 /** A plain JSON-like value (what `JSON.parse` would give for the same document). */
 export type PlainValue = string | PlainValue[] | { [key: string]: PlainValue };
 
-/** Input that is not in the accepted subset, or not an IAM policy; names the source and position. */
-export class PolicyTextError extends Error {
+/** Input that is not in the accepted subset, or not an IAM policy (the user's input); names the file and position. */
+export class PolicyTextError extends PolicyTrimError {
+  declare readonly code: 'policy-text-invalid';
   constructor(
-    readonly source: string,
+    /** The file (or other name) the text came from. */
+    readonly file: string,
     readonly line: number | undefined,
     readonly column: number | undefined,
     readonly reason: string,
   ) {
-    super(`${source}${line !== undefined ? `:${line}:${column}` : ''}: ${reason}`);
-    this.name = 'PolicyTextError';
+    super({
+      code: 'policy-text-invalid',
+      message: `${file}${line !== undefined ? `:${line}:${column}` : ''}: ${reason}`,
+      hint: 'Keep the policy as jsonencode({...}) of literal strings, lists and objects (what `policy-trim render --terraform-style jsonencode` writes), or give it as JSON or YAML.',
+      source: 'user',
+    });
   }
 }
 

@@ -11,12 +11,21 @@
  * `terraform fmt` would leave them (see hcl.ts).
  */
 
+import { PolicyTrimError } from '../errors.js';
 import type { PolicyDocument } from '../policy/types.js';
 import { IamObject, canonicalStatement, iamTree, type CanonicalPrincipal, type IamNode } from './canonical.js';
 import { hclFile, type HclBodyItem, type HclExpr } from './hcl.js';
 
+/** The Terraform output styles (the CLI's `--terraform-style`), the default first. */
+export const TERRAFORM_STYLES = ['data-source', 'jsonencode'] as const;
+
 /** Terraform output style: the `aws_iam_policy_document` data source, or `jsonencode({...})`. */
-export type TerraformStyle = 'data-source' | 'jsonencode';
+export type TerraformStyle = (typeof TERRAFORM_STYLES)[number];
+
+/** True when `value` names a Terraform output style (for values such as parsed arguments). */
+export function isTerraformStyle(value: unknown): value is TerraformStyle {
+  return (TERRAFORM_STYLES as readonly unknown[]).includes(value);
+}
 
 /** Options for renderTerraform. */
 export interface TerraformOptions {
@@ -58,15 +67,23 @@ export function terraformName(raw: string): string {
 const str = (v: string): HclExpr => ({ t: 'str', v });
 const strList = (vs: string[]): HclExpr => ({ t: 'list', items: vs.map(str) });
 
-/** A document the chosen output cannot express faithfully; says which statement and what to do instead. */
-export class RenderError extends Error {
+/**
+ * A document the chosen output cannot express faithfully; says which statement and what to do instead. The
+ * user's policy, not a bug: the jsonencode style expresses every document.
+ */
+export class RenderError extends PolicyTrimError {
+  declare readonly code: 'render-unsupported';
   constructor(
     readonly document: string,
     readonly statementIndex: number,
     reason: string,
   ) {
-    super(`${document}: Statement[${statementIndex}]: ${reason}`);
-    this.name = 'RenderError';
+    super({
+      code: 'render-unsupported',
+      message: `${document}: Statement[${statementIndex}]: ${reason}`,
+      hint: 'Render it in the jsonencode Terraform style (--terraform-style jsonencode), which expresses every policy document.',
+      source: 'user',
+    });
   }
 }
 

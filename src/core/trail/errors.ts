@@ -1,20 +1,25 @@
 /**
- * Errors about CloudTrail inputs the core reads. Each carries a stable `code` so the CLI can map it to an exit
- * code and message.
+ * Errors about CloudTrail inputs the core reads. Each is a {@link PolicyTrimError} with a stable `code`, so the
+ * CLI prints it from its fields and maps it to an exit code.
  */
+import { PolicyTrimError } from '../errors.js';
 
-/** The trail configuration (output of `aws cloudtrail get-event-selectors`) is malformed. */
-export class TrailConfigError extends Error {
-  readonly code = 'trail-config-invalid';
+/** The trail configuration (output of `aws cloudtrail get-event-selectors`) is malformed: the user's input. */
+export class TrailConfigError extends PolicyTrimError {
+  declare readonly code: 'trail-config-invalid';
   constructor(
     /** File (or other source) the configuration came from. */
-    readonly source: string,
+    readonly file: string,
     /** JSON path of the offending element, e.g. `AdvancedEventSelectors[0].FieldSelectors[1].Field`. */
     readonly path: string,
     /** What is wrong and what to do. */
     readonly detail: string,
   ) {
-    super(`${source}: ${path ? path + ': ' : ''}${detail}`);
-    this.name = 'TrailConfigError';
+    super({
+      code: 'trail-config-invalid',
+      message: `${file}: ${path ? path + ': ' : ''}${detail}`,
+      hint: 'Give the JSON printed by `aws cloudtrail get-event-selectors --trail-name NAME` (and, for Region coverage, `aws cloudtrail get-trail`), unedited.',
+      source: 'user',
+    });
   }
 }

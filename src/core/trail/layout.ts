@@ -29,6 +29,7 @@
 
 import type { TimeWindow } from '../usage/time-window.js';
 import { DAY_MS } from '../usage/time-window.js';
+import { InvariantError } from '../errors.js';
 
 /**
  * Default allowance for the delay between a record's eventTime and its file's delivery (ms). 24 h: AWS
@@ -187,11 +188,11 @@ export function pathMayHoldWindow(path: string, window: TimeWindow | undefined, 
 
 /**
  * UTC day folders (`YYYY/MM/DD`) whose files can hold records in the window, oldest first.
- * @throws Error when the window is not closed on both ends (the days cannot be enumerated: list instead).
+ * @throws InvariantError when the window is not closed on both ends (the days cannot be enumerated: list instead).
  */
 export function deliveryDays(window: TimeWindow, options: PruneOptions = {}): string[] {
   if (!window.since || !window.until) {
-    throw new Error('deliveryDays needs a window with both since and until; list the region folder instead');
+    throw new InvariantError('deliveryDays needs a window with both since and until; list the region folder instead');
   }
   const delay = options.maxDeliveryDelayMs ?? DEFAULT_MAX_DELIVERY_DELAY_MS;
   const first = Math.floor(window.since.getTime() / DAY_MS);
@@ -226,7 +227,7 @@ export function accountLogPrefix(prefix: string | undefined, organizationId: str
 /**
  * The S3 key prefixes to list for the given accounts, regions and window: one per account × region × day,
  * e.g. `logs/AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/01/`. Sorted, no duplicates.
- * @throws Error when the window is not closed on both ends (see {@link deliveryDays}).
+ * @throws InvariantError when the window is not closed on both ends (see {@link deliveryDays}).
  */
 export function trailKeyPrefixes(query: TrailPrefixQuery): string[] {
   const days = deliveryDays(query.window, { maxDeliveryDelayMs: query.maxDeliveryDelayMs });

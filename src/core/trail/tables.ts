@@ -2,6 +2,7 @@
  * Shapes of the hand-kept CloudTrail tables in `data/cloudtrail/` and a structural check of the parsed JSON.
  * The adapter reads the files; the core only receives their parsed contents (no I/O here).
  */
+import { BUNDLED_DATA_HINT, PolicyTrimError } from '../errors.js';
 import type { EvidenceTables } from './evidence.js';
 
 /** `data/cloudtrail/event-sources.json`: eventSource → IAM prefix exceptions to the host-label rule. */
@@ -120,11 +121,14 @@ export const CLOUDTRAIL_EVIDENCE_FILES = {
   authorizedActions: 'cloudtrail/authorized-actions.json',
 } as const;
 
-/** A table entry is malformed or names something the catalog does not know. */
-export class CloudTrailTableError extends Error {
+/**
+ * A table entry is malformed or names something the catalog does not know. The tables ship with policy-trim,
+ * so this is a damaged or mixed installation (the user can reinstall), not the user's input and not a bug.
+ */
+export class CloudTrailTableError extends PolicyTrimError {
+  declare readonly code: 'cloudtrail-tables-invalid';
   constructor(message: string) {
-    super(`policy-trim CloudTrail tables: ${message}`);
-    this.name = 'CloudTrailTableError';
+    super({ code: 'cloudtrail-tables-invalid', message: `policy-trim CloudTrail tables: ${message}`, hint: BUNDLED_DATA_HINT, source: 'user' });
   }
 }
 

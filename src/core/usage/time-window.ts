@@ -13,6 +13,7 @@
  * - `--days N` counts N×24 h back from `until` when `--until` is given, else back from `now`; it cannot be
  *   combined with `--since` (the window would be over-determined).
  */
+import { ERROR_EXIT, InvariantError, PolicyTrimError } from '../errors.js';
 
 /** A time window: `since` inclusive, `until` exclusive; either end may be open. */
 export interface TimeWindow {
@@ -29,12 +30,18 @@ export interface TimeWindowOptions {
 }
 
 /** A bad `--since`/`--until`/`--days` value; `option` names the flag so the CLI can report a usage error (exit 64). */
-export class TimeWindowError extends Error {
+export class TimeWindowError extends PolicyTrimError {
+  declare readonly code: 'bad-time-window';
   /** The option at fault: `since`, `until` or `days`. */
   readonly option: 'since' | 'until' | 'days';
   constructor(option: 'since' | 'until' | 'days', message: string) {
-    super(message);
-    this.name = 'TimeWindowError';
+    super({
+      code: 'bad-time-window',
+      message,
+      hint: 'Run the command with --help for the forms --since, --until and --days accept.',
+      exitCode: ERROR_EXIT.USAGE,
+      source: 'user',
+    });
     this.option = option;
   }
 }
@@ -153,7 +160,7 @@ export function parseDays(value: number | string): number {
  * @throws TimeWindowError on a bad value, on `--days` together with `--since`, or when since is not before until.
  */
 export function parseTimeWindow(options: TimeWindowOptions, now: Date): TimeWindow {
-  if (Number.isNaN(now.getTime())) throw new Error('parseTimeWindow: `now` is an invalid Date (internal error)');
+  if (Number.isNaN(now.getTime())) throw new InvariantError('parseTimeWindow: `now` is an invalid Date');
   const has = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
   const window: TimeWindow = {};
   if (has(options.until)) window.until = parseTimePoint(options.until as string | Date, now, 'until', true);
