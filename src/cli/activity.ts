@@ -1,102 +1,23 @@
 /**
- * The activity half of the pipeline: trail items → normalized calls → usage ledger, with an account of
- * everything skipped (problems by code with examples, ignored records by reason).
+ * Wiring of the activity half of the pipeline: which reader fills the tally (`core/usage/tally.ts`) with the
+ * local trail files, and the stderr summary of what was read and what was skipped.
  */
 import { stat } from 'node:fs/promises';
-import { createTrailStats, SKIPPED_EXAMPLES, type TrailItem, type TrailReadStats } from '../adapters/trail-decode/sink.js';
+import type { TrailReadStats } from '../adapters/trail-decode/sink.js';
 import { readTrail } from '../adapters/fs/trail-reader.js';
 import { readTrailParallel, workerEntryUrl, type ParallelReadOptions } from '../adapters/fs/parallel-pool.js';
-import type { MergedActivity } from '../adapters/fs/parallel-activity.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
-import { UsageLedger } from '../core/usage/ledger.js';
-import type { ActivityResult } from '../core/usage/activity.js';
-import type { InputProblem, NormalizeResult, RecordSource } from '../core/usage/types.js';
-
-/** How many problems of each code are kept as examples for the summary (all are counted). */
-export const PROBLEM_EXAMPLES_PER_CODE = 5;
-
-/** Turns one raw record into a normalized call, an ignored record or a problem. */
-export type Normalize = (record: unknown, source?: RecordSource) => NormalizeResult;
-
-export type { ActivityResult };
-
-/** Incrementally builds an {@link ActivityResult}. */
-export class ActivityCollector {
-  readonly result: ActivityResult = {
-    ledger: new UsageLedger(),
-    calls: 0,
-    ignored: {},
-    problemCounts: {},
-    problemExamples: [],
-    unknownEvents: {},
-  };
-
-  constructor(private readonly normalize: Normalize) {}
-
-  /** Records a problem (from the reader, the normalizer, or an adapter). */
-  problem(problem: InputProblem): void {
-    const r = this.result;
-    const n = (r.problemCounts[problem.code] ?? 0) + 1;
-    r.problemCounts[problem.code] = n;
-    if (n <= PROBLEM_EXAMPLES_PER_CODE) r.problemExamples.push(problem);
-    if (problem.code === 'unknown-action' || problem.code === 'unknown-service') {
-      const key = `${problem.eventSource ?? '?'} ${problem.eventName ?? '?'}`;
-      r.unknownEvents[key] = (r.unknownEvents[key] ?? 0) + 1;
-    }
-  }
-
-  /** Adds one trail item. */
-  add(item: TrailItem): void {
-    if (item.kind === 'problem') {
-      this.problem(item.problem);
-      return;
-    }
-    const res = this.normalize(item.record, item.source);
-    if (res.kind === 'call') {
-      this.result.calls += 1;
-      this.result.ledger.add(res.call);
-    } else if (res.kind === 'ignored') {
-      this.result.ignored[res.reason] = (this.result.ignored[res.reason] ?? 0) + 1;
-    } else {
-      this.problem(res.problem);
-    }
-  }
-
-  /**
-   * Adds a result read elsewhere (the worker pool). With an empty collector the outcome equals adding the
-   * same items here one by one: examples arrive in reading order and are kept up to the per-code limit.
-   */
-  absorb(other: Omit<MergedActivity, 'stats'>): void {
-    const r = this.result;
-    // A problem is kept when it is among the first PROBLEM_EXAMPLES_PER_CODE of its code overall.
-    const seen = new Map<string, number>();
-    for (const p of other.problemExamples) {
-      const n = (seen.get(p.code) ?? r.problemCounts[p.code] ?? 0) + 1;
-      seen.set(p.code, n);
-      if (n <= PROBLEM_EXAMPLES_PER_CODE) r.problemExamples.push(p);
-    }
-    for (const [code, n] of Object.entries(other.problemCounts)) r.problemCounts[code] = (r.problemCounts[code] ?? 0) + n;
-    for (const [k, n] of Object.entries(other.ignored)) r.ignored[k] = (r.ignored[k] ?? 0) + n;
-    for (const [k, n] of Object.entries(other.unknownEvents)) r.unknownEvents[k] = (r.unknownEvents[k] ?? 0) + n;
-    r.calls += other.calls;
-    r.ledger.merge(other.ledger.snapshot());
-  }
-
-  /** Adds every item of a batched source. */
-  async addAll(batches: AsyncIterable<TrailItem[]>): Promise<void> {
-    for await (const batch of batches) for (const item of batch) this.add(item);
-  }
-}
+import type { ActivityResult, ActivityTally } from '../core/usage/tally.js';
 
 /**
- * Reads local trail files and directories into the collector; returns the read's stats. With `jobs` > 1
- * the files are read by that many worker threads (`adapters/fs/parallel-pool.ts`); the result is the same
- * as with `jobs` = 1 (in this thread), only faster. A single file is always read in this thread.
+ * Reads local trail files and directories into the tally; returns the read's stats. With `jobs` > 1 the
+ * files are read by that many worker threads (`adapters/fs/parallel-pool.ts`); the result is the same as
+ * with `jobs` = 1 (in this thread), only faster. A single file is always read in this thread.
  */
 export async function collectActivity(
   paths: string[],
   window: TimeWindow,
-  collector: ActivityCollector,
+  tally: ActivityTally,
   options: { jobs: number } & Partial<Pick<ParallelReadOptions, 'workerUrl' | 'failOnPath'>>,
 ): Promise<TrailReadStats> {
   const single = paths.length === 1 && (await isFile(paths[0]!));
@@ -104,34 +25,14 @@ export async function collectActivity(
   const workerUrl = options.workerUrl ?? workerEntryUrl();
   if (options.jobs <= 1 || single || !workerUrl) {
     const read = readTrail(paths, { window });
-    await collector.addAll(read.batches());
+    for await (const batch of read.batches()) for (const item of batch) tally.add(item);
     return read.stats;
   }
-  const merged = await readTrailParallel(paths, {
-    window,
-    jobs: options.jobs,
-    examplesPerCode: PROBLEM_EXAMPLES_PER_CODE,
-    workerUrl,
-    failOnPath: options.failOnPath,
-  });
-  collector.absorb(merged);
-  const stats = createTrailStats();
-  addStats(stats, merged.stats);
-  return stats;
+  return readTrailParallel(paths, tally, { window, jobs: options.jobs, workerUrl, failOnPath: options.failOnPath });
 }
 
 async function isFile(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isFile(), () => false);
-}
-
-/** Folds one reader's stats into a running total (several sources may be read in one run). */
-export function addStats(total: TrailReadStats, more: TrailReadStats): void {
-  for (const key of Object.keys(more) as Array<keyof TrailReadStats>) {
-    const v = more[key];
-    if (typeof v === 'number') (total[key] as number) += v;
-  }
-  for (const [code, n] of Object.entries(more.problemsByCode)) total.problemsByCode[code] = (total.problemsByCode[code] ?? 0) + n;
-  for (const ex of more.skippedExamples) if (total.skippedExamples.length < SKIPPED_EXAMPLES) total.skippedExamples.push(ex);
 }
 
 /** Lines for stderr: what was read and what was skipped, and why. Nothing is skipped without a line here. */

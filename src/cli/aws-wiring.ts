@@ -10,7 +10,7 @@ import type { PolicyDocument } from '../core/policy/types.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
 import type { RegionRead } from '../core/trail/region-coverage.js';
 import type { TrailRecording } from '../core/trail/recording.js';
-import type { ActivityCollector } from './activity.js';
+import type { ActivityTally } from '../core/usage/tally.js';
 import { DAY_MS } from '../core/usage/time-window.js';
 import { usageError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -92,7 +92,7 @@ export async function readRemoteActivity(
   args: Record<string, unknown>,
   io: CliIo,
   window: TimeWindow,
-  collector: ActivityCollector,
+  tally: ActivityTally,
   filter: { role?: string; function?: string },
   remote: string[],
 ): Promise<{ stats: TrailReadStats; recording?: TrailRecording; reads: RegionRead[] }> {
@@ -127,13 +127,13 @@ export async function readRemoteActivity(
   if (!window.since) io.stderr(`note: no --since/--days given: reading the last ${DEFAULT_REMOTE_DAYS} days from AWS.\n`);
   for (const { label, source } of opened.sources) {
     const read = source.read({ since, until, principalArn: filter.role, sessionName: filter.function });
-    for await (const item of read) collector.add(item);
+    for await (const item of read) tally.add(item);
     if (progress) io.stderr('\n');
     const summary = read.summary();
     for (const w of summary.warnings) io.stderr(`warning (${label}): ${w}\n`);
     for (const f of summary.failures) {
       io.stderr(`partial read (${f.scope}): ${f.message}${f.hint ? ` — ${f.hint}` : ''}\n`);
-      collector.problem({ code: `partial-read:${f.code}`, message: `${f.scope}: ${f.message}`, file: f.scope });
+      tally.problem({ code: `partial-read:${f.code}`, message: `${f.scope}: ${f.message}`, file: f.scope });
     }
   }
   // Trail buckets are read in every Region folder (a delivery); Event history only in `regions`.

@@ -5,10 +5,12 @@
 import type { Argv } from 'yargs';
 import { createTrailStats, type TrailReadStats } from '../adapters/trail-decode/sink.js';
 import { defaultJobs, MAX_JOBS } from '../adapters/fs/parallel-pool.js';
+import { addTrailStats } from '../adapters/fs/trail-reader.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
+import type { ActivityTally } from '../core/usage/tally.js';
 import type { TrailRecording } from '../core/trail/recording.js';
 import { localReads, type RegionRead } from '../core/trail/region-coverage.js';
-import { addStats, collectActivity, type ActivityCollector } from './activity.js';
+import { collectActivity } from './activity.js';
 import { usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { readRemoteActivity } from './aws-wiring.js';
@@ -45,12 +47,12 @@ export interface ActivityRead {
   reads: RegionRead[];
 }
 
-/** Read every activity source named in `args` into the collector. */
+/** Reads every activity source named in `args` into the tally. */
 export async function readActivity(
   args: Record<string, unknown>,
   io: CliIo,
   window: TimeWindow,
-  collector: ActivityCollector,
+  tally: ActivityTally,
   filter: { role?: string; function?: string },
 ): Promise<ActivityRead> {
   const trails = (args.trail as string[] | undefined) ?? [];
@@ -61,13 +63,13 @@ export async function readActivity(
   }
   const stats = createTrailStats();
   if (local.length) {
-    addStats(stats, await collectActivity(local, window, collector, { jobs: jobsFromArgs(args) }));
+    addTrailStats(stats, await collectActivity(local, window, tally, { jobs: jobsFromArgs(args) }));
   }
   let recording: TrailRecording | undefined;
   const reads = localReads(local);
   if (remote.length || args.lookup || args['trail-name']) {
-    const r = await readRemoteActivity(args, io, window, collector, filter, remote);
-    addStats(stats, r.stats);
+    const r = await readRemoteActivity(args, io, window, tally, filter, remote);
+    addTrailStats(stats, r.stats);
     recording = r.recording;
     reads.push(...r.reads);
   }

@@ -18,12 +18,12 @@ export const DIST_WORKER = pathToFileURL(join(ROOT, 'dist', 'adapters', 'fs', 'p
 
 const SOURCES = [
   'adapters/fs/parallel-worker.ts',
-  'adapters/fs/parallel-activity.ts',
   'adapters/fs/parallel-pool.ts',
   'adapters/fs/trail-reader.ts',
   'adapters/trail-decode/decode.ts',
   'core/trail/normalize.ts',
   'core/usage/ledger.ts',
+  'core/usage/tally.ts',
   'cli/activity.ts',
   'cli/sources.ts',
   'cli/commands/usage.ts',

@@ -1,6 +1,7 @@
 /**
- * The parallel trail reader: same results as reading in one thread (CLI JSON output and stderr summary,
- * ledger, counts, problem examples), nothing lost across threads, and clean failure when a worker dies.
+ * The parallel trail reader: same results as reading in one thread (CLI JSON output and stderr summary, the
+ * whole tally: ledger, counts and their key order, problem examples), nothing lost across threads, and clean
+ * failure when a worker dies.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundledNormalizer } from '../../src/adapters/fs/bundled-mapping.js';
 import { ParallelReadError, readTrailParallel } from '../../src/adapters/fs/parallel-pool.js';
 import { readTrail } from '../../src/adapters/fs/trail-reader.js';
-import { ActivityCollector, collectActivity, PROBLEM_EXAMPLES_PER_CODE } from '../../src/cli/activity.js';
+import { collectActivity } from '../../src/cli/activity.js';
+import { ActivityTally, PROBLEM_EXAMPLES_PER_CODE, type ActivityResult } from '../../src/core/usage/tally.js';
 import { parseTimeWindow } from '../../src/core/usage/time-window.js';
 import type { UsageLedger } from '../../src/core/usage/ledger.js';
 import { DIST_WORKER, ensureBuilt, ROOT, writeProblemTrail } from './parallel-helpers.js';
@@ -40,11 +42,23 @@ function ledgerView(ledger: UsageLedger): unknown {
   }));
 }
 
+/** Everything a tally says, with the key order of its counts (it shows in JSON output). */
+function tallyView(t: ActivityResult): unknown {
+  return {
+    ledger: ledgerView(t.ledger),
+    calls: t.calls,
+    ignored: Object.entries(t.ignored),
+    problemCounts: Object.entries(t.problemCounts),
+    unknownEvents: Object.entries(t.unknownEvents),
+    problemExamples: t.problemExamples,
+  };
+}
+
 async function serial() {
-  const collector = new ActivityCollector(loadBundledNormalizer());
+  const tally = new ActivityTally(loadBundledNormalizer());
   const read = readTrail([trail, missing()], { window });
-  await collector.addAll(read.batches());
-  return { result: collector.result, stats: read.stats };
+  for await (const batch of read.batches()) for (const item of batch) tally.add(item);
+  return { result: tally, stats: read.stats };
 }
 
 describe('bin/policy-trim usage --jobs', () => {
@@ -74,17 +88,13 @@ describe('bin/policy-trim usage --jobs', () => {
 });
 
 describe('readTrailParallel', () => {
-  it('merges to exactly what one thread collects: ledger, calls, ignored, counts, examples in order, stats', async () => {
+  it('merges to exactly what one thread tallies: ledger, calls, ignored, counts, examples in order, stats', async () => {
     const s = await serial();
     for (const jobs of [2, 3, 8]) {
-      const p = await readTrailParallel([trail, missing()], { window, jobs, examplesPerCode: PROBLEM_EXAMPLES_PER_CODE, workerUrl: DIST_WORKER });
-      expect(ledgerView(p.ledger)).toEqual(ledgerView(s.result.ledger));
-      expect(p.calls).toBe(s.result.calls);
-      expect(p.ignored).toEqual(s.result.ignored);
-      expect(p.problemCounts).toEqual(s.result.problemCounts);
-      expect(p.unknownEvents).toEqual(s.result.unknownEvents);
-      expect(p.problemExamples).toEqual(s.result.problemExamples);
-      expect(p.stats).toEqual(s.stats);
+      const p = new ActivityTally(loadBundledNormalizer());
+      const stats = await readTrailParallel([trail, missing()], p, { window, jobs, workerUrl: DIST_WORKER });
+      expect(tallyView(p)).toEqual(tallyView(s.result));
+      expect(stats).toEqual(s.stats);
     }
     // Nothing lost: every record read is a call, ignored, or a problem.
     const r = s.result;
@@ -93,21 +103,34 @@ describe('readTrailParallel', () => {
     expect(r.calls + ignored + recordProblems).toBe(s.stats.records);
   }, 120_000);
 
-  it('collectActivity with jobs 2 fills the collector like jobs 1', async () => {
-    const a = new ActivityCollector(loadBundledNormalizer());
-    const b = new ActivityCollector(loadBundledNormalizer());
+  it('collectActivity gives the same tally and stats in this thread (jobs 1) and in workers (jobs 2, 3)', async () => {
+    const a = new ActivityTally(loadBundledNormalizer());
     const sa = await collectActivity([trail, missing()], window, a, { jobs: 1 });
-    const sb = await collectActivity([trail, missing()], window, b, { jobs: 2, workerUrl: DIST_WORKER });
-    expect(sb).toEqual(sa);
-    expect(ledgerView(b.result.ledger)).toEqual(ledgerView(a.result.ledger));
-    expect({ ...b.result, ledger: null }).toEqual({ ...a.result, ledger: null });
+    expect(a.problemCounts['unknown-action']).toBeGreaterThan(PROBLEM_EXAMPLES_PER_CODE);
+    for (const jobs of [2, 3]) {
+      const b = new ActivityTally(loadBundledNormalizer());
+      const sb = await collectActivity([trail, missing()], window, b, { jobs, workerUrl: DIST_WORKER });
+      expect(sb).toEqual(sa);
+      expect(tallyView(b)).toEqual(tallyView(a));
+    }
+  }, 120_000);
+
+  it('items tallied after a parallel read come after it, as in one thread (local trail, then remote sources)', async () => {
+    const late = { kind: 'problem' as const, problem: { code: 'partial-read:x', message: 'late' } };
+    const a = new ActivityTally(loadBundledNormalizer());
+    await collectActivity([trail, missing()], window, a, { jobs: 1 });
+    a.add(late);
+    const b = new ActivityTally(loadBundledNormalizer());
+    await collectActivity([trail, missing()], window, b, { jobs: 2, workerUrl: DIST_WORKER });
+    b.add(late);
+    expect(tallyView(b)).toEqual(tallyView(a));
+    expect(Object.keys(b.problemCounts).at(-1)).toBe('partial-read:x');
   }, 120_000);
 
   it('fails with an error naming the file when a worker throws, and does not hang', async () => {
-    const err = await readTrailParallel([trail], {
+    const err = await readTrailParallel([trail], new ActivityTally(loadBundledNormalizer()), {
       window,
       jobs: 2,
-      examplesPerCode: 5,
       workerUrl: DIST_WORKER,
       failOnPath: '_f3.json.gz',
     }).catch((e: unknown) => e);
@@ -120,7 +143,7 @@ describe('readTrailParallel', () => {
     const crasher = join(dir, 'crash-worker.mjs');
     // Says it is ready, then dies as soon as it is given a file (as an out-of-memory kill would).
     writeFileSync(crasher, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(7));\nparentPort.postMessage({ type: 'ready' });\n");
-    const err = await readTrailParallel([trail], { window, jobs: 2, examplesPerCode: 5, workerUrl: pathToFileURL(crasher) }).catch((e: unknown) => e);
+    const err = await readTrailParallel([trail], new ActivityTally(loadBundledNormalizer()), { window, jobs: 2, workerUrl: pathToFileURL(crasher) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ParallelReadError);
     expect((err as Error).message).toMatch(/exited \(code 7\)/);
     expect((err as ParallelReadError).file).toMatch(/\.json(\.gz)?$/);
@@ -129,7 +152,7 @@ describe('readTrailParallel', () => {
   it('reports a worker that cannot start as an error (no hang)', async () => {
     const broken = join(dir, 'broken-worker.mjs');
     writeFileSync(broken, "throw new Error('cannot load');\n");
-    const err = await readTrailParallel([trail], { window, jobs: 2, examplesPerCode: 5, workerUrl: pathToFileURL(broken) }).catch((e: unknown) => e);
+    const err = await readTrailParallel([trail], new ActivityTally(loadBundledNormalizer()), { window, jobs: 2, workerUrl: pathToFileURL(broken) }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ParallelReadError);
     expect((err as Error).message).toContain('cannot load');
   }, 60_000);

@@ -1,9 +1,10 @@
 /**
  * Reads local CloudTrail files with several worker threads: the main thread walks and prunes the inputs (the
  * same walk as `readTrail`) and hands files out one at a time from a shared queue, in walk order; each worker
- * reads, decompresses, parses, normalizes and aggregates into its own ledger (`parallel-worker.ts`) and
- * returns one {@link ActivityPart}; the main thread merges them. The result equals a single-threaded read
- * (`readTrail` + the CLI's activity collector) whatever the thread timing: see `parallel-activity.ts`.
+ * reads, decompresses, parses, normalizes and tallies into its own {@link ActivityTally}
+ * (`parallel-worker.ts`) and returns its snapshot once; the main thread merges the snapshots once into the
+ * caller's tally. The result equals a single-threaded read (`readTrail` into one tally) whatever the thread
+ * timing: see `core/usage/tally.ts`.
  *
  * Memory: each worker holds two files (the one it normalizes and the next, read ahead; whole files up to
  * 16 MiB on disk, larger ones stream in batches) plus its ledger, so nothing grows with the number of files
@@ -16,10 +17,10 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { mergeParts, PartCollector, type ActivityPart, type MergedActivity } from './parallel-activity.js';
-import type { FromWorker, ToWorker, WorkerInit } from './parallel-worker.js';
-import { createTrailStats } from '../trail-decode/sink.js';
-import { walkTrailInputs, type TrailReadOptions } from './trail-reader.js';
+import { ActivityTally } from '../../core/usage/tally.js';
+import type { FromWorker, ToWorker, WorkerInit, WorkerPart } from './parallel-worker.js';
+import { createTrailStats, type TrailReadStats } from '../trail-decode/sink.js';
+import { addTrailStats, walkTrailInputs, type TrailReadOptions } from './trail-reader.js';
 
 /** Upper bound on worker threads: past 8, the main thread's merging and the disk stop it scaling. */
 export const MAX_JOBS = 8;
@@ -33,8 +34,6 @@ export function defaultJobs(): number {
 export interface ParallelReadOptions extends Omit<TrailReadOptions, 'readAhead'> {
   /** Worker threads (≥ 1; at most {@link MAX_JOBS}; never more than the number of files). */
   jobs: number;
-  /** Problems kept as examples per code (all are counted). */
-  examplesPerCode: number;
   /** The worker entry (default: {@link workerEntryUrl}). */
   workerUrl?: URL;
   /** Test hook passed to the workers: fail when reading a path containing this text. */
@@ -70,18 +69,19 @@ export function workerEntryUrl(): URL | undefined {
  */
 const FILES_IN_FLIGHT = 2;
 
-/** Walk problems have no records: the walk's collector never normalizes. */
+/** Walk problems have no records: the walk's tally never normalizes. */
 function noNormalize(): never {
   throw new Error('internal: the walk yields no records');
 }
 
 /**
- * Reads `paths` with up to `options.jobs` worker threads and returns the merged activity. Rejects with a
- * {@link ParallelReadError} if a worker fails (bad input never does: it is counted as problems).
+ * Reads `paths` with up to `options.jobs` worker threads into `tally` (merged once, at the end) and returns
+ * the read's stats. Rejects with a {@link ParallelReadError} if a worker fails (bad input never does: it is
+ * counted as problems); `tally` is then left as it was.
  */
-export async function readTrailParallel(paths: string[], options: ParallelReadOptions): Promise<MergedActivity> {
+export async function readTrailParallel(paths: string[], tally: ActivityTally, options: ParallelReadOptions): Promise<TrailReadStats> {
   const walkStats = createTrailStats();
-  const walkPart = new PartCollector(noNormalize, options.examplesPerCode);
+  const walkTally = new ActivityTally(noNormalize, tally.examplesPerCode);
   const walker = walkTrailInputs(paths, options, walkStats);
   let nextIndex = 0;
 
@@ -92,7 +92,8 @@ export async function readTrailParallel(paths: string[], options: ParallelReadOp
       if (r.done) return undefined;
       const index = nextIndex++;
       if (r.value.kind === 'problem') {
-        r.value.items.forEach((item, k) => walkPart.add(item, [index, k]));
+        walkTally.startInput(index);
+        for (const item of r.value.items) walkTally.add(item);
         continue;
       }
       return { index, path: r.value.path };
@@ -104,7 +105,7 @@ export async function readTrailParallel(paths: string[], options: ParallelReadOp
     filterRecords: options.filterRecords,
     maxProblemsPerFile: options.maxProblemsPerFile,
     wholeFileMaxBytes: options.wholeFileMaxBytes,
-    examplesPerCode: options.examplesPerCode,
+    examplesPerCode: tally.examplesPerCode,
     failOnPath: options.failOnPath,
   };
   const jobs = Math.max(1, Math.min(MAX_JOBS, Math.floor(options.jobs)));
@@ -113,8 +114,8 @@ export async function readTrailParallel(paths: string[], options: ParallelReadOp
   const url = options.workerUrl ?? workerEntryUrl();
   if (!url) throw new ParallelReadError('the worker entry parallel-worker.js is not built: run `npm run build`, or read with --jobs 1', undefined);
 
-  const run = (first: { index: number; path: string }): Promise<ActivityPart> =>
-    new Promise<ActivityPart>((resolve, reject) => {
+  const run = (first: { index: number; path: string }): Promise<WorkerPart> =>
+    new Promise<WorkerPart>((resolve, reject) => {
       const worker = new Worker(url, { workerData: init });
       workers.push(worker);
       // Files sent and not yet done, in the order the worker processes them: the first is the one it reads.
@@ -158,14 +159,14 @@ export async function readTrailParallel(paths: string[], options: ParallelReadOp
           feed();
         } else if (m.type === 'part') {
           settled = true;
-          resolve(m.part);
+          resolve({ tally: m.tally, stats: m.stats });
         } else if (m.type === 'failed') fail(m.message);
       });
       worker.on('error', (err) => fail(err.message));
       worker.on('exit', (code) => fail(`the worker exited (code ${code}) before returning its result`));
     });
 
-  const running: Array<Promise<ActivityPart>> = [];
+  const running: Array<Promise<WorkerPart>> = [];
   try {
     for (let w = 0; w < jobs; w++) {
       const f = await nextFile();
@@ -175,11 +176,26 @@ export async function readTrailParallel(paths: string[], options: ParallelReadOp
       running.push(p);
     }
     const parts = await Promise.all(running);
-    return mergeParts([walkPart.part(walkStats), ...parts], options.examplesPerCode);
+    return mergeRead(tally, [{ tally: walkTally.snapshot(), stats: walkStats }, ...parts]);
   } catch (err) {
     throw failed ?? err;
   } finally {
     await Promise.all(workers.map((w) => w.terminate().catch(() => undefined)));
     await walker.return(undefined).catch(() => undefined);
   }
+}
+
+/**
+ * Merges the parts of one read into `tally`, once, and sums their stats. `parts[0]` is the walk's (its
+ * skipped-file examples come first, as in a single-threaded read).
+ */
+function mergeRead(tally: ActivityTally, parts: WorkerPart[]): TrailReadStats {
+  tally.merge(parts.map((p) => p.tally));
+  const stats = createTrailStats();
+  for (const p of parts) addTrailStats(stats, p.stats);
+  // One thread's sink counts codes in reading order; the tally's merge rebuilt that order, so follow it.
+  const byCode = stats.problemsByCode;
+  stats.problemsByCode = {};
+  for (const code of [...Object.keys(tally.problemCounts), ...Object.keys(byCode).sort()]) if (code in byCode) stats.problemsByCode[code] = byCode[code]!;
+  return stats;
 }

@@ -1,19 +1,19 @@
 /**
  * Worker-thread entry of the parallel trail reader (`parallel-pool.ts`). Each worker loads the bundled
  * normalizer once, then reads the files the main thread hands out, one after another in the order received
- * (the next one is read ahead while the current one is normalized), aggregating into its own ledger; at the
- * end it sends its {@link ActivityPart}. Memory per worker: two files' items (or stream batches for large
- * files) plus its ledger.
+ * (the next one is read ahead while the current one is normalized), tallying into its own
+ * {@link ActivityTally}; at the end it sends the tally's snapshot and its stats, once ({@link WorkerPart}).
+ * Memory per worker: two files' items (or stream batches for large files) plus its tally.
  *
  * Protocol (main → worker): `{ type: 'file', index, path }`, then `{ type: 'finish' }`.
  * (worker → main): `{ type: 'ready' }` once loaded, `{ type: 'done', index }` after each file (files are
  * processed in the order sent; the pool keeps at most two outstanding per worker),
- * `{ type: 'part', part }` after `finish`, `{ type: 'failed', message, stack }` on an unexpected error.
+ * `{ type: 'part', tally, stats }` after `finish`, `{ type: 'failed', message, stack }` on an unexpected error.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadBundledNormalizer } from './bundled-mapping.js';
-import { PartCollector, type ActivityPart } from './parallel-activity.js';
-import { createTrailStats, type TrailItem, type TrailParseOptions } from '../trail-decode/sink.js';
+import { ActivityTally, type TallySnapshot } from '../../core/usage/tally.js';
+import { createTrailStats, type TrailItem, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
 import { readTrailFile } from './trail-reader.js';
 import type { TimeWindow } from '../../core/usage/time-window.js';
 
@@ -28,6 +28,12 @@ export interface WorkerInit {
   failOnPath?: string;
 }
 
+/** What one worker contributes to a read: its tally's serializable form and its reader's stats. */
+export interface WorkerPart {
+  tally: TallySnapshot;
+  stats: TrailReadStats;
+}
+
 /** Messages from the main thread. */
 export type ToWorker = { type: 'file'; index: number; path: string } | { type: 'finish' };
 
@@ -35,7 +41,7 @@ export type ToWorker = { type: 'file'; index: number; path: string } | { type: '
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'done'; index: number }
-  | { type: 'part'; part: ActivityPart }
+  | ({ type: 'part' } & WorkerPart)
   | { type: 'failed'; message: string; stack?: string };
 
 async function main(): Promise<void> {
@@ -50,10 +56,10 @@ async function main(): Promise<void> {
     maxProblemsPerFile: init.maxProblemsPerFile,
     stats,
   };
-  const collector = new PartCollector(loadBundledNormalizer(), init.examplesPerCode);
+  const tally = new ActivityTally(loadBundledNormalizer(), init.examplesPerCode);
   // The pool keeps up to two files queued here. Each file starts reading (disk, gunzip on the thread pool,
   // parsing) as soon as it arrives, so the next file decompresses while this thread normalizes the current
-  // one; a chain of promises still adds their items to the collector strictly in arrival order.
+  // one; a chain of promises still adds their items to the tally strictly in arrival order.
   let chain = Promise.resolve();
   port.on('message', (m: ToWorker) => {
     let batches: AsyncGenerator<TrailItem[]> | undefined;
@@ -66,14 +72,14 @@ async function main(): Promise<void> {
     chain = chain
       .then(async () => {
         if (m.type === 'finish') {
-          send({ type: 'part', part: collector.part(stats) });
+          send({ type: 'part', tally: tally.snapshot(), stats });
           port.close();
           return;
         }
         if (!batches || !first) throw new Error(`test hook: failing on ${m.path}`);
-        let seq = 0;
+        tally.startInput(m.index);
         for (let r = await first; !r.done; r = await batches.next()) {
-          for (const item of r.value) collector.add(item, [m.index, seq++]);
+          for (const item of r.value) tally.add(item);
         }
         send({ type: 'done', index: m.index });
       })

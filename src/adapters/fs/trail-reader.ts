@@ -252,6 +252,20 @@ function openError(sink: FileSink, err: unknown): void {
   }
 }
 
+/**
+ * Adds one read's stats to a running total: counters summed, problems by code summed, skipped-file examples
+ * kept in order up to {@link SKIPPED_EXAMPLES}. Used wherever several reads make one run (worker threads,
+ * local and remote sources).
+ */
+export function addTrailStats(total: TrailReadStats, more: TrailReadStats): void {
+  for (const key of Object.keys(more) as Array<keyof TrailReadStats>) {
+    const v = more[key];
+    if (typeof v === 'number') (total[key] as number) += v;
+  }
+  for (const [code, n] of Object.entries(more.problemsByCode)) total.problemsByCode[code] = (total.problemsByCode[code] ?? 0) + n;
+  for (const ex of more.skippedExamples) if (total.skippedExamples.length < SKIPPED_EXAMPLES) total.skippedExamples.push(ex);
+}
+
 function skip(stats: TrailReadStats, path: string): void {
   stats.filesSkipped++;
   if (stats.skippedExamples.length < SKIPPED_EXAMPLES) stats.skippedExamples.push(path);

@@ -14,7 +14,8 @@ import { InternalError } from '../../core/trim/errors.js';
 import { describeWindow } from '../../core/usage/time-window.js';
 import type { PolicyDocument } from '../../core/policy/types.js';
 import type { Catalog } from '../../core/catalog/types.js';
-import { ActivityCollector, formatActivitySummary } from '../activity.js';
+import { ActivityTally } from '../../core/usage/tally.js';
+import { formatActivitySummary } from '../activity.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import type { CommandModule } from '../command.js';
@@ -86,8 +87,8 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   const policies = await readRolePolicies(args, io, role, fn);
 
   // Activity.
-  const collector = new ActivityCollector(loadBundledNormalizer());
-  const activity = await readActivity(args, io, window, collector, { role: policies.roleArn, function: fn });
+  const tally = new ActivityTally(loadBundledNormalizer());
+  const activity = await readActivity(args, io, window, tally, { role: policies.roleArn, function: fn });
 
   // Trail recording configuration.
   let recording: TrailRecording = defaultTrailRecording();
@@ -97,7 +98,7 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   } else if (activity.recording) recording = activity.recording;
 
   // Which principal in the trail is this role?
-  const { ledger } = collector.result;
+  const { ledger } = tally;
   // Where the logs read could have shown a call: a call possible in another Region proves nothing by its absence.
   recording = withRegionCoverage(
     recording,
@@ -110,7 +111,7 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   );
   const roleArn = resolvePrincipal(ledger.principals(), policies.roleArn ?? role!);
   const usage = roleArn ? ledger.usageOf(roleArn, fn !== undefined ? { session: fn } : {}) : emptyUsage(policies.roleArn ?? role!);
-  io.stderr(formatActivitySummary(collector.result, activity.stats));
+  io.stderr(formatActivitySummary(tally, activity.stats));
   if (usage.records === 0 && !args['allow-no-activity']) {
     throw new CliError(
       'no-activity',

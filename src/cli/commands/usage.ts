@@ -5,7 +5,8 @@ import type { Argv } from 'yargs';
 import { loadBundledNormalizer } from '../../adapters/fs/bundled-mapping.js';
 import { describeWindow } from '../../core/usage/time-window.js';
 import type { PrincipalUsage } from '../../core/usage/types.js';
-import { ActivityCollector, collectActivity, formatActivitySummary } from '../activity.js';
+import { ActivityTally } from '../../core/usage/tally.js';
+import { collectActivity, formatActivitySummary } from '../activity.js';
 import { jobsFromArgs, jobsOption } from '../sources.js';
 import { CliError, EXIT } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -27,15 +28,15 @@ export const usageCommand: CommandModule = {
     ).example('$0 usage --trail ./AWSLogs --days 30 --role orders-api-role', 'Per-action usage of one role over 30 days'),
   async run(args, io: CliIo) {
     const window = windowFromArgs(args, io.now());
-    const collector = new ActivityCollector(loadBundledNormalizer());
-    const read = { stats: await collectActivity(args.trail as string[], window, collector, { jobs: jobsFromArgs(args) }) };
-    const { ledger } = collector.result;
+    const tally = new ActivityTally(loadBundledNormalizer());
+    const read = { stats: await collectActivity(args.trail as string[], window, tally, { jobs: jobsFromArgs(args) }) };
+    const { ledger } = tally;
 
     let principals = ledger.principals();
     if (args.role) {
       principals = matchRole(principals, String(args.role));
       if (principals.length === 0) {
-        io.stderr(formatActivitySummary(collector.result, read.stats));
+        io.stderr(formatActivitySummary(tally, read.stats));
         throw new CliError('role-not-in-trail', `no activity for role ${String(args.role)} in the trail (window ${describeWindow(window)})`, 'Check the role name, the --trail paths and the window; `policy-trim usage` without --role lists every principal seen.');
       }
     }
@@ -50,7 +51,7 @@ export const usageCommand: CommandModule = {
       usages.push({ ...view, functions });
     }
     if (fn !== undefined && usages.length === 0) {
-      io.stderr(formatActivitySummary(collector.result, read.stats));
+      io.stderr(formatActivitySummary(tally, read.stats));
       throw new CliError('function-not-in-trail', `no activity for function ${fn} in the trail (window ${describeWindow(window)})`, 'A Lambda function appears as the role session name: check the name and the window.');
     }
 
@@ -64,17 +65,17 @@ export const usageCommand: CommandModule = {
           recordsOutsideWindow: read.stats.recordsOutsideWindow,
           filesPruned: read.stats.filesPruned,
           dirsPruned: read.stats.dirsPruned,
-          calls: collector.result.calls,
-          ignored: collector.result.ignored,
-          skipped: collector.result.problemCounts,
-          unknownEvents: collector.result.unknownEvents,
+          calls: tally.calls,
+          ignored: tally.ignored,
+          skipped: tally.problemCounts,
+          unknownEvents: tally.unknownEvents,
         },
       };
       io.stdout(JSON.stringify(out, null, 2) + '\n');
     } else {
       io.stdout(formatUsageTable(usages));
     }
-    io.stderr(formatActivitySummary(collector.result, read.stats));
+    io.stderr(formatActivitySummary(tally, read.stats));
     return EXIT.OK;
   },
 };
