@@ -6,7 +6,7 @@ import type { Argv } from 'yargs';
 import { loadBundledCatalog } from '../../adapters/fs/bundled-data.js';
 import { loadBundledCloudTrailKnowledge, loadBundledNormalizer } from '../../adapters/fs/bundled-mapping.js';
 import { readPolicyFiles } from '../../adapters/fs/policy-files.js';
-import { renderPolicy, type RenderFormat } from '../../core/render/index.js';
+import { renderDocuments } from '../../core/render/index.js';
 import { suggest, type SuggestResult } from '../../core/trim/suggest.js';
 import { defaultTrailRecording, parseTrailRecording, type TrailRecording } from '../../core/trail/recording.js';
 import { decideRegionCoverage, withRegionCoverage } from '../../core/trail/region-coverage.js';
@@ -21,6 +21,7 @@ import type { CliIo } from '../io.js';
 import type { CommandModule } from '../command.js';
 import { matchRole, roleNameOf, windowFromArgs, withWindowOptions } from '../options.js';
 import { writeResult } from '../output.js';
+import { renderChoices, withRenderOptions } from '../render-options.js';
 import { formatExplain, formatSuggestSummary } from '../suggest-report.js';
 import { readJsonFile } from '../read-json.js';
 import { readActivity, withActivityOptions } from '../sources.js';
@@ -36,13 +37,13 @@ export const suggestCommand: CommandModule = {
     withAwsOptions(
       withActivityOptions(
         withWindowOptions(
-          y
-            .option('role', { type: 'string', describe: 'The role: name or ARN' })
-            .option('function', { type: 'string', describe: 'Narrow to one Lambda function (its role session name)' })
-            .option('policy', { type: 'string', array: true, describe: 'Policy documents (files or directories) instead of reading IAM' })
-            .option('boundary', { type: 'string', describe: "With --policy: the role's permissions boundary document (an upper bound, never trimmed)" })
-            .option('format', { choices: ['json', 'yaml', 'terraform'] as const, default: 'json', describe: 'Output format' })
-            .option('terraform-style', { choices: ['data-source', 'jsonencode'] as const, default: 'data-source', describe: 'Terraform shape' })
+          withRenderOptions(
+            y
+              .option('role', { type: 'string', describe: 'The role: name or ARN' })
+              .option('function', { type: 'string', describe: 'Narrow to one Lambda function (its role session name)' })
+              .option('policy', { type: 'string', array: true, describe: 'Policy documents (files or directories) instead of reading IAM' })
+              .option('boundary', { type: 'string', describe: "With --policy: the role's permissions boundary document (an upper bound, never trimmed)" }),
+          )
             .option('out', { type: 'string', describe: 'Write the policy to this file (atomically) instead of stdout' })
             .option('explain', { type: 'boolean', default: false, describe: 'Show the evidence behind each statement (stderr)' })
             .option('baseline', { type: 'string', array: true, describe: 'Unlogged workload needs to keep (default lambda-basic; `none` for none)' })
@@ -154,7 +155,8 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
     throw e;
   }
 
-  await writeResult(renderDocuments(result.documents, args), args.out as string | undefined, io);
+  const { format, style } = renderChoices(args);
+  await writeResult(renderDocuments(result.documents, format, { style }), args.out as string | undefined, io);
   io.stderr(
     formatSuggestSummary(result, {
       role: roleArn ?? policies.roleArn ?? role ?? '',
@@ -245,14 +247,4 @@ function resolvePrincipal(principals: string[], role: string): string | undefine
 
 function emptyUsage(principalArn: string) {
   return { principalArn, used: [], denied: [], failed: [], sessions: [], records: 0 };
-}
-
-/** Render the suggestion's documents; several documents (split for size) are concatenated in a format-appropriate way. */
-export function renderDocuments(documents: PolicyDocument[], args: Record<string, unknown>): string {
-  const format = args.format as RenderFormat;
-  const texts = documents.map((doc) => renderPolicy(doc, format, { style: args['terraform-style'] as 'data-source' | 'jsonencode', name: doc.name }));
-  if (texts.length === 1) return texts[0];
-  if (format === 'json') return `[\n${texts.map((t) => t.trimEnd()).join(',\n')}\n]\n`;
-  if (format === 'yaml') return texts.map((t) => `---\n${t}`).join('');
-  return texts.join('\n');
 }

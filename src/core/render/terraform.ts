@@ -16,8 +16,16 @@ import type { PolicyDocument } from '../policy/types.js';
 import { IamObject, canonicalStatement, iamTree, type CanonicalPrincipal, type IamNode } from './canonical.js';
 import { hclFile, type HclBodyItem, type HclExpr } from './hcl.js';
 
+/** The Terraform output styles (the CLI's `--terraform-style`), the default first. */
+export const TERRAFORM_STYLES = ['data-source', 'jsonencode'] as const;
+
 /** Terraform output style: the `aws_iam_policy_document` data source, or `jsonencode({...})`. */
-export type TerraformStyle = 'data-source' | 'jsonencode';
+export type TerraformStyle = (typeof TERRAFORM_STYLES)[number];
+
+/** True when `value` names a Terraform output style (for values such as parsed arguments). */
+export function isTerraformStyle(value: unknown): value is TerraformStyle {
+  return (TERRAFORM_STYLES as readonly unknown[]).includes(value);
+}
 
 /** Options for renderTerraform. */
 export interface TerraformOptions {
