@@ -38,8 +38,8 @@ export function jobsFromArgs(args: Record<string, unknown>): number {
   return Math.min(v, MAX_JOBS);
 }
 
-/** What was read, for the summary and for trim. */
-export interface ActivityRead {
+/** What reading every activity source produced besides the tally: its stats and coverage, for the summary and for trim. */
+export interface ActivityReadResult {
   stats: TrailReadStats;
   /** The trail's recording configuration when the source knows it (`--trail-name`). */
   recording?: TrailRecording;
@@ -54,7 +54,7 @@ export async function readActivity(
   window: TimeWindow,
   tally: ActivityTally,
   filter: { role?: string; function?: string },
-): Promise<ActivityRead> {
+): Promise<ActivityReadResult> {
   const trails = (args.trail as string[] | undefined) ?? [];
   const local = trails.filter((t) => !t.startsWith('s3://'));
   const remote = trails.filter((t) => t.startsWith('s3://'));
