@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { InvariantError, PolicyTrimError } from '../../core/errors.js';
 import { ActivityTally } from '../../core/usage/tally.js';
 import type { FromWorker, ToWorker, WorkerInit, WorkerPart } from './parallel-worker.js';
 import { createTrailStats, type TrailReadStats } from '../trail-decode/sink.js';
@@ -40,14 +41,17 @@ export interface ParallelReadOptions extends Omit<TrailReadOptions, 'readAhead'>
   failOnPath?: string;
 }
 
-/** Error of the parallel reader itself (a worker crashed or failed), naming the file being read. */
-export class ParallelReadError extends Error {
+/**
+ * Error of the parallel reader itself (a worker crashed or failed), naming the file being read. Bad input never
+ * fails a worker (it is counted as problems), so this is a bug in policy-trim; reading in-process avoids it.
+ */
+export class ParallelReadError extends PolicyTrimError {
+  declare readonly code: 'parallel-read-failed';
   constructor(
     message: string,
     readonly file: string | undefined,
   ) {
-    super(message);
-    this.name = 'ParallelReadError';
+    super({ code: 'parallel-read-failed', message, hint: 'Read without worker threads with --jobs 1.', source: 'tool' });
   }
 }
 
@@ -71,7 +75,7 @@ const FILES_IN_FLIGHT = 2;
 
 /** Walk problems have no records: the walk's tally never normalizes. */
 function noNormalize(): never {
-  throw new Error('internal: the walk yields no records');
+  throw new InvariantError('the walk yields no records');
 }
 
 /**

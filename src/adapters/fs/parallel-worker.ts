@@ -11,6 +11,7 @@
  * `{ type: 'part', tally, stats }` after `finish`, `{ type: 'failed', message, stack }` on an unexpected error.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { InvariantError } from '../../core/errors.js';
 import { loadBundledNormalizer } from './bundled-mapping.js';
 import { ActivityTally, type TallySnapshot } from '../../core/usage/tally.js';
 import { createTrailStats, type TrailItem, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
@@ -46,7 +47,7 @@ export type FromWorker =
 
 async function main(): Promise<void> {
   const port = parentPort;
-  if (!port) throw new Error('parallel-worker.js must run in a worker thread');
+  if (!port) throw new InvariantError('parallel-worker.js must run in a worker thread');
   const init = workerData as WorkerInit;
   const send = (m: FromWorker): void => port.postMessage(m);
   const stats = createTrailStats();

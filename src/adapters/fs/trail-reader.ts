@@ -19,6 +19,7 @@
 import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { InvariantError } from '../../core/errors.js';
 import type { TimeWindow } from '../../core/usage/time-window.js';
 import { isDigestPath, pathMayHoldWindow } from '../../core/trail/layout.js';
 import { createTrailStats, FileSink, SKIPPED_EXAMPLES, type TrailItem, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
@@ -96,7 +97,7 @@ export function readTrail(paths: string[], options: TrailReadOptions = {}): Trai
   const stats = createTrailStats();
   let started = false;
   const batches = (): AsyncIterable<TrailItem[]> => {
-    if (started) throw new Error('readTrail: a read can be iterated only once; call readTrail again');
+    if (started) throw new InvariantError('readTrail: a read can be iterated only once; call readTrail again');
     started = true;
     return readBatches(paths, options, stats);
   };

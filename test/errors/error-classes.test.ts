@@ -1,0 +1,159 @@
+/**
+ * Every error class thrown in src/ is a PolicyTrimError: a stable code, a message, an exit code and a source.
+ * The CLI printer shows each by its fields and calls it a bug only when its source is the tool. The source scan
+ * at the end keeps the walk complete: a new error class, or a plain `throw new Error(`, fails here until it is
+ * typed and walked.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BundledDataError, ERROR_EXIT, InvariantError, PolicyTrimError } from '../../src/core/errors.js';
+import { CliError, EXIT, reportError, usageError } from '../../src/cli/errors.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { PolicyError } from '../../src/core/policy/errors.js';
+import { InternalError } from '../../src/core/trim/errors.js';
+import { TrailConfigError } from '../../src/core/trail/errors.js';
+import { CloudTrailTableError } from '../../src/core/trail/tables.js';
+import { CatalogDataError } from '../../src/core/catalog/catalog.js';
+import { TimeWindowError } from '../../src/core/usage/time-window.js';
+import { PolicyTextError } from '../../src/core/render/parse-jsonencode.js';
+import { RenderError } from '../../src/core/render/terraform.js';
+import { AwsAdapterError, toAwsError } from '../../src/adapters/aws/errors.js';
+import { ParallelReadError } from '../../src/adapters/fs/parallel-pool.js';
+
+const awsError = (name: string, message = 'no'): Error => Object.assign(new Error(message), { name });
+const ctx = { action: 'iam:GetRole', resource: 'arn:aws:iam::123456789012:role/app', profile: 'prod' };
+
+/** One instance of every error class in src/ (AwsAdapterError once per code), as its throw sites build it. */
+const CASES: Array<{ cls: string; err: PolicyTrimError }> = [
+  { cls: 'PolicyTrimError', err: new PolicyTrimError({ code: 'example', message: 'an example' }) },
+  { cls: 'InvariantError', err: new InvariantError('the walk yields no records') },
+  { cls: 'BundledDataError', err: new BundledDataError('cannot read bundled data file data/iam/catalog.json') },
+  { cls: 'CliError', err: new CliError('no-activity', 'the trail holds no call by app', 'Check --role.') },
+  { cls: 'CliError', err: usageError('name the role with --role NAME|ARN') },
+  { cls: 'PolicyError', err: new PolicyError('bad-effect', { document: 'app.json', statementIndex: 0, sid: 'Read' }, 'Effect must be Allow or Deny') },
+  { cls: 'InternalError', err: new InternalError('the suggestion allows s3:PutObject, which the original does not', { policy: {} }, ['s3:PutObject']) },
+  { cls: 'TrailConfigError', err: new TrailConfigError('selectors.json', 'EventSelectors[0].ReadWriteType', 'must be All, ReadOnly or WriteOnly') },
+  { cls: 'CloudTrailTableError', err: new CloudTrailTableError('events.json: neverLogged[0] needs action') },
+  { cls: 'CatalogDataError', err: new CatalogDataError('service s3 has no actions') },
+  { cls: 'TimeWindowError', err: new TimeWindowError('days', '--days "x": expected a whole number of days') },
+  { cls: 'PolicyTextError', err: new PolicyTextError('main.tf', 3, 7, 'expected a string, [ or {, found number 1') },
+  { cls: 'RenderError', err: new RenderError('app.json', 0, 'a principal kind named "*" cannot be written as an aws_iam_policy_document') },
+  { cls: 'AwsAdapterError', err: toAwsError(awsError('AccessDeniedException'), ctx) },
+  { cls: 'AwsAdapterError', err: toAwsError(awsError('ExpiredToken'), ctx) },
+  { cls: 'AwsAdapterError', err: toAwsError(awsError('NoSuchEntity'), ctx) },
+  { cls: 'AwsAdapterError', err: toAwsError(awsError('ThrottlingException'), ctx) },
+  { cls: 'AwsAdapterError', err: toAwsError(awsError('ServiceUnavailable'), ctx) },
+  { cls: 'AwsAdapterError', err: new AwsAdapterError({ code: 'no-region', message: 'no Region configured', hint: 'Pass --region.' }) },
+  { cls: 'AwsAdapterError', err: new AwsAdapterError({ code: 'bad-input', message: 'not an S3 URL', hint: 'Use s3://BUCKET/PREFIX.' }) },
+  { cls: 'ParallelReadError', err: new ParallelReadError('reading f.json.gz failed in a worker thread: boom', 'f.json.gz') },
+];
+
+/** The errors that are bugs in policy-trim; every other class is the user's to act on. */
+const TOOL_CLASSES = new Set(['InvariantError', 'InternalError', 'ParallelReadError']);
+
+function capture(): { io: CliIo; text: () => string } {
+  let err = '';
+  const io: CliIo = { stdout: () => undefined, stderr: (t) => void (err += t), interactive: false, env: {}, now: () => new Date(0) };
+  return { io, text: () => err };
+}
+
+describe('every error class is a PolicyTrimError', () => {
+  it.each(CASES.map((c) => [`${c.cls} [${c.err.code}]`, c] as const))('%s', (_label, { cls, err }) => {
+    // Given an instance as its throw sites build it
+    expect(err).toBeInstanceOf(PolicyTrimError);
+    expect(err).toBeInstanceOf(Error);
+    expect(err.name).toBe(cls);
+    expect(err.code).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+    expect(err.message.length).toBeGreaterThan(0);
+    expect([ERROR_EXIT.ERROR, ERROR_EXIT.USAGE]).toContain(err.exitCode);
+    expect(err.source).toBe(TOOL_CLASSES.has(cls) ? 'tool' : 'user');
+
+    // When the CLI prints it (with and without --debug)
+    const plain = capture();
+    const code = reportError(err, plain.io, false);
+    const debug = capture();
+    reportError(err, debug.io, true);
+
+    // Then it shows the code, the message and what to do, exits with the error's code, and calls only the
+    // tool's errors a bug; the stack appears only under --debug.
+    expect(code).toBe(err.exitCode);
+    const out = plain.text();
+    expect(out).toContain(`[${err.code}]: ${err.message}`);
+    if (err.hint) expect(out).toContain(`what to do: ${err.hint}`);
+    expect(out).not.toContain('unexpected error');
+    if (err.source === 'tool') expect(out).toMatch(/this is a bug/i);
+    else expect(out).not.toMatch(/this is a bug/i);
+    expect(out).not.toContain('    at ');
+    expect(debug.text()).toContain('    at ');
+  });
+
+  it("the user's errors say what to do (a hint); the tool's say to report the bug (the printer adds it)", () => {
+    for (const { cls, err } of CASES) {
+      if (err.source === 'tool' || cls === 'PolicyTrimError') continue;
+      expect(err.hint, `${cls} [${err.code}]`).toBeTruthy();
+    }
+  });
+
+  it('usage errors exit 64, the rest 1', () => {
+    expect(usageError('x').exitCode).toBe(EXIT.USAGE);
+    expect(new TimeWindowError('since', 'x').exitCode).toBe(64);
+    expect(new RenderError('a.json', 0, 'x').exitCode).toBe(1);
+  });
+
+  it('an unknown throwable is "unexpected … this is a bug", exit 1, with its stack and cause only under --debug', () => {
+    const plain = capture();
+    const err = new TypeError('cannot read properties of undefined', { cause: new Error('the cause') });
+    expect(reportError(err, plain.io, false)).toBe(1);
+    expect(plain.text()).toMatch(/^policy-trim: unexpected error: cannot read properties of undefined\n {2}this is a bug/);
+    expect(plain.text()).not.toContain('    at ');
+    const debug = capture();
+    reportError(err, debug.io, true);
+    expect(debug.text()).toContain('TypeError: cannot read properties of undefined\n    at ');
+    expect(debug.text()).toContain('caused by: Error: the cause');
+    const thrown = capture();
+    expect(reportError('a string', thrown.io, false)).toBe(1);
+    expect(thrown.text()).toContain('unexpected error: a string');
+  });
+
+  it('an AwsAdapterError keeps the SDK error as its cause, shown under --debug', () => {
+    const sdk = awsError('AccessDeniedException', 'User is not authorized');
+    const err = toAwsError(sdk, ctx);
+    expect(err.cause).toBe(sdk);
+    const debug = capture();
+    reportError(err, debug.io, true);
+    expect(debug.text()).toContain('caused by: AccessDeniedException: User is not authorized');
+  });
+});
+
+describe('the walk above covers every error class in src/', () => {
+  const SRC = join(import.meta.dirname, '../../src');
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : d.name.endsWith('.ts') ? [join(dir, d.name)] : []));
+  const sources = files(SRC).map((f) => ({ file: relative(SRC, f), text: readFileSync(f, 'utf8') }));
+
+  it('no class extends Error directly except PolicyTrimError, and every error class is walked', () => {
+    const parents = new Map<string, { parent: string; file: string }>();
+    for (const { file, text } of sources) {
+      for (const m of text.matchAll(/\bclass\s+(\w+)\s+extends\s+(\w+)/g)) parents.set(m[1]!, { parent: m[2]!, file });
+    }
+    const isError = (name: string, seen = new Set<string>()): boolean => {
+      if (name === 'Error') return true;
+      const p = parents.get(name);
+      if (!p || seen.has(name)) return false;
+      seen.add(name);
+      return isError(p.parent, seen);
+    };
+    const direct = [...parents].filter(([, p]) => p.parent === 'Error').map(([name, p]) => `${name} (${p.file})`);
+    expect(direct).toEqual(['PolicyTrimError (core/errors.ts)']);
+    const errorClasses = [...parents.keys()].filter((name) => isError(name)).sort();
+    expect(errorClasses).toEqual([...new Set(CASES.map((c) => c.cls))].sort());
+  });
+
+  it('src/ throws no plain Error (the test hook that simulates a worker crash is the one exception)', () => {
+    const plain = sources.flatMap(({ file, text }) =>
+      text.split('\n').flatMap((line, i) => (/throw new Error\(/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    expect(plain).toEqual([expect.stringMatching(/^adapters\/fs\/parallel-worker\.ts:\d+: .*test hook/)]);
+  });
+});
