@@ -5,7 +5,7 @@
  * that the same PolicyDocument always gives the same content in every format:
  * - lists (Action, Resource, principal identifiers, condition values) are sorted by UTF-16 code unit and exact
  *   duplicates removed: IAM treats them as sets, so neither changes meaning, and sorted lists keep PR diffs to
- *   real changes (DESIGN.md section 3, invariant 5);
+ *   real changes (README, "The safety contract", rule 5: deterministic);
  * - condition operators, condition keys and principal kinds are sorted the same way;
  * - statement order is kept as given (it does not change meaning, but people read it in that order).
  *

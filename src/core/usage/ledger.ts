@@ -81,8 +81,8 @@ export class UsageLedger {
   private readonly cells: Cell[] = [];
   /**
    * principal → its cells. Nested maps keyed on the call's own strings: finding a cell builds no key string
-   * per action (the flat `principal|session|action|outcome` key cost ~0.5 µs per call), and one principal's
-   * usage reads only its own cells.
+   * per action, on the per-record hot path (docs/BENCHMARKS.md), and one principal's usage reads only its own
+   * cells.
    */
   private readonly byPrincipal = new Map<string, PrincipalCells>();
   /** principal → session → number of records */
