@@ -90,7 +90,7 @@ export async function readTrailParallel(paths: string[], tally: ActivityTally, o
   let nextIndex = 0;
 
   /** The next file to read, in walk order; walk problems met on the way are counted at their place. */
-  const nextFile = async (): Promise<{ index: number; path: string } | undefined> => {
+  const nextFile = async (): Promise<FileJob | undefined> => {
     for (;;) {
       const r = await walker.next();
       if (r.done) return undefined;
@@ -113,80 +113,94 @@ export async function readTrailParallel(paths: string[], tally: ActivityTally, o
     failOnPath: options.failOnPath,
   };
   const jobs = Math.max(1, Math.min(MAX_JOBS, Math.floor(options.jobs)));
-  const workers: Worker[] = [];
-  let failed: ParallelReadError | undefined;
+  const pool: WorkerPool = { workers: [] };
   const url = options.workerUrl ?? workerEntryUrl();
   if (!url) throw new ParallelReadError('the worker entry parallel-worker.js is not built: run `npm run build`, or read with --jobs 1', undefined);
-
-  const run = (first: { index: number; path: string }): Promise<WorkerPart> =>
-    new Promise<WorkerPart>((resolve, reject) => {
-      const worker = new Worker(url, { workerData: init });
-      workers.push(worker);
-      // Files sent and not yet done, in the order the worker processes them: the first is the one it reads.
-      const inFlight: Array<{ index: number; path: string }> = [first];
-      let finishing = false;
-      let settled = false;
-      const fail = (why: string): void => {
-        if (settled) return;
-        settled = true;
-        const file = inFlight[0]?.path;
-        failed ??= new ParallelReadError(
-          file ? `reading ${file} failed in a worker thread: ${why}. This is a bug in policy-trim; --jobs 1 reads without workers.` : `a worker thread failed: ${why}`,
-          file,
-        );
-        reject(failed);
-      };
-      const post = (m: ToWorker): void => worker.postMessage(m);
-      /** Hands the worker one more file, or `finish` once the inputs are exhausted (it comes after the rest). */
-      const feed = (): void => {
-        nextFile().then(
-          (f) => {
-            if (settled || finishing) return;
-            if (f) {
-              inFlight.push(f);
-              post({ type: 'file', index: f.index, path: f.path });
-            } else {
-              finishing = true;
-              post({ type: 'finish' });
-            }
-          },
-          (err: unknown) => fail(`listing the inputs failed: ${err instanceof Error ? err.message : String(err)}`),
-        );
-      };
-      worker.on('message', (m: FromWorker) => {
-        if (settled) return;
-        if (m.type === 'ready') {
-          post({ type: 'file', index: first.index, path: first.path });
-          for (let k = 1; k < FILES_IN_FLIGHT; k++) feed();
-        } else if (m.type === 'done') {
-          inFlight.shift();
-          feed();
-        } else if (m.type === 'part') {
-          settled = true;
-          resolve({ tally: m.tally, stats: m.stats });
-        } else if (m.type === 'failed') fail(m.message);
-      });
-      worker.on('error', (err) => fail(err.message));
-      worker.on('exit', (code) => fail(`the worker exited (code ${code}) before returning its result`));
-    });
 
   const running: Array<Promise<WorkerPart>> = [];
   try {
     for (let w = 0; w < jobs; w++) {
       const f = await nextFile();
       if (!f) break;
-      const p = run(f);
+      const p = runWorker(url, init, f, nextFile, pool);
       p.catch(() => undefined); // observed below through Promise.all
       running.push(p);
     }
     const parts = await Promise.all(running);
     return mergeRead(tally, [{ tally: walkTally.snapshot(), stats: walkStats }, ...parts]);
   } catch (err) {
-    throw failed ?? err;
+    throw pool.failed ?? err;
   } finally {
-    await Promise.all(workers.map((w) => w.terminate().catch(() => undefined)));
+    await Promise.all(pool.workers.map((w) => w.terminate().catch(() => undefined)));
     await walker.return(undefined).catch(() => undefined);
   }
+}
+
+/** A file handed to a worker: its place in the walk and its path. */
+type FileJob = { index: number; path: string };
+
+/** The threads of one read, and its first failure (the one reported; the others follow from it). */
+interface WorkerPool {
+  workers: Worker[];
+  failed?: ParallelReadError;
+}
+
+/**
+ * Runs one worker thread: starts it on `first`, keeps it fed from `nextFile` ({@link FILES_IN_FLIGHT} files
+ * outstanding), and resolves with its part once the inputs are exhausted. Rejects with the pool's first
+ * {@link ParallelReadError} if the worker fails, exits or cannot start.
+ */
+function runWorker(url: URL, init: WorkerInit, first: FileJob, nextFile: () => Promise<FileJob | undefined>, pool: WorkerPool): Promise<WorkerPart> {
+  return new Promise<WorkerPart>((resolve, reject) => {
+    const worker = new Worker(url, { workerData: init });
+    pool.workers.push(worker);
+    // Files sent and not yet done, in the order the worker processes them: the first is the one it reads.
+    const inFlight: FileJob[] = [first];
+    let finishing = false;
+    let settled = false;
+    const fail = (why: string): void => {
+      if (settled) return;
+      settled = true;
+      const file = inFlight[0]?.path;
+      pool.failed ??= new ParallelReadError(
+        file ? `reading ${file} failed in a worker thread: ${why}. This is a bug in policy-trim; --jobs 1 reads without workers.` : `a worker thread failed: ${why}`,
+        file,
+      );
+      reject(pool.failed);
+    };
+    const post = (m: ToWorker): void => worker.postMessage(m);
+    /** Hands the worker one more file, or `finish` once the inputs are exhausted (it comes after the rest). */
+    const feed = (): void => {
+      nextFile().then(
+        (f) => {
+          if (settled || finishing) return;
+          if (f) {
+            inFlight.push(f);
+            post({ type: 'file', index: f.index, path: f.path });
+          } else {
+            finishing = true;
+            post({ type: 'finish' });
+          }
+        },
+        (err: unknown) => fail(`listing the inputs failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    };
+    worker.on('message', (m: FromWorker) => {
+      if (settled) return;
+      if (m.type === 'ready') {
+        post({ type: 'file', index: first.index, path: first.path });
+        for (let k = 1; k < FILES_IN_FLIGHT; k++) feed();
+      } else if (m.type === 'done') {
+        inFlight.shift();
+        feed();
+      } else if (m.type === 'part') {
+        settled = true;
+        resolve({ tally: m.tally, stats: m.stats });
+      } else if (m.type === 'failed') fail(m.message);
+    });
+    worker.on('error', (err) => fail(err.message));
+    worker.on('exit', (code) => fail(`the worker exited (code ${code}) before returning its result`));
+  });
 }
 
 /**
