@@ -131,7 +131,8 @@ function globalUses(file: string, names: readonly string[], text = readFileSync(
 /**
  * Cycles that exist today and are to be broken, not added to: each is a type imported back by a module of the
  * same room (the trail configuration and its Region coverage; the CloudTrail tables and the evidence kinds).
- * Breaking one means moving the type to the module both can import, and deleting its line here.
+ * Breaking one means moving the type to the module both can import, and deleting its line here (a gone cycle
+ * is not an error here, so the room's owner can break it without touching this test first).
  */
 const KNOWN_CYCLES: string[][] = [
   ['src/core/trail/recording.ts', 'src/core/trail/region-coverage.ts'],
@@ -148,12 +149,10 @@ describe('src/ imports', () => {
     expect(graph.edges.get('src/cli/main.ts')).toContain('src/cli/commands/render.ts');
   });
 
-  it('have no cycle other than the known ones, and every known one is still there', () => {
+  it('have no cycle other than the known ones', () => {
     const key = (c: string[]) => c.join(' ↔ ');
-    const found = cycles(graph.edges).map(key).sort();
-    const known = KNOWN_CYCLES.map(key).sort();
-    expect(found.filter((c) => !known.includes(c)), 'a new import cycle: break it').toEqual([]);
-    expect(known.filter((c) => !found.includes(c)), 'a known cycle is gone: remove it from KNOWN_CYCLES').toEqual([]);
+    const known = KNOWN_CYCLES.map(key);
+    expect(cycles(graph.edges).map(key).filter((c) => !known.includes(c)), 'a new import cycle: break it').toEqual([]);
   });
 
   it('the cycle finder sees a cycle through a type-only import (checked on a made-up graph)', () => {
