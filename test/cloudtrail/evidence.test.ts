@@ -7,7 +7,7 @@ import { loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';
 import { loadBundledCloudTrailTables } from '../../src/adapters/fs/bundled-mapping.js';
 import { createCloudTrailKnowledge } from '../../src/core/trail/knowledge.js';
 import { createEvidenceIndex, parseEvidenceTables, type EvidenceTables } from '../../src/core/trail/evidence.js';
-import { CloudTrailTableError } from '../../src/core/trail/tables.js';
+import { CloudTrailTableError } from '../../src/core/trail/errors.js';
 
 const catalog = loadBundledCatalog();
 

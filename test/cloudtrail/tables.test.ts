@@ -13,7 +13,8 @@ import {
 } from '../../src/adapters/fs/bundled-mapping.js';
 import { createEventMapper } from '../../src/core/trail/event-mapping.js';
 import { createCloudTrailKnowledge } from '../../src/core/trail/knowledge.js';
-import { CloudTrailTableError, parseCloudTrailTables, type CloudTrailTables } from '../../src/core/trail/tables.js';
+import { parseCloudTrailTables, type CloudTrailTables } from '../../src/core/trail/tables.js';
+import { CloudTrailTableError } from '../../src/core/trail/errors.js';
 import { REQUEST_EXTRACTORS } from '../../src/core/trail/extractors/index.js';
 import { loadFixtureCases } from './fixture-loader.js';
 

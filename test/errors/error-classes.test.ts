@@ -13,7 +13,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { PolicyError } from '../../src/core/policy/errors.js';
 import { InternalError } from '../../src/core/trim/errors.js';
 import { TrailConfigError } from '../../src/core/trail/errors.js';
-import { CloudTrailTableError } from '../../src/core/trail/tables.js';
+import { CloudTrailTableError } from '../../src/core/trail/errors.js';
 import { CatalogDataError } from '../../src/core/catalog/catalog.js';
 import { TimeWindowError } from '../../src/core/usage/time-window.js';
 import { PolicyTextError } from '../../src/core/render/parse-jsonencode.js';

@@ -9,9 +9,8 @@ import {
   regionGap,
   regionOfLayoutPath,
   regionOfPattern,
-  withRegionCoverage,
 } from '../../src/core/trail/region-coverage.js';
-import { parseTrailRecording } from '../../src/core/trail/recording.js';
+import { parseTrailRecording, withRegionCoverage } from '../../src/core/trail/recording.js';
 import { TrailConfigError } from '../../src/core/trail/errors.js';
 
 const MGMT = { AdvancedEventSelectors: [{ FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }] };

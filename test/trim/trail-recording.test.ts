@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TrailConfigError } from '../../src/core/trail/errors.js';
-import {
-  combineTrailRecordings,
-  defaultTrailRecording,
-  parseTrailRecording,
-  type RecordingQuery,
-} from '../../src/core/trail/recording.js';
+import { combineTrailRecordings, defaultTrailRecording, parseTrailRecording } from '../../src/core/trail/recording.js';
+import type { RecordingQuery } from '../../src/core/trail/selectors.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../fixtures/trim/${name}`, import.meta.url), 'utf8'));
 

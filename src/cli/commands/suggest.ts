@@ -8,8 +8,8 @@ import { loadBundledCloudTrailKnowledge, loadBundledNormalizer } from '../../ada
 import { readPolicyFiles } from '../../adapters/fs/policy-files.js';
 import { renderDocuments } from '../../core/render/index.js';
 import { suggest, type SuggestResult } from '../../core/trim/suggest.js';
-import { defaultTrailRecording, parseTrailRecording, type TrailRecording } from '../../core/trail/recording.js';
-import { decideRegionCoverage, withRegionCoverage } from '../../core/trail/region-coverage.js';
+import { defaultTrailRecording, parseTrailRecording, withRegionCoverage, type TrailRecording } from '../../core/trail/recording.js';
+import { decideRegionCoverage } from '../../core/trail/region-coverage.js';
 import { InternalError } from '../../core/trim/errors.js';
 import { describeWindow } from '../../core/usage/time-window.js';
 import type { PolicyDocument } from '../../core/policy/types.js';

@@ -6,12 +6,8 @@
  */
 
 import type { Catalog } from '../catalog/types.js';
-import {
-  CloudTrailTableError,
-  type CloudTrailTables,
-  type ConditionalEntry,
-  type EventNameEntry,
-} from './tables.js';
+import type { CloudTrailTables, ConditionalEntry, EventNameEntry } from './tables.js';
+import { CloudTrailTableError } from './errors.js';
 
 /** How a primary action list was found. */
 export type PrimarySource = 'table' | 'service-reference' | 'service-reference-single' | 'service-reference-ambiguous' | 'identity';

@@ -12,7 +12,7 @@
  */
 
 import type { Catalog } from '../catalog/types.js';
-import { CloudTrailTableError } from './tables.js';
+import { CloudTrailTableError } from './errors.js';
 
 /** Kinds of exception to a service's "management events are logged" line. */
 export type ObservabilityExceptionKind = 'data-event' | 'not-logged' | 'console-only' | 'secondary';

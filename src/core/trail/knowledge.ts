@@ -5,7 +5,8 @@
 
 import type { Catalog } from '../catalog/types.js';
 import type { CloudTrailKnowledge, UnobservableReason } from './knowledge-types.js';
-import { CloudTrailTableError, type CloudTrailTables } from './tables.js';
+import { CloudTrailTableError } from './errors.js';
+import type { CloudTrailTables } from './tables.js';
 import { createEventMapper, type EventMapper } from './event-mapping.js';
 import { createEvidenceIndex, type EvidenceIndex } from './evidence.js';
 

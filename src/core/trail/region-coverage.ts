@@ -9,7 +9,6 @@
  * `IncludeGlobalServiceEvents`, `HomeRegion`).
  */
 import { TrailConfigError } from './errors.js';
-import type { TrailRecording } from './recording.js';
 
 /** What the trail configuration says about Regions, when it says anything (`aws cloudtrail get-trail`). */
 export interface TrailRegionFacts {
@@ -144,23 +143,3 @@ export function parseRegionFacts(json: Record<string, unknown>, source: string, 
   if (home ?? arnRegion) facts.homeRegion = (home as string | undefined) ?? arnRegion;
   return facts.multiRegion === undefined && facts.globalEvents === undefined ? (facts.homeRegion ? facts : undefined) : facts;
 }
-
-/**
- * The recording restricted to the Regions the logs read cover: a call the selectors record is still unseen
- * when it could have been made in a Region (or, for a global service, with global service events) outside
- * the read. The coverage's basis joins the notes.
- */
-export function withRegionCoverage(recording: TrailRecording, coverage: RegionCoverage): TrailRecording {
-  return {
-    ...recording,
-    coverage,
-    notes: [...recording.notes, `Regions covered: ${coverage.regions === 'all' ? 'every Region' : coverage.regions.join(', ') || 'none'} (${coverage.basis}).`],
-    wouldRecord(q) {
-      const a = recording.wouldRecord(q);
-      if (!a.recorded) return a;
-      const gap = regionGap(coverage, q);
-      return gap ? { recorded: false, code: 'region-not-covered', reason: gap } : a;
-    },
-  };
-}
-

@@ -2,7 +2,7 @@
  * Shapes of the hand-kept CloudTrail tables in `data/cloudtrail/` and a structural check of the parsed JSON.
  * The adapter reads the files; the core only receives their parsed contents (no I/O here).
  */
-import { BUNDLED_DATA_HINT, PolicyTrimError } from '../errors.js';
+import { CloudTrailTableError } from './errors.js';
 import type { EvidenceTables } from './evidence.js';
 
 /** `data/cloudtrail/event-sources.json`: eventSource → IAM prefix exceptions to the host-label rule. */
@@ -120,17 +120,6 @@ export const CLOUDTRAIL_EVIDENCE_FILES = {
   observed: 'cloudtrail/observed.json',
   authorizedActions: 'cloudtrail/authorized-actions.json',
 } as const;
-
-/**
- * A table entry is malformed or names something the catalog does not know. The tables ship with policy-trim,
- * so this is a damaged or mixed installation (the user can reinstall), not the user's input and not a bug.
- */
-export class CloudTrailTableError extends PolicyTrimError {
-  declare readonly code: 'cloudtrail-tables-invalid';
-  constructor(message: string) {
-    super({ code: 'cloudtrail-tables-invalid', message: `policy-trim CloudTrail tables: ${message}`, hint: BUNDLED_DATA_HINT, source: 'user' });
-  }
-}
 
 function isObj(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
