@@ -1,5 +1,5 @@
 /**
- * The safety contract (DESIGN.md section 3): a suggestion is never wider than the original, and it covers
+ * The safety contract (README, "The safety contract"): a suggestion is never wider than the original, and it covers
  * what ran. Both checks are pure and return counterexamples rather than throwing, so a failure can be raised
  * as "this is a bug" with its inputs attached.
  *

@@ -1,6 +1,6 @@
 /**
  * `suggest` = trim, then prove the result with the policy module's verifier before anyone sees it
- * (DESIGN.md §3 invariants 1 and 2). A failed proof is a bug in policy-trim: it throws {@link InternalError}
+ * (README, "The safety contract", rules 1 and 2). A failed proof is a bug in policy-trim: it throws {@link InternalError}
  * with the inputs attached and never returns the suggestion.
  */
 import { evaluate, verifyCovers, verifyNeverWider } from '../policy/index.js';

@@ -2,7 +2,7 @@
  * Trim: diff what a role's policies grant against what CloudTrail shows it used, and synthesize the narrowed
  * policy, with a finding (and evidence) for every change. Pure: everything arrives already read.
  *
- * Safety choices (DESIGN.md §3), each erring towards keeping:
+ * Safety choices (README, "The safety contract"), each erring towards keeping:
  * - Deny statements are copied verbatim; so is any Allow statement trim cannot reason about (policy variables
  *   in Resource/NotResource, actions unknown to the catalog, Principal in an identity policy, no Action).
  * - An Allow statement with a Condition is narrowed, and every statement derived from it carries the identical
