@@ -1,0 +1,145 @@
+/**
+ * What trim asks about each granted action while deciding: its use (merged across the ledger's entries), why
+ * its use may be invisible (baselines, never logged, secondary, a dependent the records cannot show, no
+ * evidence), whether the trail would have recorded it on a statement's resources, and what a removal rests on.
+ */
+import type { ObservationEvidence } from '../trail/evidence.js';
+import type { ActionUsage } from '../usage/types.js';
+import { cmp, type Analyzed, type Unobs } from './model.js';
+import type { TrimInput } from './types.js';
+
+/** The questions of {@link createDecisionContext}. */
+export interface DecisionContext {
+  /** The catalog's canonical id of an action (as given when unknown). */
+  canon(action: string): string;
+  /** The role's successful use of an action, merged over primary and secondary entries; undefined if unused. */
+  usedOf(action: string): ActionUsage | undefined;
+  /** Why the action's use cannot be seen whatever the trail records; undefined when it could be. */
+  staticReason(action: string): Unobs | undefined;
+  /** Whether an unobservable action is kept: always, unless the user asked to drop them (for its service). */
+  keepsUnobservable(action: string): boolean;
+  /** The statement's resource patterns on which the trail would not have recorded a call, and why. */
+  recordingGaps(action: string, s: Analyzed): { unrecorded: string[]; reason?: Unobs };
+  /** What removing an observable action rests on (its evidence tier and source). */
+  evidenceOfRemoval(action: string): ObservationEvidence;
+}
+
+/** Builds the context over one trim input. */
+export function createDecisionContext(input: TrimInput): DecisionContext {
+  const { catalog, knowledge, recording, usage } = input;
+  const opts = input.options ?? {};
+  const canon = (a: string) => catalog.action(a)?.id ?? a;
+  const usedBy = new Map<string, ActionUsage[]>();
+  for (const u of usage.used) {
+    const k = canon(u.action).toLowerCase();
+    usedBy.set(k, [...(usedBy.get(k) ?? []), u]);
+  }
+  const dropServices = opts.dropUnobservableServices ? new Set(opts.dropUnobservableServices.map((x) => x.toLowerCase())) : undefined;
+  const staticReasons = staticReasonsOf(input, canon);
+  return {
+    canon,
+    usedOf(a) {
+      const list = usedBy.get(a.toLowerCase());
+      return list ? mergeUsage(list) : undefined;
+    },
+    staticReason: staticReasons,
+    keepsUnobservable: (a) =>
+      (opts.keepUnobservable ?? true) || (dropServices !== undefined && !dropServices.has(a.slice(0, a.indexOf(':')).toLowerCase())),
+    recordingGaps(action, s) {
+      const info = catalog.action(action);
+      const readOnly = info ? info.accessLevel === 'Read' || info.accessLevel === 'List' : false;
+      const unrecorded: string[] = [];
+      let reason: Unobs | undefined;
+      for (const p of s.kind === 'resource' ? s.patterns : ['*']) {
+        const ans = recording.wouldRecord({
+          action,
+          eventSource: knowledge.eventSourceOf(action),
+          readOnly,
+          dataEventType: knowledge.dataEventTypeOf(action),
+          resourcePattern: p,
+          scope: knowledge.scopeOf(action),
+        });
+        if (!ans.recorded) {
+          unrecorded.push(p);
+          reason ??= { code: ans.code, reason: ans.reason };
+        }
+      }
+      return reason ? { unrecorded, reason } : { unrecorded };
+    },
+    evidenceOfRemoval(a) {
+      const dataType = knowledge.dataEventTypeOf(a);
+      if (dataType) return { tier: 'selector', source: `${dataType} data events, which ${recording.source} records` };
+      return knowledge.observationEvidence(a) ?? { tier: 'assumed', source: 'no evidence is recorded for it' };
+    },
+  };
+}
+
+/**
+ * The static reasons an action's use cannot be seen, most specific first: a baseline the user kept, never
+ * logged, only secondary, a dependent of an operation that ran which its record cannot show, no evidence.
+ */
+function staticReasonsOf(input: TrimInput, canon: (a: string) => string): (a: string) => Unobs | undefined {
+  const { knowledge, usage } = input;
+  const baseline = new Map<string, Unobs>();
+  for (const name of [...(input.options?.baselines ?? ['lambda-basic'])].sort()) {
+    for (const r of knowledge.baseline(name)) {
+      const k = canon(r.action).toLowerCase();
+      if (!baseline.has(k)) baseline.set(k, { code: 'baseline', reason: `${r.reason} (baseline ${name})` });
+    }
+  }
+  // Actions an operation that ran may also have needed, which its record cannot show (a KMS key, a replica):
+  // kept as granted whenever that operation ran.
+  const possiblyNeeded = new Map<string, Unobs>();
+  for (const u of usage.used) {
+    for (const name of u.eventNames) {
+      for (const d of knowledge.possiblyNeededBy(canon(u.action), name)) {
+        const k = canon(d.action).toLowerCase();
+        if (!possiblyNeeded.has(k)) possiblyNeeded.set(k, { code: 'dependent-unknowable', reason: `${name} ran; ${d.reason}` });
+      }
+    }
+  }
+  return (a) => {
+    const b = baseline.get(a.toLowerCase());
+    if (b) return b;
+    const nl = knowledge.neverLoggedReason(a);
+    if (nl) return { code: 'never-logged', reason: nl };
+    const so = knowledge.secondaryOnlyReason(a);
+    if (so) return { code: 'secondary-only', reason: so };
+    const dep = possiblyNeeded.get(a.toLowerCase());
+    if (dep) return dep;
+    const ni = knowledge.unidentifiableReason(a);
+    if (ni) return { code: 'not-identifiable', reason: ni };
+    return undefined;
+  };
+}
+
+/** One action's use merged from several ledger entries (primary and secondary, one per original spelling). */
+function mergeUsage(entries: ActionUsage[]): ActionUsage {
+  if (entries.length === 1) return entries[0];
+  const res = new Map<string, ActionUsage['resources'][number]>();
+  for (const e of entries)
+    for (const r of e.resources) {
+      const prev = res.get(r.resource);
+      res.set(
+        r.resource,
+        prev
+          ? {
+              resource: r.resource,
+              count: prev.count + r.count,
+              firstSeen: prev.firstSeen < r.firstSeen ? prev.firstSeen : r.firstSeen,
+              lastSeen: prev.lastSeen > r.lastSeen ? prev.lastSeen : r.lastSeen,
+            }
+          : r,
+      );
+    }
+  return {
+    action: entries[0].action,
+    role: entries.some((e) => e.role === 'primary') ? 'primary' : 'secondary',
+    count: entries.reduce((n, e) => n + e.count, 0),
+    firstSeen: entries.map((e) => e.firstSeen).sort()[0],
+    lastSeen: entries.map((e) => e.lastSeen).sort().reverse()[0],
+    resources: [...res.values()].sort((a, b) => cmp(a.resource, b.resource)),
+    sessions: [...new Set(entries.flatMap((e) => e.sessions))].sort(),
+    eventNames: [...new Set(entries.flatMap((e) => e.eventNames))].sort(),
+  };
+}

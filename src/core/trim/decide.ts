@@ -1,0 +1,125 @@
+/**
+ * Trim's central phase: for every action of every analyzable statement, keep it (on the resources used, on the
+ * statement's own resources when the use cannot be seen or named) or drop it, and note why.
+ */
+import type { Catalog } from '../catalog/types.js';
+import type { ObservationEvidence } from '../trail/evidence.js';
+import type { ActionUsage } from '../usage/types.js';
+import { hasWildcard } from '../wildcard.js';
+import type { DecisionContext } from './context.js';
+import { globCovers, globIntersects, globMatch } from './glob.js';
+import { statementCoversResource, statementMayIntersectResource } from './match.js';
+import { UNOBSERVABLE_ORDER, type Analyzed, type Entry, type Unobs } from './model.js';
+import { proposeResourcePatterns } from './resources.js';
+import type { KeepBasis, StatementRef } from './types.js';
+
+/** What the decisions produced: the kept entries and what the findings need to say. */
+export interface Decisions {
+  entries: Entry[];
+  /** Per kept-unobservable action, its (most specific) reason. */
+  unobsOf: Map<string, Unobs>;
+  /** Per granted action, the statements that granted it. */
+  grantedFrom: Map<string, StatementRef[]>;
+  /** Unobservable actions dropped at the user's request, with why they could not be seen. */
+  removedUnobs: Map<string, Unobs>;
+  /** Observable actions not kept: what their removal rests on. */
+  removedEvidence: Map<string, ObservationEvidence>;
+}
+
+/** Decide every (statement, action) pair. `unmatched`: used actions no statement matches (kept as granted). */
+export function decideActions(analyzed: Analyzed[], ctx: DecisionContext, catalog: Catalog, unmatched: Set<string>): Decisions {
+  const d: Decisions = { entries: [], unobsOf: new Map(), grantedFrom: new Map(), removedUnobs: new Map(), removedEvidence: new Map() };
+  for (const s of analyzed) {
+    for (const action of s.actions) {
+      d.grantedFrom.set(action, [...(d.grantedFrom.get(action) ?? []), s.ref]);
+      decideOne(s, action, ctx, catalog, unmatched.has(action), d);
+    }
+  }
+  return d;
+}
+
+/** Keep the more specific of two unobservable reasons for an action. */
+function noteUnobs(d: Decisions, a: string, u: Unobs): void {
+  const prev = d.unobsOf.get(a);
+  if (!prev || UNOBSERVABLE_ORDER.indexOf(u.code) < UNOBSERVABLE_ORDER.indexOf(prev.code)) d.unobsOf.set(a, u);
+}
+
+/** The used resources this statement could have authorized, and whether some use has no resource we can name. */
+function usedResourcesIn(s: Analyzed, takesResource: boolean, u: ActionUsage | undefined): { usedHere: string[]; unknownResource: boolean } {
+  const spec = { resource: s.kind === 'resource' ? s.patterns : undefined, notResource: s.kind === 'notResource' ? s.patterns : undefined };
+  let unknownResource = false;
+  const usedHere: string[] = [];
+  for (const r of u?.resources ?? []) {
+    if (!takesResource && r.resource === '*') {
+      // The request resource of an action without resource types is the literal `*`.
+      const lit = s.kind === 'resource' ? s.patterns.some((p) => globMatch(p, '*')) : !s.patterns.some((p) => globMatch(p, '*'));
+      if (lit) usedHere.push('*');
+    } else if (r.resource === '*') unknownResource = true;
+    else if (statementCoversResource(spec, r.resource)) usedHere.push(r.resource);
+    // A pattern (a generalized ledger entry, or `bucket/*` from DeleteObjects) that only overlaps this
+    // statement: some of those calls may have gone through it, but which ARNs is unknown — keep its
+    // resources as granted rather than guess.
+    else if (hasWildcard(r.resource) && statementMayIntersectResource(spec, r.resource)) unknownResource = true;
+  }
+  return { usedHere, unknownResource };
+}
+
+/** The used ARNs as patterns inside the statement (a proposed pattern outside it is replaced by its members). */
+function patternsOfUse(s: Analyzed, arns: string[]): string[] {
+  const out: string[] = [];
+  for (const c of proposeResourcePatterns(arns)) {
+    const inside = s.kind === 'resource' ? s.patterns.some((p) => globCovers(p, c.pattern)) : !s.patterns.some((p) => globIntersects(p, c.pattern));
+    if (inside) out.push(c.pattern);
+    else out.push(...c.members);
+  }
+  return out;
+}
+
+/** Decide one action of one statement, adding to `d`. */
+function decideOne(s: Analyzed, action: string, ctx: DecisionContext, catalog: Catalog, unmatched: boolean, d: Decisions): void {
+  const takesResource = (catalog.action(action)?.resourceTypes.length ?? 1) > 0;
+  const u = ctx.usedOf(action);
+  const { usedHere, unknownResource } = usedResourcesIn(s, takesResource, u);
+  const usedBasis: KeepBasis = u?.role === 'secondary' ? 'secondary' : 'used';
+  const stat = ctx.staticReason(action);
+  const { unrecorded, reason: recReason } = stat ? { unrecorded: [] as string[], reason: undefined } : ctx.recordingGaps(action, s);
+  const isBaseline = stat?.code === 'baseline';
+  const keepUnobs = isBaseline || (ctx.keepsUnobservable(action) && (stat !== undefined || unrecorded.length > 0));
+  const base = { action, condKey: s.condKey, condition: s.st.condition, from: [s] };
+  const whole = (...bases: KeepBasis[]) => d.entries.push({ ...base, kind: s.kind, resources: [...s.patterns], bases: new Set(bases) });
+
+  // Used and successful, yet no statement matches it in our evaluation (an action without resource types
+  // granted only on ARN patterns, e.g. s3:ListAllMyBuckets on arn:aws:s3:::*): some grant allowed it, so our
+  // model is what is wrong. Keep every granting statement's resources for it.
+  if (unmatched) return void whole('used-unmatched');
+  if (keepUnobs && (stat || s.kind === 'notResource' || !takesResource)) {
+    noteUnobs(d, action, stat ?? recReason!);
+    const bases: KeepBasis[] = [isBaseline ? 'baseline' : 'unobservable'];
+    if (usedHere.length > 0 || unknownResource) bases.push(usedBasis);
+    return void whole(...bases);
+  }
+  // A used call with no resource we could name, or an action without resource types granted through a
+  // NotResource statement (its request resource is `*`): keep the statement's resources as written.
+  if (unknownResource || (s.kind === 'notResource' && !takesResource && usedHere.includes('*'))) {
+    return void whole(unknownResource ? 'used-resource-unknown' : usedBasis);
+  }
+  const parts: string[] = [];
+  const bases = new Set<KeepBasis>();
+  if (keepUnobs && unrecorded.length > 0) {
+    noteUnobs(d, action, recReason!);
+    parts.push(...unrecorded);
+    bases.add('unobservable');
+  } else if (!keepUnobs && (stat || unrecorded.length > 0) && usedHere.length === 0) {
+    d.removedUnobs.set(action, stat ?? recReason!);
+  } else if (!stat && unrecorded.length === 0 && !d.removedEvidence.has(action)) {
+    d.removedEvidence.set(action, ctx.evidenceOfRemoval(action));
+  }
+  const rest = usedHere.filter((r) => !parts.some((p) => globCovers(p, r)));
+  if (rest.length > 0) {
+    bases.add(usedBasis);
+    if (rest.includes('*')) parts.push('*');
+    const arns = rest.filter((r) => r !== '*');
+    if (arns.length > 0) parts.push(...patternsOfUse(s, arns));
+  }
+  if (parts.length > 0) d.entries.push({ ...base, kind: 'resource', resources: parts, bases });
+}

@@ -1,0 +1,204 @@
+/**
+ * Trim's findings about actions: removed (with what the removal rests on), narrowed, kept because used or
+ * unobservable, denied attempts, use the given policies do not explain, and grants the boundary blocks.
+ */
+import type { AccessLevel, Catalog } from '../catalog/types.js';
+import type { PolicyDocument, Statement } from '../policy/types.js';
+import type { PrincipalUsage } from '../usage/types.js';
+import { hasWildcard } from '../wildcard.js';
+import { compareActionStrings } from './actions.js';
+import { groupByAction, memoByAction } from './by-action.js';
+import type { DecisionContext } from './context.js';
+import type { Decisions } from './decide.js';
+import { globCovers } from './glob.js';
+import { mayAllow, statementMatchesAction, statementMayIntersectResource } from './match.js';
+import { ACCESS_LEVEL_ORDER, sortRefs, USED_BASES, type Analyzed, type Entry } from './model.js';
+import type { Draft } from './synthesize.js';
+import type { Finding, KeptUnobservableFinding } from './types.js';
+
+/** `removed-action` findings, the most dangerous access level first; returns them and the removed ids. */
+export function removedFindings(d: Decisions, keptActions: Set<string>, verbatimGrants: Set<string>, catalog: Catalog): { findings: Finding[]; removed: string[] } {
+  const { grantedFrom, removedUnobs, removedEvidence } = d;
+  const findings: Finding[] = [];
+  const removed = [...grantedFrom.keys()].filter((a) => !keptActions.has(a) && !verbatimGrants.has(a));
+  const levelOf = memoByAction((a: string): AccessLevel => catalog.action(a)?.accessLevel ?? 'Write');
+  removed.sort(
+    (a, b) => ACCESS_LEVEL_ORDER.indexOf(levelOf(a)) - ACCESS_LEVEL_ORDER.indexOf(levelOf(b)) || compareActionStrings(a, b),
+  );
+  for (const a of removed) {
+    const un = removedUnobs.get(a);
+    const ev = removedEvidence.get(a);
+    findings.push({
+      id: `removed/${a}`,
+      kind: 'removed-action',
+      action: a,
+      accessLevel: levelOf(a),
+      from: sortRefs(grantedFrom.get(a)!),
+      ...(un ? { unobservable: un } : {}),
+      ...(ev && !un ? { evidence: ev } : {}),
+      message: un
+        ? `${a} (${levelOf(a)}) removed although CloudTrail could not show it (${un.code}), as asked with --drop-unobservable.`
+        : `${a} (${levelOf(a)}) removed: granted, never used successfully in the observed window; CloudTrail would have shown a call (${ev?.tier ?? 'assumed'}: ${ev?.source ?? 'no evidence recorded'}).`,
+    });
+  }
+  return { findings, removed };
+}
+
+/**
+ * `narrowed-resource`, `kept-used` and `kept-unobservable` findings of the kept actions; narrowed ids are added
+ * to the drafts' evidence. Indexed by action once (by-action.ts): a `*` grant keeps ~11,000 actions.
+ */
+export function keptFindings(analyzed: Analyzed[], finalEntries: Entry[], drafts: Draft[], d: Decisions, ctx: DecisionContext): Finding[] {
+  const findings: Finding[] = [];
+  const { unobsOf } = d;
+  const usedOf = (a: string) => ctx.usedOf(a);
+  const keptActions = new Set(finalEntries.map((e) => e.action));
+  const sourcesOf = groupByAction(analyzed, (s) => s.actions);
+  const entriesOf = groupByAction(finalEntries, (e) => [e.action]);
+  for (const a of [...keptActions].sort(compareActionStrings)) {
+    const src = sourcesOf.get(a) ?? [];
+    const fromRes = [...new Set(src.flatMap((s) => s.patterns))].sort();
+    const fromNot = src.some((s) => s.kind === 'notResource');
+    const mine = entriesOf.get(a) ?? [];
+    const toRes = [...new Set(mine.flatMap((e) => e.resources))].sort();
+    const toNot = mine.some((e) => e.kind === 'notResource');
+    if (JSON.stringify(fromRes) === JSON.stringify(toRes) && fromNot === toNot) continue;
+    // The kept patterns still cover every granted one (e.g. several statements merged onto `*`): the action
+    // was not narrowed.
+    if (!fromNot && !toNot && fromRes.every((f) => toRes.some((t) => globCovers(t, f)))) continue;
+    findings.push({
+      id: `narrowed/${a}`,
+      kind: 'narrowed-resource',
+      action: a,
+      fromResources: fromRes,
+      toResources: toRes,
+      ...(fromNot ? { fromNotResource: true } : {}),
+      message: `${a}: resources narrowed from ${fromNot ? 'everything except ' : ''}${fromRes.join(', ')} to ${toRes.join(', ')}.`,
+    });
+    for (const d of drafts) if (d.evidence.actions.some((x) => x.action === a)) d.evidence.findingIds.push(`narrowed/${a}`);
+  }
+  for (const a of [...keptActions].sort(compareActionStrings)) {
+    const mine = entriesOf.get(a) ?? [];
+    const u = usedOf(a);
+    if (u && mine.some((e) => USED_BASES.some((b) => e.bases.has(b)))) {
+      const sessions = u.sessions.length > 0 ? `; by ${u.sessions.join(', ')}` : '';
+      const asGranted = mine.some((e) => e.bases.has('used-unmatched'))
+        ? ('no-statement-matched' as const)
+        : mine.some((e) => e.bases.has('used-resource-unknown'))
+          ? ('resource-unknown' as const)
+          : undefined;
+      const why =
+        asGranted === 'no-statement-matched'
+          ? '; kept as granted: the call succeeded, but no statement matched it in our evaluation'
+          : asGranted === 'resource-unknown'
+            ? '; kept as granted: the records do not show the resource it was authorized on'
+            : '';
+      findings.push({
+        id: `used/${a}`,
+        kind: 'kept-used',
+        action: a,
+        role: u.role,
+        count: u.count,
+        firstSeen: u.firstSeen,
+        lastSeen: u.lastSeen,
+        sessions: u.sessions,
+        eventNames: u.eventNames,
+        resources: u.resources.map((r) => r.resource),
+        ...(asGranted ? { keptAsGranted: asGranted } : {}),
+        message: `${a} kept: ${u.role === 'secondary' ? 'needed by other calls' : 'used'} ${u.count} time(s), last ${u.lastSeen}${sessions}${why}.`,
+      });
+    }
+    const un = unobsOf.get(a);
+    if (un && mine.some((e) => e.bases.has('unobservable') || e.bases.has('baseline'))) {
+      const f: KeptUnobservableFinding = {
+        id: `unobservable/${a}`,
+        kind: 'kept-unobservable',
+        action: a,
+        code: un.code,
+        reason: un.reason,
+        resources: [...new Set(mine.flatMap((e) => e.resources))].sort(),
+        ...(mine.some((e) => e.kind === 'notResource') ? { notResource: true } : {}),
+        message: `${a} kept although unused: ${un.reason}.`,
+      };
+      findings.push(f);
+    }
+  }
+  return findings;
+}
+
+/** `denied-attempt` findings, and `used-not-granted` for use the given policies do not explain. */
+export function attemptFindings(usage: PrincipalUsage, grantDocs: PolicyDocument[], ctx: DecisionContext, catalog: Catalog): Finding[] {
+  const findings: Finding[] = [];
+  const canon = (a: string) => ctx.canon(a);
+  const originalStatements: Statement[] = grantDocs.flatMap((doc) => doc.statements);
+  for (const d of usage.denied) {
+    const a = canon(d.action);
+    const granted =
+      d.resources.length === 0
+        ? originalStatements.some((s) => s.effect === 'Allow' && statementMatchesAction(s, a))
+        : d.resources.some((r) => mayAllow(originalStatements, a, r));
+    findings.push({
+      id: `denied/${a}`,
+      kind: 'denied-attempt',
+      action: a,
+      count: d.count,
+      firstSeen: d.firstSeen,
+      lastSeen: d.lastSeen,
+      errorCodes: d.errorCodes,
+      resources: d.resources,
+      sessions: d.sessions,
+      grantedByOriginal: granted,
+      message:
+        `${a}: the role tried ${d.count} time(s) and was refused (${d.errorCodes.join(', ') || 'denied'}), last ${d.lastSeen}; ` +
+        (granted
+          ? 'the policies allow it, so something else denied it (a Deny with a condition, the boundary, an SCP or a resource policy).'
+          : 'not granted by the suggestion either: add it deliberately if the function needs it.'),
+    });
+  }
+  for (const u of usage.used) {
+    const a = canon(u.action);
+    const info = catalog.action(a);
+    const takesResource = (info?.resourceTypes.length ?? 1) > 0;
+    const missing = u.resources
+      .map((r) => r.resource)
+      .filter((r) =>
+        r === '*' && takesResource
+          ? !originalStatements.some((s) => s.effect === 'Allow' && statementMatchesAction(s, a))
+          : hasWildcard(r)
+            ? // A pattern (a name-only secret's `-??????`, a generalized ledger entry) stands for ARNs some of
+              // which the original may grant: only report it when no Allow overlaps it at all.
+              !originalStatements.some((s) => s.effect === 'Allow' && statementMatchesAction(s, a) && statementMayIntersectResource(s, r))
+            : !mayAllow(originalStatements, a, r),
+      );
+    if (missing.length > 0) {
+      findings.push({
+        id: `not-granted/${a}`,
+        kind: 'used-not-granted',
+        action: a,
+        resources: missing,
+        message: `${a} succeeded on ${missing.join(', ')} but the given policies do not allow it: another policy or a resource policy did. Nothing is added for it.`,
+      });
+    }
+  }
+  return findings;
+}
+
+/** A `boundary` finding naming the kept actions the permissions boundary never allows, if any. */
+export function boundaryFindings(boundaryDocs: PolicyDocument[], keptActions: Set<string>): Finding[] {
+  const findings: Finding[] = [];
+  if (boundaryDocs.length > 0) {
+    const bStatements = boundaryDocs.flatMap((d) => d.statements);
+    const blocked = [...keptActions]
+      .filter((a) => !bStatements.some((s) => s.effect === 'Allow' && statementMatchesAction(s, a)))
+      .sort(compareActionStrings);
+    if (blocked.length > 0) {
+      findings.push({
+        id: 'boundary/blocked',
+        kind: 'boundary',
+        actions: blocked,
+        message: `The permissions boundary never allows ${blocked.join(', ')}: these grants have no effect.`,
+      });
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,119 @@
+/**
+ * Trim's synthesis: merge the kept entries per (condition, kind, action), drop what an unconditional grant
+ * already allows, and group the actions sharing (condition, kind, resources) into draft statements, with
+ * wildcards only where the catalog and the original statements allow them.
+ */
+import type { Catalog } from '../catalog/types.js';
+import type { Statement } from '../policy/types.js';
+import { compareActionStrings, compressActions } from './actions.js';
+import { actionPatternCovers, globCovers, globIntersects } from './glob.js';
+import { statementCoversResource } from './match.js';
+import { BASIS_ORDER, cmp, refKey, sortRefs, USED_BASES, type Entry } from './model.js';
+import type { StatementEvidence } from './types.js';
+
+/** A derived statement before it gets its Sid and is split for size, with its evidence and services. */
+export interface Draft {
+  st: Statement;
+  evidence: Omit<StatementEvidence, 'document' | 'sid'>;
+  services: string[];
+}
+
+/** Remove patterns covered by another pattern of the set; sorted, duplicates removed. */
+function minimizePatterns(patterns: string[]): string[] {
+  const uniq = [...new Set(patterns)].sort();
+  if (uniq.includes('*')) return ['*'];
+  return uniq.filter((p) => !uniq.some((q) => q !== p && globCovers(q, p)));
+}
+
+/** Merge the entries per (condition, kind, action); drop conditional resources an unconditional grant covers. */
+export function mergeEntries(entries: Entry[]): Entry[] {
+  const merged = new Map<string, Entry>();
+  for (const e of entries) {
+    const k = JSON.stringify([e.condKey, e.kind, e.action, e.kind === 'notResource' ? [...e.resources].sort() : []]);
+    const prev = merged.get(k);
+    if (!prev) merged.set(k, { ...e, resources: [...e.resources], bases: new Set(e.bases), from: [...e.from] });
+    else {
+      if (e.kind === 'resource') prev.resources.push(...e.resources);
+      e.bases.forEach((b) => prev.bases.add(b));
+      prev.from.push(...e.from);
+    }
+  }
+  const mergedList = [...merged.values()];
+  for (const e of mergedList) if (e.kind === 'resource') e.resources = minimizePatterns(e.resources);
+  const uncondResource = new Map<string, string[]>();
+  for (const e of mergedList) if (e.condKey === '' && e.kind === 'resource') uncondResource.set(e.action, e.resources);
+  const finalEntries = mergedList.filter((e) => {
+    if (e.condKey === '' || e.kind !== 'resource') return true;
+    const un = uncondResource.get(e.action);
+    if (!un) return true;
+    e.resources = e.resources.filter((r) => !un.some((p) => globCovers(p, r)));
+    return e.resources.length > 0;
+  });
+  return finalEntries;
+}
+
+/** Group the entries sharing (condition, kind, resources) into draft statements, sorted for stable output. */
+export function draftStatements(finalEntries: Entry[], catalog: Catalog): Draft[] {
+  interface Group {
+    condKey: string;
+    condition?: Statement['condition'];
+    kind: 'resource' | 'notResource';
+    resources: string[];
+    entries: Entry[];
+  }
+  const groups = new Map<string, Group>();
+  for (const e of finalEntries) {
+    const k = JSON.stringify([e.condKey, e.kind, e.resources]);
+    const g = groups.get(k) ?? { condKey: e.condKey, condition: e.condition, kind: e.kind, resources: e.resources, entries: [] };
+    g.entries.push(e);
+    groups.set(k, g);
+  }
+  const drafts: Draft[] = [];
+  for (const g of groups.values()) {
+    const concrete = [...new Set(g.entries.map((e) => e.action))].sort(compareActionStrings);
+    const sources = [...new Map(g.entries.flatMap((e) => e.from).map((s) => [refKey(s.ref), s])).values()];
+    const allowedWildcard = (w: string) =>
+      sources.some((src) => {
+        if (src.condKey !== g.condKey) return false;
+        const actOk = src.st.action
+          ? src.st.action.some((p) => actionPatternCovers(p, w))
+          : !(src.st.notAction ?? []).some((p) => globIntersects(p, w, true));
+        if (!actOk) return false;
+        if (g.kind === 'resource') return g.resources.every((r) => statementCoversResource(src.st, r));
+        return src.kind === 'notResource' && JSON.stringify([...src.patterns].sort()) === JSON.stringify([...g.resources].sort());
+      });
+    const action = compressActions(concrete, catalog, allowedWildcard);
+    const st: Statement = {
+      effect: 'Allow',
+      action,
+      ...(g.kind === 'resource' ? { resource: g.resources } : { notResource: g.resources }),
+      ...(g.condition && g.condKey !== '' ? { condition: structuredClone(g.condition) } : {}),
+    };
+    const byAction = new Map(g.entries.map((e) => [e.action, e]));
+    drafts.push({
+      st,
+      services: [...new Set(concrete.map((a) => a.split(':')[0]))].sort(),
+      evidence: {
+        from: sortRefs(sources.map((s) => s.ref)),
+        origin: 'derived',
+        actions: concrete.map((a) => {
+          const e = byAction.get(a)!;
+          const basis = BASIS_ORDER.find((b) => e.bases.has(b)) ?? 'used';
+          const ids: string[] = [];
+          if (USED_BASES.some((b) => e.bases.has(b))) ids.push(`used/${a}`);
+          if (e.bases.has('unobservable') || e.bases.has('baseline')) ids.push(`unobservable/${a}`);
+          return { action: a, basis, findingIds: ids };
+        }),
+        findingIds: [],
+      },
+    });
+  }
+  drafts.sort(
+    (a, b) =>
+      cmp((a.st.action ?? [])[0]?.toLowerCase() ?? '', (b.st.action ?? [])[0]?.toLowerCase() ?? '') ||
+      cmp(JSON.stringify(a.st.resource ?? a.st.notResource), JSON.stringify(b.st.resource ?? b.st.notResource)) ||
+      cmp(JSON.stringify(a.st.condition ?? null), JSON.stringify(b.st.condition ?? null)) ||
+      cmp(JSON.stringify(a.st.action), JSON.stringify(b.st.action)),
+  );
+  return drafts;
+}
