@@ -2,6 +2,7 @@
  * Where activity comes from: local files and directories (`--trail PATH`), a trail bucket
  * (`--trail s3://BUCKET/PREFIX`, `--trail-name`), or CloudTrail Event history (`--lookup`).
  */
+import { stat } from 'node:fs/promises';
 import type { Argv } from 'yargs';
 import { createTrailStats, type TrailReadStats } from '../adapters/trail-decode/sink.js';
 import { defaultJobs, MAX_JOBS } from '../adapters/fs/parallel-pool.js';
@@ -10,19 +11,20 @@ import type { TimeWindow } from '../core/usage/time-window.js';
 import type { ActivityTally } from '../core/usage/tally.js';
 import type { TrailRecording } from '../core/trail/recording.js';
 import { localReads, type RegionRead } from '../core/trail/region-coverage.js';
-import { collectActivity } from './activity.js';
-import { usageError } from './errors.js';
+import { collectActivity, formatActivitySummary } from './activity.js';
+import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { readRemoteActivity } from './aws-wiring.js';
 
 /** `--trail`, `--trail-config`, `--lookup`, `--trail-name`. */
 export function withActivityOptions<T>(y: Argv<T>): Argv<T> {
-  return y
+  const y2 = y
     .option('trail', { type: 'string', array: true, describe: 'CloudTrail logs: files, directories (S3 delivery layout), or s3://BUCKET/PREFIX' })
     .option('trail-config', { type: 'string', describe: 'JSON printed by `aws cloudtrail get-event-selectors`: which data events the trail recorded' })
     .option('lookup', { type: 'boolean', default: false, describe: 'Read CloudTrail Event history (LookupEvents; management events only, 90 days)' })
     .option('trail-name', { type: 'string', describe: 'Read the logs of this trail from its S3 bucket, and its event selectors' })
     .option('jobs', jobsOption()) as Argv<T>;
+  return withInputChecks(y2);
 }
 
 /** `--jobs N`: threads reading local trail files (default: the CPUs, at most 8; 1 = no worker threads). */
@@ -73,5 +75,75 @@ export async function readActivity(
     recording = r.recording;
     reads.push(...r.reads);
   }
+  assertSomethingRead(args, io, tally, stats);
   return { stats, recording, reads };
+}
+
+/**
+ * `--allow-missing`, and the check that every local `--trail` path exists, run as yargs middleware: before the
+ * command reads anything (policies, IAM, logs), so a mistyped path never yields a printed policy. A path that
+ * does not exist (or cannot be reached) is an error (exit 1) naming it, unless `--allow-missing`; then the
+ * reader reports it and goes on. Used by every command that reads local trails (`suggest`, `usage`).
+ */
+export function withInputChecks<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('allow-missing', {
+      type: 'boolean',
+      default: false,
+      describe: 'Go on when a --trail path does not exist (it is reported); by default that is an error before anything is read',
+    })
+    .middleware(async (argv) => {
+      if (argv['allow-missing']) return;
+      await assertTrailPathsExist(localTrails(argv as Record<string, unknown>));
+    }) as Argv<T>;
+}
+
+/** The local (not `s3://`) `--trail` values of `args`. */
+function localTrails(args: Record<string, unknown>): string[] {
+  const v = args.trail;
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return list.map(String).filter((t) => !t.startsWith('s3://'));
+}
+
+/** Throws a {@link CliError} `input-not-found` (exit 1) naming every path of `paths` that cannot be stat'ed. */
+export async function assertTrailPathsExist(paths: string[]): Promise<void> {
+  const missing: string[] = [];
+  for (const path of paths) {
+    const why = await stat(path).then(
+      () => undefined,
+      (e: NodeJS.ErrnoException) => (e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 'does not exist' : `cannot be reached (${e.code ?? e.message})`),
+    );
+    if (why) missing.push(`${path} ${why}`);
+  }
+  if (missing.length === 0) return;
+  throw new CliError(
+    'input-not-found',
+    `--trail ${missing.join('; ')}. Nothing was read and nothing was printed.`,
+    'Check the path (a typo, a folder not yet synced). Pass --allow-missing to read the other inputs anyway (a missing path is then reported and skipped).',
+  );
+}
+
+/**
+ * A run in which no record could be read from any input is an error: every input was empty, unreadable or
+ * not CloudTrail. Inputs skipped by the window (files or folders whose delivery path is outside it) do not
+ * count as unreadable: that run just has nothing in its window. Prints the read summary (which names each
+ * problem) before throwing. Event history (`--lookup`) is not counted in the stats, so it is exempt.
+ */
+export function assertSomethingRead(args: Record<string, unknown>, io: CliIo, tally: ActivityTally, stats: TrailReadStats): void {
+  if (args.lookup) return;
+  if (stats.records + stats.recordsOutsideWindow + stats.filesPruned + stats.dirsPruned > 0) return;
+  io.stderr(formatActivitySummary(tally, stats));
+  throw new CliError(
+    'no-records',
+    `no CloudTrail record could be read from any input (${stats.filesRead} file(s) read, ${stats.problems} problem(s)); nothing was printed.`,
+    'Check the --trail paths: the lines above say why each input gave nothing. CloudTrail files are .json or .json.gz, as delivered to S3.',
+  );
+}
+
+/** Reads the local `--trail` paths of `usage` into the tally (same checks as {@link readActivity}). */
+export async function readLocalActivity(args: Record<string, unknown>, io: CliIo, window: TimeWindow, tally: ActivityTally): Promise<TrailReadStats> {
+  const trails = ((args.trail as string[] | undefined) ?? []).map(String);
+  const stats = await collectActivity(trails, window, tally, { jobs: jobsFromArgs(args) });
+  assertSomethingRead(args, io, tally, stats);
+  return stats;
 }

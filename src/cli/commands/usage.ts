@@ -6,8 +6,8 @@ import { loadBundledNormalizer } from '../../adapters/fs/bundled-mapping.js';
 import { describeWindow } from '../../core/usage/time-window.js';
 import type { PrincipalUsage } from '../../core/usage/types.js';
 import { ActivityTally } from '../../core/usage/tally.js';
-import { collectActivity, formatActivitySummary } from '../activity.js';
-import { jobsFromArgs, jobsOption } from '../sources.js';
+import { formatActivitySummary } from '../activity.js';
+import { jobsOption, readLocalActivity, withInputChecks } from '../sources.js';
 import { CliError, EXIT } from '../errors.js';
 import type { CliIo } from '../io.js';
 import type { CommandModule } from '../command.js';
@@ -18,18 +18,18 @@ export const usageCommand: CommandModule = {
   command: 'usage',
   describe: 'Show what each role (and each Lambda function) actually did, according to CloudTrail logs',
   builder: (y: Argv) =>
-    withWindowOptions(
+    withInputChecks(withWindowOptions(
       y
         .option('trail', { type: 'string', array: true, demandOption: true, describe: 'CloudTrail log files or directories (.json, .json.gz, S3 delivery layout)' })
         .option('role', { type: 'string', describe: 'Only this role (name or ARN)' })
         .option('function', { type: 'string', describe: 'Only this Lambda function (its role session name)' })
         .option('format', { choices: ['table', 'json'] as const, default: 'table', describe: 'Output format' })
         .option('jobs', jobsOption()),
-    ).example('$0 usage --trail ./AWSLogs --days 30 --role orders-api-role', 'Per-action usage of one role over 30 days'),
+    ).example('$0 usage --trail ./AWSLogs --days 30 --role orders-api-role', 'Per-action usage of one role over 30 days')),
   async run(args, io: CliIo) {
     const window = windowFromArgs(args, io.now());
     const tally = new ActivityTally(loadBundledNormalizer());
-    const read = { stats: await collectActivity(args.trail as string[], window, tally, { jobs: jobsFromArgs(args) }) };
+    const read = { stats: await readLocalActivity(args, io, window, tally) };
     const { ledger } = tally;
 
     let principals = ledger.principals();
