@@ -109,10 +109,20 @@ describe('readTrailParallel', () => {
     expect(a.problemCounts['unknown-action']).toBeGreaterThan(PROBLEM_EXAMPLES_PER_CODE);
     for (const jobs of [2, 3]) {
       const b = new ActivityTally(loadBundledNormalizer());
-      const sb = await collectActivity([trail, missing()], window, b, { jobs, workerUrl: DIST_WORKER });
+      const sb = await collectActivity([trail, missing()], window, b, { jobs, workerUrl: DIST_WORKER, smallInputBytes: 0 });
       expect(sb).toEqual(sa);
       expect(tallyView(b)).toEqual(tallyView(a));
     }
+  }, 120_000);
+
+  it('reads a small input in this thread whatever --jobs is (starting workers would cost more than reading)', async () => {
+    // Given a worker entry that cannot load, a small input never reaches it
+    const a = new ActivityTally(loadBundledNormalizer());
+    const stats = await collectActivity([trail], window, a, { jobs: 2, workerUrl: new URL('file:///nonexistent/worker.js'), smallInputBytes: 1024 * 1024 * 1024 });
+    expect(stats.records).toBeGreaterThan(0);
+    // while with no size allowance the same input goes to the (broken) workers and fails
+    const b = new ActivityTally(loadBundledNormalizer());
+    await expect(collectActivity([trail, missing()], window, b, { jobs: 2, workerUrl: new URL('file:///nonexistent/worker.js'), smallInputBytes: 0 })).rejects.toThrow();
   }, 120_000);
 
   it('items tallied after a parallel read come after it, as in one thread (local trail, then remote sources)', async () => {
@@ -121,7 +131,7 @@ describe('readTrailParallel', () => {
     await collectActivity([trail, missing()], window, a, { jobs: 1 });
     a.add(late);
     const b = new ActivityTally(loadBundledNormalizer());
-    await collectActivity([trail, missing()], window, b, { jobs: 2, workerUrl: DIST_WORKER });
+    await collectActivity([trail, missing()], window, b, { jobs: 2, workerUrl: DIST_WORKER, smallInputBytes: 0 });
     b.add(late);
     expect(tallyView(b)).toEqual(tallyView(a));
     expect(Object.keys(b.problemCounts).at(-1)).toBe('partial-read:x');
