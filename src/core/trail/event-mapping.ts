@@ -57,20 +57,24 @@ function canonical(catalog: Catalog, id: string, where: string): string {
   return a.id;
 }
 
-/**
- * Builds the resolver. Validates every action named in the eventName and conditional tables against the
- * catalog and throws {@link CloudTrailTableError} on the first unknown one.
- */
-export function createEventMapper(tables: CloudTrailTables, catalog: Catalog): EventMapper {
+/** The tables indexed for lookups by lower-cased eventSource (and operation). */
+interface MappingIndex {
+  exceptions: Map<string, string>;
+  suffixes: string[];
+  nonIam: Map<string, string>;
+  reverse: Map<string, string>;
+  normalizers: { sources: Set<string>; re: RegExp }[];
+  ops: Map<string, EventNameEntry>;
+  conds: Map<string, ConditionalEntry[]>;
+  free: Map<string, string>;
+  knownServices: Set<string>;
+}
+
+/** Indexes the tables; every action they name is canonicalized (throws {@link CloudTrailTableError} on an unknown one). */
+function indexTables(tables: CloudTrailTables, catalog: Catalog): MappingIndex {
   const { eventSources, eventNames, conditional, events } = tables;
-  const exceptions = new Map(Object.entries(eventSources.exceptions).map(([k, v]) => [k.toLowerCase(), v.prefix.toLowerCase()]));
-  const suffixes = [...eventSources.suffixes].sort((a, b) => b.length - a.length);
-  const nonIam = new Map(Object.entries(eventSources.nonIam).map(([k, v]) => [k.toLowerCase(), v.reason]));
   const reverse = new Map<string, string>();
   for (const [src, v] of Object.entries(eventSources.exceptions)) if (v.canonical) reverse.set(v.prefix.toLowerCase(), src);
-
-  const normalizers = eventNames.normalizers.map((n) => ({ sources: new Set(n.eventSources.map((s) => s.toLowerCase())), re: new RegExp(n.pattern) }));
-
   const ops = new Map<string, EventNameEntry>();
   for (const [src, byName] of Object.entries(eventNames.operations)) {
     for (const [name, e] of Object.entries(byName)) {
@@ -87,87 +91,104 @@ export function createEventMapper(tables: CloudTrailTables, catalog: Catalog): E
       );
     }
   }
-  const free = new Map(events.permissionFree.map((p) => [`${p.eventSource.toLowerCase()}\u0000${p.eventName}`, p.reason]));
-  const cache = new Map<string, EventResolution>();
-  const knownServices = new Set(catalog.services().map((s) => s.toLowerCase()));
-
-  function prefixOf(eventSource: string): string {
-    const src = eventSource.toLowerCase();
-    const ex = exceptions.get(src);
-    if (ex) return ex;
-    for (const s of suffixes) if (src.endsWith(s)) return src.slice(0, -s.length);
-    return src;
-  }
-
-  function normalizeEventName(eventSource: string, eventName: string): string {
-    const src = eventSource.toLowerCase();
-    for (const n of normalizers) {
-      if (!n.sources.has(src)) continue;
-      const m = n.re.exec(eventName);
-      if (m && m[1]) return m[1];
-    }
-    return eventName;
-  }
-
-  function primaryFromCatalog(prefix: string, op: string): { primary: string[]; how: PrimarySource } | undefined {
-    const authorized = catalog.operationActions(prefix, op);
-    if (authorized && authorized.length > 0) {
-      const own = authorized.find((a) => a.action.toLowerCase() === `${prefix}:${op}`.toLowerCase());
-      if (own) return { primary: [own.action], how: 'service-reference' };
-      const same = [...new Set(authorized.filter((a) => a.action.split(':')[0]!.toLowerCase() === prefix).map((a) => a.action))];
-      if (same.length === 1) return { primary: same, how: 'service-reference-single' };
-      if (same.length > 1) return { primary: same.sort(), how: 'service-reference-ambiguous' };
-    }
-    const id = catalog.action(`${prefix}:${op}`);
-    if (id) return { primary: [id.id], how: 'identity' };
-    return undefined;
-  }
-
-  function resolveUncached(eventSource: string, eventName: string): EventResolution {
-    const src = eventSource.toLowerCase();
-    const operation = normalizeEventName(eventSource, eventName);
-    const nonIamReason = nonIam.get(src);
-    if (nonIamReason) return { kind: 'non-iam', operation, reason: nonIamReason };
-    const prefix = prefixOf(eventSource);
-    const freeReason = free.get(`${src}\u0000${operation}`);
-    if (freeReason) return { kind: 'permission-free', prefix, operation, reason: freeReason };
-    if (!knownServices.has(prefix)) return { kind: 'unknown-service', prefix, operation };
-    const conditionalList = conds.get(`${src}\u0000${operation}`) ?? [];
-    const entry = ops.get(`${src}\u0000${operation}`);
-    if (entry) {
-      return {
-        kind: 'mapped',
-        prefix,
-        operation,
-        primary: entry.actions,
-        primarySource: 'table',
-        entry,
-        ...(entry.split ? { split: entry.split } : {}),
-        conditional: conditionalList,
-      };
-    }
-    const found = primaryFromCatalog(prefix, operation);
-    if (!found) return { kind: 'unknown-action', prefix, operation };
-    return { kind: 'mapped', prefix, operation, primary: found.primary, primarySource: found.how, conditional: conditionalList };
-  }
-
   return {
-    prefixOf,
-    normalizeEventName,
+    exceptions: new Map(Object.entries(eventSources.exceptions).map(([k, v]) => [k.toLowerCase(), v.prefix.toLowerCase()])),
+    suffixes: [...eventSources.suffixes].sort((a, b) => b.length - a.length),
+    nonIam: new Map(Object.entries(eventSources.nonIam).map(([k, v]) => [k.toLowerCase(), v.reason])),
+    reverse,
+    normalizers: eventNames.normalizers.map((n) => ({ sources: new Set(n.eventSources.map((x) => x.toLowerCase())), re: new RegExp(n.pattern) })),
+    ops,
+    conds,
+    free: new Map(events.permissionFree.map((p) => [`${p.eventSource.toLowerCase()}\u0000${p.eventName}`, p.reason])),
+    knownServices: new Set(catalog.services().map((x) => x.toLowerCase())),
+  };
+}
+
+function prefixOf(ix: MappingIndex, eventSource: string): string {
+  const src = eventSource.toLowerCase();
+  const ex = ix.exceptions.get(src);
+  if (ex) return ex;
+  for (const s of ix.suffixes) if (src.endsWith(s)) return src.slice(0, -s.length);
+  return src;
+}
+
+function normalizeEventName(ix: MappingIndex, eventSource: string, eventName: string): string {
+  const src = eventSource.toLowerCase();
+  for (const n of ix.normalizers) {
+    if (!n.sources.has(src)) continue;
+    const m = n.re.exec(eventName);
+    if (m && m[1]) return m[1];
+  }
+  return eventName;
+}
+
+/** The primary action(s) from the Service Reference operation, else the identical action; undefined if neither. */
+function primaryFromCatalog(catalog: Catalog, prefix: string, op: string): { primary: string[]; how: PrimarySource } | undefined {
+  const authorized = catalog.operationActions(prefix, op);
+  if (authorized && authorized.length > 0) {
+    const own = authorized.find((a) => a.action.toLowerCase() === `${prefix}:${op}`.toLowerCase());
+    if (own) return { primary: [own.action], how: 'service-reference' };
+    const same = [...new Set(authorized.filter((a) => a.action.split(':')[0]!.toLowerCase() === prefix).map((a) => a.action))];
+    if (same.length === 1) return { primary: same, how: 'service-reference-single' };
+    if (same.length > 1) return { primary: same.sort(), how: 'service-reference-ambiguous' };
+  }
+  const id = catalog.action(`${prefix}:${op}`);
+  if (id) return { primary: [id.id], how: 'identity' };
+  return undefined;
+}
+
+function resolveUncached(ix: MappingIndex, catalog: Catalog, eventSource: string, eventName: string): EventResolution {
+  const src = eventSource.toLowerCase();
+  const operation = normalizeEventName(ix, eventSource, eventName);
+  const nonIamReason = ix.nonIam.get(src);
+  if (nonIamReason) return { kind: 'non-iam', operation, reason: nonIamReason };
+  const prefix = prefixOf(ix, eventSource);
+  const freeReason = ix.free.get(`${src}\u0000${operation}`);
+  if (freeReason) return { kind: 'permission-free', prefix, operation, reason: freeReason };
+  if (!ix.knownServices.has(prefix)) return { kind: 'unknown-service', prefix, operation };
+  const conditionalList = ix.conds.get(`${src}\u0000${operation}`) ?? [];
+  const entry = ix.ops.get(`${src}\u0000${operation}`);
+  if (entry) {
+    return {
+      kind: 'mapped',
+      prefix,
+      operation,
+      primary: entry.actions,
+      primarySource: 'table',
+      entry,
+      ...(entry.split ? { split: entry.split } : {}),
+      conditional: conditionalList,
+    };
+  }
+  const found = primaryFromCatalog(catalog, prefix, operation);
+  if (!found) return { kind: 'unknown-action', prefix, operation };
+  return { kind: 'mapped', prefix, operation, primary: found.primary, primarySource: found.how, conditional: conditionalList };
+}
+
+/**
+ * Builds the resolver. Validates every action named in the eventName and conditional tables against the
+ * catalog and throws {@link CloudTrailTableError} on the first unknown one.
+ */
+export function createEventMapper(tables: CloudTrailTables, catalog: Catalog): EventMapper {
+  const ix = indexTables(tables, catalog);
+  const cache = new Map<string, EventResolution>();
+  return {
+    prefixOf: (eventSource) => prefixOf(ix, eventSource),
+    normalizeEventName: (eventSource, eventName) => normalizeEventName(ix, eventSource, eventName),
     resolve(eventSource, eventName) {
       const key = `${eventSource}\u0000${eventName}`;
       let r = cache.get(key);
       if (!r) {
         // Bounded: real trails hold a few thousand distinct pairs; junk input must not grow memory forever.
         if (cache.size >= MAX_CACHED_PAIRS) cache.clear();
-        r = resolveUncached(eventSource, eventName);
+        r = resolveUncached(ix, catalog, eventSource, eventName);
         cache.set(key, r);
       }
       return r;
     },
     eventSourceOf(prefix) {
       const p = prefix.toLowerCase();
-      return reverse.get(p) ?? `${p}.amazonaws.com`;
+      return ix.reverse.get(p) ?? `${p}.amazonaws.com`;
     },
   };
 }
