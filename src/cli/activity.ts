@@ -9,6 +9,7 @@ import { readTrail } from '../adapters/fs/trail-reader.js';
 import { readTrailParallel, workerEntryUrl, type ParallelReadOptions } from '../adapters/fs/parallel-pool.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
 import type { ActivityResult, ActivityTally } from '../core/usage/tally.js';
+import { terminalLines } from '../core/render/escape.js';
 
 /**
  * Reads local trail files and directories into the tally; returns the read's stats. With `jobs` > 1 the
@@ -59,13 +60,17 @@ async function isFile(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isFile(), () => false);
 }
 
-/** Lines for stderr: what was read and what was skipped, and why. Nothing is skipped without a line here. */
+/**
+ * Lines for stderr: what was read and what was skipped, and why. Nothing is skipped without a line here.
+ * Each line is escaped for the terminal (`forTerminal`): file names, problem messages and reasons come from logs.
+ */
 export function formatActivitySummary(result: ActivityResult, stats: TrailReadStats): string {
   const out: string[] = [];
   out.push(
     `read ${stats.filesRead} file(s), ${stats.records} record(s) in the window` +
       (stats.dirsPruned || stats.filesPruned ? `; ${stats.dirsPruned} folder(s) and ${stats.filesPruned} file(s) outside the window not opened` : '') +
-      (stats.recordsOutsideWindow ? `; ${stats.recordsOutsideWindow} record(s) outside the window` : ''),
+      (stats.recordsOutsideWindow ? `; ${stats.recordsOutsideWindow} record(s) outside the window` : '') +
+      (result.duplicates ? `; ${result.duplicates} duplicate record(s) dropped (same eventID and account as one already counted)` : ''),
   );
   if (stats.filesSkipped) out.push(`skipped ${stats.filesSkipped} file(s) that hold no records (e.g. ${stats.skippedExamples.slice(0, 3).join(', ')})`);
   const ignored = Object.entries(result.ignored).sort();
@@ -81,5 +86,5 @@ export function formatActivitySummary(result: ActivityResult, stats: TrailReadSt
     const shown = result.problemExamples.length;
     if (total > shown) out.push(`  (${total - shown} more not shown; the counts above include them)`);
   }
-  return out.map((l) => l + '\n').join('');
+  return terminalLines(out);
 }

@@ -3,6 +3,7 @@
  * (core/errors.ts) and is printed from its fields; `CliError` is the one the shell itself throws.
  */
 import { ERROR_EXIT, PolicyTrimError, type ErrorExitCode } from '../core/errors.js';
+import { forTerminal } from '../core/render/escape.js';
 import type { CliIo } from './io.js';
 
 export { PolicyTrimError } from '../core/errors.js';
@@ -48,19 +49,20 @@ const REPORT_BUG = 'this is a bug: please report it with the command you ran (re
  * Print an error for a person and return the exit code. A {@link PolicyTrimError} is printed from its fields —
  * code, message, what to do — and only one whose `source` is `tool` is called a bug. Anything else reaching
  * here was not anticipated, so it is "unexpected … this is a bug". The stack is shown only with `--debug`.
+ * Messages name files, events and ARNs from logs and policies: every field is escaped with `forTerminal`.
  */
 export function reportError(err: unknown, io: CliIo, debug: boolean): number {
   if (err instanceof PolicyTrimError) {
     const kind = err.source === 'tool' ? 'internal error' : 'error';
-    io.stderr(`policy-trim: ${kind} [${err.code}]: ${err.message}\n`);
-    if (err.hint) io.stderr(`  what to do: ${err.hint}\n`);
+    io.stderr(`policy-trim: ${kind} [${forTerminal(err.code)}]: ${forTerminal(err.message)}\n`);
+    if (err.hint) io.stderr(`  what to do: ${forTerminal(err.hint)}\n`);
     if (err.source === 'tool') io.stderr(`  ${REPORT_BUG}\n`);
     if (debug) printStack(err, io);
     return err.exitCode;
   }
   const e = err as { message?: unknown } | null | undefined;
   const message = typeof e?.message === 'string' ? e.message : String(err);
-  io.stderr(`policy-trim: unexpected error: ${message}\n`);
+  io.stderr(`policy-trim: unexpected error: ${forTerminal(message)}\n`);
   io.stderr(`  ${REPORT_BUG}\n`);
   if (debug) printStack(err, io);
   return EXIT.ERROR;
@@ -71,6 +73,11 @@ function printStack(err: unknown, io: CliIo): void {
   const seen = new Set<unknown>();
   for (let e: unknown = err; e instanceof Error && !seen.has(e); e = e.cause) {
     seen.add(e);
-    io.stderr((e === err ? '' : 'caused by: ') + (e.stack ?? `${e.name}: ${e.message}`) + '\n');
+    // The message may hold line breaks of its own (a file or event name): escape it whole, then the frames.
+    const stack = e.stack ?? '';
+    const at = e.message ? stack.indexOf(e.message) : -1;
+    const frames = at >= 0 ? stack.slice(at + e.message.length) : stack.slice(stack.indexOf('\n') + 1 || stack.length);
+    const lines = [`${e === err ? '' : 'caused by: '}${e.name}: ${e.message}`, ...frames.split('\n').filter((l) => l.trim() !== '')];
+    io.stderr(lines.map((l) => forTerminal(l) + '\n').join(''));
   }
 }

@@ -14,6 +14,7 @@ import type {
 import type { SuggestResult } from '../core/trim/suggest.js';
 import { explainEvaluation } from '../core/policy/evaluate.js';
 import type { PolicyDocument } from '../core/policy/types.js';
+import { terminalLines } from '../core/render/escape.js';
 
 /** Access levels in the order a reviewer cares about them: the dangerous ones first. */
 const LEVEL_ORDER: AccessLevel[] = ['Permissions management', 'Write', 'Tagging', 'Read', 'List'];
@@ -40,7 +41,11 @@ export interface SuggestContext {
   levelOf?: (action: string) => AccessLevel | undefined;
 }
 
-/** The stderr summary: removed (by access level, most dangerous first), narrowed, kept and why, denied attempts. */
+/**
+ * The stderr summary: removed (by access level, most dangerous first), narrowed, kept and why, denied attempts.
+ * Every line is escaped for the terminal (`forTerminal`): actions, ARNs, sessions and messages come from logs and
+ * policies, and a crafted value must not forge a line.
+ */
 export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext): string {
   const out: string[] = [];
   const by = <K extends Finding['kind']>(kind: K) => result.findings.filter((f) => f.kind === kind) as Extract<Finding, { kind: K }>[];
@@ -123,7 +128,7 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
   }
   for (const f of by('used-not-granted')) out.push(`  note: ${f.message}`);
   out.push(verifiedLine(result));
-  return out.map((l) => l + '\n').join('');
+  return terminalLines(out);
 }
 
 /** ` — evidence: 12 proven, 30 documented, 4 selector`: what the removals rest on (RemovedActionFinding.evidence). */
@@ -183,7 +188,7 @@ function deniedWhy(f: DeniedAttemptFinding, original: PolicyDocument[]): string 
   return 'the role may be missing this permission';
 }
 
-/** `--explain`: per output statement, the evidence behind it. */
+/** `--explain`: per output statement, the evidence behind it (each line escaped for the terminal). */
 export function formatExplain(result: SuggestResult): string {
   const byId = new Map(result.findings.map((f) => [f.id, f]));
   const out: string[] = ['evidence per statement of the suggestion:'];
@@ -199,7 +204,7 @@ export function formatExplain(result: SuggestResult): string {
       out.push(`    ${a.action} [${a.basis}]${messages.length ? ': ' + messages.join(' | ') : ''}`);
     }
   }
-  return out.map((l) => l + '\n').join('');
+  return terminalLines(out);
 }
 
 function short(items: string[], max = LIST_MAX): string {

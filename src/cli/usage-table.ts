@@ -2,15 +2,19 @@
  * Plain-text tables for `policy-trim usage`.
  */
 import type { PrincipalUsage } from '../core/usage/types.js';
+import { forTerminal } from '../core/render/escape.js';
 
 /** How many resources a table row lists before saying "+N more". */
 const RESOURCES_SHOWN = 3;
 
-/** A usage table per principal: used actions, then denied attempts. */
+/**
+ * A usage table per principal: used actions, then denied attempts. Every value comes from the logs, so each
+ * cell is escaped for the terminal (`forTerminal`) before the columns are measured.
+ */
 export function formatUsageTable(usages: Array<PrincipalUsage & { functions?: PrincipalUsage[] }>): string {
   const out: string[] = [];
   for (const u of usages) {
-    out.push(`${u.principalArn}  (${u.records} record(s)${u.sessions.length ? `; sessions: ${u.sessions.join(', ')}` : ''})`);
+    out.push(forTerminal(`${u.principalArn}  (${u.records} record(s)${u.sessions.length ? `; sessions: ${u.sessions.join(', ')}` : ''})`));
     if (u.used.length === 0) out.push('  no successful calls');
     else {
       const rows = u.used.map((a) => [
@@ -42,7 +46,8 @@ function shortList(items: string[]): string {
   return `${items.slice(0, RESOURCES_SHOWN).join(' ')} (+${items.length - RESOURCES_SHOWN} more)`;
 }
 
-function table(header: string[], rows: string[][]): string[] {
+function table(header: string[], raw: string[][]): string[] {
+  const rows = raw.map((r) => r.map(forTerminal));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string => '  ' + cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)];
