@@ -7,6 +7,7 @@ import {
   type CloudTrailClient,
   type LookupEventsCommandInput,
   type LookupEventsCommandOutput,
+  type Event as TrailEvent,
 } from '@aws-sdk/client-cloudtrail';
 import type {
   ActivityItem,
@@ -148,43 +149,15 @@ export class LookupEventsSource implements ActivitySource {
           });
           const events = out.Events ?? [];
           for (let i = 0; i < events.length; i++) {
-            const ev = events[i];
-            const position = `page ${page + 1}, event ${i + 1}`;
-            let record: unknown;
-            try {
-              record = JSON.parse(ev.CloudTrailEvent ?? '');
-            } catch (e) {
-              yield {
-                kind: 'problem',
-                problem: {
-                  code: 'not-json',
-                  message: `Event ${ev.EventId ?? '?'} from LookupEvents in ${region} has a CloudTrailEvent that is not JSON (${(e as Error).message}); skipped.`,
-                  file: scope,
-                  position,
-                  ...(ev.EventId ? { eventId: ev.EventId } : {}),
-                  ...(ev.EventSource ? { eventSource: ev.EventSource } : {}),
-                  ...(ev.EventName ? { eventName: ev.EventName } : {}),
-                },
-              };
-              index++;
-              continue;
-            }
-            summary.records++;
-            yield { kind: 'record', record, source: { file: scope, index } };
-            index++;
+            const item = eventItem(events[i]!, region, scope, `page ${page + 1}, event ${i + 1}`, index++);
+            if (item.kind === 'record') summary.records++;
+            yield item;
           }
           page++;
           pages++;
           token = out.NextToken || undefined;
           if (this.opts.onProgress) {
-            // Events arrive newest first: the oldest time seen tells how far back this region has got.
-            const oldest = events.length ? events[events.length - 1].EventTime : undefined;
-            const regionFraction = token
-              ? oldest
-                ? Math.min(1, Math.max(0, (window.until.getTime() - new Date(oldest).getTime()) / span))
-                : 0
-              : 1;
-            const done = (r + regionFraction) / regions.length;
+            const done = (r + regionFraction(events, token, window, span)) / regions.length;
             const elapsed = clock.now() - started;
             this.opts.onProgress({
               pages,
@@ -228,4 +201,36 @@ export class LookupEventsSource implements ActivitySource {
       }
     }
   }
+}
+
+/** One Event history entry as an activity item: its CloudTrail record, or a problem when it is not JSON. */
+function eventItem(ev: TrailEvent, region: string, scope: string, position: string, index: number): ActivityItem {
+  let record: unknown;
+  try {
+    record = JSON.parse(ev.CloudTrailEvent ?? '');
+  } catch (e) {
+    return {
+      kind: 'problem',
+      problem: {
+        code: 'not-json',
+        message: `Event ${ev.EventId ?? '?'} from LookupEvents in ${region} has a CloudTrailEvent that is not JSON (${(e as Error).message}); skipped.`,
+        file: scope,
+        position,
+        ...(ev.EventId ? { eventId: ev.EventId } : {}),
+        ...(ev.EventSource ? { eventSource: ev.EventSource } : {}),
+        ...(ev.EventName ? { eventName: ev.EventName } : {}),
+      },
+    };
+  }
+  return { kind: 'record', record, source: { file: scope, index } };
+}
+
+/**
+ * How far back one region's read has got, 0..1: events arrive newest first, so the oldest time seen on the page
+ * tells; the region is done when there is no next page.
+ */
+function regionFraction(events: TrailEvent[], token: string | undefined, window: { since: Date; until: Date }, span: number): number {
+  if (!token) return 1;
+  const oldest = events.length ? events[events.length - 1]!.EventTime : undefined;
+  return oldest ? Math.min(1, Math.max(0, (window.until.getTime() - new Date(oldest).getTime()) / span)) : 0;
 }
