@@ -8,7 +8,7 @@ import type { CloudTrailKnowledge, UnobservableReason } from './knowledge-types.
 import { CloudTrailTableError } from './errors.js';
 import type { CloudTrailTables } from './tables.js';
 import { createEventMapper, type EventMapper } from './event-mapping.js';
-import { createEvidenceIndex, type EvidenceIndex } from './evidence.js';
+import { createEvidenceIndex, type EvidenceIndex, type ObservationEvidence } from './evidence.js';
 
 /** Options of {@link createCloudTrailKnowledge}. */
 export interface KnowledgeOptions {
@@ -46,8 +46,26 @@ export function createCloudTrailKnowledge(
 ): CloudTrailKnowledge {
   const m = mapper ?? createEventMapper(tables, catalog);
   const evidence: EvidenceIndex | undefined = tables.evidence ? createEvidenceIndex(tables.evidence, catalog) : undefined;
-  const evidenceOf = (action: string) =>
-    evidence ? evidence.evidenceOf(action) : catalog.identifiableFromCloudTrail(action) ? { tier: 'proven' as const, source: 'AWS Service Reference SupportedBy: IAM Access Analyzer policy generation identifies it from CloudTrail' } : undefined;
+  // Per action (lower case): the evidence and the exception. A pure function of the action id; bounded by the
+  // catalog's ~22,000 actions, which an `Action: "*"` grant asks about twice each.
+  const evidenceMemo = new Map<string, ObservationEvidence | undefined>();
+  const evidenceOf = (action: string): ObservationEvidence | undefined => {
+    const key = action.toLowerCase();
+    if (evidenceMemo.has(key)) return evidenceMemo.get(key);
+    const found = evidence
+      ? evidence.evidenceOf(action)
+      : catalog.identifiableFromCloudTrail(action)
+        ? { tier: 'proven' as const, source: 'AWS Service Reference SupportedBy: IAM Access Analyzer policy generation identifies it from CloudTrail' }
+        : undefined;
+    evidenceMemo.set(key, found);
+    return found;
+  };
+  const exceptionMemo = new Map<string, { kind: string; reason: string } | undefined>();
+  const exceptionOf = (action: string) => {
+    const key = action.toLowerCase();
+    if (!exceptionMemo.has(key)) exceptionMemo.set(key, evidence?.exceptionOf(action));
+    return exceptionMemo.get(key);
+  };
   const dataType = new Map<string, string>();
   for (const [type, d] of Object.entries(tables.events.dataEvents)) {
     for (const name of d.eventNames) {
@@ -82,7 +100,7 @@ export function createCloudTrailKnowledge(
     unidentifiableReason: (action) => {
       // A data-event action's visibility depends on the trail's selectors, which the recording answers.
       if (dataType.has(action.toLowerCase()) || evidenceOf(action)) return undefined;
-      const exception = evidence?.exceptionOf(action);
+      const exception = exceptionOf(action);
       if (exception) return exception.reason;
       return options.assumeManagementLogged ? undefined : UNKNOWN_TIER_REASON;
     },
@@ -90,7 +108,7 @@ export function createCloudTrailKnowledge(
       if (dataType.has(action.toLowerCase())) return undefined;
       const found = evidenceOf(action);
       if (found) return found;
-      if (options.assumeManagementLogged && !evidence?.exceptionOf(action)) {
+      if (options.assumeManagementLogged && !exceptionOf(action)) {
         return { tier: 'assumed', source: '--assume-management-logged: trusted to be logged as a management event' };
       }
       return undefined;
