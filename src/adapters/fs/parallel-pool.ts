@@ -21,7 +21,7 @@ import { InvariantError, PolicyTrimError } from '../../core/errors.js';
 import { ActivityTally } from '../../core/usage/tally.js';
 import type { FromWorker, ToWorker, WorkerInit, WorkerPart } from './parallel-worker.js';
 import { createTrailStats, type TrailReadStats } from '../trail-decode/sink.js';
-import { addTrailStats, walkTrailInputs, type TrailReadOptions } from './trail-reader.js';
+import { addTrailStats, readTrailFile, walkTrailInputs, type TrailReadOptions } from './trail-reader.js';
 
 /** Upper bound on worker threads: past 8, the main thread's merging and the disk stop it scaling. */
 export const MAX_JOBS = 8;
@@ -127,7 +127,7 @@ export async function readTrailParallel(paths: string[], tally: ActivityTally, o
       running.push(p);
     }
     const parts = await Promise.all(running);
-    return mergeRead(tally, [{ tally: walkTally.snapshot(), stats: walkStats }, ...parts]);
+    return await mergeRead(tally, [{ tally: walkTally.snapshot(), stats: walkStats }, ...parts], paths, options);
   } catch (err) {
     throw pool.failed ?? err;
   } finally {
@@ -205,10 +205,12 @@ function runWorker(url: URL, init: WorkerInit, first: FileJob, nextFile: () => P
 
 /**
  * Merges the parts of one read into `tally`, once, and sums their stats. `parts[0]` is the walk's (its
- * skipped-file examples come first, as in a single-threaded read).
+ * skipped-file examples come first, as in a single-threaded read). Records that two threads both counted
+ * (the same event in two files read by different threads) are taken back from the later input.
  */
-function mergeRead(tally: ActivityTally, parts: WorkerPart[]): TrailReadStats {
-  tally.merge(parts.map((p) => p.tally));
+async function mergeRead(tally: ActivityTally, parts: WorkerPart[], paths: string[], options: ParallelReadOptions): Promise<TrailReadStats> {
+  const reread = tally.merge(parts.map((p) => p.tally));
+  if (reread.length > 0) await retractCopies(tally, reread, paths, options);
   const stats = createTrailStats();
   for (const p of parts) addTrailStats(stats, p.stats);
   // One thread's sink counts codes in reading order; the tally's merge rebuilt that order, so follow it.
@@ -216,4 +218,34 @@ function mergeRead(tally: ActivityTally, parts: WorkerPart[]): TrailReadStats {
   stats.problemsByCode = {};
   for (const code of [...Object.keys(tally.problemCounts), ...Object.keys(byCode).sort()]) if (code in byCode) stats.problemsByCode[code] = byCode[code]!;
   return stats;
+}
+
+/**
+ * Reads again, in this thread, the inputs (walk indexes) whose records another thread had already counted
+ * from an earlier input, and takes those copies back from the tally. Only those files are read again: none
+ * in an ordinary read; every later copy when the same folder is given twice (a slower run, never a wrong
+ * one). Walks the inputs again rather than keeping every path of the read (memory: one path per file).
+ */
+async function retractCopies(tally: ActivityTally, inputs: number[], paths: string[], options: ParallelReadOptions): Promise<void> {
+  const want = new Set(inputs);
+  // The stats of this second read are thrown away: the files were counted when first read.
+  const stats = createTrailStats();
+  const parseOptions = { window: options.window, filterRecords: options.filterRecords, maxProblemsPerFile: options.maxProblemsPerFile, stats };
+  let index = 0;
+  for await (const found of walkTrailInputs(paths, options, stats)) {
+    const input = index++;
+    if (found.kind !== 'file' || !want.delete(input)) continue;
+    for await (const batch of readTrailFile(found.path, parseOptions, options)) for (const item of batch) tally.retract(input, item);
+    if (want.size === 0) break;
+  }
+  const left = tally.pendingRetractions;
+  if (left > 0) {
+    tally.dropPendingRetractions();
+    tally.problem({
+      code: 'changed-during-read',
+      message:
+        `${left} record(s) counted twice could not be taken back because their files changed while being read; ` +
+        'the counts may be a little high. Run again once the files are no longer being written.',
+    });
+  }
 }

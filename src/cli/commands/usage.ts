@@ -66,6 +66,7 @@ export const usageCommand: CommandModule = {
           filesPruned: read.stats.filesPruned,
           dirsPruned: read.stats.dirsPruned,
           calls: tally.calls,
+          duplicates: tally.duplicates,
           ignored: tally.ignored,
           skipped: tally.problemCounts,
           unknownEvents: tally.unknownEvents,

@@ -122,6 +122,27 @@ export class UsageLedger {
     }
   }
 
+  /**
+   * Takes back the counts of a call added earlier (a duplicate found after two threads had both counted it):
+   * record, cell and resource counts go down by one. Dates, event names, error codes and generalization stay:
+   * the copy that remains counted carries the same values.
+   */
+  subtract(call: NormalizedCall): void {
+    const principal = call.principalArn;
+    const session = call.sessionName ?? '';
+    this.bumpRecords(principal, session, -1);
+    const byAction = this.byPrincipal.get(principal)?.bySession.get(session);
+    for (const use of call.actions) {
+      const cell = byAction?.get(use.action)?.[call.outcome];
+      if (!cell) continue;
+      cell.count -= 1;
+      for (const raw of use.resources) {
+        const r = cell.resources.get(cell.level === 0 ? raw : generalizeResource(raw, cell.level));
+        if (r) r[0] -= 1;
+      }
+    }
+  }
+
   /** The action → cells index of one (principal, session), created on first use. */
   private sessionCells(principal: string, session: string): Map<string, OutcomeCells> {
     let p = this.byPrincipal.get(principal);

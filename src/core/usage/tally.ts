@@ -10,10 +10,20 @@
  * problem kept as an example and of the first occurrence of each count key, so a merge can rebuild what one
  * thread reading in order would have kept (the first N examples per code; keys in the order first met, which
  * shows in JSON output) whichever thread read what, and in whatever order the snapshots arrive.
+ *
+ * Duplicates: a record is counted once per (`recipientAccountId`, `eventID`), whichever inputs repeat it (the
+ * same file twice, a symlink, a copy, a bucket read twice, or CloudTrail delivering an event twice). Each
+ * tally keeps a 128-bit hash of every id it counted with the input it came from (`event-ids.ts`); a copy of
+ * an id already counted is dropped before normalization. Across worker threads the ids travel in the
+ * snapshots (the ids, never the records) and the merge keeps the copy of the earliest input, as one thread
+ * reading in order would; a later copy that another thread had already counted is named by
+ * {@link ActivityTally.merge}'s result and its counts are taken back with {@link ActivityTally.retract}.
+ * Records without an `eventID` are never deduplicated: nothing tells two identical-looking calls apart.
  */
 import type { Normalizer } from '../trail/normalize.js';
 import type { ActivityItem } from '../ports/activity-source.js';
 import { UsageLedger, type LedgerSnapshot } from './ledger.js';
+import { ENTRY_WORDS, HASH_WORDS, HashSet128, eventKey, hash128 } from './event-ids.js';
 import type { InputProblem } from './types.js';
 
 /** How many problems of each code are kept as examples for the summary (all are counted). */
@@ -41,17 +51,25 @@ export interface ActivityResult {
   readonly problemExamples: readonly InputProblem[];
   /** Unknown eventSource/eventName pairs, with counts: reported, never turned into made-up actions. */
   readonly unknownEvents: Record<string, number>;
+  /** Records dropped because a record with the same (`recipientAccountId`, `eventID`) was counted. */
+  readonly duplicates: number;
 }
 
-/** Serializable form of a tally (structured-clone and JSON safe): what a worker thread sends, once. */
+/** Serializable form of a tally (structured-clone safe): what a worker thread sends, once. */
 export interface TallySnapshot {
   ledger: LedgerSnapshot;
   calls: number;
+  duplicates: number;
+  /**
+   * Every event id counted, {@link ENTRY_WORDS} words each: its 128-bit hash, then 1 + the input it was
+   * counted from (20 bytes an id; transfer its buffer rather than copy it).
+   */
+  ids: Uint32Array;
   ignored: Record<string, number>;
   problemCounts: Record<string, number>;
   unknownEvents: Record<string, number>;
   /** The problems kept as examples, with their places in the reading order. */
-  examples: Array<{ order: ReadOrder; problem: InputProblem }>;
+  examples: Array<{ order: ReadOrder; problem: InputProblem; id?: number[] }>;
   /** Where each key of the three count families was first met. */
   firstSeen: Record<CountFamily, Record<string, ReadOrder>>;
 }
@@ -64,8 +82,18 @@ export class ActivityTally implements ActivityResult {
   problemCounts: Record<string, number> = {};
   problemExamples: InputProblem[] = [];
   unknownEvents: Record<string, number> = {};
+  duplicates = 0;
   /** Places of {@link problemExamples}, index for index. */
   private exampleOrders: ReadOrder[] = [];
+  /** Event-id hashes of {@link problemExamples} that came from a record with an id, index for index. */
+  private exampleIds: Array<number[] | undefined> = [];
+  /** Hash of every event id counted → the input it was counted from. */
+  private readonly ids = new HashSet128();
+  /** After a merge: copies counted twice that {@link retract} must take back, keyed by {@link loserKey}. */
+  private pending: HashSet128 | undefined;
+  /** Scratch words for one hash (no allocation per record). */
+  private readonly h = new Uint32Array(HASH_WORDS);
+  private readonly k = new Uint32Array(HASH_WORDS);
   private firstSeen: TallySnapshot['firstSeen'] = { ignored: {}, problemCounts: {}, unknownEvents: {} };
   /** Place of the next item: input {@link input}, item {@link seq} (numbers, so no array per item). */
   private input = 0;
@@ -96,6 +124,15 @@ export class ActivityTally implements ActivityResult {
       return;
     }
     const at = this.seq++;
+    const key = eventKey(item.record);
+    if (key !== undefined) {
+      hash128(key, this.h);
+      if (this.ids.get(this.h) !== -1) {
+        this.duplicates += 1;
+        return;
+      }
+      this.ids.set(this.h, 0, this.input);
+    }
     const res = this.normalize(item.record, item.source);
     if (res.kind === 'call') {
       this.calls += 1;
@@ -105,8 +142,43 @@ export class ActivityTally implements ActivityResult {
       if (n === undefined) this.firstSeen.ignored[res.reason] = [this.input, at];
       this.ignored[res.reason] = (n ?? 0) + 1;
     } else {
-      this.countProblem(res.problem, at);
+      this.countProblem(res.problem, at, key === undefined ? undefined : [...this.h]);
     }
+  }
+
+  /** Copies counted twice, found by the last merge, that {@link retract} has not taken back yet. */
+  get pendingRetractions(): number {
+    return this.pending?.size ?? 0;
+  }
+
+  /** Forgets the copies {@link retract} could not find (their inputs changed since they were read). */
+  dropPendingRetractions(): void {
+    this.pending = undefined;
+  }
+
+  /**
+   * Takes back what a record counted, when the last {@link merge} named it a later copy of a record counted
+   * from an earlier input: call it with every item of each input the merge returned, read again exactly as
+   * the first time. Items that are not such copies are ignored. Returns whether this item was taken back.
+   * The ledger's counts go down; its dates and sets stay (the kept copy holds the same values).
+   */
+  retract(input: number, item: ActivityItem): boolean {
+    if (item.kind !== 'record' || !this.pending) return false;
+    const key = eventKey(item.record);
+    if (key === undefined) return false;
+    hash128(key, this.h);
+    if (!this.pending.delete(loserKey(this.h, 0, input, this.k))) return false;
+    const res = this.normalize(item.record, item.source);
+    if (res.kind === 'call') {
+      this.calls -= 1;
+      this.ledger.subtract(res.call);
+    } else if (res.kind === 'ignored') {
+      decrement(this.ignored, res.reason, this.firstSeen.ignored);
+    } else {
+      decrement(this.problemCounts, res.problem.code, this.firstSeen.problemCounts);
+      if (UNKNOWN_CODES.has(res.problem.code)) decrement(this.unknownEvents, unknownKey(res.problem), this.firstSeen.unknownEvents);
+    }
+    return true;
   }
 
   /** Records a problem met outside the items (e.g. a source that failed part of its read). */
@@ -114,16 +186,17 @@ export class ActivityTally implements ActivityResult {
     this.countProblem(problem, this.seq++);
   }
 
-  private countProblem(problem: InputProblem, at: number): void {
+  private countProblem(problem: InputProblem, at: number, id?: number[]): void {
     const n = (this.problemCounts[problem.code] ?? 0) + 1;
     this.problemCounts[problem.code] = n;
     if (n === 1) this.firstSeen.problemCounts[problem.code] = [this.input, at];
     if (n <= this.examplesPerCode) {
       this.problemExamples.push(problem);
       this.exampleOrders.push([this.input, at]);
+      this.exampleIds.push(id);
     }
     if (UNKNOWN_CODES.has(problem.code)) {
-      const key = `${problem.eventSource ?? '?'} ${problem.eventName ?? '?'}`;
+      const key = unknownKey(problem);
       const m = this.unknownEvents[key];
       if (m === undefined) this.firstSeen.unknownEvents[key] = [this.input, at];
       this.unknownEvents[key] = (m ?? 0) + 1;
@@ -135,12 +208,20 @@ export class ActivityTally implements ActivityResult {
     return {
       ledger: this.ledger.snapshot(),
       calls: this.calls,
+      duplicates: this.duplicates,
+      ids: this.ids.entries(),
       ignored: { ...this.ignored },
       problemCounts: { ...this.problemCounts },
       unknownEvents: { ...this.unknownEvents },
-      examples: this.problemExamples.map((problem, k) => ({ order: this.exampleOrders[k]!, problem })),
+      examples: this.problemExamples.map((problem, k) => this.example(k, problem)),
       firstSeen: { ignored: { ...this.firstSeen.ignored }, problemCounts: { ...this.firstSeen.problemCounts }, unknownEvents: { ...this.firstSeen.unknownEvents } },
     };
+  }
+
+  /** Example `k` with its place and, when it came from a record with an event id, that id's hash. */
+  private example(k: number, problem: InputProblem): TallySnapshot['examples'][number] {
+    const id = this.exampleIds[k];
+    return id ? { order: this.exampleOrders[k]!, problem, id } : { order: this.exampleOrders[k]!, problem };
   }
 
   /**
@@ -149,8 +230,34 @@ export class ActivityTally implements ActivityResult {
    * were first met. Commutative and associative: the result does not depend on which thread read what, or
    * on the order of `snapshots`. Items added afterwards take places after every merged one, so merge a read's
    * parts before adding anything read later.
+   *
+   * An event id counted by two parts (or by a part and this tally) is kept from the earliest input; the
+   * later copies are counted as duplicates, their problem examples dropped here, and their inputs returned
+   * (sorted): read each of them again and pass every item to {@link retract} to take back what those copies
+   * counted. Empty when no id was counted twice.
    */
-  merge(snapshots: readonly TallySnapshot[]): void {
+  merge(snapshots: readonly TallySnapshot[]): number[] {
+    const losers = new HashSet128();
+    const inputs = new Set<number>();
+    const lose = (ids: Uint32Array, at: number, input: number): void => {
+      losers.set(loserKey(ids, at, input, this.k), 0, input);
+      inputs.add(input);
+      this.duplicates += 1;
+    };
+    for (const s of snapshots) {
+      this.duplicates += s.duplicates;
+      const ids = s.ids;
+      for (let w = 0; w < ids.length; w += ENTRY_WORDS) {
+        const input = ids[w + HASH_WORDS]! - 1;
+        const have = this.ids.get(ids, w);
+        if (have === -1) this.ids.set(ids, w, input);
+        else if (have <= input) lose(ids, w, input);
+        else {
+          lose(ids, w, have);
+          this.ids.set(ids, w, input);
+        }
+      }
+    }
     const own = { ignored: this.ignored, problemCounts: this.problemCounts, unknownEvents: this.unknownEvents, firstSeen: this.firstSeen };
     const all = [own, ...snapshots];
     for (const s of snapshots) {
@@ -163,24 +270,61 @@ export class ActivityTally implements ActivityResult {
     this.unknownEvents = mergeCounts(all, 'unknownEvents', firstSeen.unknownEvents);
     this.firstSeen = firstSeen;
 
-    const examples = this.problemExamples.map((problem, k) => ({ order: this.exampleOrders[k]!, problem }));
+    // A dropped copy's example goes before the cut: the copy kept sits earlier with the same problem, so the
+    // first examples per code are those of one thread that never counted the copy.
+    const isLoser = (e: TallySnapshot['examples'][number]): boolean =>
+      e.id !== undefined && losers.size > 0 && losers.get(loserKey(Uint32Array.from(e.id), 0, e.order[0], this.k)) !== -1;
+    const examples = this.problemExamples.map((problem, k) => this.example(k, problem));
     for (const s of snapshots) examples.push(...s.examples);
     examples.sort((a, b) => compareOrder(a.order, b.order));
     this.problemExamples = [];
     this.exampleOrders = [];
+    this.exampleIds = [];
     const perCode = new Map<string, number>();
     let last = this.input;
     for (const e of examples) {
       last = Math.max(last, e.order[0]);
+      if (isLoser(e)) continue;
       const n = (perCode.get(e.problem.code) ?? 0) + 1;
       perCode.set(e.problem.code, n);
       if (n > this.examplesPerCode) continue;
       this.problemExamples.push(e.problem);
       this.exampleOrders.push(e.order);
+      this.exampleIds.push(e.id);
     }
     // Later items must sort after everything merged (they were read after it).
     for (const family of Object.values(firstSeen)) for (const o of Object.values(family)) last = Math.max(last, o[0]);
+    for (const s of snapshots) for (let w = HASH_WORDS; w < s.ids.length; w += ENTRY_WORDS) last = Math.max(last, s.ids[w]! - 1);
     if (snapshots.length > 0) this.startInput(last + 1);
+    this.pending = losers.size > 0 ? losers : undefined;
+    return [...inputs].sort((a, b) => a - b);
+  }
+}
+
+/**
+ * Key of "the copy of event `ids[at..]` counted from `input`", written into `out`: the event's hash with the
+ * input mixed into its first word (still 128 bits of identity per copy).
+ */
+function loserKey(ids: Uint32Array, at: number, input: number, out: Uint32Array): Uint32Array {
+  out[0] = ids[at]! ^ Math.imul(input + 1, 0x9e3779b1);
+  out[1] = ids[at + 1]!;
+  out[2] = ids[at + 2]!;
+  out[3] = ids[at + 3]!;
+  return out;
+}
+
+/** The unknown-events key of a problem: `eventSource eventName`. */
+function unknownKey(problem: InputProblem): string {
+  return `${problem.eventSource ?? '?'} ${problem.eventName ?? '?'}`;
+}
+
+/** Takes one from a count (a retracted copy); a key that falls to zero goes, with its first place. */
+function decrement(counts: Record<string, number>, key: string, firstSeen: Record<string, ReadOrder>): void {
+  const n = (counts[key] ?? 0) - 1;
+  if (n > 0) counts[key] = n;
+  else {
+    delete counts[key];
+    delete firstSeen[key];
   }
 }
 
