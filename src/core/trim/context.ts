@@ -18,10 +18,18 @@ export interface DecisionContext {
   staticReason(action: string): Unobs | undefined;
   /** Whether an unobservable action is kept: always, unless the user asked to drop them (for its service). */
   keepsUnobservable(action: string): boolean;
+  /** Whether the action takes a resource type, and is read-only (List/Read), from one catalog lookup (cached). */
+  facts(action: string): ActionFacts;
   /** The statement's resource patterns on which the trail would not have recorded a call, and why. */
   recordingGaps(action: string, s: Analyzed): { unrecorded: string[]; reason?: Unobs };
   /** What removing an observable action rests on (its evidence tier and source). */
   evidenceOfRemoval(action: string): ObservationEvidence;
+}
+
+/** What decisions need of an action's catalog entry. */
+export interface ActionFacts {
+  takesResource: boolean;
+  readOnly: boolean;
 }
 
 /** Builds the context over one trim input. */
@@ -36,7 +44,19 @@ export function createDecisionContext(input: TrimInput): DecisionContext {
   }
   const dropServices = opts.dropUnobservableServices ? new Set(opts.dropUnobservableServices.map((x) => x.toLowerCase())) : undefined;
   const staticReasons = staticReasonsOf(input, canon);
+  // One catalog lookup per action (each returns a fresh copy): a `*` grant asks about ~22,000 actions.
+  const factsMemo = new Map<string, ActionFacts>();
+  const facts = (action: string): ActionFacts => {
+    let f = factsMemo.get(action);
+    if (!f) {
+      const info = catalog.action(action);
+      f = { takesResource: (info?.resourceTypes.length ?? 1) > 0, readOnly: info ? info.accessLevel === 'Read' || info.accessLevel === 'List' : false };
+      factsMemo.set(action, f);
+    }
+    return f;
+  };
   return {
+    facts,
     canon,
     usedOf(a) {
       const list = usedBy.get(a.toLowerCase());
@@ -46,8 +66,7 @@ export function createDecisionContext(input: TrimInput): DecisionContext {
     keepsUnobservable: (a) =>
       (opts.keepUnobservable ?? true) || (dropServices !== undefined && !dropServices.has(a.slice(0, a.indexOf(':')).toLowerCase())),
     recordingGaps(action, s) {
-      const info = catalog.action(action);
-      const readOnly = info ? info.accessLevel === 'Read' || info.accessLevel === 'List' : false;
+      const { readOnly } = facts(action);
       const unrecorded: string[] = [];
       let reason: Unobs | undefined;
       for (const p of s.kind === 'resource' ? s.patterns : ['*']) {

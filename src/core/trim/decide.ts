@@ -2,12 +2,10 @@
  * Trim's central phase: for every action of every analyzable statement, keep it (on the resources used, on the
  * statement's own resources when the use cannot be seen or named) or drop it, and note why.
  */
-import type { Catalog } from '../catalog/types.js';
 import type { ObservationEvidence } from '../trail/evidence.js';
 import type { ActionUsage } from '../usage/types.js';
-import { hasWildcard } from '../wildcard.js';
+import { RESOURCE_PATTERN, hasWildcard, patternCovers, patternsIntersect } from '../wildcard.js';
 import type { DecisionContext } from './context.js';
-import { globCovers, globIntersects, globMatch } from './glob.js';
 import { statementCoversResource, statementMayIntersectResource } from './match.js';
 import { UNOBSERVABLE_ORDER, type Analyzed, type Entry, type Unobs } from './model.js';
 import { proposeResourcePatterns } from './resources.js';
@@ -27,12 +25,12 @@ export interface Decisions {
 }
 
 /** Decide every (statement, action) pair. `unmatched`: used actions no statement matches (kept as granted). */
-export function decideActions(analyzed: Analyzed[], ctx: DecisionContext, catalog: Catalog, unmatched: Set<string>): Decisions {
+export function decideActions(analyzed: Analyzed[], ctx: DecisionContext, unmatched: Set<string>): Decisions {
   const d: Decisions = { entries: [], unobsOf: new Map(), grantedFrom: new Map(), removedUnobs: new Map(), removedEvidence: new Map() };
   for (const s of analyzed) {
     for (const action of s.actions) {
       d.grantedFrom.set(action, [...(d.grantedFrom.get(action) ?? []), s.ref]);
-      decideOne(s, action, ctx, catalog, unmatched.has(action), d);
+      decideOne(s, action, ctx, unmatched.has(action), d);
     }
   }
   return d;
@@ -52,7 +50,7 @@ function usedResourcesIn(s: Analyzed, takesResource: boolean, u: ActionUsage | u
   for (const r of u?.resources ?? []) {
     if (!takesResource && r.resource === '*') {
       // The request resource of an action without resource types is the literal `*`.
-      const lit = s.kind === 'resource' ? s.patterns.some((p) => globMatch(p, '*')) : !s.patterns.some((p) => globMatch(p, '*'));
+      const lit = s.kind === 'resource' ? s.patterns.some((p) => patternCovers(p, '*', RESOURCE_PATTERN)) : !s.patterns.some((p) => patternCovers(p, '*', RESOURCE_PATTERN));
       if (lit) usedHere.push('*');
     } else if (r.resource === '*') unknownResource = true;
     else if (statementCoversResource(spec, r.resource)) usedHere.push(r.resource);
@@ -68,7 +66,7 @@ function usedResourcesIn(s: Analyzed, takesResource: boolean, u: ActionUsage | u
 function patternsOfUse(s: Analyzed, arns: string[]): string[] {
   const out: string[] = [];
   for (const c of proposeResourcePatterns(arns)) {
-    const inside = s.kind === 'resource' ? s.patterns.some((p) => globCovers(p, c.pattern)) : !s.patterns.some((p) => globIntersects(p, c.pattern));
+    const inside = s.kind === 'resource' ? s.patterns.some((p) => patternCovers(p, c.pattern, RESOURCE_PATTERN)) : !s.patterns.some((p) => patternsIntersect(p, c.pattern, RESOURCE_PATTERN));
     if (inside) out.push(c.pattern);
     else out.push(...c.members);
   }
@@ -76,8 +74,8 @@ function patternsOfUse(s: Analyzed, arns: string[]): string[] {
 }
 
 /** Decide one action of one statement, adding to `d`. */
-function decideOne(s: Analyzed, action: string, ctx: DecisionContext, catalog: Catalog, unmatched: boolean, d: Decisions): void {
-  const takesResource = (catalog.action(action)?.resourceTypes.length ?? 1) > 0;
+function decideOne(s: Analyzed, action: string, ctx: DecisionContext, unmatched: boolean, d: Decisions): void {
+  const { takesResource } = ctx.facts(action);
   const u = ctx.usedOf(action);
   const { usedHere, unknownResource } = usedResourcesIn(s, takesResource, u);
   const usedBasis: KeepBasis = u?.role === 'secondary' ? 'secondary' : 'used';
@@ -114,7 +112,7 @@ function decideOne(s: Analyzed, action: string, ctx: DecisionContext, catalog: C
   } else if (!stat && unrecorded.length === 0 && !d.removedEvidence.has(action)) {
     d.removedEvidence.set(action, ctx.evidenceOfRemoval(action));
   }
-  const rest = usedHere.filter((r) => !parts.some((p) => globCovers(p, r)));
+  const rest = usedHere.filter((r) => !parts.some((p) => patternCovers(p, r, RESOURCE_PATTERN)));
   if (rest.length > 0) {
     bases.add(usedBasis);
     if (rest.includes('*')) parts.push('*');

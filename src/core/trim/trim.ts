@@ -75,7 +75,7 @@ export function trimPolicy(input: TrimInput): TrimResult {
   const classified = classifyStatements(grantDocs, catalog);
   const ctx = createDecisionContext(input);
   const unmatched = unmatchedUses(classified.analyzed, usage.used, ctx.canon, catalog);
-  const decisions = decideActions(classified.analyzed, ctx, catalog, unmatched);
+  const decisions = decideActions(classified.analyzed, ctx, unmatched);
   const finalEntries = mergeEntries(decisions.entries);
   const drafts = draftStatements(finalEntries, catalog);
 
