@@ -72,7 +72,7 @@ export function formatActivitySummary(result: ActivityResult, stats: TrailReadSt
       (stats.recordsOutsideWindow ? `; ${stats.recordsOutsideWindow} record(s) outside the window` : '') +
       (result.duplicates ? `; ${result.duplicates} duplicate record(s) dropped (same eventID and account as one already counted)` : ''),
   );
-  if (stats.filesSkipped) out.push(`skipped ${stats.filesSkipped} file(s) that hold no records (e.g. ${stats.skippedExamples.slice(0, 3).join(', ')})`);
+  if (stats.filesSkipped) out.push(`skipped ${stats.filesSkipped} file(s) without opening them: digests, hidden files, names that are not CloudTrail file names (e.g. ${stats.skippedExamples.slice(0, 3).join(', ')})`);
   const ignored = Object.entries(result.ignored).sort();
   if (ignored.length) out.push(`not counted (not calls made with a principal's permissions): ${ignored.map(([r, n]) => `${n} ${r}`).join('; ')}`);
   const codes = Object.entries(result.problemCounts).sort();

@@ -3,8 +3,9 @@
  *
  * - Inputs: files and directories (recursive, entries in sorted order so every run reads in the same order).
  *   Inside directories only trail-looking files are read (`.json`, `.json.gz`, `.jsonl`, `.ndjson`, `.gz`,
- *   and those with `.gz`); others, hidden files and `CloudTrail-Digest` files are skipped and counted. A file
- *   named explicitly is always read.
+ *   and those with `.gz`); others (named in the stats as not a CloudTrail file name), hidden files and
+ *   `CloudTrail-Digest` files are skipped without being opened, and counted. A file named explicitly is always
+ *   read.
  * - S3 delivery layout (`AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/`): year, month and day folders
  *   (and standard file names) that cannot hold records in the window are pruned from their path alone, before
  *   anything inside is listed, stat'ed or opened (margin: see `core/trail/layout.ts`).
@@ -345,7 +346,8 @@ async function* walk(paths: string[], options: TrailReadOptions, fs: TrailFs, st
       } else if (isFile) {
         stats.filesSeen++;
         if (name.startsWith('.') || !TRAIL_FILE_RE.test(name) || isDigestPath(child)) {
-          skip(stats, child);
+          // Never opened: the example says why when it is the name (not a digest or a hidden file).
+          skip(stats, TRAIL_FILE_RE.test(name) || name.startsWith('.') ? child : `${child}: not a CloudTrail file name`);
           continue;
         }
         if (!pathMayHoldWindow(child, window, prune)) {
