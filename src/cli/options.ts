@@ -10,17 +10,26 @@ export function withWindowOptions<T>(y: Argv<T>): Argv<T> {
   return y
     .option('since', { type: 'string', describe: 'Start of the window: ISO date/time, or a duration back from now (30d, 12h)' })
     .option('until', { type: 'string', describe: 'End of the window (exclusive): ISO date/time or duration back from now' })
-    .option('days', { type: 'number', describe: 'Window length in days, ending at --until (or now)' }) as Argv<T>;
+    // A string, so that `--days abc` is reported as written (yargs would turn it into NaN).
+    .option('days', { type: 'string', describe: 'Window length in whole days, ending at --until (or now)' }) as Argv<T>;
 }
 
-/** The window from parsed args; a bad value is a usage error naming the option. */
+/**
+ * The window from parsed args; a bad value is a usage error naming the option. So is an empty window: `--since`
+ * not before `--until`, or (without `--until`) not before now.
+ */
 export function windowFromArgs(args: Record<string, unknown>, now: Date): TimeWindow {
+  let window: TimeWindow;
   try {
-    return parseTimeWindow({ since: args.since as string | undefined, until: args.until as string | undefined, days: args.days as number | undefined }, now);
+    window = parseTimeWindow({ since: args.since as string | undefined, until: args.until as string | undefined, days: args.days as string | undefined }, now);
   } catch (e) {
-    if (e instanceof TimeWindowError) throw usageError(`--${e.option}: ${e.message}`);
+    if (e instanceof TimeWindowError) throw usageError(e.message.startsWith('--') ? e.message : `--${e.option}: ${e.message}`);
     throw e;
   }
+  if (window.since && !window.until && window.since.getTime() >= now.getTime()) {
+    throw usageError(`--since ${String(args.since)} (${window.since.toISOString()}) is not in the past: the window is empty`, 'Give a --since before now, or an --until after it.');
+  }
+  return window;
 }
 
 /** The role name of a role ARN (`arn:aws:iam::1:role/path/NAME` → `NAME`), or undefined for other ARNs. */
@@ -37,4 +46,67 @@ export function matchRole(principals: string[], role: string): string[] {
   if (role.startsWith('arn:')) return principals.filter((p) => p === role);
   const want = role.toLowerCase();
   return principals.filter((p) => roleNameOf(p)?.toLowerCase() === want);
+}
+
+/**
+ * Options that mean something without a value: `--drop-unobservable` alone drops every unobservable action.
+ * Every other option that takes a value must be given one.
+ */
+export const FLAGS_WITHOUT_VALUE: ReadonlySet<string> = new Set(['drop-unobservable']);
+
+/** What yargs records of the declared options (`Argv.getOptions()`, missing from the type definitions). */
+interface DeclaredOptions {
+  string: string[];
+  number: string[];
+  choices: Record<string, unknown>;
+}
+
+function declaredOptions(y: Argv): DeclaredOptions {
+  return (y as unknown as { getOptions(): DeclaredOptions }).getOptions();
+}
+
+/**
+ * Makes every option that takes a value (string, number, or a fixed set of choices) require one, except
+ * {@link FLAGS_WITHOUT_VALUE} and the positionals: a bare `--days` or `--baseline` is a usage error instead of
+ * silently meaning "no value" (no window, no baseline).
+ */
+export function requireOptionValues(y: Argv, positionals: string[]): Argv {
+  const o = declaredOptions(y);
+  const keys = [...new Set([...o.string, ...o.number, ...Object.keys(o.choices)])].filter((k) => !FLAGS_WITHOUT_VALUE.has(k) && !positionals.includes(k));
+  return keys.length ? y.requiresArg(keys) : y;
+}
+
+/**
+ * Checks what yargs lets through, before the command reads anything: an empty string given to an option that
+ * takes text (`--since ""`, `--drop-unobservable ""` from an unset variable), a number option whose value is
+ * not a number (named as written, not as NaN), and the time window when the command has one. Throws a usage
+ * error naming the option.
+ */
+export function checkOptionValues(y: Argv, args: Record<string, unknown>, argv: string[], positionals: string[], now: Date): void {
+  const o = declaredOptions(y);
+  for (const key of o.string) {
+    if (positionals.includes(key)) continue;
+    const v = args[key];
+    const values = Array.isArray(v) ? v : [v];
+    if (values.some((x) => typeof x === 'string' && x.trim() === '')) {
+      throw usageError(`--${key} was given an empty value`, `Give --${key} a value (an unset shell variable expands to nothing), or leave the option out.`);
+    }
+  }
+  for (const key of o.number) {
+    const v = args[key];
+    const values = Array.isArray(v) ? v : [v];
+    if (values.some((x) => typeof x === 'number' && Number.isNaN(x))) {
+      throw usageError(`--${key} ${JSON.stringify(rawValue(argv, key) ?? '')}: expected a number`);
+    }
+  }
+  if (o.string.includes('days')) windowFromArgs(args, now);
+}
+
+/** The text given to `--key` on the command line (`--key VALUE` or `--key=VALUE`), for messages. */
+function rawValue(argv: string[], key: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === `--${key}`) return argv[i + 1];
+    if (argv[i].startsWith(`--${key}=`)) return argv[i].slice(key.length + 3);
+  }
+  return undefined;
 }

@@ -11,7 +11,7 @@ import { parseRenderInput, PolicyTextError, renderDocuments } from '../../core/r
 import type { CommandModule } from '../command.js';
 import { CliError, EXIT } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { writeResult } from '../output.js';
+import { checkOutputTargets, writeResult } from '../output.js';
 import { renderChoices, withRenderOptions } from '../render-options.js';
 
 export const renderCommand: CommandModule = {
@@ -26,10 +26,12 @@ export const renderCommand: CommandModule = {
     )
       .option('name', { type: 'string', describe: 'Terraform block name (default: from the file name; numbered for several documents)' })
       .option('out', { type: 'string', describe: 'Write to this file (atomically) instead of stdout' })
+      .option('force', { type: 'boolean', default: false, describe: 'Let --out overwrite an input file' })
       .example('$0 render policy.json --format terraform', 'An aws_iam_policy_document data source'),
   async run(args, io: CliIo) {
     const { format, style } = renderChoices(args);
-    const documents = await readRenderInputs(String(args.file));
+    const { documents, files } = await readRenderInputs(String(args.file));
+    await checkOutputTargets([{ option: '--out', path: args.out as string | undefined }], files.map((path) => ({ option: 'the input', path })), Boolean(args.force));
     const name = args.name === undefined ? undefined : String(args.name);
     await writeResult(renderDocuments(documents, format, { style, name }), args.out as string | undefined, io);
     return EXIT.OK;
@@ -37,11 +39,11 @@ export const renderCommand: CommandModule = {
 };
 
 /**
- * The documents of a file or a directory, in the policy-files adapter's order. The adapter finds and reads the
+ * The documents of a file or a directory, in the policy-files adapter's order, and the files they came from. The adapter finds and reads the
  * files; each is parsed here with the render reader, which also takes several documents in one file and
  * documents without statements (the adapter's parser, made for `suggest`, refuses both).
  */
-async function readRenderInputs(path: string): Promise<PolicyDocument[]> {
+async function readRenderInputs(path: string): Promise<{ documents: PolicyDocument[]; files: string[] }> {
   const listing = await readPolicyFiles([path]);
   const unread = listing.problems.filter((p) => !listing.files.includes(p.file)).map((p) => p.message);
   const documents: PolicyDocument[] = [];
@@ -60,5 +62,5 @@ async function readRenderInputs(path: string): Promise<PolicyDocument[]> {
   if (problems.length) {
     throw new CliError('policy-file-invalid', problems.join('\n'), 'Fix the document (it must be an IAM policy document) and run again.');
   }
-  return documents;
+  return { documents, files: listing.files };
 }

@@ -13,6 +13,7 @@ import { decideRegionCoverage } from '../../core/trail/region-coverage.js';
 import { InternalError } from '../../core/trim/errors.js';
 import { describeWindow } from '../../core/usage/time-window.js';
 import type { PolicyDocument } from '../../core/policy/types.js';
+import { unknownConditionOperators } from '../../core/policy/conditions.js';
 import type { Catalog } from '../../core/catalog/types.js';
 import { ActivityTally } from '../../core/usage/tally.js';
 import { formatActivitySummary } from '../activity.js';
@@ -20,7 +21,7 @@ import { CliError, EXIT, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import type { CommandModule } from '../command.js';
 import { matchRole, roleNameOf, windowFromArgs, withWindowOptions } from '../options.js';
-import { writeResult } from '../output.js';
+import { checkOutputTargets, writeResult, writeResults } from '../output.js';
 import { renderChoices, withRenderOptions } from '../render-options.js';
 import { formatExplain, formatSuggestSummary } from '../suggest-report.js';
 import { readJsonFile } from '../read-json.js';
@@ -46,7 +47,7 @@ export const suggestCommand: CommandModule = {
           )
             .option('out', { type: 'string', describe: 'Write the policy to this file (atomically) instead of stdout' })
             .option('explain', { type: 'boolean', default: false, describe: 'Show the evidence behind each statement (stderr)' })
-            .option('baseline', { type: 'string', array: true, describe: 'Unlogged workload needs to keep (default lambda-basic; `none` for none)' })
+            .option('baseline', { type: 'string', array: true, describe: 'Unlogged needs of the workload to keep (default lambda-basic; also lambda-vpc, lambda-xray; `none` for none)' })
             .option('drop-unobservable', {
               type: 'string',
               array: true,
@@ -60,7 +61,8 @@ export const suggestCommand: CommandModule = {
             .option('target', { choices: ['managed', 'inline'] as const, default: 'managed', describe: 'Size limits to respect: managed (6,144) or inline (10,240 per role)' })
             .option('allow-no-activity', { type: 'boolean', default: false, describe: 'Suggest even when the trail holds no call by the role' })
             .option('fail-on', { choices: FAIL_ON, array: true, describe: 'Exit 2 when the suggestion has these findings (CI gate)' })
-            .option('report', { type: 'string', describe: 'Write the findings and evidence as JSON to this file' }),
+            .option('report', { type: 'string', describe: 'Write the findings and evidence as JSON to this file' })
+            .option('force', { type: 'boolean', default: false, describe: 'Let --out or --report overwrite an input file, or each other' }),
         ),
       ),
     )
@@ -83,9 +85,12 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   const window = windowFromArgs(args, io.now());
   const catalog = loadBundledCatalog();
   const knowledge = loadBundledCloudTrailKnowledge({ assumeManagementLogged: Boolean(args['assume-management-logged']) });
+  const baselines = baselinesFromArgs(args.baseline, knowledge.baselineNames());
 
   // Policies: from files, or from IAM.
   const policies = await readRolePolicies(args, io, role, fn);
+  await checkSuggestOutputs(args, policies.files ?? []);
+  warnUnknownConditionOperators(policies.documents, io);
 
   // Activity.
   const tally = new ActivityTally(loadBundledNormalizer());
@@ -127,7 +132,6 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
     }
   }
 
-  const baselines = args.baseline as string[] | undefined;
   let result: SuggestResult;
   try {
     result = suggest({
@@ -137,7 +141,7 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
       knowledge,
       recording,
       options: {
-        baselines: baselines === undefined ? undefined : baselines.includes('none') ? [] : baselines,
+        baselines,
         ...dropUnobservableOptions(args['drop-unobservable'], catalog),
         target: args.target as 'managed' | 'inline',
         documentName: `${roleNameOf(policies.roleArn ?? '') ?? role ?? fn ?? 'role'}-trimmed`,
@@ -156,7 +160,11 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   }
 
   const { format, style } = renderChoices(args);
-  await writeResult(renderDocuments(result.documents, format, { style }), args.out as string | undefined, io);
+  const report = args.report
+    ? JSON.stringify({ role: roleArn, function: fn ?? null, window: { since: window.since?.toISOString() ?? null, until: window.until?.toISOString() ?? null }, stats: result.stats, findings: result.findings, evidence: result.evidence }, null, 2) + '\n'
+    : undefined;
+  // The policy and the report are written together: neither file is replaced unless both could be written.
+  await writeResults([{ text: renderDocuments(result.documents, format, { style }), path: args.out as string | undefined }, ...(report !== undefined ? [{ text: report, path: String(args.report) }] : [])], io);
   io.stderr(
     formatSuggestSummary(result, {
       role: roleArn ?? policies.roleArn ?? role ?? '',
@@ -169,15 +177,69 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
     }),
   );
   if (args.explain) io.stderr(formatExplain(result));
-  if (args.report) {
-    await writeResult(JSON.stringify({ role: roleArn, function: fn ?? null, window: { since: window.since?.toISOString() ?? null, until: window.until?.toISOString() ?? null }, stats: result.stats, findings: result.findings, evidence: result.evidence }, null, 2) + '\n', String(args.report), io);
+  return failOnGate(result, (args['fail-on'] as string[] | undefined) ?? [], io);
+}
+
+/**
+ * `--fail-on`: exit 2 when the suggestion has findings of a gated kind, saying on stderr which gates tripped
+ * and how many findings each counts.
+ */
+function failOnGate(result: SuggestResult, failOn: string[], io: CliIo): number {
+  const counts: Record<(typeof FAIL_ON)[number], [number, string]> = {
+    removable: [result.stats.removedActions, 'removable action(s)'],
+    narrowable: [result.stats.narrowedActions, 'narrowable action(s)'],
+    denied: [result.stats.deniedAttempts, 'denied attempt(s)'],
+  };
+  const tripped = FAIL_ON.filter((g) => failOn.includes(g) && counts[g][0] > 0);
+  if (tripped.length === 0) return EXIT.OK;
+  io.stderr(`policy-trim: --fail-on ${tripped.join(',')}: ${tripped.map((g) => `${counts[g][0]} ${counts[g][1]}`).join(', ')}; exit ${EXIT.FINDINGS}\n`);
+  return EXIT.FINDINGS;
+}
+
+/**
+ * `--baseline NAME...` (repeated or comma-separated): the knowledge's baseline names, or `none` alone. An
+ * unknown name is a usage error listing the valid ones: a typo must not silently drop the Lambda basics.
+ * Absent, the default (`undefined`: lambda-basic) applies.
+ */
+function baselinesFromArgs(value: unknown, known: string[]): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  const valid = `${known.join(', ')}, or none`;
+  const unknown = names.filter((n) => n !== 'none' && !known.includes(n));
+  if (unknown.length) throw usageError(`--baseline ${unknown.join(', ')}: not a known baseline; expected ${valid}`);
+  if (names.length === 0) throw usageError(`--baseline needs a name: ${valid}`);
+  if (names.includes('none')) {
+    if (names.length > 1) throw usageError('--baseline none cannot be combined with other baselines', 'Give `--baseline none` alone to keep no baseline, or name the baselines to keep.');
+    return [];
   }
-  const failOn = (args['fail-on'] as string[] | undefined) ?? [];
-  const gate =
-    (failOn.includes('removable') && result.stats.removedActions > 0) ||
-    (failOn.includes('narrowable') && result.stats.narrowedActions > 0) ||
-    (failOn.includes('denied') && result.stats.deniedAttempts > 0);
-  return gate ? EXIT.FINDINGS : EXIT.OK;
+  return [...new Set(names)];
+}
+
+/** `--out` and `--report` may not replace an input (policy files, boundary, trail configuration, trail files) or each other, unless `--force`. */
+async function checkSuggestOutputs(args: Record<string, unknown>, policyFiles: string[]): Promise<void> {
+  const trails = ((args.trail as string[] | undefined) ?? []).filter((t) => !t.startsWith('s3://'));
+  await checkOutputTargets(
+    [
+      { option: '--out', path: args.out as string | undefined },
+      { option: '--report', path: args.report as string | undefined },
+    ],
+    [
+      ...policyFiles.map((path) => ({ option: '--policy', path })),
+      ...(args.boundary ? [{ option: '--boundary', path: String(args.boundary) }] : []),
+      ...(args['trail-config'] ? [{ option: '--trail-config', path: String(args['trail-config']) }] : []),
+      ...trails.map((path) => ({ option: '--trail', path })),
+    ],
+    Boolean(args.force),
+  );
+}
+
+/** A warning on stderr for each Condition operator IAM does not define: the statement keeps it as written. */
+function warnUnknownConditionOperators(documents: PolicyDocument[], io: CliIo): void {
+  for (const u of unknownConditionOperators(documents)) {
+    // JSON quoting keeps control characters of a crafted file name or operator out of the terminal.
+    const doc = JSON.stringify(u.document).slice(1, -1);
+    io.stderr(`warning: ${doc} statement ${u.statement}: Condition operator ${JSON.stringify(u.operator)} is not one IAM defines; it is kept as written (check its spelling)\n`);
+  }
 }
 
 /**
@@ -206,12 +268,12 @@ async function readRolePolicies(
   io: CliIo,
   role: string | undefined,
   fn: string | undefined,
-): Promise<{ documents: PolicyDocument[]; roleArn?: string }> {
+): Promise<{ documents: PolicyDocument[]; roleArn?: string; files?: string[] }> {
   const files = args.policy as string[] | undefined;
   if (args.boundary && !(files && files.length)) throw usageError('--boundary goes with --policy (from IAM, the boundary is read with the role)');
   if (files && files.length) {
     if (!role) throw usageError('with --policy, name the role with --role NAME|ARN (the trail is searched for it)');
-    const { documents, problems } = await readPolicyFiles(files);
+    const { documents, problems, files: policyFiles } = await readPolicyFiles(files);
     if (problems.length) {
       throw new CliError(
         'policy-file-invalid',
@@ -231,7 +293,7 @@ async function readRolePolicies(
       }
       documents.push({ ...b.documents[0], kind: 'boundary' });
     }
-    return { documents, roleArn: role.startsWith('arn:') ? role : undefined };
+    return { documents, roleArn: role.startsWith('arn:') ? role : undefined, files: policyFiles };
   }
   return loadRolePolicies(args, io, role, fn);
 }

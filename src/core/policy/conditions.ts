@@ -73,3 +73,48 @@ export function clauseImplies(known: ConditionClause, needed: ConditionClause): 
 export function clausesImply(known: ConditionClause[], needed: ConditionClause[]): boolean {
   return needed.every((nc) => known.some((kc) => clauseImplies(kc, nc)));
 }
+
+/** The condition operators IAM defines, before the `ForAllValues:`/`ForAnyValue:` prefixes and `IfExists`. */
+const CONDITION_OPERATORS = new Set(
+  [
+    'StringEquals', 'StringNotEquals', 'StringEqualsIgnoreCase', 'StringNotEqualsIgnoreCase', 'StringLike', 'StringNotLike',
+    'NumericEquals', 'NumericNotEquals', 'NumericLessThan', 'NumericLessThanEquals', 'NumericGreaterThan', 'NumericGreaterThanEquals',
+    'DateEquals', 'DateNotEquals', 'DateLessThan', 'DateLessThanEquals', 'DateGreaterThan', 'DateGreaterThanEquals',
+    'Bool', 'BinaryEquals', 'IpAddress', 'NotIpAddress', 'ArnEquals', 'ArnLike', 'ArnNotEquals', 'ArnNotLike', 'Null',
+  ].map((o) => o.toLowerCase()),
+);
+
+/**
+ * Is `op` a condition operator IAM defines (`StringEquals`, `ForAnyValue:StringLike`, `ArnLikeIfExists`, ...)?
+ * Compared case-insensitively: this flags misspellings, not case.
+ */
+export function isKnownConditionOperator(op: string): boolean {
+  const m = /^(?:(?:ForAllValues|ForAnyValue):)?(.+?)(IfExists)?$/i.exec(op);
+  if (!m) return false;
+  const base = m[1].toLowerCase();
+  return CONDITION_OPERATORS.has(base) && !(m[2] && base === 'null');
+}
+
+/** A Condition operator IAM does not define, and where it is. */
+export interface UnknownConditionOperator {
+  document: string;
+  /** The statement's Sid, or its index in the document. */
+  statement: string;
+  operator: string;
+}
+
+/**
+ * The Condition operators of `documents` that IAM does not define (a misspelling, or an operator newer than
+ * policy-trim). They are kept as written, like every condition; the caller warns about each.
+ */
+export function unknownConditionOperators(documents: ReadonlyArray<{ name: string; statements: readonly Statement[] }>): UnknownConditionOperator[] {
+  const out: UnknownConditionOperator[] = [];
+  for (const d of documents) {
+    d.statements.forEach((st, i) => {
+      for (const op of Object.keys(st.condition ?? {})) {
+        if (!isKnownConditionOperator(op)) out.push({ document: d.name, statement: st.sid ?? `#${i}`, operator: op });
+      }
+    });
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+/**
+ * A small offline input for CLI tests of flags and outputs: one role, one call, one policy.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
+/** The role of the fixture's records. */
+export const OFFLINE_ROLE = 'arn:aws:iam::123456789012:role/app-role';
+const ROLE = OFFLINE_ROLE;
+
+/**
+ * A temporary folder (removed after the file's tests) with `trail/a.json` (one SQS SendMessage by app-role),
+ * `trail/notes.txt` (not a trail file), `selectors.json` (multi-Region, management and SQS data events) and
+ * `policy.json` (sqs:*, sns:Publish and the Lambda logging actions on *).
+ */
+export function fixture(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'policy-trim-conv-'));
+  made.push(dir);
+  mkdirSync(join(dir, 'trail'));
+  const record = {
+    eventVersion: '1.08',
+    eventID: 'e-1',
+    eventTime: '2026-10-10T10:00:00Z',
+    eventSource: 'sqs.amazonaws.com',
+    eventName: 'SendMessage',
+    awsRegion: 'us-east-1',
+    recipientAccountId: '123456789012',
+    eventCategory: 'Data',
+    managementEvent: false,
+    readOnly: false,
+    userIdentity: {
+      type: 'AssumedRole',
+      arn: 'arn:aws:sts::123456789012:assumed-role/app-role/app-fn',
+      accountId: '123456789012',
+      sessionContext: { sessionIssuer: { type: 'Role', arn: ROLE, accountId: '123456789012', userName: 'app-role' } },
+    },
+    requestParameters: { queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs' },
+  };
+  writeFileSync(join(dir, 'trail', 'a.json'), JSON.stringify({ Records: [record] }));
+  writeFileSync(join(dir, 'trail', 'notes.txt'), 'not a trail file');
+  writeFileSync(
+    join(dir, 'selectors.json'),
+    JSON.stringify({
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      AdvancedEventSelectors: [
+        { Name: 'mgmt', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
+        { Name: 'sqs', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::SQS::Queue'] }] },
+      ],
+    }),
+  );
+  writeFileSync(
+    join(dir, 'policy.json'),
+    JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sqs:*', 'sns:Publish', 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }] }),
+  );
+  return dir;
+}
+
