@@ -12,15 +12,36 @@ import type { RegionRead } from '../core/trail/region-coverage.js';
 import type { TrailRecording } from '../core/trail/recording.js';
 import type { ActivityTally } from '../core/usage/tally.js';
 import { DAY_MS } from '../core/usage/time-window.js';
+import { forTerminal } from '../core/render/escape.js';
 import { usageError } from './errors.js';
 import type { CliIo } from './io.js';
 
-/** `--profile`, `--region`, `--endpoint-url`. */
+/** Seconds an AWS call waits for an answer by default (kept equal to the adapters' DEFAULT_TIMEOUT_SECONDS). */
+const DEFAULT_TIMEOUT_SECONDS = 30;
+
+/** `--profile`, `--region`, `--endpoint-url`, `--timeout` (checked before the command runs). */
 export function withAwsOptions<T>(y: Argv<T>): Argv<T> {
   return y
     .option('profile', { type: 'string', describe: 'AWS profile (default: the SDK default credential chain)' })
     .option('region', { type: 'string', describe: 'AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, the profile)' })
-    .option('endpoint-url', { type: 'string', describe: 'Send AWS calls to this endpoint (tests, private endpoints)' }) as Argv<T>;
+    .option('endpoint-url', { type: 'string', describe: 'Send AWS calls to this endpoint (tests, private endpoints)' })
+    .option('timeout', {
+      type: 'number',
+      describe: `Seconds an AWS call may wait for an answer before it is retried (3 attempts in all) and then fails (default ${DEFAULT_TIMEOUT_SECONDS})`,
+    })
+    .middleware((argv) => {
+      timeoutFromArgs(argv as Record<string, unknown>);
+    }) as Argv<T>;
+}
+
+/** The `--timeout` value in seconds: a positive number, or undefined for the default. */
+export function timeoutFromArgs(args: Record<string, unknown>): number | undefined {
+  const v = args.timeout;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+    throw usageError(`--timeout: expected a number of seconds greater than 0, got ${String(args.timeout)}`);
+  }
+  return v;
 }
 
 /**
@@ -49,9 +70,14 @@ export async function awsClients(args: Record<string, unknown>, io: CliIo): Prom
         profile: args.profile as string | undefined,
         region: args.region as string | undefined,
         endpointUrl: args['endpoint-url'] as string | undefined,
+        timeoutSeconds: timeoutFromArgs(args),
         env: io.env,
       });
-      return aws.createAwsClients(cfg);
+      // On a terminal, say what a long call waits for (progress lines of their own are drawn with \r).
+      const onWait = io.interactive
+        ? (service: string, endpoint: string) => io.stderr(`\r\u001b[2Kwaiting for ${service} at ${forTerminal(endpoint)}…\n`)
+        : undefined;
+      return aws.createAwsClients(cfg, undefined, onWait);
     })();
     clientCache.set(args, p);
   }
@@ -81,7 +107,7 @@ export async function loadRolePolicies(
   const clients = await awsClients(args, io);
   const loaded = await aws.loadRolePolicyDocuments(clients, role, fn);
   for (const name of loaded.notEditable) {
-    io.stderr(`note: ${name} is AWS-managed and cannot be edited: detach it and attach the suggestion as a customer-managed or inline policy.\n`);
+    io.stderr(`note: ${forTerminal(name)} is AWS-managed and cannot be edited: detach it and attach the suggestion as a customer-managed or inline policy.\n`);
   }
   const documents = [...loaded.documents, ...(loaded.boundary ? [{ ...loaded.boundary, kind: 'boundary' as const }] : [])];
   return { documents, roleArn: loaded.roleArn };
@@ -106,7 +132,7 @@ export async function readRemoteActivity(
       const functions = await aws.awsFunctionDirectory(clients).listFunctions();
       regions = aws.regionsForRole(clients.config.region, filter.role, functions);
     } catch (e) {
-      io.stderr(`warning: could not list Lambda functions to find the role's regions (${(e as Error).message}); reading ${clients.config.region} only. Pass --region to choose.\n`);
+      io.stderr(`warning: could not list Lambda functions to find the role's regions (${forTerminal((e as Error).message)}); reading ${clients.config.region} only. Pass --region to choose.\n`);
     }
   }
   const progress = io.interactive
@@ -130,9 +156,9 @@ export async function readRemoteActivity(
     for await (const item of read) tally.add(item);
     if (progress) io.stderr('\n');
     const summary = read.summary();
-    for (const w of summary.warnings) io.stderr(`warning (${label}): ${w}\n`);
+    for (const w of summary.warnings) io.stderr(forTerminal(`warning (${label}): ${w}`) + '\n');
     for (const f of summary.failures) {
-      io.stderr(`partial read (${f.scope}): ${f.message}${f.hint ? ` — ${f.hint}` : ''}\n`);
+      io.stderr(forTerminal(`partial read (${f.scope}): ${f.message}${f.hint ? ` — ${f.hint}` : ''}`) + '\n');
       tally.problem({ code: `partial-read:${f.code}`, message: `${f.scope}: ${f.message}`, file: f.scope });
     }
   }

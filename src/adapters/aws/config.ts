@@ -1,7 +1,9 @@
 /**
  * AWS client configuration: credentials from the SDK's default provider chain (env, SSO, shared files,
  * process, web identity, container/instance metadata), an optional named profile, a region resolved the
- * way the AWS CLI resolves it, and an optional endpoint (moto in tests, VPC/private endpoints).
+ * way the AWS CLI resolves it, and an optional endpoint (moto in tests, VPC/private endpoints). Every call
+ * has a connect and a request timeout and a bounded number of attempts (the SDK's standard retry mode, with
+ * exponential backoff): an endpoint that never answers fails in seconds with a typed error (`errors.ts`).
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -9,6 +11,9 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
 import { AwsAdapterError } from './errors.js';
+import { onceEach, SERVICE_OF_KIND, watchCalls, type AwsServiceName, type WaitListener } from './call-watch.js';
+
+export type { WaitListener } from './call-watch.js';
 
 /** Options the CLI passes through from `--profile`, `--region`, `--endpoint-url`. */
 export interface AwsOptions {
@@ -19,9 +24,18 @@ export interface AwsOptions {
   env?: Record<string, string | undefined>;
   /** Static credentials (tests only); otherwise the SDK's default provider chain. */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  /** Retries done by the SDK itself for each call (default 3, the SDK's standard mode). */
+  /** Attempts the SDK makes for each call (default {@link DEFAULT_MAX_ATTEMPTS}, the SDK's standard mode). */
   maxAttempts?: number;
+  /** Seconds to wait for a response (and between bytes of it) before a call fails (`--timeout`). */
+  timeoutSeconds?: number;
 }
+
+/** Seconds a call may wait for an answer when `--timeout` is not given. */
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+/** At most this many seconds to establish a connection (or `--timeout`, when shorter). */
+export const MAX_CONNECT_TIMEOUT_SECONDS = 10;
+/** Attempts per call: the first and two retries, with the SDK's exponential backoff and jitter between them. */
+export const DEFAULT_MAX_ATTEMPTS = 3;
 
 /** Config shared by every client, with the region fixed. */
 export interface ResolvedAwsConfig {
@@ -32,6 +46,8 @@ export interface ResolvedAwsConfig {
   endpointUrl?: string;
   credentials?: AwsOptions['credentials'];
   maxAttempts?: number;
+  /** Request timeout in seconds (default {@link DEFAULT_TIMEOUT_SECONDS}). */
+  timeoutSeconds?: number;
 }
 
 /**
@@ -46,6 +62,7 @@ export async function resolveAwsConfig(opts: AwsOptions = {}): Promise<ResolvedA
     endpointUrl: opts.endpointUrl,
     credentials: opts.credentials,
     maxAttempts: opts.maxAttempts,
+    timeoutSeconds: opts.timeoutSeconds,
   };
   if (opts.region) return { ...base, region: opts.region, regionSource: 'option' };
   if (env.AWS_REGION) return { ...base, region: env.AWS_REGION, regionSource: 'AWS_REGION' };
@@ -67,14 +84,26 @@ export async function resolveAwsConfig(opts: AwsOptions = {}): Promise<ResolvedA
   });
 }
 
-/** SDK client options for `region` (defaults to the resolved region). */
+/**
+ * SDK client options for `region` (defaults to the resolved region): the connect timeout (at most
+ * {@link MAX_CONNECT_TIMEOUT_SECONDS}), the request timeout, which then also bounds each silence while a body
+ * streams, both thrown as `TimeoutError` (the SDK only logs a request timeout unless told to throw), and the
+ * attempts per call.
+ */
 export function clientConfig(cfg: ResolvedAwsConfig, region = cfg.region) {
+  const timeoutMs = Math.round((cfg.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000);
   return {
     region,
     ...(cfg.profile ? { profile: cfg.profile } : {}),
     ...(cfg.endpointUrl ? { endpoint: cfg.endpointUrl } : {}),
     ...(cfg.credentials ? { credentials: cfg.credentials } : {}),
-    ...(cfg.maxAttempts ? { maxAttempts: cfg.maxAttempts } : {}),
+    maxAttempts: cfg.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: Math.min(timeoutMs, MAX_CONNECT_TIMEOUT_SECONDS * 1000),
+      requestTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+      throwOnRequestTimeout: true,
+    },
   };
 }
 
@@ -106,10 +135,16 @@ export type AnyClient = IAMClient | STSClient | LambdaClient | CloudTrailClient 
  * another region still works.
  * @param onClient called once per client created (tests record commands through it)
  */
-export function createAwsClients(cfg: ResolvedAwsConfig, onClient?: (client: AnyClient) => void): AwsClients {
+export function createAwsClients(
+  cfg: ResolvedAwsConfig,
+  onClient?: (client: AnyClient) => void,
+  onWait?: WaitListener,
+): AwsClients {
   const made: AnyClient[] = [];
-  const track = <T extends AnyClient>(c: T): T => {
+  const notice = onWait ? onceEach(onWait) : undefined;
+  const track = <T extends AnyClient>(c: T, service: AwsServiceName): T => {
     made.push(c);
+    watchCalls(c, service, cfg.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS, notice);
     onClient?.(c);
     return c;
   };
@@ -118,14 +153,14 @@ export function createAwsClients(cfg: ResolvedAwsConfig, onClient?: (client: Any
     const key = `${kind}:${region}`;
     let c = cache.get(key) as T | undefined;
     if (!c) {
-      c = track(make());
+      c = track(make(), SERVICE_OF_KIND[kind]!);
       cache.set(key, c);
     }
     return c;
   };
   // IAM and STS are global; the SDK signs IAM for us-east-1 (or the partition's home region) itself.
-  const iam = track(new IAMClient(clientConfig(cfg)));
-  const sts = track(new STSClient(clientConfig(cfg)));
+  const iam = track(new IAMClient(clientConfig(cfg)), 'IAM');
+  const sts = track(new STSClient(clientConfig(cfg)), 'STS');
   return {
     config: cfg,
     iam,

@@ -2,6 +2,7 @@
  * One typed error for everything the AWS adapters report: a stable code, a sentence, and what to do next.
  */
 import { PolicyTrimError } from '../../core/errors.js';
+import { callSiteOf } from './call-watch.js';
 
 /** Stable codes the CLI can switch on (exit code, wording). */
 export type AwsErrorCode =
@@ -10,6 +11,8 @@ export type AwsErrorCode =
   | 'no-region'
   | 'not-found'
   | 'throttled'
+  | 'timeout'
+  | 'unreachable'
   | 'bad-input'
   | 'aws-error';
 
@@ -100,6 +103,48 @@ export function isThrottle(err: unknown): boolean {
   return THROTTLED.has(awsErrorName(err));
 }
 
+/** Node and SDK signs that no answer came in time (the connection or the request timed out, or was cut). */
+const TIMED_OUT_CODES = new Set(['ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ESOCKETTIMEDOUT']);
+/** Signs that the endpoint could not be reached at all. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+
+/** `timeout`, `unreachable`, or undefined for an error that is not about the connection. */
+function networkFailure(err: unknown): 'timeout' | 'unreachable' | undefined {
+  const e = (err ?? {}) as { name?: unknown; code?: unknown };
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  if (e.name === 'TimeoutError' || (code && TIMED_OUT_CODES.has(code))) return 'timeout';
+  if (code && UNREACHABLE_CODES.has(code)) return 'unreachable';
+  return undefined;
+}
+
+/** The typed error for a call that got no answer: names the service, the endpoint, and what to check. */
+function networkError(kind: 'timeout' | 'unreachable', err: unknown, ctx: CallContext): AwsAdapterError {
+  const site = callSiteOf(err);
+  const service = site?.service ?? ctx.action.split(':')[0]!;
+  const endpoint = site?.endpoint ?? 'its endpoint';
+  const attempts = (err as { $metadata?: { attempts?: number } })?.$metadata?.attempts;
+  const tries = attempts && attempts > 1 ? ` (${attempts} attempts)` : '';
+  // The SDK's own wording stays in `cause` (shown with --debug); a Node error code is worth naming.
+  const code = (err as { code?: unknown })?.code;
+  const why = typeof code === 'string' ? ` (${code})` : '';
+  const within = site ? ` within ${site.timeoutSeconds} s` : '';
+  const message =
+    kind === 'timeout'
+      ? `No answer from ${service} at ${endpoint}${within}${tries} while calling ${ctx.action}${why}.`
+      : `Could not connect to ${service} at ${endpoint}${tries} while calling ${ctx.action}${why}.`;
+  return new AwsAdapterError({
+    code: kind,
+    message,
+    hint:
+      `Check that ${endpoint} is the endpoint you mean (--endpoint-url, --region) and that it can be reached from here ` +
+      '(network, proxy, VPC endpoint, firewall). If it is only slow, raise --timeout SECONDS.',
+    action: ctx.action,
+    resource: ctx.resource,
+    awsCode: awsErrorName(err),
+    cause: err,
+  });
+}
+
 /** What was being done when an error happened. */
 export interface CallContext {
   /** IAM action the call needs, e.g. `cloudtrail:LookupEvents`. */
@@ -112,13 +157,16 @@ export interface CallContext {
 
 /**
  * Turns any SDK error into an {@link AwsAdapterError} naming the action and resource.
- * An AccessDenied names the missing permission; credential failures say how to log in.
+ * An AccessDenied names the missing permission; credential failures say how to log in; a call with no answer
+ * (`timeout`) or no connection (`unreachable`) names the service, the endpoint and what to check.
  */
 export function toAwsError(err: unknown, ctx: CallContext): AwsAdapterError {
   if (err instanceof AwsAdapterError) return err;
   const name = awsErrorName(err);
   const raw = err instanceof Error ? err.message : String(err);
   const on = ctx.resource ? ` on ${ctx.resource}` : '';
+  const network = networkFailure(err);
+  if (network) return networkError(network, err, ctx);
   if (ACCESS_DENIED.has(name)) {
     return new AwsAdapterError({
       code: 'access-denied',
