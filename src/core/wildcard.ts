@@ -1,26 +1,20 @@
 /**
- * IAM wildcard patterns, in one place: tokenizing, matching (boolean and tri-state), compiled matchers,
- * containment ("covers") and overlap ("intersects").
+ * IAM wildcard patterns, one reading: tokenizing, matching (boolean and tri-state), compiled matchers,
+ * containment ("covers") and overlap ("intersects"). Every caller imports from here and names the reading.
  *
- * IAM patterns use `*` (any run of characters, including none, spanning `:` and `/`) and `?` (exactly one
- * character). Actions compare case-insensitively, resources (ARNs) case-sensitively. Resource patterns may hold
- * policy variables (`${aws:username}`) whose value comes from the request; `${*}`, `${?}` and `${$}` are IAM's
- * escapes for a literal `*`, `?` and `$`. Sources: IAM User Guide, "IAM JSON policy elements: Action"
- * (case-insensitive, `*`/`?`) and "IAM policy elements: Variables and tags" (the escapes).
+ * Readings (IAM User Guide):
+ * - `ACTION_PATTERN` — "IAM JSON policy elements: Action": `*` and `?`, compared case-insensitively. The
+ *   pattern and the subject are each lower-cased as one string; no policy variables (`$`, `{`, `}` are text).
+ * - `RESOURCE_PATTERN` — "IAM JSON policy elements: Resource": case-sensitive; "IAM policy elements: Variables
+ *   and tags": `${name}` is a policy variable whose value comes from the request (its name as written: two
+ *   variables are the same only when spelled the same), and `${*}`, `${?}`, `${$}` are a literal `*`, `?`, `$`.
+ * - `LEGACY_RESOURCE_PATTERN` — a Resource in a document whose Version is not 2012-10-17: no variables, so
+ *   `${…}` is literal text (the same page: variables need Version 2012-10-17).
  *
- * This module merges three earlier implementations (catalog, policy model, trim). Where they differed, the
- * difference is kept behind a named option rather than settled silently, so every caller reads patterns
- * exactly as before:
- * - `caseFold`: `per-char` (policy model, trim) lower-cases each pattern character on its own;
- *   `whole-string` (catalog) lower-cases the pattern as one string first. They differ only outside ASCII
- *   (e.g. `İ` lower-cases to two code units, a final `Σ` to `ς`); IAM action ids are ASCII.
- * - `trimVariableNames`: the policy model reads `${ aws:username }` as the variable `aws:username`; the
- *   catalog keeps the spaces in the name. It changes only which variables `patternCovers` treats as equal.
- * - `normaliseWildcardRuns` (containment only): rewrite `*?` as `?*` before comparing, so more true
- *   containments are found. Trim's proofs were written and tested without it (sound, less complete).
- * - Matching a policy variable: `matchPattern` answers `maybe` when the variable could make the pattern
- *   match; `compilePattern(...).test` answers `false` (a variable matches no string without a request).
- *   Both agree on `yes`/`true`.
+ * `*` is any run of characters (none included) and `?` exactly one, and both may match `:` and `/` anywhere in
+ * the string. The Resource page says a `*` that ends an ARN segment "can expand to match beyond the colon
+ * boundaries" and recommends (does not require) keeping wildcards inside a segment; it says nothing narrower
+ * about a `*` inside a segment, so the whole ARN is read as one string, as before.
  */
 
 /** One token of a parsed pattern. */
@@ -30,83 +24,63 @@ export type PatternToken =
   | { kind: 'star' } // `*`
   | { kind: 'var'; name: string }; // `${name}` policy variable (only when variables are read)
 
-/** How to read a pattern. Defaults are the policy model's reading. */
-export interface PatternOptions {
+/** How a pattern is read: pass one of the three readings below. */
+export interface PatternReading {
   /** Compare case-insensitively (actions). */
-  caseInsensitive?: boolean;
+  readonly caseInsensitive?: boolean;
   /** Read `${...}` as a policy variable or escape (resources); otherwise `$`, `{`, `}` are literal. */
-  variables?: boolean;
-  /** Same as `variables` (the catalog's name for it); either one switches variables on. */
-  policyVariables?: boolean;
-  /** With `caseInsensitive`: fold each pattern character alone (default) or the whole pattern at once. */
-  caseFold?: 'per-char' | 'whole-string';
-  /** Trim spaces around a variable's name, `${ a }` = `${a}` (default true; the catalog reads `false`). */
-  trimVariableNames?: boolean;
-  /** Tokenize `**` as one `*` token (default true; same language, shorter token list). */
-  collapseStars?: boolean;
-  /** `patternCovers` only: rewrite wildcard runs so `*?` and `?*` compare equal (default true). */
-  normaliseWildcardRuns?: boolean;
+  readonly variables?: boolean;
 }
 
-/** Options for IAM action patterns (case-insensitive, no variables). */
-export const ACTION_PATTERN: Readonly<PatternOptions> = Object.freeze({ caseInsensitive: true, policyVariables: false });
-/** Options for IAM resource (ARN) patterns (case-sensitive, policy variables recognised). */
-export const RESOURCE_PATTERN: Readonly<PatternOptions> = Object.freeze({
-  caseInsensitive: false,
-  policyVariables: true,
-});
-
-function readsVariables(opts: PatternOptions): boolean {
-  return !!(opts.variables || opts.policyVariables);
-}
+/** IAM action patterns: case-insensitive, no variables. */
+export const ACTION_PATTERN: PatternReading = Object.freeze({ caseInsensitive: true, variables: false });
+/** IAM resource (ARN) patterns: case-sensitive, policy variables and their escapes. */
+export const RESOURCE_PATTERN: PatternReading = Object.freeze({ caseInsensitive: false, variables: true });
+/** Resource patterns of a document without Version 2012-10-17: case-sensitive, `${…}` is literal text. */
+export const LEGACY_RESOURCE_PATTERN: PatternReading = Object.freeze({ caseInsensitive: false, variables: false });
 
 const ESCAPES: Record<string, string> = { '*': '*', '?': '?', $: '$' };
 
-/** Splits a pattern into tokens (see the module comment and `PatternOptions` for the rules). */
-export function tokenize(pattern: string, opts: PatternOptions = {}): PatternToken[] {
-  const ci = !!opts.caseInsensitive;
-  const whole = ci && opts.caseFold === 'whole-string';
-  const p = whole ? pattern.toLowerCase() : pattern;
-  const fold = (c: string): string => (ci && !whole ? c.toLowerCase() : c);
-  const vars = readsVariables(opts);
-  const trim = opts.trimVariableNames ?? true;
-  const collapse = opts.collapseStars ?? true;
+/** Splits a pattern into tokens (runs of `*` become one `star`; see the module comment for the readings). */
+export function tokenize(pattern: string, reading: PatternReading): PatternToken[] {
+  const p = reading.caseInsensitive ? pattern.toLowerCase() : pattern;
+  const vars = !!reading.variables;
   const out: PatternToken[] = [];
   for (let i = 0; i < p.length; i++) {
     const c = p[i]!;
     if (c === '*') {
-      if (!collapse || out.length === 0 || out[out.length - 1]!.kind !== 'star') out.push({ kind: 'star' });
+      if (out.length === 0 || out[out.length - 1]!.kind !== 'star') out.push({ kind: 'star' });
     } else if (c === '?') {
       out.push({ kind: 'one' });
     } else if (vars && c === '$' && p[i + 1] === '{') {
       const end = p.indexOf('}', i + 2);
       if (end < 0) {
-        out.push({ kind: 'lit', ch: fold(c) });
+        out.push({ kind: 'lit', ch: c });
         continue;
       }
       const inner = p.slice(i + 2, end);
       if (inner in ESCAPES) out.push({ kind: 'lit', ch: ESCAPES[inner]! });
-      else out.push({ kind: 'var', name: trim ? inner.trim() : inner });
+      else out.push({ kind: 'var', name: inner });
       i = end;
     } else {
-      out.push({ kind: 'lit', ch: fold(c) });
+      out.push({ kind: 'lit', ch: c });
     }
   }
   return out;
 }
 
 /**
- * True when the pattern contains `*` or `?`. Without `variables` this is the raw characters (so the
- * escape `${*}` counts); with `variables` only real wildcards count, not the escapes.
+ * True when the pattern contains `*` or `?`. Without a reading (or one without variables) this is the raw
+ * characters (so the escape `${*}` counts); with variables only real wildcards count, not the escapes.
  */
-export function hasWildcard(pattern: string, opts: PatternOptions = {}): boolean {
-  if (!readsVariables(opts)) return pattern.includes('*') || pattern.includes('?');
-  return tokenize(pattern, opts).some((t) => t.kind === 'star' || t.kind === 'one');
+export function hasWildcard(pattern: string, reading?: PatternReading): boolean {
+  if (!reading?.variables) return pattern.includes('*') || pattern.includes('?');
+  return tokenize(pattern, reading).some((t) => t.kind === 'star' || t.kind === 'one');
 }
 
 /** True when the pattern holds a policy variable other than the `${*}`/`${?}`/`${$}` escapes. */
 export function hasPolicyVariable(pattern: string): boolean {
-  return tokenize(pattern, { variables: true }).some((t) => t.kind === 'var');
+  return tokenize(pattern, RESOURCE_PATTERN).some((t) => t.kind === 'var');
 }
 
 /** True when the pattern matches every string (it is made only of `*`). */
@@ -146,29 +120,24 @@ function tokensToRegExpSource(tokens: PatternToken[]): string {
   return src;
 }
 
-/**
- * The anchored regular expression for a pattern. In case-insensitive mode it is built from the folded
- * pattern with no `i` flag, so it expects a lower-cased subject ("lower(pattern) matches lower(subject)").
- */
-export function patternToRegExp(pattern: string, opts: PatternOptions = {}): RegExp {
-  return new RegExp(`^${tokensToRegExpSource(tokenize(pattern, opts))}$`);
-}
-
 /** A compiled pattern: build once, test many subjects (hot paths must not recompile). */
 export interface CompiledPattern {
   readonly pattern: string;
   readonly hasVariables: boolean;
-  /** Does the subject match? (lower-cases the subject itself in case-insensitive mode; a variable matches nothing) */
+  /** Does the pattern certainly match the subject? (folds the subject in case-insensitive readings; a variable matches nothing) */
   test(subject: string): boolean;
-  /** Same, for a subject the caller has already lower-cased (case-insensitive mode only). */
+  /** Same, for a subject the caller has already lower-cased (case-insensitive readings only). */
   testLowered(subjectLower: string): boolean;
 }
 
-/** Compiles a pattern into a reusable matcher with fast paths for `*` and wildcard-free patterns. */
-export function compilePattern(pattern: string, opts: PatternOptions = {}): CompiledPattern {
-  const tokens = tokenize(pattern, opts);
+/**
+ * Compiles a pattern into a reusable matcher with fast paths for `*` and wildcard-free patterns. Its `test`
+ * answers "certainly matches": a pattern with a policy variable matches nothing without a request (use
+ * `matchPattern` for the tri-state answer).
+ */
+export function compilePattern(pattern: string, reading: PatternReading): CompiledPattern {
+  const tokens = tokenize(pattern, reading);
   const hasVariables = tokens.some((t) => t.kind === 'var');
-  const ci = !!opts.caseInsensitive;
   let testLowered: (s: string) => boolean;
   if (tokens.length === 1 && tokens[0]!.kind === 'star') testLowered = () => true;
   else if (tokens.every((t) => t.kind === 'lit')) {
@@ -181,40 +150,38 @@ export function compilePattern(pattern: string, opts: PatternOptions = {}): Comp
   return {
     pattern,
     hasVariables,
-    test: ci ? (s) => testLowered(s.toLowerCase()) : testLowered,
+    test: reading.caseInsensitive ? (s) => testLowered(s.toLowerCase()) : testLowered,
     testLowered,
   };
 }
 
 /**
- * One predicate "matches any of these patterns" (literal patterns in a set, the rest one alternation), for
- * loops over the whole catalog. No patterns: matches only the empty string.
+ * One predicate "certainly matches any of these patterns" (literal patterns in a set, the rest one
+ * alternation), for loops over the whole catalog. No patterns: matches only the empty string.
  */
-export function compilePatternUnion(patterns: string[], opts: PatternOptions = {}): (subject: string) => boolean {
-  const test = compileLoweredPatternUnion(patterns, opts);
-  return opts.caseInsensitive ? (s) => test(s.toLowerCase()) : test;
+export function compilePatternUnion(patterns: string[], reading: PatternReading): (subject: string) => boolean {
+  const test = compileLoweredPatternUnion(patterns, reading);
+  return reading.caseInsensitive ? (s) => test(s.toLowerCase()) : test;
 }
 
 /**
- * `compilePatternUnion` for a subject the caller has already lower-cased (`subject.toLowerCase()`) when
- * `caseInsensitive` is set, so a loop testing one subject against many unions folds it once.
+ * `compilePatternUnion` for a subject the caller has already lower-cased (`subject.toLowerCase()`) in a
+ * case-insensitive reading, so a loop testing one subject against many unions folds it once.
  */
-export function compileLoweredPatternUnion(patterns: string[], opts: PatternOptions = {}): (subject: string) => boolean {
+export function compileLoweredPatternUnion(patterns: string[], reading: PatternReading): (subject: string) => boolean {
   if (patterns.length === 0) return (s) => s === '';
   // Wildcard-free patterns go into a set: an alternative made of literal tokens matches exactly the string
-  // of those characters, so a set lookup answers the same as the regular expression. A split `*` grant has
-  // statements of ~1,000 literal action names each; one alternation over them cost the never-wider loop
-  // (22,000 actions × every statement) ~0.3 s.
+  // of those characters, so a set lookup answers the same as the regular expression (a split `*` grant has
+  // statements of ~1,000 literal action names each; see docs/BENCHMARKS.md).
   const literals = new Set<string>();
   const rest: PatternToken[][] = [];
-  const vars = readsVariables(opts);
   for (const p of patterns) {
-    const plain = plainLiteral(p, opts, vars);
+    const plain = plainLiteral(p, reading);
     if (plain !== undefined) {
       literals.add(plain);
       continue;
     }
-    const tokens = tokenize(p, opts);
+    const tokens = tokenize(p, reading);
     if (tokens.every((t) => t.kind === 'lit')) literals.add(tokens.map((t) => (t as { ch: string }).ch).join(''));
     else rest.push(tokens);
   }
@@ -222,38 +189,45 @@ export function compileLoweredPatternUnion(patterns: string[], opts: PatternOpti
   return re ? (s: string) => literals.has(s) || re.test(s) : (s: string) => literals.has(s);
 }
 
-/** ASCII without `*`, `?` (and `$` when variables are read): tokenizing would give only literal characters. */
-const PLAIN_ASCII = /^[\x00-\x23\x25-\x29\x2b-\x3e\x40-\x7f]*$/;
-const PLAIN_ASCII_WITH_DOLLAR = /^[\x00-\x29\x2b-\x3e\x40-\x7f]*$/;
+/** Text without `*`, `?` (and `$` when variables are read): tokenizing would give only literal characters. */
+const PLAIN = /^[^*?]*$/;
+const PLAIN_NO_DOLLAR = /^[^*?$]*$/;
 
 /**
- * The string an all-literal pattern matches, without tokenizing it (a split `*` grant has ~11,000 such names to
- * index), or undefined when the pattern needs the tokenizer. For ASCII, folding each character alone and
- * lower-casing the whole string agree, so either `caseFold` gives `toLowerCase()`.
+ * The string an all-literal pattern matches, without tokenizing it (a split `*` grant has ~11,000 such names
+ * to index), or undefined when the pattern needs the tokenizer. Folding is the tokenizer's: the whole string.
  */
-function plainLiteral(p: string, opts: PatternOptions, vars: boolean): string | undefined {
-  if (!(vars ? PLAIN_ASCII : PLAIN_ASCII_WITH_DOLLAR).test(p)) return undefined;
-  return opts.caseInsensitive ? p.toLowerCase() : p;
+function plainLiteral(p: string, reading: PatternReading): string | undefined {
+  if (!(reading.variables ? PLAIN_NO_DOLLAR : PLAIN).test(p)) return undefined;
+  return reading.caseInsensitive ? p.toLowerCase() : p;
 }
 
 /**
- * Tokenized patterns, memoised: the evaluator and the never-wider check match the same few patterns against
- * thousands of catalog actions. Cleared when it reaches this many entries (a bound, not a tuning knob).
+ * Tokenized patterns, memoised per reading: the evaluator, trim and the never-wider check match and compare
+ * the same few patterns thousands of times. Cleared when it reaches this many entries (a bound, not a knob).
  */
 const TOKEN_CACHE_LIMIT = 50_000;
 const tokenCache = new Map<string, PatternToken[]>();
+const runsCache = new Map<string, PatternToken[]>();
 
-function cachedTokens(pattern: string, opts: PatternOptions): PatternToken[] {
-  const key =
-    `${opts.caseInsensitive ? 'i' : ''}${readsVariables(opts) ? 'v' : ''}${opts.caseFold === 'whole-string' ? 'w' : ''}` +
-    `${opts.trimVariableNames === false ? 'T' : ''}${opts.collapseStars === false ? 'C' : ''}\u0000${pattern}`;
-  let t = tokenCache.get(key);
+function memo(cache: Map<string, PatternToken[]>, pattern: string, reading: PatternReading, make: () => PatternToken[]): PatternToken[] {
+  const key = `${reading.caseInsensitive ? 'i' : ''}${reading.variables ? 'v' : ''}\u0000${pattern}`;
+  let t = cache.get(key);
   if (!t) {
-    if (tokenCache.size >= TOKEN_CACHE_LIMIT) tokenCache.clear();
-    t = tokenize(pattern, opts);
-    tokenCache.set(key, t);
+    if (cache.size >= TOKEN_CACHE_LIMIT) cache.clear();
+    t = make();
+    cache.set(key, t);
   }
   return t;
+}
+
+function cachedTokens(pattern: string, reading: PatternReading): PatternToken[] {
+  return memo(tokenCache, pattern, reading, () => tokenize(pattern, reading));
+}
+
+/** Tokens with wildcard runs normalised (for containment). */
+function cachedRuns(pattern: string, reading: PatternReading): PatternToken[] {
+  return memo(runsCache, pattern, reading, () => normaliseWildcardRuns(cachedTokens(pattern, reading)));
 }
 
 /** Replace every variable by `*` (what the variable might expand to, at the widest). */
@@ -297,12 +271,12 @@ export type Tri = 'yes' | 'no' | 'maybe';
 
 /**
  * Does `pattern` match the concrete string `value`? With variables: `maybe` when the pattern could match for
- * some value of the variable, `no` when it cannot match at all. The value is lower-cased as one string in
- * case-insensitive mode.
+ * some value of the variable, `no` when it cannot match at all. The value is lower-cased as one string in a
+ * case-insensitive reading.
  */
-export function matchPattern(pattern: string, value: string, opts: PatternOptions = {}): Tri {
-  const tokens = cachedTokens(pattern, opts);
-  const v = opts.caseInsensitive ? value.toLowerCase() : value;
+export function matchPattern(pattern: string, value: string, reading: PatternReading): Tri {
+  const tokens = cachedTokens(pattern, reading);
+  const v = reading.caseInsensitive ? value.toLowerCase() : value;
   if (!tokens.some((t) => t.kind === 'var')) return matchTokens(tokens, v) ? 'yes' : 'no';
   return matchTokens(varsAsStars(tokens), v) ? 'maybe' : 'no';
 }
@@ -336,21 +310,17 @@ function normaliseWildcardRuns(tokens: PatternToken[]): PatternToken[] {
 /**
  * Containment: is every string matched by `specific` also matched by `general`? `specific` may itself be a
  * pattern (a concrete string is the special case where this is plain matching, with its `*`/`?` read as
- * wildcards).
+ * wildcards: write `${*}`/`${?}` in a resource pattern for the characters).
  *
- * Sound (a `true` is always right) but incomplete: it looks for a token-by-token alignment in which each
- * token of `specific` is absorbed by a token of `general` that accepts everything it can produce (`*` absorbs
- * anything, `?` one literal or `?`, a literal only itself, a variable only the same variable, which has the
- * same value on both sides for one request). A variable in `specific` is an unknown string, so only a `*`
- * or the same variable covers it. With `normaliseWildcardRuns` (default) `*?` and `?*` compare equal first;
- * a pair whose containment holds only through a cleverer alignment may still be rejected.
+ * Sound (a `true` is always right) but incomplete: after rewriting wildcard runs so `*?` and `?*` compare
+ * equal, it looks for a token-by-token alignment in which each token of `specific` is absorbed by a token of
+ * `general` that accepts everything it can produce (`*` absorbs anything, `?` one literal or `?`, a literal
+ * only itself, a variable only the same variable, which has the same value on both sides for one request). A
+ * variable in `specific` is an unknown string, so only a `*` or the same variable covers it.
  */
-export function patternCovers(general: string, specific: string, opts: PatternOptions = {}): boolean {
-  const norm = opts.normaliseWildcardRuns ?? true;
-  const g0 = tokenize(general, opts);
-  const s0 = tokenize(specific, opts);
-  const g = norm ? normaliseWildcardRuns(g0) : g0;
-  const s = norm ? normaliseWildcardRuns(s0) : s0;
+export function patternCovers(general: string, specific: string, reading: PatternReading): boolean {
+  const g = cachedRuns(general, reading);
+  const s = cachedRuns(specific, reading);
   const G = g.length;
   const S = s.length;
   // ok[i][j]: does g[i..] cover s[j..]? Filled from the end, one row at a time (rows of length S+1).
@@ -381,8 +351,8 @@ export function patternCovers(general: string, specific: string, opts: PatternOp
  * Overlap: could some string match both patterns? Exact for `*`/`?` patterns; a variable is read as `*`,
  * so with variables the answer may be a false `true` (safe wherever overlap means "might apply").
  */
-export function patternsIntersect(a: string, b: string, opts: PatternOptions = {}): boolean {
-  return tokensIntersect(varsAsStars(tokenize(a, opts)), varsAsStars(tokenize(b, opts)));
+export function patternsIntersect(a: string, b: string, reading: PatternReading): boolean {
+  return tokensIntersect(varsAsStars(cachedTokens(a, reading)), varsAsStars(cachedTokens(b, reading)));
 }
 
 function tokensIntersect(a: PatternToken[], b: PatternToken[]): boolean {

@@ -2,14 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';
 import {
-  actionMatches,
+  ACTION_PATTERN,
+  LEGACY_RESOURCE_PATTERN,
+  RESOURCE_PATTERN,
   compilePattern,
-  compileResourcePattern,
   patternCovers,
-  resourcePatternCovers,
-  resourceMatches,
-  type PatternOptions,
-} from '../../src/core/catalog/patterns.js';
+  type PatternReading,
+} from '../../src/core/wildcard.js';
 
 const catalog = loadBundledCatalog();
 const allIds = catalog.expandActionPattern('*');
@@ -125,7 +124,7 @@ describe('wildcard matching', () => {
   it('agrees with the reference matcher (resources: case-sensitive, * and ? span : and /)', () => {
     fc.assert(
       fc.property(pattern, concrete, (p, s) => {
-        expect(resourceMatches(p, s)).toBe(refMatch(p, s));
+        expect(compilePattern(p, RESOURCE_PATTERN).test(s)).toBe(refMatch(p, s));
       }),
       { numRuns: 2000 },
     );
@@ -135,7 +134,7 @@ describe('wildcard matching', () => {
     fc.assert(
       fc.property(pattern, concrete, fc.boolean(), (p, s, up) => {
         const pp = up ? p.toUpperCase() : p;
-        expect(actionMatches(pp, s.toUpperCase())).toBe(refMatch(p.toLowerCase(), s.toLowerCase()));
+        expect(compilePattern(pp, ACTION_PATTERN).test(s.toUpperCase())).toBe(refMatch(p.toLowerCase(), s.toLowerCase()));
       }),
       { numRuns: 1000 },
     );
@@ -143,7 +142,7 @@ describe('wildcard matching', () => {
 });
 
 describe('patternCovers', () => {
-  const opts: PatternOptions[] = [{}, { caseInsensitive: true }, { policyVariables: true }];
+  const opts: PatternReading[] = [LEGACY_RESOURCE_PATTERN, ACTION_PATTERN, RESOURCE_PATTERN];
 
   it('is sound: when it says general ⊇ specific, every string specific matches, general matches', () => {
     fc.assert(
@@ -173,11 +172,11 @@ describe('patternCovers', () => {
     const subject = fc.array(fc.constantFrom('a', 'b', '/', '*', '$'), { maxLength: 7 }).map((a) => a.join(''));
     fc.assert(
       fc.property(vpattern, vpattern, value, value, fc.array(subject, { minLength: 1, maxLength: 6 }), (g, s, v, w, xs) => {
-        if (!resourcePatternCovers(g, s)) return;
+        if (!patternCovers(g, s, RESOURCE_PATTERN)) return;
         // Substitute the values as literal text (the values hold no wildcards and no "${").
         const sub = (p: string) => p.split('${v}').join(v).split('${w}').join(w);
-        const gm = compileResourcePattern(sub(g));
-        const sm = compileResourcePattern(sub(s));
+        const gm = compilePattern(sub(g), RESOURCE_PATTERN);
+        const sm = compilePattern(sub(s), RESOURCE_PATTERN);
         // Also the strings σ(s) itself matches most directly: each * as "" or "b/", each ? as "a".
         const escaped = sub(s).split('${*}').join('\u0000');
         const direct = ['', 'b/'].map((fill) =>
@@ -194,7 +193,7 @@ describe('patternCovers', () => {
   it('is exact when the specific side is a concrete string (no wildcards)', () => {
     fc.assert(
       fc.property(pattern, concrete, (g, s) => {
-        expect(patternCovers(g, s)).toBe(refMatch(g, s));
+        expect(patternCovers(g, s, LEGACY_RESOURCE_PATTERN)).toBe(refMatch(g, s));
       }),
       { numRuns: 2000 },
     );
@@ -203,8 +202,8 @@ describe('patternCovers', () => {
   it('is reflexive, and * covers everything', () => {
     fc.assert(
       fc.property(pattern, (p) => {
-        expect(patternCovers(p, p)).toBe(true);
-        expect(patternCovers('*', p)).toBe(true);
+        expect(patternCovers(p, p, LEGACY_RESOURCE_PATTERN)).toBe(true);
+        expect(patternCovers('*', p, LEGACY_RESOURCE_PATTERN)).toBe(true);
       }),
     );
   });
@@ -212,7 +211,7 @@ describe('patternCovers', () => {
   it('is transitive on the pairs it accepts', () => {
     fc.assert(
       fc.property(pattern, pattern, pattern, (a, b, c) => {
-        if (patternCovers(a, b) && patternCovers(b, c)) expect(patternCovers(a, c)).toBe(true);
+        if (patternCovers(a, b, LEGACY_RESOURCE_PATTERN) && patternCovers(b, c, LEGACY_RESOURCE_PATTERN)) expect(patternCovers(a, c, LEGACY_RESOURCE_PATTERN)).toBe(true);
       }),
       { numRuns: 2000 },
     );
@@ -221,7 +220,7 @@ describe('patternCovers', () => {
   it('never lets a wildcard-free general pattern cover a pattern with * (infinite language)', () => {
     fc.assert(
       fc.property(concrete, pattern.filter((p) => p.includes('*')), (g, s) => {
-        expect(patternCovers(g, s)).toBe(false);
+        expect(patternCovers(g, s, LEGACY_RESOURCE_PATTERN)).toBe(false);
       }),
     );
   });

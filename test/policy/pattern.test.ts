@@ -1,35 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { actionMatches, compileActionPatterns, hasPolicyVariable, matchPattern, patternCovers, patternsIntersect } from '../../src/core/policy/pattern.js';
+import {
+  ACTION_PATTERN,
+  RESOURCE_PATTERN,
+  compilePattern,
+  compilePatternUnion,
+  hasPolicyVariable,
+  matchPattern,
+  patternCovers,
+  patternsIntersect,
+} from '../../src/core/wildcard.js';
 
-const RES = { variables: true };
-const ACT = { caseInsensitive: true };
 
 describe('matchPattern', () => {
   it('matches actions case-insensitively with * and ?', () => {
-    expect(actionMatches('s3:Get*', 's3:GetObject')).toBe(true);
-    expect(actionMatches('S3:GETOBJECT', 's3:getobject')).toBe(true);
-    expect(actionMatches('s3:?etObject', 's3:GetObject')).toBe(true);
-    expect(actionMatches('s3:?etObject', 's3:PutObject')).toBe(false);
-    expect(actionMatches('s3:Get*', 's3:PutObject')).toBe(false);
-    expect(actionMatches('*', 'iam:PassRole')).toBe(true);
+    expect(compilePattern('s3:Get*', ACTION_PATTERN).test('s3:GetObject')).toBe(true);
+    expect(compilePattern('S3:GETOBJECT', ACTION_PATTERN).test('s3:getobject')).toBe(true);
+    expect(compilePattern('s3:?etObject', ACTION_PATTERN).test('s3:GetObject')).toBe(true);
+    expect(compilePattern('s3:?etObject', ACTION_PATTERN).test('s3:PutObject')).toBe(false);
+    expect(compilePattern('s3:Get*', ACTION_PATTERN).test('s3:PutObject')).toBe(false);
+    expect(compilePattern('*', ACTION_PATTERN).test('iam:PassRole')).toBe(true);
   });
 
   it('matches resources case-sensitively, with * spanning : and /', () => {
-    expect(matchPattern('arn:aws:s3:::b/*', 'arn:aws:s3:::b/a/b/c', RES)).toBe('yes');
-    expect(matchPattern('arn:aws:s3:::B/*', 'arn:aws:s3:::b/x', RES)).toBe('no');
-    expect(matchPattern('arn:aws:*:us-east-1:*', 'arn:aws:sqs:us-east-1:1:q', RES)).toBe('yes');
-    expect(matchPattern('arn:aws:s3:::b/??', 'arn:aws:s3:::b/abc', RES)).toBe('no');
+    expect(matchPattern('arn:aws:s3:::b/*', 'arn:aws:s3:::b/a/b/c', RESOURCE_PATTERN)).toBe('yes');
+    expect(matchPattern('arn:aws:s3:::B/*', 'arn:aws:s3:::b/x', RESOURCE_PATTERN)).toBe('no');
+    expect(matchPattern('arn:aws:*:us-east-1:*', 'arn:aws:sqs:us-east-1:1:q', RESOURCE_PATTERN)).toBe('yes');
+    expect(matchPattern('arn:aws:s3:::b/??', 'arn:aws:s3:::b/abc', RESOURCE_PATTERN)).toBe('no');
   });
 
   it('answers maybe for a policy variable that could match, no when it cannot', () => {
-    expect(matchPattern('arn:aws:s3:::home/${aws:username}/*', 'arn:aws:s3:::home/alice/x', RES)).toBe('maybe');
-    expect(matchPattern('arn:aws:s3:::home/${aws:username}/*', 'arn:aws:s3:::other/alice/x', RES)).toBe('no');
+    expect(matchPattern('arn:aws:s3:::home/${aws:username}/*', 'arn:aws:s3:::home/alice/x', RESOURCE_PATTERN)).toBe('maybe');
+    expect(matchPattern('arn:aws:s3:::home/${aws:username}/*', 'arn:aws:s3:::other/alice/x', RESOURCE_PATTERN)).toBe('no');
   });
 
   it('reads ${*} ${?} ${$} as literal characters', () => {
-    expect(matchPattern('arn:aws:s3:::b/${*}', 'arn:aws:s3:::b/*', RES)).toBe('yes');
-    expect(matchPattern('arn:aws:s3:::b/${*}', 'arn:aws:s3:::b/x', RES)).toBe('no');
-    expect(matchPattern('arn:aws:s3:::b/${$}x', 'arn:aws:s3:::b/$x', RES)).toBe('yes');
+    expect(matchPattern('arn:aws:s3:::b/${*}', 'arn:aws:s3:::b/*', RESOURCE_PATTERN)).toBe('yes');
+    expect(matchPattern('arn:aws:s3:::b/${*}', 'arn:aws:s3:::b/x', RESOURCE_PATTERN)).toBe('no');
+    expect(matchPattern('arn:aws:s3:::b/${$}x', 'arn:aws:s3:::b/$x', RESOURCE_PATTERN)).toBe('yes');
     expect(hasPolicyVariable('arn:aws:s3:::b/${*}')).toBe(false);
     expect(hasPolicyVariable('arn:aws:s3:::b/${aws:userid}')).toBe(true);
   });
@@ -47,19 +54,19 @@ describe('patternCovers (containment)', () => {
     ['arn:aws:s3:::b/*', 'arn:aws:s3:::b', false],
     ['arn:aws:s3:::b*', 'arn:aws:s3:::b', true],
   ])('%s covers %s: %s', (g, s, want) => {
-    expect(patternCovers(g, s, RES)).toBe(want);
+    expect(patternCovers(g, s, RESOURCE_PATTERN)).toBe(want);
   });
 
   it('compares actions case-insensitively', () => {
-    expect(patternCovers('S3:get*', 's3:GetObject*', ACT)).toBe(true);
-    expect(patternCovers('s3:Get*', 's3:*', ACT)).toBe(false);
+    expect(patternCovers('S3:get*', 's3:GetObject*', ACTION_PATTERN)).toBe(true);
+    expect(patternCovers('s3:Get*', 's3:*', ACTION_PATTERN)).toBe(false);
   });
 
   it('lets a variable cover only the same variable, and * cover a variable', () => {
-    expect(patternCovers('arn:aws:s3:::h/${aws:username}/*', 'arn:aws:s3:::h/${aws:username}/x', RES)).toBe(true);
-    expect(patternCovers('arn:aws:s3:::h/${aws:username}/*', 'arn:aws:s3:::h/alice/x', RES)).toBe(false);
-    expect(patternCovers('arn:aws:s3:::h/${aws:username}/*', 'arn:aws:s3:::h/${aws:userid}/x', RES)).toBe(false);
-    expect(patternCovers('arn:aws:s3:::h/*', 'arn:aws:s3:::h/${aws:username}/x', RES)).toBe(true);
+    expect(patternCovers('arn:aws:s3:::h/${aws:username}/*', 'arn:aws:s3:::h/${aws:username}/x', RESOURCE_PATTERN)).toBe(true);
+    expect(patternCovers('arn:aws:s3:::h/${aws:username}/*', 'arn:aws:s3:::h/alice/x', RESOURCE_PATTERN)).toBe(false);
+    expect(patternCovers('arn:aws:s3:::h/${aws:username}/*', 'arn:aws:s3:::h/${aws:userid}/x', RESOURCE_PATTERN)).toBe(false);
+    expect(patternCovers('arn:aws:s3:::h/*', 'arn:aws:s3:::h/${aws:username}/x', RESOURCE_PATTERN)).toBe(true);
   });
 });
 
@@ -74,14 +81,14 @@ describe('patternsIntersect (overlap)', () => {
     ['arn:a/${aws:username}', 'arn:a/bob', true],
     ['arn:a/${aws:username}', 'arn:b/bob', false],
   ])('%s and %s: %s', (a, b, want) => {
-    expect(patternsIntersect(a, b, RES)).toBe(want);
-    expect(patternsIntersect(b, a, RES)).toBe(want);
+    expect(patternsIntersect(a, b, RESOURCE_PATTERN)).toBe(want);
+    expect(patternsIntersect(b, a, RESOURCE_PATTERN)).toBe(want);
   });
 });
 
-describe('compileActionPatterns', () => {
-  it('agrees with actionMatches, including regex metacharacters in names', () => {
-    const m = compileActionPatterns(['s3:Get*', 'SQS:?endMessage', 'a.b:c']);
+describe('compilePatternUnion (actions)', () => {
+  it('agrees with matching one by one, including regex metacharacters in names', () => {
+    const m = compilePatternUnion(['s3:Get*', 'SQS:?endMessage', 'a.b:c'], ACTION_PATTERN);
     expect(m('s3:getobject')).toBe(true);
     expect(m('sqs:SendMessage')).toBe(true);
     expect(m('s3:PutObject')).toBe(false);

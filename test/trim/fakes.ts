@@ -18,7 +18,7 @@
  */
 import type { CloudTrailKnowledge, UnobservableReason } from '../../src/core/trail/knowledge-types.js';
 import type { AccessLevel, ActionInfo, Catalog } from '../../src/core/catalog/types.js';
-import { globMatch } from '../../src/core/trim/glob.js';
+import { ACTION_PATTERN, patternCovers } from '../../src/core/wildcard.js';
 import type { ActionUsage, AttemptUsage, PrincipalUsage } from '../../src/core/usage/types.js';
 
 const DATA: Record<string, string> = {
@@ -132,7 +132,7 @@ export function smallCatalog(): Catalog {
     conditionKeys: [],
   })).sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : 1));
   const byId = new Map(infos.map((i) => [i.id.toLowerCase(), i]));
-  const expand = (p: string) => infos.filter((i) => globMatch(p, i.id, true)).map((i) => i.id);
+  const expand = (p: string) => infos.filter((i) => patternCovers(p, i.id, ACTION_PATTERN)).map((i) => i.id);
   return {
     info: () => ({ source: 'test', updatedAt: '2026-01-01', extraSources: [], services: 8, actions: infos.length, resourceTypes: 0, conditionKeys: 0 }),
     services: () => [...new Set(infos.map((i) => i.service))].sort(),
@@ -140,7 +140,7 @@ export function smallCatalog(): Catalog {
     action: (id) => byId.get(id.toLowerCase()),
     actionsOf: (prefix) => infos.filter((i) => i.service === prefix.toLowerCase()),
     expandActionPattern: expand,
-    expandNotAction: (patterns) => infos.filter((i) => !patterns.some((p) => globMatch(p, i.id, true))).map((i) => i.id),
+    expandNotAction: (patterns) => infos.filter((i) => !patterns.some((p) => patternCovers(p, i.id, ACTION_PATTERN))).map((i) => i.id),
     conditionKeyType: () => undefined,
     resourceType: (prefix, name) => {
       const t = RESOURCE_TEMPLATES[`${prefix}/${name}`];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { generalizeResource, MAX_DISTINCT_RESOURCES, UsageLedger } from '../../src/core/usage/ledger.js';
 import type { NormalizedCall } from '../../src/core/usage/types.js';
-import { matchPattern } from '../../src/core/policy/index.js';
+import { RESOURCE_PATTERN, matchPattern } from '../../src/core/wildcard.js';
 import { loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';
 import { loadBundledCloudTrailKnowledge } from '../../src/adapters/fs/bundled-mapping.js';
 import { suggest } from '../../src/core/trim/suggest.js';
@@ -25,7 +25,7 @@ function put(key: string, day = 1, session = 'fn'): NormalizedCall {
   };
 }
 
-const matches = (pattern: string, arn: string) => matchPattern(pattern, arn) === 'yes' || pattern === arn;
+const matches = (pattern: string, arn: string) => matchPattern(pattern, arn, RESOURCE_PATTERN) === 'yes' || pattern === arn;
 
 describe('generalizeResource', () => {
   it('keeps fewer path segments at higher levels and always covers the input', () => {

@@ -15,8 +15,7 @@ import type {
   ResourceTypeInfo,
 } from './types.js';
 import { compileArnTemplate, fillArnTemplate, parseArn, type CompiledArnTemplate } from './arn.js';
-import { compileActionPattern, type CompiledPattern } from './patterns.js';
-import { hasWildcard } from '../wildcard.js';
+import { ACTION_PATTERN, compilePattern, hasWildcard, type CompiledPattern } from '../wildcard.js';
 import { BUNDLED_DATA_HINT, PolicyTrimError } from '../errors.js';
 
 /** `[levelCode, resourceTypes ("name*" = required)?, conditionKeys?]` */
@@ -329,7 +328,7 @@ function buildCatalog(
       return a ? [a.id] : [];
     }
     if (/^\*+$/.test(pattern)) return [...everyAction().ids];
-    const m: CompiledPattern = compileActionPattern(pattern);
+    const m: CompiledPattern = compilePattern(pattern, ACTION_PATTERN);
     const c = candidates(pattern);
     const out: string[] = [];
     for (let i = 0; i < c.ids.length; i++) if (m.testLowered(c.lower[i]!)) out.push(c.ids[i]!);
@@ -337,7 +336,7 @@ function buildCatalog(
   }
 
   function expandNotAction(patterns: string[]): string[] {
-    const matchers = patterns.map(compileActionPattern);
+    const matchers = patterns.map((p) => compilePattern(p, ACTION_PATTERN));
     const all = everyAction();
     const out: string[] = [];
     for (let i = 0; i < all.ids.length; i++) {

@@ -7,7 +7,7 @@
  */
 
 import { clausesImply, conditionClauses, statementRestrictions } from './conditions.js';
-import { actionMatches, hasWildcard, matchPattern, tokenize, type Tri } from './pattern.js';
+import { ACTION_PATTERN, hasWildcard, matchPattern, type Tri } from '../wildcard.js';
 import type {
   AccessRequest,
   Decision,
@@ -20,8 +20,8 @@ import type {
 
 /** Does the statement's Action/NotAction cover the concrete action? Case-insensitive, as IAM is. */
 export function statementMatchesAction(s: Statement, action: string): boolean {
-  if (s.action) return s.action.some((p) => actionMatches(p, action));
-  if (s.notAction) return !s.notAction.some((p) => actionMatches(p, action));
+  if (s.action) return s.action.some((p) => matchPattern(p, action, ACTION_PATTERN) === 'yes');
+  if (s.notAction) return !s.notAction.some((p) => matchPattern(p, action, ACTION_PATTERN) === 'yes');
   return false;
 }
 
@@ -29,12 +29,12 @@ export function statementMatchesAction(s: Statement, action: string): boolean {
 const INDEXED_LIST_MIN = 16;
 
 /**
- * `(action) => list.some((p) => actionMatches(p, action))`, with the list's literal names in a set: a split `*`
- * grant has ~11,000 literal names, and verifying the observed calls evaluates every call against all of them.
+ * `(action) => list.some((p) => matchPattern(p, action, ACTION_PATTERN) === 'yes')`, with the list's literal
+ * names in a set: a split `*` grant has ~11,000 literal names, and verifying the observed calls evaluates every call against all of them.
  * A literal pattern matches exactly the string of its folded characters, so the answers are the same.
  */
 function compileActionList(list: readonly string[]): (action: string) => boolean {
-  if (list.length < INDEXED_LIST_MIN) return (action) => list.some((p) => actionMatches(p, action));
+  if (list.length < INDEXED_LIST_MIN) return (action) => list.some((p) => matchPattern(p, action, ACTION_PATTERN) === 'yes');
   const literals = new Set<string>();
   // Wildcards by the lower-cased service before their first `:` when that is plain ASCII text (`ec2:Describe*`
   // can only match ids whose text before the first `:` folds to `ec2`); the rest are tried on every action.
@@ -54,21 +54,14 @@ function compileActionList(list: readonly string[]): (action: string) => boolean
       }
       continue;
     }
-    // `matchPattern` compares folded pattern characters one code unit at a time: a character that folds to
-    // two code units (`İ`) can never match, so such a literal is left out.
-    if (ASCII.test(p)) {
-      literals.add(p.toLowerCase()); // ASCII folds one code unit to one: no tokenizing needed
-      continue;
-    }
-    const chars = tokenize(p, { caseInsensitive: true }).map((t) => (t as { ch: string }).ch);
-    if (chars.every((c) => c.length === 1)) literals.add(chars.join(''));
+    literals.add(p.toLowerCase()); // the action reading folds the whole pattern, as it folds the action
   }
   return (action) => {
     const lower = action.toLowerCase();
     if (literals.has(lower)) return true;
     const colon = lower.indexOf(':');
     const own = colon < 0 ? undefined : wildBy.get(lower.slice(0, colon));
-    return (own !== undefined && own.some((p) => actionMatches(p, action))) || anyService.some((p) => actionMatches(p, action));
+    return (own !== undefined && own.some((p) => matchPattern(p, action, ACTION_PATTERN) === 'yes')) || anyService.some((p) => matchPattern(p, action, ACTION_PATTERN) === 'yes');
   };
 }
 

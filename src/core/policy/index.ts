@@ -27,17 +27,4 @@ export {
   type CoversOptions,
   type ObservedCall,
 } from './verify.js';
-export {
-  matchPattern,
-  actionMatches,
-  patternCovers,
-  patternsIntersect,
-  hasPolicyVariable,
-  hasWildcard,
-  isUniversalPattern,
-  tokenize,
-  type PatternOptions,
-  type PatternToken,
-  type Tri,
-} from './pattern.js';
 export { clauseImplies, clausesImply, conditionClauses, statementRestrictions, type ConditionClause } from './conditions.js';

@@ -23,8 +23,15 @@
 
 import { clausesImply, statementRestrictions, type ConditionClause } from './conditions.js';
 import { createEvaluator, substitutesVariables } from './evaluate.js';
-import { hasWildcard, isUniversalPattern, patternCovers, patternsIntersect } from './pattern.js';
-import { compileLoweredPatternUnion } from '../wildcard.js';
+import {
+  ACTION_PATTERN as ACT,
+  RESOURCE_PATTERN as RES,
+  compileLoweredPatternUnion,
+  hasWildcard,
+  isUniversalPattern,
+  patternCovers,
+  patternsIntersect,
+} from '../wildcard.js';
 import type { AccessRequest, Counterexample, PolicyDocument, Statement, StatementRef, VerifyResult } from './types.js';
 import type { Catalog } from '../catalog/types.js';
 
@@ -42,9 +49,6 @@ export interface VerifyOptions {
 
 /** Resource region of a statement: a list of patterns, the complement of one, or unknown (no Resource key). */
 type Region = { kind: 'list'; patterns: string[] } | { kind: 'not'; patterns: string[] } | { kind: 'unknown' };
-
-const RES = { variables: true } as const;
-const ACT = { caseInsensitive: true } as const;
 
 function regionOf(s: Statement): Region {
   if (s.resource) return { kind: 'list', patterns: s.resource };

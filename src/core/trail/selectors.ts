@@ -11,8 +11,7 @@
  * `AdvancedFieldSelector` (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/).
  */
 import { TrailConfigError } from './errors.js';
-import { globIntersects, globMatch } from '../trim/glob.js';
-import { hasWildcard, literalPrefix, literalSuffix } from '../wildcard.js';
+import { LEGACY_RESOURCE_PATTERN, hasWildcard, literalPrefix, literalSuffix, patternCovers, patternsIntersect } from '../wildcard.js';
 
 /** One question to a recording. */
 export interface RecordingQuery {
@@ -212,7 +211,11 @@ function literalHolds(ops: Partial<Record<Operator, string[]>>, value: string): 
   return true;
 }
 
-/** True when every ARN matched by `pattern` satisfies the ARN condition (sound, may say no when unsure). */
+/**
+ * True when every ARN matched by `pattern` satisfies the ARN condition (sound, may say no when unsure). The
+ * pattern's text is read as the prefix and suffix tests read it: `*`/`?` are wildcards, `${…}` is text
+ * (`LEGACY_RESOURCE_PATTERN`); a policy variable in the pattern is not modelled here.
+ */
 function arnPatternHolds(ops: Partial<Record<Operator, string[]>>, pattern: string): boolean {
   if (!hasWildcard(pattern)) return literalHolds(ops, pattern);
   const prefix = literalPrefix(pattern);
@@ -220,9 +223,9 @@ function arnPatternHolds(ops: Partial<Record<Operator, string[]>>, pattern: stri
   if (ops.Equals) return false; // a wildcard pattern matches more than any finite list can name
   if (ops.StartsWith && !ops.StartsWith.some((v) => prefix.startsWith(v))) return false;
   if (ops.EndsWith && !ops.EndsWith.some((v) => suffix.endsWith(v))) return false;
-  if (ops.NotEquals && ops.NotEquals.some((v) => globMatch(pattern, v))) return false;
-  if (ops.NotStartsWith && ops.NotStartsWith.some((v) => globIntersects(pattern, escapeLiteral(v) + '*'))) return false;
-  if (ops.NotEndsWith && ops.NotEndsWith.some((v) => globIntersects(pattern, '*' + escapeLiteral(v)))) return false;
+  if (ops.NotEquals && ops.NotEquals.some((v) => patternCovers(pattern, v, LEGACY_RESOURCE_PATTERN))) return false;
+  if (ops.NotStartsWith && ops.NotStartsWith.some((v) => patternsIntersect(pattern, escapeLiteral(v) + '*', LEGACY_RESOURCE_PATTERN))) return false;
+  if (ops.NotEndsWith && ops.NotEndsWith.some((v) => patternsIntersect(pattern, '*' + escapeLiteral(v), LEGACY_RESOURCE_PATTERN))) return false;
   return true;
 }
 

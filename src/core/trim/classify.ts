@@ -5,8 +5,8 @@
 import type { Catalog } from '../catalog/types.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
 import type { ActionUsage } from '../usage/types.js';
+import { RESOURCE_PATTERN, patternCovers } from '../wildcard.js';
 import { compareActionStrings } from './actions.js';
-import { globMatch } from './glob.js';
 import { conditionKey } from './match.js';
 import { refKey, type Analyzed, type VerbatimStatement } from './model.js';
 import type { Finding, StatementRef } from './types.js';
@@ -130,7 +130,7 @@ export function unmatchedUses(analyzed: Analyzed[], used: ActionUsage[], canon: 
   }
   if (candidates.size === 0) return candidates;
   for (const s of analyzed) {
-    const matchesStar = s.kind === 'resource' ? s.patterns.some((p) => globMatch(p, '*')) : !s.patterns.some((p) => globMatch(p, '*'));
+    const matchesStar = s.kind === 'resource' ? s.patterns.some((p) => patternCovers(p, '*', RESOURCE_PATTERN)) : !s.patterns.some((p) => patternCovers(p, '*', RESOURCE_PATTERN));
     if (!matchesStar) continue;
     for (const a of s.actions) candidates.delete(a);
   }

@@ -3,7 +3,7 @@
  * grant holds ~11,000 actions in ~20 parts. The entries are indexed once (by lower-cased action and by
  * service), so each part costs about its own size instead of a pass over every entry of the statement.
  */
-import { actionPatternCovers, hasWildcard } from './glob.js';
+import { ACTION_PATTERN, hasWildcard, patternCovers } from '../wildcard.js';
 
 /**
  * One statement's entries, indexed: positions by lower-cased action and by lower-cased service prefix (`''`
@@ -55,7 +55,7 @@ const ASCII = /^[\x00-\x7f]*$/;
  * lower-cased action, instead of one containment check (a dynamic-programming table) per pair: a part can hold
  * dozens of `svc:Prefix*` wildcards and its service hundreds of actions. For an ASCII action without `*`/`?`,
  * covering is plain wildcard matching of lower-cased strings, which the expression answers exactly; anything
- * else falls back to `actionPatternCovers`.
+ * else falls back to `patternCovers`.
  */
 function wildcardTest(patterns: string[]): (action: string, lower: string) => boolean {
   const ascii = patterns.filter((p) => ASCII.test(p));
@@ -65,8 +65,8 @@ function wildcardTest(patterns: string[]): (action: string, lower: string) => bo
     .join('|');
   const re = ascii.length > 0 ? new RegExp(`^(?:${source})$`) : undefined;
   return (action, lower) => {
-    if (!ASCII.test(action) || action.includes('*') || action.includes('?')) return patterns.some((p) => actionPatternCovers(p, action));
-    return (re !== undefined && re.test(lower)) || other.some((p) => actionPatternCovers(p, action));
+    if (!ASCII.test(action) || action.includes('*') || action.includes('?')) return patterns.some((p) => patternCovers(p, action, ACTION_PATTERN));
+    return (re !== undefined && re.test(lower)) || other.some((p) => patternCovers(p, action, ACTION_PATTERN));
   };
 }
 

@@ -5,12 +5,11 @@
 import type { AccessLevel, Catalog } from '../catalog/types.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
 import type { PrincipalUsage } from '../usage/types.js';
-import { hasWildcard } from '../wildcard.js';
+import { RESOURCE_PATTERN, hasWildcard, patternCovers } from '../wildcard.js';
 import { compareActionStrings } from './actions.js';
 import { groupByAction, memoByAction } from './by-action.js';
 import type { DecisionContext } from './context.js';
 import type { Decisions } from './decide.js';
-import { globCovers } from './glob.js';
 import { mayAllow, statementMatchesAction, statementMayIntersectResource } from './match.js';
 import { ACCESS_LEVEL_ORDER, sortRefs, USED_BASES, type Analyzed, type Entry } from './model.js';
 import type { Draft } from './synthesize.js';
@@ -65,7 +64,7 @@ export function keptFindings(analyzed: Analyzed[], finalEntries: Entry[], drafts
     if (JSON.stringify(fromRes) === JSON.stringify(toRes) && fromNot === toNot) continue;
     // The kept patterns still cover every granted one (e.g. several statements merged onto `*`): the action
     // was not narrowed.
-    if (!fromNot && !toNot && fromRes.every((f) => toRes.some((t) => globCovers(t, f)))) continue;
+    if (!fromNot && !toNot && fromRes.every((f) => toRes.some((t) => patternCovers(t, f, RESOURCE_PATTERN)))) continue;
     findings.push({
       id: `narrowed/${a}`,
       kind: 'narrowed-resource',

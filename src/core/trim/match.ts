@@ -4,12 +4,12 @@
  * uses these answers to decide what evidence belongs to which statement; the verifier proves the result.
  */
 import type { Statement } from '../policy/types.js';
-import { actionPatternCovers, globCovers, globIntersects } from './glob.js';
+import { ACTION_PATTERN, RESOURCE_PATTERN, patternCovers, patternsIntersect } from '../wildcard.js';
 
 /** True when the statement's Action/NotAction applies to the concrete action id. */
 export function statementMatchesAction(st: Statement, action: string): boolean {
-  if (st.action) return st.action.some((p) => actionPatternCovers(p, action));
-  if (st.notAction) return !st.notAction.some((p) => actionPatternCovers(p, action));
+  if (st.action) return st.action.some((p) => patternCovers(p, action, ACTION_PATTERN));
+  if (st.notAction) return !st.notAction.some((p) => patternCovers(p, action, ACTION_PATTERN));
   return false;
 }
 
@@ -18,8 +18,8 @@ export function statementMatchesAction(st: Statement, action: string): boolean {
  * Resource/NotResource. A statement with neither applies to nothing.
  */
 export function statementCoversResource(st: Pick<Statement, 'resource' | 'notResource'>, resource: string): boolean {
-  if (st.resource) return st.resource.some((p) => globCovers(p, resource));
-  if (st.notResource) return !st.notResource.some((p) => globIntersects(p, resource));
+  if (st.resource) return st.resource.some((p) => patternCovers(p, resource, RESOURCE_PATTERN));
+  if (st.notResource) return !st.notResource.some((p) => patternsIntersect(p, resource, RESOURCE_PATTERN));
   return false;
 }
 
@@ -28,8 +28,8 @@ export function statementCoversResource(st: Pick<Statement, 'resource' | 'notRes
  * Resource/NotResource.
  */
 export function statementMayIntersectResource(st: Pick<Statement, 'resource' | 'notResource'>, resource: string): boolean {
-  if (st.resource) return st.resource.some((p) => globIntersects(p, resource));
-  if (st.notResource) return !st.notResource.some((p) => globCovers(p, resource));
+  if (st.resource) return st.resource.some((p) => patternsIntersect(p, resource, RESOURCE_PATTERN));
+  if (st.notResource) return !st.notResource.some((p) => patternCovers(p, resource, RESOURCE_PATTERN));
   return false;
 }
 

@@ -5,8 +5,8 @@
  */
 import type { Catalog } from '../catalog/types.js';
 import type { Statement } from '../policy/types.js';
+import { ACTION_PATTERN, RESOURCE_PATTERN, patternCovers, patternsIntersect } from '../wildcard.js';
 import { compareActionStrings, compressActions } from './actions.js';
-import { actionPatternCovers, globCovers, globIntersects } from './glob.js';
 import { statementCoversResource } from './match.js';
 import { BASIS_ORDER, cmp, refKey, sortRefs, USED_BASES, type Entry } from './model.js';
 import type { StatementEvidence } from './types.js';
@@ -22,7 +22,7 @@ export interface Draft {
 function minimizePatterns(patterns: string[]): string[] {
   const uniq = [...new Set(patterns)].sort();
   if (uniq.includes('*')) return ['*'];
-  return uniq.filter((p) => !uniq.some((q) => q !== p && globCovers(q, p)));
+  return uniq.filter((p) => !uniq.some((q) => q !== p && patternCovers(q, p, RESOURCE_PATTERN)));
 }
 
 /** Merge the entries per (condition, kind, action); drop conditional resources an unconditional grant covers. */
@@ -46,7 +46,7 @@ export function mergeEntries(entries: Entry[]): Entry[] {
     if (e.condKey === '' || e.kind !== 'resource') return true;
     const un = uncondResource.get(e.action);
     if (!un) return true;
-    e.resources = e.resources.filter((r) => !un.some((p) => globCovers(p, r)));
+    e.resources = e.resources.filter((r) => !un.some((p) => patternCovers(p, r, RESOURCE_PATTERN)));
     return e.resources.length > 0;
   });
   return finalEntries;
@@ -76,8 +76,8 @@ export function draftStatements(finalEntries: Entry[], catalog: Catalog): Draft[
       sources.some((src) => {
         if (src.condKey !== g.condKey) return false;
         const actOk = src.st.action
-          ? src.st.action.some((p) => actionPatternCovers(p, w))
-          : !(src.st.notAction ?? []).some((p) => globIntersects(p, w, true));
+          ? src.st.action.some((p) => patternCovers(p, w, ACTION_PATTERN))
+          : !(src.st.notAction ?? []).some((p) => patternsIntersect(p, w, ACTION_PATTERN));
         if (!actOk) return false;
         if (g.kind === 'resource') return g.resources.every((r) => statementCoversResource(src.st, r));
         return src.kind === 'notResource' && JSON.stringify([...src.patterns].sort()) === JSON.stringify([...g.resources].sort());
