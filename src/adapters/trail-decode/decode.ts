@@ -10,44 +10,32 @@
  * Bad input is reported as a problem and never stops the run. Decision on truncated gzip: complete records
  * decoded before the truncation ARE used (they are real activity; dropping them could make a suggestion drop
  * a permission that was used) and the file is reported as `gzip-truncated` with how many were recovered, so
- * the user can re-fetch it. Corrupt gzip (bad header, bad data, CRC mismatch) is reported and its records are
- * not used, because its bytes cannot be trusted.
+ * the user can re-fetch it; a truncated plain document is treated alike (`truncated`). Corrupt gzip (bad
+ * header, bad data, CRC mismatch) is reported and its records are not used, because its bytes cannot be
+ * trusted; but bytes after the last complete, CRC-checked member that are not gzip (trailing garbage) only
+ * cost themselves: the members' records are read and the garbage reported (`gzip-trailing-garbage`; from a
+ * whole buffer, i.e. files and objects up to 16 MiB: a streamed gzip cannot be re-read member by member).
+ *
+ * Size: a document over STREAM_DOCUMENT_BYTES (decompressed) is read record by record (`records-stream.ts`),
+ * so memory stays flat and no size is refused; smaller ones take the fast path, one JSON.parse.
  */
 
-import { constants as zc, createGunzip, gunzip, gunzipSync } from 'node:zlib';
+import { constants as zc, createGunzip } from 'node:zlib';
+import { gunzipBuffer } from './gzip.js';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
-import { FileSink, MAX_DOCUMENT_CHARS, STREAM_BATCH_ITEMS, createTrailStats, isGzip, type TrailItem, type TrailParseOptions } from './sink.js';
-import { errorText, handleValue, parseOneLine, parseTrailText } from './formats.js';
+import { FileSink, MAX_DOCUMENT_CHARS, STREAM_BATCH_ITEMS, isGzip, type TrailItem, type TrailParseOptions } from './sink.js';
+import { errorText, parseTrailText } from './formats.js';
+import { STREAM_DOCUMENT_BYTES } from './records-stream.js';
+import { LineSplitter } from './lines.js';
 
-/**
- * Output chunk of the whole-buffer gunzip (bytes). zlib's default (16 KiB) splits a typical CloudTrail file
- * (30-40 KiB gzip, ~650 KiB of JSON) into ~40 thread-pool round trips plus a concatenation; 1 MiB does it in
- * one and halves the CPU of decompression (100k-record bench trail: 4.2 -> 1.7 us per record). Memory: one
- * such chunk per file being decompressed (at most the read-ahead, DEFAULT_READ_AHEAD in trail-reader.ts).
- */
-const GUNZIP_CHUNK_BYTES = 1024 * 1024;
-
-/** Decompresses a whole gzip buffer; on truncation returns what could be decoded. */
-export async function gunzipBuffer(buf: Buffer): Promise<{ data: Buffer; truncated: boolean } | { error: Error }> {
-  try {
-    const data = await new Promise<Buffer>((resolve, reject) =>
-      gunzip(buf, { chunkSize: GUNZIP_CHUNK_BYTES }, (err, out) => (err ? reject(err) : resolve(out))),
-    );
-    return { data, truncated: false };
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'Z_BUF_ERROR') {
-      // "unexpected end of file": decode what is there, without requiring the stream's end.
-      try {
-        const data = gunzipSync(buf, { finishFlush: zc.Z_SYNC_FLUSH });
-        return { data, truncated: true };
-      } catch (err2) {
-        return { error: err2 as Error };
-      }
-    }
-    return { error: e };
-  }
+function trailingGarbage(sink: FileSink, at: number, size: number): void {
+  sink.problem(
+    'gzip-trailing-garbage',
+    `${sink.file} has ${size - at} byte(s) after its last complete gzip member that are not gzip data (zcat reports ` +
+      '"trailing garbage"); the complete members were read and the rest ignored. Fetch the file again if it should hold more.',
+    `byte ${at}`,
+  );
 }
 
 function gzipCorrupt(sink: FileSink, err: Error): void {
@@ -58,6 +46,8 @@ function gzipCorrupt(sink: FileSink, err: Error): void {
     'gzip data',
   );
 }
+
+export { gunzipBuffer };
 
 /**
  * Parses one whole input held in memory (plain or gzip) and returns its items. Never throws for bad input.
@@ -71,26 +61,29 @@ export async function parseTrailBuffer(name: string, body: Uint8Array, options: 
   if (isGzip(buf)) {
     const r = await gunzipBuffer(buf);
     if ('error' in r) gzipCorrupt(sink, r.error);
-    else decodeAndParse(sink, r.data, r.truncated);
+    else {
+      decodeAndParse(sink, r.data, r.truncated, options.streamDocumentBytes);
+      if (r.garbageAt !== undefined) trailingGarbage(sink, r.garbageAt, buf.length);
+    }
   } else {
-    decodeAndParse(sink, buf, false);
+    decodeAndParse(sink, buf, false, options.streamDocumentBytes);
   }
   sink.finish();
   return sink.items;
 }
 
-function decodeAndParse(sink: FileSink, data: Buffer, truncated: boolean): void {
-  if (data.length > MAX_DOCUMENT_CHARS) {
-    // Too big for one string: stream it line by line (NDJSON) instead.
-    parseLargeSync(sink, data, truncated);
+function decodeAndParse(sink: FileSink, data: Buffer, truncated: boolean, streamBytes = STREAM_DOCUMENT_BYTES): void {
+  if (data.length > streamBytes) {
+    // Large (a small gzip file can hold hundreds of MB): line by line (NDJSON) or record by record.
+    parseLargeSync(sink, data, truncated, streamBytes);
     return;
   }
   parseTrailText(sink, data.toString('utf8'), truncated);
 }
 
-/** A decompressed buffer too large for one string: only NDJSON can be read from it. */
-function parseLargeSync(sink: FileSink, data: Buffer, truncated: boolean): void {
-  const splitter = new LineSplitter(sink);
+/** A large decompressed buffer: read line by line (NDJSON) or record by record (a records array). */
+function parseLargeSync(sink: FileSink, data: Buffer, truncated: boolean, streamBytes: number): void {
+  const splitter = new LineSplitter(sink, streamBytes);
   if (!splitter.push(data)) tooLarge(sink, data.length);
   else splitter.end(truncated);
 }
@@ -103,127 +96,6 @@ function tooLarge(sink: FileSink, size: number): void {
   );
 }
 
-/**
- * Splits a byte stream into lines. The first non-blank line decides the mode: if it parses on its own as JSON
- * (NDJSON, or a one-line compact CloudTrail document) every line is parsed as it arrives; otherwise the
- * input is a multi-line document and is collected whole (up to {@link MAX_DOCUMENT_CHARS}) and parsed at the end.
- */
-class LineSplitter {
-  private mode: 'sniff' | 'lines' | 'document' = 'sniff';
-  private partial: Buffer[] = [];
-  private partialLen = 0;
-  private doc: Buffer[] = [];
-  private docLen = 0;
-  private lineNo = 0;
-  private failed = false;
-
-  constructor(private readonly sink: FileSink) {}
-
-  /** Feeds a chunk; returns false when the input turned out too large to handle (a problem was not yet added). */
-  push(chunk: Buffer): boolean {
-    if (this.failed) return false;
-    if (this.mode === 'document') return this.addDoc(chunk);
-    let start = 0;
-    for (;;) {
-      const nl = chunk.indexOf(10, start);
-      if (nl === -1) {
-        if (start < chunk.length) {
-          const rest = chunk.subarray(start);
-          this.partial.push(rest);
-          this.partialLen += rest.length;
-          if (this.partialLen > MAX_DOCUMENT_CHARS) {
-            this.failed = true;
-            return false;
-          }
-        }
-        return true;
-      }
-      let lineBuf = chunk.subarray(start, nl);
-      if (this.partial.length > 0) {
-        this.partial.push(lineBuf);
-        lineBuf = Buffer.concat(this.partial, this.partialLen + lineBuf.length);
-        this.partial = [];
-        this.partialLen = 0;
-      }
-      start = nl + 1;
-      this.lineNo++;
-      if (!this.onLine(lineBuf)) {
-        // switched to document mode: the rest of this chunk belongs to the document
-        return this.addDoc(chunk.subarray(start));
-      }
-    }
-  }
-
-  /** Handles one complete line; returns false when it switched to document mode. */
-  private onLine(lineBuf: Buffer): boolean {
-    if (this.mode === 'lines') {
-      parseOneLine(this.sink, lineBuf.toString('utf8'), this.lineNo);
-      return true;
-    }
-    // sniff
-    const line = lineBuf.toString('utf8');
-    const trimmed = line.replace(/^\uFEFF/, '').trim();
-    if (trimmed === '') {
-      this.doc.push(lineBuf, NL);
-      this.docLen += lineBuf.length + 1;
-      return true;
-    }
-    try {
-      const v = JSON.parse(trimmed) as unknown;
-      if (typeof v === 'object' && v !== null) {
-        this.mode = 'lines';
-        this.doc = [];
-        this.docLen = 0;
-        handleValue(this.sink, v, this.lineNo);
-        return true;
-      }
-    } catch {
-      // not a standalone line: a multi-line document
-    }
-    this.mode = 'document';
-    this.doc.push(lineBuf, NL);
-    this.docLen += lineBuf.length + 1;
-    return false;
-  }
-
-  private addDoc(chunk: Buffer): boolean {
-    if (chunk.length === 0) return true;
-    this.doc.push(chunk);
-    this.docLen += chunk.length;
-    if (this.docLen > MAX_DOCUMENT_CHARS) {
-      this.failed = true;
-      return false;
-    }
-    return true;
-  }
-
-  /** Ends the input; `truncated` when the gzip stream was cut short. */
-  end(truncated: boolean): void {
-    if (this.failed) return;
-    if (this.mode === 'lines') {
-      const rest = Buffer.concat(this.partial, this.partialLen);
-      if (truncated) {
-        const before = this.sink.recordCount;
-        const lost = rest.toString('utf8').trim() !== '';
-        this.sink.problem(
-          'gzip-truncated',
-          `${this.sink.file} is a truncated gzip file: it ends before its data does. The ${before} complete record(s) ` +
-            `before the cut were read${lost ? '; the last, incomplete line was skipped' : ''}. Fetch the file again.`,
-          `line ${this.lineNo + 1}`,
-        );
-        return;
-      }
-      this.lineNo++;
-      parseOneLine(this.sink, rest.toString('utf8'), this.lineNo);
-      return;
-    }
-    // sniff (nothing but blank lines so far, or one unterminated line) or document
-    const all = Buffer.concat([...this.doc, ...this.partial], this.docLen + this.partialLen);
-    parseTrailText(this.sink, all.toString('utf8'), truncated);
-  }
-}
-
-const NL = Buffer.from('\n');
 
 /**
  * Parses one input arriving as a stream of bytes (e.g. an S3 object body or a large local file), in batches
@@ -240,7 +112,7 @@ export async function* parseTrailStream(
   sink.stats.filesRead++;
   const src = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   try {
-    yield* streamBatches(sink, src);
+    yield* streamBatches(sink, src, options.streamDocumentBytes);
   } finally {
     // Stopped early or failed: release the source (for a Readable this destroys it, closing a socket or file).
     try {
@@ -251,7 +123,7 @@ export async function* parseTrailStream(
   }
 }
 
-async function* streamBatches(sink: FileSink, src: AsyncIterator<Uint8Array>): AsyncGenerator<TrailItem[]> {
+async function* streamBatches(sink: FileSink, src: AsyncIterator<Uint8Array>, streamBytes?: number): AsyncGenerator<TrailItem[]> {
   // Gather at least the 2 bytes of a gzip magic number before deciding (a source may send tiny chunks).
   const head: Buffer[] = [];
   let headLen = 0;
@@ -298,7 +170,7 @@ async function* streamBatches(sink: FileSink, src: AsyncIterator<Uint8Array>): A
   } else {
     chunks = rest();
   }
-  const splitter = new LineSplitter(sink);
+  const splitter = new LineSplitter(sink, streamBytes);
   let truncated = false;
   let sawData = false;
   try {
@@ -374,5 +246,37 @@ export async function* readTrailObjectBatches(
     yield await parseTrailBuffer(name, body, options);
     return;
   }
-  yield* parseTrailStream(name, body, options);
+  // A small stream (an S3 object is a stream whatever its size) is collected and parsed whole, like a local
+  // file: one gunzip and one JSON.parse, and a gzip file's trailing garbage is recoverable only from a buffer.
+  const src = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let size = 0;
+  let failure: { err: unknown } | undefined;
+  try {
+    for (let r = await src.next(); ; r = await src.next()) {
+      if (r.done) {
+        yield await parseTrailBuffer(name, Buffer.concat(head, size), options);
+        return;
+      }
+      const b = toBuffer(r.value);
+      head.push(b);
+      size += b.length;
+      if (size > COLLECT_STREAM_BYTES) break;
+    }
+  } catch (err) {
+    failure = { err };
+  }
+  async function* replay(): AsyncGenerator<Buffer> {
+    yield* head;
+    if (failure) throw failure.err;
+    for (let r = await src.next(); !r.done; r = await src.next()) yield toBuffer(r.value);
+  }
+  try {
+    yield* parseTrailStream(name, replay(), options);
+  } finally {
+    await src.return?.(undefined);
+  }
 }
+
+/** Streams up to this many bytes are collected and parsed whole (as local files up to WHOLE_FILE_MAX_BYTES). */
+const COLLECT_STREAM_BYTES = 16 * 1024 * 1024;

@@ -203,8 +203,8 @@ function firstLineIsJson(text: string, from: number): boolean {
  * Offsets [start, end) of the complete top-level elements of the JSON array whose `[` is at `open`, stopping
  * at the first incomplete one (used to salvage records from a truncated document).
  */
-export function completeArrayElements(text: string, open: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
+export function completeArrayElements(text: string, open: number): Array<[number, number]> & { closed?: boolean } {
+  const out: Array<[number, number]> & { closed?: boolean } = [];
   let depth = 0;
   let inString = false;
   let start = -1;
@@ -223,6 +223,7 @@ export function completeArrayElements(text: string, open: number): Array<[number
       if (depth === 0) {
         // the array's own `]`
         if (start !== -1) out.push([start, i]);
+        out.closed = true;
         return out;
       }
       depth--;
@@ -234,17 +235,23 @@ export function completeArrayElements(text: string, open: number): Array<[number
   return out; // the element in progress (if any) is incomplete
 }
 
-/** Salvages complete records from a truncated `{"Records":[` or `[` document; returns how many were read. */
-function salvage(sink: FileSink, text: string, from: number): number {
-  let open = -1;
-  if (text[from] === '[') open = from;
-  else {
-    const m = /^\{\s*"Records"\s*:\s*\[/.exec(text.slice(from, from + 64));
-    if (m) open = from + m[0].length - 1;
-  }
-  if (open === -1) return 0;
-  let n = 0;
+/** Offset of the `[` that opens the records of a `{"Records":[` or `[` document starting at `from`, or -1. */
+export function recordsArrayOpen(text: string, from: number): number {
+  if (text[from] === '[') return from;
+  const m = /^\{\s*"Records"\s*:\s*\[/.exec(text.slice(from, from + 64));
+  return m ? from + m[0].length - 1 : -1;
+}
+
+/**
+ * Salvages complete records from a truncated `{"Records":[` or `[` document; returns how many were read, or
+ * -1 when `onlyIfCut` and the document is not cut short (its records array closes: the error is elsewhere).
+ */
+function salvage(sink: FileSink, text: string, from: number, onlyIfCut = false): number {
+  const open = recordsArrayOpen(text, from);
+  if (open === -1) return onlyIfCut ? -1 : 0;
   const spans = completeArrayElements(text, open);
+  if (onlyIfCut && spans.closed) return -1;
+  let n = 0;
   for (let i = 0; i < spans.length; i++) {
     try {
       const v = JSON.parse(text.slice(spans[i][0], spans[i][1])) as unknown;
@@ -257,6 +264,16 @@ function salvage(sink: FileSink, text: string, from: number): number {
     }
   }
   return n;
+}
+
+/** Reports a plain document cut short, after `n` complete records were salvaged. */
+export function truncatedDocument(sink: FileSink, n: number, length: number): void {
+  sink.problem(
+    'truncated',
+    `${sink.file} ends before its data does (the records array is never closed). The ${n} complete record(s) before ` +
+      'the cut were read; the rest of the file is lost. Fetch or copy the file again.',
+    `after character ${length}`,
+  );
 }
 
 /**
@@ -315,6 +332,13 @@ export function parseTrailText(sink: FileSink, text: string, truncated = false):
     }
     if (firstLineIsJson(text, i)) {
       parseLines(sink, text.slice(i), lineCol(text, i).line);
+      return;
+    }
+    // A document cut short (an interrupted download or copy): keep its complete records, as for a truncated
+    // gzip file (they are real activity; dropping them could drop a permission that was used).
+    const n = salvage(sink, text, i, true);
+    if (n >= 0) {
+      truncatedDocument(sink, n, text.length);
       return;
     }
     sink.problem(

@@ -71,6 +71,11 @@ export interface TrailParseOptions {
   filterRecords?: boolean;
   /** Problems listed one by one per file; further ones are folded into one summary problem. Default 100. */
   maxProblemsPerFile?: number;
+  /**
+   * Documents larger than this (decompressed bytes) are streamed record by record instead of parsed whole
+   * (default STREAM_DOCUMENT_BYTES in records-stream.ts; tests lower it).
+   */
+  streamDocumentBytes?: number;
   /** Stats to add to (a fresh object when absent). */
   stats?: TrailReadStats;
 }
