@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CatalogDataError, createCatalog, createCatalogFromText } from '../../src/core/catalog/catalog.js';
+import { createCatalog, createCatalogFromText } from '../../src/core/catalog/catalog.js';
+import { CatalogDataError } from '../../src/core/catalog/raw-data.js';
 import { dataDir } from '../../src/adapters/fs/bundled-data.js';
 import { tinyCatalogJson, tinyOperationsJson } from './fixture.js';
 

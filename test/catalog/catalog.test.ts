@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CatalogDataError, createCatalog } from '../../src/core/catalog/catalog.js';
+import { createCatalog } from '../../src/core/catalog/catalog.js';
+import { CatalogDataError } from '../../src/core/catalog/raw-data.js';
 import { formatActionExpansion, formatCatalogInfo } from '../../src/core/catalog/format.js';
 import { dataDir, loadBundledCatalog, readDataJson } from '../../src/adapters/fs/bundled-data.js';
 import { IAM_DATA_ROOT } from './paths.js';

@@ -14,7 +14,7 @@ import { PolicyError } from '../../src/core/policy/errors.js';
 import { InternalError } from '../../src/core/trim/errors.js';
 import { TrailConfigError } from '../../src/core/trail/errors.js';
 import { CloudTrailTableError } from '../../src/core/trail/errors.js';
-import { CatalogDataError } from '../../src/core/catalog/catalog.js';
+import { CatalogDataError } from '../../src/core/catalog/raw-data.js';
 import { TimeWindowError } from '../../src/core/usage/time-window.js';
 import { PolicyTextError } from '../../src/core/render/parse-jsonencode.js';
 import { RenderError } from '../../src/core/render/terraform.js';

@@ -1,0 +1,197 @@
+/**
+ * The catalog's services and actions: a per-service index built on first use, every action id in order,
+ * action lookup (any casing), and the expansion of Action patterns and NotAction complements.
+ */
+
+import type { ActionInfo, ActionResourceType } from './types.js';
+import { CatalogDataError, LEVELS, byCodeUnit, isObject, type LazySection, type RawService } from './raw-data.js';
+import { ACTION_PATTERN, compilePattern, hasWildcard, type CompiledPattern } from '../wildcard.js';
+import type { CompiledArnTemplate } from './arn.js';
+
+/** One service's index, built on first use. */
+export interface ServiceIndex {
+  prefix: string;
+  raw: RawService;
+  /** lower-case action name → AWS-cased name */
+  actionByLower?: Map<string, string>;
+  /** lower-case resource type → AWS-cased name */
+  rtByLower?: Map<string, string>;
+  /** canonical ids sorted, and their lower-case forms (parallel arrays) */
+  ids: string[];
+  idsLower: string[];
+  actionCache: Map<string, ActionInfo>;
+  compiledTemplates?: { name: string; compiled: CompiledArnTemplate }[];
+}
+
+/** Action ids and their lower-case forms (parallel arrays). */
+export interface IdList {
+  ids: string[];
+  lower: string[];
+}
+
+/** Splits `svc:Name` at its first `:`; undefined when either side is empty. */
+export function splitId(actionId: string): [string, string] | undefined {
+  const colon = actionId.indexOf(':');
+  if (colon <= 0 || colon === actionId.length - 1) return undefined;
+  return [actionId.slice(0, colon), actionId.slice(colon + 1)];
+}
+
+/** Per-service indexes over the raw services, built on first use, and every action id in order. */
+export interface Services {
+  /** The service's index (any casing of the prefix), or undefined when the catalog has no such service. */
+  service(prefix: string): ServiceIndex | undefined;
+  /** Every action id, sorted by full id. */
+  everyAction(): IdList;
+}
+
+/** Indexes the raw services lazily. */
+export function createServices(rawServices: LazySection<RawService>): Services {
+  const indexes = new Map<string, ServiceIndex>();
+  function service(prefix: string): ServiceIndex | undefined {
+    const p = prefix.toLowerCase();
+    let idx = indexes.get(p);
+    if (idx) return idx;
+    const raw = rawServices.get(p);
+    if (!isObject(raw) || !isObject(raw.a)) return undefined;
+    const names = Object.keys(raw.a);
+    // The generated file already has sorted keys; sort only when given something else.
+    if (!names.every((n, i) => i === 0 || names[i - 1]! < n)) names.sort(byCodeUnit);
+    const ids = names.map((n) => `${p}:${n}`);
+    idx = { prefix: p, raw, ids, idsLower: ids.map((i) => i.toLowerCase()), actionCache: new Map() };
+    indexes.set(p, idx);
+    return idx;
+  }
+
+  let all: IdList | undefined;
+  function everyAction(): IdList {
+    if (all) return all;
+    const ids: string[] = [];
+    const lower: string[] = [];
+    // Visiting prefixes in the order of "prefix:" makes the concatenation sorted by full id ("s3-x:A" <
+    // "s3:B" because "-" < ":"), since prefixes contain no ":" and each service's list is sorted.
+    const order = [...rawServices.keys].sort((x, y) => byCodeUnit(`${x}:`, `${y}:`));
+    for (const p of order) {
+      const s = service(p);
+      if (!s) continue;
+      for (let i = 0; i < s.ids.length; i++) {
+        ids.push(s.ids[i]!);
+        lower.push(s.idsLower[i]!);
+      }
+    }
+    return (all = { ids, lower });
+  }
+
+  return { service, everyAction };
+}
+
+/** The action queries of a Catalog. */
+export interface ActionQueries {
+  action(actionId: string): ActionInfo | undefined;
+  actionsOf(prefix: string): ActionInfo[];
+  expandActionPattern(pattern: string): string[];
+  expandNotAction(patterns: string[]): string[];
+}
+
+/** Action lookup and expansion over the service indexes. */
+export function createActionQueries(services: Services): ActionQueries {
+  /**
+   * Exact id as asked (any casing) → its cached info. Trim and the verifier ask about the same ~22,000 ids
+   * several times each (a `*` grant: ~300,000 calls); this skips the split, the two lower-casings and the two
+   * map lookups of the slow path. Only hits are stored, so the map holds at most one entry per spelling asked.
+   */
+  const infoById = new Map<string, ActionInfo>();
+
+  function action(actionId: string): ActionInfo | undefined {
+    let info = infoById.get(actionId);
+    if (!info) {
+      info = lookupAction(services, actionId);
+      if (!info) return undefined;
+      infoById.set(actionId, info);
+    }
+    return copyInfo(info);
+  }
+
+  /** The ids matching one compiled pattern, restricted to one service when the prefix has no wildcard. */
+  function candidates(pattern: string): IdList {
+    const colon = pattern.indexOf(':');
+    if (colon > 0) {
+      const prefix = pattern.slice(0, colon);
+      if (!hasWildcard(prefix)) {
+        const s = services.service(prefix);
+        return s ? { ids: s.ids, lower: s.idsLower } : { ids: [], lower: [] };
+      }
+    }
+    return services.everyAction();
+  }
+
+  function expandActionPattern(pattern: string): string[] {
+    if (!hasWildcard(pattern)) {
+      const a = action(pattern);
+      return a ? [a.id] : [];
+    }
+    if (/^\*+$/.test(pattern)) return [...services.everyAction().ids];
+    const m: CompiledPattern = compilePattern(pattern, ACTION_PATTERN);
+    const c = candidates(pattern);
+    const out: string[] = [];
+    for (let i = 0; i < c.ids.length; i++) if (m.testLowered(c.lower[i]!)) out.push(c.ids[i]!);
+    return out;
+  }
+
+  function expandNotAction(patterns: string[]): string[] {
+    const matchers = patterns.map((p) => compilePattern(p, ACTION_PATTERN));
+    const all = services.everyAction();
+    const out: string[] = [];
+    for (let i = 0; i < all.ids.length; i++) {
+      const l = all.lower[i]!;
+      if (!matchers.some((m) => m.testLowered(l))) out.push(all.ids[i]!);
+    }
+    return out;
+  }
+
+  function actionsOf(prefix: string): ActionInfo[] {
+    const s = services.service(prefix);
+    return s ? s.ids.map((id) => action(id)!) : [];
+  }
+
+  return { action, actionsOf, expandActionPattern, expandNotAction };
+}
+
+/** A copy of cached info, so callers cannot corrupt the cache (written out: a spread and `map` cost ~3× as much). */
+function copyInfo(info: ActionInfo): ActionInfo {
+  const resourceTypes: ActionResourceType[] = new Array(info.resourceTypes.length);
+  for (let i = 0; i < resourceTypes.length; i++) {
+    const r = info.resourceTypes[i]!;
+    resourceTypes[i] = { name: r.name, required: r.required };
+  }
+  return {
+    id: info.id,
+    service: info.service,
+    name: info.name,
+    accessLevel: info.accessLevel,
+    resourceTypes,
+    conditionKeys: info.conditionKeys.slice(),
+  };
+}
+
+/** The cached (shared, never handed out) info of an action, by the slow path: split, fold, look up. */
+function lookupAction(services: Services, actionId: string): ActionInfo | undefined {
+  const parts = splitId(actionId);
+  if (!parts) return undefined;
+  const s = services.service(parts[0]);
+  if (!s) return undefined;
+  s.actionByLower ??= new Map(s.ids.map((id) => [id.slice(s.prefix.length + 1).toLowerCase(), id.slice(s.prefix.length + 1)]));
+  const name = s.actionByLower.get(parts[1].toLowerCase());
+  if (!name) return undefined;
+  let info = s.actionCache.get(name);
+  if (!info) {
+    const raw = s.raw.a[name]!;
+    const level = LEVELS[raw[0]];
+    if (!level) throw new CatalogDataError(`data/iam/catalog.json: ${s.prefix}:${name} has unknown access level "${raw[0]}"`);
+    const resourceTypes: ActionResourceType[] = (raw[1] ?? []).map((r) =>
+      r.endsWith('*') ? { name: r.slice(0, -1), required: true } : { name: r, required: false },
+    );
+    info = { id: `${s.prefix}:${name}`, service: s.prefix, name, accessLevel: level, resourceTypes, conditionKeys: [...(raw[2] ?? [])] };
+    s.actionCache.set(name, info);
+  }
+  return info;
+}
