@@ -21,19 +21,13 @@
  * wildcards this affects).
  */
 
-import { clausesImply, statementRestrictions, type ConditionClause } from './conditions.js';
-import { createEvaluator, substitutesVariables } from './evaluate.js';
-import {
-  ACTION_PATTERN as ACT,
-  RESOURCE_PATTERN as RES,
-  compileLoweredPatternUnion,
-  hasWildcard,
-  isUniversalPattern,
-  patternCovers,
-  patternsIntersect,
-} from '../wildcard.js';
-import type { AccessRequest, Counterexample, PolicyDocument, Statement, StatementRef, VerifyResult } from './types.js';
+import { clausesImply } from './conditions.js';
+import { createEvaluator } from './evaluate.js';
+import { byService, describeRef, locate, serviceOfLowered, type Located } from './located.js';
+import { describeRegion, regionCache, type Region, type RegionCache } from './regions.js';
+import type { AccessRequest, Counterexample, PolicyDocument, VerifyResult } from './types.js';
 import type { Catalog } from '../catalog/types.js';
+import { ACTION_PATTERN as ACT, hasWildcard, isUniversalPattern, patternCovers, patternsIntersect } from '../wildcard.js';
 
 /**
  * The part of the catalog the never-wider check needs: `expandActionPattern('*')` (every action) is the
@@ -47,172 +41,31 @@ export interface VerifyOptions {
   maxCounterexamples?: number;
 }
 
-/** Resource region of a statement: a list of patterns, the complement of one, or unknown (no Resource key). */
-type Region = { kind: 'list'; patterns: string[] } | { kind: 'not'; patterns: string[] } | { kind: 'unknown' };
-
-function regionOf(s: Statement): Region {
-  if (s.resource) return { kind: 'list', patterns: s.resource };
-  if (s.notResource) return { kind: 'not', patterns: s.notResource };
-  return { kind: 'unknown' };
+/** Counterexamples up to a limit, and how many more there were. */
+interface Collector {
+  readonly list: Counterexample[];
+  dropped: number;
+  add(c: Counterexample): void;
 }
 
-/** Is every resource of `inner` certainly in `outer`? Sound, not complete. */
-function regionCovers(outer: Region, inner: Region): boolean {
-  // No Resource key (a resource policy): the resource the policy is attached to, the same on both sides.
-  if (outer.kind === 'unknown') return inner.kind === 'unknown';
-  if (outer.kind === 'list' && outer.patterns.some(isUniversalPattern)) return true;
-  if (inner.kind === 'unknown') return false;
-  if (outer.kind === 'list') {
-    if (inner.kind === 'not') return false;
-    return inner.patterns.every((p) => outer.patterns.some((q) => patternCovers(q, p, RES)));
-  }
-  // outer is a complement.
-  if (inner.kind === 'list') return inner.patterns.every((p) => !outer.patterns.some((n) => patternsIntersect(n, p, RES)));
-  // compl(inner) ⊆ compl(outer) when everything outer excludes is excluded by inner too.
-  return outer.patterns.every((n) => inner.patterns.some((m) => patternCovers(m, n, RES)));
-}
-
-/** Could the two regions share a resource? Over-approximates (a `true` may be wrong; a `false` never is). */
-function regionsMayIntersect(a: Region, b: Region): boolean {
-  if (a.kind === 'unknown' || b.kind === 'unknown') return true;
-  if (a.kind === 'list' && b.kind === 'list') return a.patterns.some((p) => b.patterns.some((q) => patternsIntersect(p, q, RES)));
-  if (a.kind === 'not' && b.kind === 'not') return true;
-  const list = a.kind === 'list' ? a : b;
-  const not = a.kind === 'not' ? a : b;
-  return list.patterns.some((p) => !not.patterns.some((n) => patternCovers(n, p, RES)));
-}
-
-const regionKeys = new WeakMap<Region, string>();
-
-function regionKey(r: Region): string {
-  let k = regionKeys.get(r);
-  if (k === undefined) {
-    k = r.kind === 'unknown' ? 'u' : `${r.kind}\u0001${r.patterns.join('\u0001')}`;
-    regionKeys.set(r, k);
-  }
-  return k;
-}
-
-/** Memoised region queries: the same pattern pairs recur for every action in the universe. */
-function regionCache(): { covers(o: Region, i: Region): boolean; intersect(a: Region, b: Region): boolean } {
-  const cov = new Map<string, boolean>();
-  const int = new Map<string, boolean>();
-  return {
-    covers(o, i) {
-      const k = `${regionKey(o)}\u0002${regionKey(i)}`;
-      let v = cov.get(k);
-      if (v === undefined) cov.set(k, (v = regionCovers(o, i)));
-      return v;
-    },
-    intersect(a, b) {
-      const k = `${regionKey(a)}\u0002${regionKey(b)}`;
-      let v = int.get(k);
-      if (v === undefined) int.set(k, (v = regionsMayIntersect(a, b)));
-      return v;
+function collector(max: number): Collector {
+  const c: Collector = {
+    list: [],
+    dropped: 0,
+    add(x) {
+      if (c.list.length < max) c.list.push(x);
+      else c.dropped++;
     },
   };
+  return c;
 }
 
-function describeRegion(r: Region): string {
-  if (r.kind === 'list') return r.patterns.join(', ');
-  if (r.kind === 'not') return `NotResource[${r.patterns.join(', ')}]`;
-  return '(no Resource: the resource the policy is attached to)';
-}
-
-interface Located {
-  s: Statement;
-  ref: StatementRef;
-  restrictions: ConditionClause[];
-  region: Region;
-  /** The region split into the pieces that must each be covered (one per Resource pattern). */
-  pieces: Region[];
-  /** Compiled Action/NotAction test of a lower-cased action id (the universe loop calls it for every catalog action). */
-  matchesLowered: (actionLower: string) => boolean;
-  /**
-   * Lower-case service prefixes of the actions the statement can match; undefined when it may match any (a
-   * NotAction, or a pattern whose prefix has a wildcard or no `:`). A pattern `svc:…` with a literal `svc`
-   * matches only ids whose text before the first `:` is `svc`, so other services need not be tested at all.
-   */
-  services: Set<string> | undefined;
-}
-
-/** `$` written as IAM's `${$}` escape, so a pre-2012 document's `${...}` reads as the literal text it is there. */
-function literalDollars(s: Statement): Statement {
-  const esc = (l: string[] | undefined): string[] | undefined => l?.map((p) => p.replace(/\$/g, '$${$}'));
-  return { ...s, resource: esc(s.resource), notResource: esc(s.notResource) };
-}
-
-function locate(docs: PolicyDocument[]): Located[] {
-  const out: Located[] = [];
-  for (const doc of docs) {
-    const variables = substitutesVariables(doc);
-    doc.statements.forEach((raw, index) => {
-      const s = variables ? raw : literalDollars(raw);
-      const region = regionOf(s);
-      out.push({
-        s,
-        ref: { document: doc.name, index, ...(s.sid !== undefined ? { sid: s.sid } : {}) },
-        restrictions: statementRestrictions(s),
-        region,
-        pieces: region.kind === 'list' ? region.patterns.map((p) => ({ kind: 'list', patterns: [p] })) : [region],
-        matchesLowered: compileStatementActions(s),
-        services: s.action ? servicesOf(s.action) : undefined,
-      });
-    });
-  }
-  return out;
-}
-
-function compileStatementActions(s: Statement): (actionLower: string) => boolean {
-  if (s.action) return compileLoweredPatternUnion(s.action, ACT);
-  if (s.notAction) {
-    const excluded = compileLoweredPatternUnion(s.notAction, ACT);
-    return (a) => !excluded(a);
-  }
-  return () => false;
-}
-
-/** ASCII: where folding a prefix character by character equals lower-casing it whole. */
-const ASCII = /^[\x00-\x7f]*$/;
-
-/** See `Located.services`. */
-function servicesOf(patterns: string[]): Set<string> | undefined {
-  if (patterns.length === 0) return undefined; // an empty union matches the empty string: leave it to the test
-  const out = new Set<string>();
-  for (const p of patterns) {
-    const colon = p.indexOf(':');
-    const prefix = colon < 0 ? '' : p.slice(0, colon);
-    if (colon < 0 || hasWildcard(prefix, ACT) || !ASCII.test(prefix)) return undefined;
-    out.add(prefix.toLowerCase());
-  }
-  return out;
-}
-
-/** The service prefix of a lower-cased action id (text before the first `:`; `undefined` without one). */
-function serviceOfLowered(actionLower: string): string | undefined {
-  const colon = actionLower.indexOf(':');
-  return colon < 0 ? undefined : actionLower.slice(0, colon);
-}
-
-/**
- * Per service prefix, the statements (in their original order) that may match an action of that service: those
- * naming the service and those that may match any. Filtering this list gives exactly what filtering all of them
- * would, without testing ~40 statements per catalog action.
- */
-function byService(located: Located[]): (service: string | undefined) => Located[] {
-  const cache = new Map<string | undefined, Located[]>();
-  return (service) => {
-    let list = cache.get(service);
-    if (!list) {
-      list = located.filter((x) => x.services === undefined || (service !== undefined && x.services.has(service)));
-      cache.set(service, list);
-    }
-    return list;
-  };
-}
-
-function describeRef(r: StatementRef): string {
-  return `policy ${r.document}, Statement[${r.index}]${r.sid !== undefined ? ` (Sid "${r.sid}")` : ''}`;
+/** The two sides' statements by effect, each looked up by service. */
+interface Sides {
+  origAllowsOf: (service: string | undefined) => Located[];
+  origDeniesOf: (service: string | undefined) => Located[];
+  suggDeniesOf: (service: string | undefined) => Located[];
+  suggAllowsOf: (service: string | undefined) => Located[];
 }
 
 /**
@@ -233,101 +86,105 @@ export function verifyNeverWider(
   const orig = locate(original.filter(notBoundary));
   const sugg = locate(suggestion.filter(notBoundary));
   const origAllows = orig.filter((x) => x.s.effect === 'Allow');
-  const origDenies = orig.filter((x) => x.s.effect === 'Deny');
   const suggAllows = sugg.filter((x) => x.s.effect === 'Allow');
-  const suggDenies = sugg.filter((x) => x.s.effect === 'Deny');
-
-  // The action universe, keyed case-insensitively (IAM action names are).
-  const universe = new Map<string, string>();
-  const add = (a: string): void => {
-    const k = a.toLowerCase();
-    if (!universe.has(k)) universe.set(k, a);
+  const sides: Sides = {
+    suggAllowsOf: byService(suggAllows),
+    origAllowsOf: byService(origAllows),
+    origDeniesOf: byService(orig.filter((x) => x.s.effect === 'Deny')),
+    suggDeniesOf: byService(sugg.filter((x) => x.s.effect === 'Deny')),
   };
-  // Every catalog action some suggestion Allow matches, by our own matcher over the full list (so the proof
-  // does not depend on how the catalog expands patterns). NotAction complements are included this way too.
-  const suggAllowsOf = byService(suggAllows);
-  for (const a of catalog.expandActionPattern('*')) {
-    const lower = a.toLowerCase();
-    if (suggAllowsOf(serviceOfLowered(lower)).some((x) => x.matchesLowered(lower))) add(a);
-  }
-  for (const x of [...orig, ...sugg]) {
-    for (const p of [...(x.s.action ?? []), ...(x.s.notAction ?? [])]) if (!hasWildcard(p, ACT)) add(p);
-  }
 
   const rc = regionCache();
-  const counterexamples: Counterexample[] = [];
-  let dropped = 0;
-  const report = (c: Counterexample): void => {
-    if (counterexamples.length < max) counterexamples.push(c);
-    else dropped++;
-  };
-
-  // Sorted by lower-cased id (plain code-unit order: deterministic, and fast on 20k+ actions).
-  // The keys are distinct, so the built-in sort (code units, no comparator: native) orders them as `<` does.
-  const actions = [...universe.keys()].sort().map((k) => [k, universe.get(k)!] as const);
-  const origAllowsOf = byService(origAllows);
-  const origDeniesOf = byService(origDenies);
-  const suggDeniesOf = byService(suggDenies);
+  const found = collector(max);
   let checked = 0;
-  for (const [lower, action] of actions) {
-    const service = serviceOfLowered(lower);
-    const allows = suggAllowsOf(service).filter((x) => x.matchesLowered(lower));
-    if (allows.length === 0) continue;
-    checked++;
-    const oAllows = origAllowsOf(service).filter((x) => x.matchesLowered(lower));
-    const oDenies = origDeniesOf(service).filter((x) => x.matchesLowered(lower));
-    const sDenies = suggDeniesOf(service).filter((x) => x.matchesLowered(lower));
-    for (const s of allows) {
-      for (const piece of s.pieces) {
-        // A suggestion Deny that certainly applies to the whole piece (whenever the Allow does) removes it.
-        if (sDenies.some((d) => rc.covers(d.region, piece) && clausesImply(s.restrictions, d.restrictions))) continue;
-
-        // 1. Some original Allow certainly allows the whole piece under the suggestion's own restrictions.
-        const covered = oAllows.some((g) => rc.covers(g.region, piece) && clausesImply(s.restrictions, g.restrictions));
-        if (!covered) {
-          report({
-            reason: 'not-allowed-by-original',
-            action,
-            resource: describeRegion(piece),
-            statement: s.ref,
-            message: `${describeRef(s.ref)} of the suggestion may allow ${action} on ${describeRegion(piece)}${
-              s.restrictions.length > 0 ? ' (under its conditions)' : ''
-            }, which no Allow statement of the original certainly allows`,
-          });
-        }
-
-        // 2. Every original Deny that might apply there is matched by a suggestion Deny at least as broad.
-        for (const d of oDenies) {
-          if (!rc.intersect(d.region, piece)) continue;
-          const relevant: Region =
-            d.region.kind === 'list' ? { kind: 'list', patterns: d.region.patterns.filter((q) => rc.intersect({ kind: 'list', patterns: [q] }, piece)) } : d.region;
-          const known = [...d.restrictions, ...s.restrictions];
-          const preserved = sDenies.some(
-            (d2) => (rc.covers(d2.region, piece) || rc.covers(d2.region, relevant)) && clausesImply(known, d2.restrictions),
-          );
-          if (!preserved) {
-            report({
-              reason: 'deny-not-preserved',
-              action,
-              resource: describeRegion(piece),
-              statement: s.ref,
-              deny: d.ref,
-              message: `the original's Deny (${describeRef(d.ref)}) may apply to ${action} on ${describeRegion(relevant)}, which ${describeRef(
-                s.ref,
-              )} of the suggestion may allow, and no Deny of the suggestion is at least as broad`,
-            });
-          }
-        }
-      }
-    }
+  for (const [lower, action] of actionUniverse(sides, [...orig, ...sugg], catalog)) {
+    if (checkAction(lower, action, sides, rc, found)) checked++;
   }
 
   const notes = futureActionNotes(suggAllows, origAllows, catalog);
   if (boundaryNames.length > 0) {
     notes.push(`permission boundary ${[...new Set(boundaryNames)].join(', ')} left out of the comparison: the identity policies were compared alone, which also proves the result with the boundary attached`);
   }
-  if (dropped > 0) notes.push(`${dropped} more counterexample(s) not listed (limit ${max})`);
-  return { ok: counterexamples.length === 0 && dropped === 0, counterexamples, checked, notes };
+  if (found.dropped > 0) notes.push(`${found.dropped} more counterexample(s) not listed (limit ${max})`);
+  return { ok: found.list.length === 0 && found.dropped === 0, counterexamples: found.list, checked, notes };
+}
+
+/**
+ * The actions to check, as `[lower-cased id, id]` sorted by the lower-cased id (plain code-unit order:
+ * deterministic, and fast on 20k+ actions): every catalog action some suggestion Allow matches, by our own
+ * matcher over the full list (so the proof does not depend on how the catalog expands patterns; NotAction
+ * complements are included this way too), plus every literal action name written on either side. Keyed
+ * case-insensitively, as IAM action names are; the first spelling met is kept.
+ */
+function actionUniverse(sides: Sides, statements: Located[], catalog: ActionUniverse): (readonly [string, string])[] {
+  const universe = new Map<string, string>();
+  const add = (a: string): void => {
+    const k = a.toLowerCase();
+    if (!universe.has(k)) universe.set(k, a);
+  };
+  for (const a of catalog.expandActionPattern('*')) {
+    const lower = a.toLowerCase();
+    if (sides.suggAllowsOf(serviceOfLowered(lower)).some((x) => x.matchesLowered(lower))) add(a);
+  }
+  for (const x of statements) {
+    for (const p of [...(x.s.action ?? []), ...(x.s.notAction ?? [])]) if (!hasWildcard(p, ACT)) add(p);
+  }
+  // The keys are distinct, so the built-in sort (code units, no comparator: native) orders them as `<` does.
+  return [...universe.keys()].sort().map((k) => [k, universe.get(k)!] as const);
+}
+
+/** Checks one action: every piece of every suggestion Allow that matches it. False when none matches. */
+function checkAction(lower: string, action: string, sides: Sides, rc: RegionCache, found: Collector): boolean {
+  const service = serviceOfLowered(lower);
+  const allows = sides.suggAllowsOf(service).filter((x) => x.matchesLowered(lower));
+  if (allows.length === 0) return false;
+  const oAllows = sides.origAllowsOf(service).filter((x) => x.matchesLowered(lower));
+  const oDenies = sides.origDeniesOf(service).filter((x) => x.matchesLowered(lower));
+  const sDenies = sides.suggDeniesOf(service).filter((x) => x.matchesLowered(lower));
+  for (const s of allows) {
+    for (const piece of s.pieces) {
+      // A suggestion Deny that certainly applies to the whole piece (whenever the Allow does) removes it.
+      if (sDenies.some((d) => rc.covers(d.region, piece) && clausesImply(s.restrictions, d.restrictions))) continue;
+
+      // 1. Some original Allow certainly allows the whole piece under the suggestion's own restrictions.
+      const covered = oAllows.some((g) => rc.covers(g.region, piece) && clausesImply(s.restrictions, g.restrictions));
+      if (!covered) {
+        found.add({
+          reason: 'not-allowed-by-original',
+          action,
+          resource: describeRegion(piece),
+          statement: s.ref,
+          message: `${describeRef(s.ref)} of the suggestion may allow ${action} on ${describeRegion(piece)}${
+            s.restrictions.length > 0 ? ' (under its conditions)' : ''
+          }, which no Allow statement of the original certainly allows`,
+        });
+      }
+
+      // 2. Every original Deny that might apply there is matched by a suggestion Deny at least as broad.
+      for (const d of oDenies) checkDeny(action, s, piece, d, sDenies, rc, found);
+    }
+  }
+  return true;
+}
+
+/** Is the original Deny `d`, where it may apply to the piece, kept by a suggestion Deny at least as broad? */
+function checkDeny(action: string, s: Located, piece: Region, d: Located, sDenies: Located[], rc: RegionCache, found: Collector): void {
+  if (!rc.intersect(d.region, piece)) return;
+  const relevant: Region =
+    d.region.kind === 'list' ? { kind: 'list', patterns: d.region.patterns.filter((q) => rc.intersect({ kind: 'list', patterns: [q] }, piece)) } : d.region;
+  const known = [...d.restrictions, ...s.restrictions];
+  const preserved = sDenies.some((d2) => (rc.covers(d2.region, piece) || rc.covers(d2.region, relevant)) && clausesImply(known, d2.restrictions));
+  if (preserved) return;
+  found.add({
+    reason: 'deny-not-preserved',
+    action,
+    resource: describeRegion(piece),
+    statement: s.ref,
+    deny: d.ref,
+    message: `the original's Deny (${describeRef(d.ref)}) may apply to ${action} on ${describeRegion(relevant)}, which ${describeRef(
+      s.ref,
+    )} of the suggestion may allow, and no Deny of the suggestion is at least as broad`,
+  });
 }
 
 /**
