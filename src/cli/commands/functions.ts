@@ -2,6 +2,7 @@
  * `policy-trim functions`: Lambda functions with their execution roles, flagging roles shared by several
  * functions (trimming a shared role affects all of them; `suggest --function` gives a per-function view).
  */
+import { forTerminal } from '../../core/render/escape.js';
 import type { Argv } from 'yargs';
 import { sharedRoles } from '../../core/ports/function-directory.js';
 import { EXIT } from '../errors.js';
@@ -28,14 +29,15 @@ export const functionsCommand: CommandModule = {
         io.stdout(JSON.stringify({ functions, sharedRoles: shared }, null, 2) + '\n');
       } else {
         const sharedSet = new Map(shared.map((s) => [s.roleArn, s.functions.length]));
-        const rows = functions.map((f) => [f.region, f.name, f.roleArn + (sharedSet.has(f.roleArn) ? `  (shared by ${sharedSet.get(f.roleArn)} functions)` : '')]);
+        // Names and ARNs come from the account: escaped before the widths are measured.
+        const rows = functions.map((f) => [forTerminal(f.region), forTerminal(f.name), forTerminal(f.roleArn) + (sharedSet.has(f.roleArn) ? `  (shared by ${sharedSet.get(f.roleArn)} functions)` : '')]);
         const w0 = Math.max(6, ...rows.map((r) => r[0].length));
         const w1 = Math.max(8, ...rows.map((r) => r[1].length));
         io.stdout(`${'region'.padEnd(w0)}  ${'function'.padEnd(w1)}  role\n`);
         for (const r of rows) io.stdout(`${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}\n`);
       }
       io.stderr(`${functions.length} function(s); ${shared.length} role(s) shared by several functions\n`);
-      for (const s of shared) io.stderr(`  ${s.roleArn}: ${s.functions.join(', ')} — suggest --function NAME shows each one's own needs\n`);
+      for (const s of shared) io.stderr(`  ${forTerminal(s.roleArn)}: ${forTerminal(s.functions.join(', '))} — suggest --function NAME shows each one's own needs\n`);
       return EXIT.OK;
     } finally {
       await closeAwsClients(args);

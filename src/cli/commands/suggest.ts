@@ -2,6 +2,7 @@
  * `policy-trim suggest`: the smallest policy that still allows everything the role did, verified never wider
  * than the original, printed as JSON, YAML or Terraform; a summary for a person on stderr.
  */
+import { terminalLines } from '../../core/render/escape.js';
 import type { Argv } from 'yargs';
 import { loadBundledCatalog } from '../../adapters/fs/bundled-data.js';
 import { loadBundledCloudTrailKnowledge, loadBundledNormalizer } from '../../adapters/fs/bundled-mapping.js';
@@ -128,7 +129,7 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   if (fn !== undefined && roleArn) {
     const others = ledger.sessionsOf(roleArn).filter((s) => s !== fn);
     if (others.length) {
-      io.stderr(`warning: ${roleArn} is also used by ${others.join(', ')}: this suggestion covers only ${fn}; give ${fn} its own role before applying it.\n`);
+      io.stderr(terminalLines([`warning: ${roleArn} is also used by ${others.join(', ')}: this suggestion covers only ${fn}; give ${fn} its own role before applying it.`]));
     }
   }
 
@@ -149,8 +150,8 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
     });
   } catch (e) {
     if (e instanceof InternalError) {
-      io.stderr(`policy-trim: ${e.message}\n`);
-      for (const v of e.violations.slice(0, 10)) io.stderr(`  - ${v}\n`);
+      // Violations quote the inputs' ARNs and names, which come from logs and policies: escaped.
+      io.stderr(terminalLines([`policy-trim: ${e.message}`, ...e.violations.slice(0, 10).map((v) => `  - ${v}`)]));
       const dump = JSON.stringify(e.inputs);
       io.stderr(`  inputs for the bug report (${dump.length} characters): rerun with --report FILE to save them\n`);
       if (args.report) await writeResult(JSON.stringify({ error: e.message, violations: e.violations, inputs: e.inputs }, null, 2) + '\n', String(args.report), io);
