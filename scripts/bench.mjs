@@ -10,6 +10,8 @@
 //            --generate-only (build the trails, measure nothing)
 //            --key-pool K (S3 object keys drawn from K keys per bucket instead of unique per request)
 //            --stand-in "CMD ..." (measure another command instead of `usage`; labelled as a stand-in)
+//   node scripts/bench.mjs --single-file [GB]   `usage` on one plain {"Records":[…]} file of GB gigabytes (default 1),
+//            generated on the fly in a temp dir (deleted after) from the same record generator, unique eventIDs
 //   node scripts/bench.mjs --suggest            `suggest` on the bundled example with grant-everything policies
 //            (--suggest admin,poweruser,example picks scenarios; default admin,poweruser; --runs default 5 here;
 //            see scripts/bench-suggest.mjs)
@@ -19,8 +21,8 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -443,6 +445,7 @@ function parseArgs(argv) {
     else if (a === '--key-pool') opt.keyPool = Math.max(0, Number(val()) | 0);
     else if (a === '--generate-only') opt.generateOnly = true;
     else if (a === '--stand-in') opt.standIn = val();
+    else if (a === '--single-file') opt.singleFileGB = argv[i + 1] && !argv[i + 1].startsWith('--') ? Number(val()) : 1;
     else if (a === '--suggest') opt.suggest = argv[i + 1] && !argv[i + 1].startsWith('--') ? val().split(',') : ['admin', 'poweruser'];
     else throw new Error(`unknown option ${a} (see the comment at the top of scripts/bench.mjs)`);
   }
@@ -474,6 +477,7 @@ async function main() {
     return 0;
   }
   opt.runs ??= 3;
+  if (opt.singleFileGB) return singleFileBench(opt, m);
   const trails = [];
   for (const n of opt.sizes) trails.push(await ensureTrail(opt.cache, n, opt.keyPool, opt.regenerate));
   if (opt.generateOnly) return 0;
@@ -532,6 +536,75 @@ async function main() {
   process.stdout.write(lines.join('\n') + '\n');
   log(`medians of ${opt.runs} runs; results also in .bench/results.json`);
   return 0;
+}
+
+/**
+ * Writes one plain `{"Records":[…]}` file of about `bytes` bytes from the synthetic trail's records, each with a
+ * unique eventID (copies of a record would be dropped as duplicates). Returns its record count.
+ */
+async function writeSingleFile(path, bytes) {
+  const out = createWriteStream(path);
+  const write = (s) => (out.write(s) ? undefined : new Promise((r) => out.once('drain', r)));
+  const plan = makePlan(4_000_000);
+  let written = 0;
+  let records = 0;
+  await write('{"Records":[');
+  for (let f = 0; written < bytes; f = (f + 1) % plan.files.length) {
+    for (const rec of JSON.parse(buildFile(plan, f).json).Records) {
+      rec.eventID = `${rec.eventID}-${records}`;
+      const s = (records ? ',\n' : '\n') + JSON.stringify(rec);
+      written += s.length;
+      records++;
+      await write(s);
+    }
+  }
+  await write('\n]}\n');
+  await new Promise((r) => out.end(r));
+  return records;
+}
+
+/** `usage` on one large file: wall time and peak RSS (medians / max of the runs). */
+async function singleFileBench(opt, m) {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
+    process.stderr.write('bench: dist/cli/main.js is missing: run `npm run build` first.\n');
+    return 1;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'pt-bench-single-'));
+  try {
+    const file = join(dir, 'export.json');
+    const t0 = performance.now();
+    const records = await writeSingleFile(file, opt.singleFileGB * 1e9);
+    const size = statSync(file).size;
+    log(`wrote ${fmtInt(records)} records, ${fmtMB(size)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const cmd = opt.standIn
+      ? opt.standIn.split(/\s+/).filter(Boolean).map((a) => a.replaceAll('{trail}', file))
+      : [process.execPath, join(ROOT, 'bin', 'policy-trim'), 'usage', '--trail', file, ...WINDOW, '--format', 'json'];
+    const runs = [];
+    for (let k = 0; k < opt.runs; k++) {
+      const r = await measureCommand(cmd).catch((e) => ({ error: e.message.split('\n').slice(0, 3).join(' ') }));
+      runs.push(r);
+      log(r.error ? `  run ${k + 1}: failed: ${r.error}` : `  run ${k + 1}/${opt.runs}: ${(r.ms / 1000).toFixed(2)} s, peak RSS ${(r.rssKiB / 1024).toFixed(0)} MiB, CPU ${(r.cpuMs / 1000).toFixed(1)} s`);
+    }
+    const ok = runs.filter((r) => !r.error);
+    const result = {
+      records,
+      fileMB: +fmtMB(size),
+      usageSeconds: ok.length ? +(median(ok.map((r) => r.ms)) / 1000).toFixed(2) : null,
+      recordsPerSecond: ok.length ? Math.round(records / (median(ok.map((r) => r.ms)) / 1000)) : null,
+      peakRssMiB: ok.length ? Math.round(Math.max(...ok.map((r) => r.rssKiB)) / 1024) : null,
+      failed: runs.length - ok.length,
+      runs: opt.runs,
+      maxLoadAverage: +loadavg()[0].toFixed(1),
+    };
+    writeFileSync(join(ROOT, '.bench', 'results-single.json'), JSON.stringify({ machine: m, command: opt.standIn ?? 'policy-trim usage --trail FILE', result }, null, 2) + '\n');
+    process.stdout.write(
+      '| records | file MB | usage s | records/s | peak RSS MiB | failed runs |\n|---:|---:|---:|---:|---:|---:|\n' +
+        `| ${fmtInt(records)} | ${result.fileMB} | ${result.usageSeconds} | ${fmtInt(result.recordsPerSecond ?? 0)} | ${result.peakRssMiB} | ${result.failed}/${result.runs} |\n`,
+    );
+    return 0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (isMainThread) {
