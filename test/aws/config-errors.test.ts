@@ -10,7 +10,7 @@ import { createAwsClients, resolveAwsConfig } from '../../src/adapters/aws/confi
 import { AwsAdapterError, toAwsError } from '../../src/adapters/aws/errors.js';
 import { decodePolicyDocument, IamRolePolicySource, isAwsManagedPolicyArn, parseRoleRef } from '../../src/adapters/aws/iam.js';
 import { parseS3TrailUrl } from '../../src/adapters/aws/s3-trail.js';
-import { useFakeAwsEnv } from '../helpers/moto.js';
+import { useFakeAwsEnv } from '../support/moto.js';
 
 let restore: (() => void) | undefined;
 let dir: string | undefined;

@@ -12,7 +12,7 @@ import type { TrailItem } from '../../src/adapters/trail-decode/sink.js';
 import { createAwsClients, resolveAwsConfig, type AwsClients } from '../../src/adapters/aws/config.js';
 import { loadRolePolicyDocuments, openAwsActivity } from '../../src/adapters/aws/live.js';
 import type { S3TrailRead } from '../../src/adapters/aws/s3-trail.js';
-import { seedExample, startMoto, useFakeAwsEnv, type MotoServer } from '../helpers/moto.js';
+import { seedExample, startMoto, useFakeAwsEnv, type MotoServer } from '../support/moto.js';
 
 const EX = new URL('../../examples/orders-api/', import.meta.url).pathname;
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/orders-api-role';

@@ -1,5 +1,5 @@
 /**
- * CloudTrail Event history reading against an in-process LookupEvents fake (test/fakes/cloudtrail-lookup.ts)
+ * CloudTrail Event history reading against an in-process LookupEvents fake (test/support/cloudtrail-lookup.ts)
  * on a fake clock: pacing under the 2 requests/s limit, backoff on throttling, paging, filters, failures.
  */
 import { describe, expect, it } from 'vitest';
@@ -13,8 +13,8 @@ import {
   lookupRegions,
 } from '../../src/adapters/aws/lookup.js';
 import { backoffDelay, TokenBucket } from '../../src/adapters/aws/pacer.js';
-import { FakeClock } from '../fakes/clock.js';
-import { FakeLookupCloudTrail, makeEvents, throttlingError, type FakeLookupRequest } from '../fakes/cloudtrail-lookup.js';
+import { FakeClock } from '../support/clock.js';
+import { FakeLookupCloudTrail, makeEvents, throttlingError, type FakeLookupRequest } from '../support/cloudtrail-lookup.js';
 
 const DAY = 86_400_000;
 

@@ -32,9 +32,9 @@ import { LookupEventsSource } from '../../src/adapters/aws/lookup.js';
 import { S3TrailSource } from '../../src/adapters/aws/s3-trail.js';
 import { CloudTrailConfigSource, trailS3Url } from '../../src/adapters/aws/trail-config.js';
 import { loadRolePolicyDocuments, openAwsActivity, regionsForRole } from '../../src/adapters/aws/live.js';
-import { FakeClock } from '../fakes/clock.js';
-import { FakeLookupCloudTrail, makeEvents } from '../fakes/cloudtrail-lookup.js';
-import { MOTO_ACCOUNT_ID, recordCommands, startMoto, useFakeAwsEnv, type MotoServer, type SentCommand } from '../helpers/moto.js';
+import { FakeClock } from '../support/clock.js';
+import { FakeLookupCloudTrail, makeEvents } from '../support/cloudtrail-lookup.js';
+import { MOTO_ACCOUNT_ID, recordCommands, startMoto, useFakeAwsEnv, type MotoServer, type SentCommand } from '../support/moto.js';
 
 const ACCT = MOTO_ACCOUNT_ID;
 const ASSUME = JSON.stringify({

@@ -11,8 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { clientConfig, createAwsClients, resolveAwsConfig } from '../../src/adapters/aws/config.js';
 import { AwsAdapterError, callAws } from '../../src/adapters/aws/errors.js';
-import { runCli } from '../cli/helpers.js';
-import { useFakeAwsEnv } from '../helpers/moto.js';
+import { runCli } from '../support/cli.js';
+import { useFakeAwsEnv } from '../support/moto.js';
 
 let server: Server;
 let endpoint: string;

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { IAM_DATA_ROOT, REPO_ROOT, SERVICE_REFERENCE_DIR } from './paths.js';
+import { IAM_DATA_ROOT, REPO_ROOT, SERVICE_REFERENCE_DIR } from '../support/paths.js';
 
 const haveSources = existsSync(SERVICE_REFERENCE_DIR) && existsSync(IAM_DATA_ROOT);
 if (!haveSources) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataDir, readDataJson, readDataText } from '../../src/adapters/fs/bundled-data.js';
-import { REPO_ROOT } from './paths.js';
+import { REPO_ROOT } from '../support/paths.js';
 
 describe('bundled data files', () => {
   const saved = process.env.POLICY_TRIM_DATA_DIR;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createCatalog, createCatalogFromText } from '../../src/core/catalog/catalog.js';
 import { CatalogDataError } from '../../src/core/catalog/raw-data.js';
 import { dataDir } from '../../src/adapters/fs/bundled-data.js';
-import { tinyCatalogJson, tinyOperationsJson } from './fixture.js';
+import { tinyCatalogJson, tinyOperationsJson } from '../support/catalog-fixture.js';
 
 const catText = readFileSync(join(dataDir(), 'iam', 'catalog.json'), 'utf8');
 const opText = readFileSync(join(dataDir(), 'iam', 'operations.json'), 'utf8');

@@ -5,8 +5,8 @@ import { createCatalog } from '../../src/core/catalog/catalog.js';
 import { CatalogDataError } from '../../src/core/catalog/raw-data.js';
 import { formatActionExpansion, formatCatalogInfo } from '../../src/core/catalog/format.js';
 import { dataDir, loadBundledCatalog, readDataJson } from '../../src/adapters/fs/bundled-data.js';
-import { IAM_DATA_ROOT } from './paths.js';
-import { tinyCatalogJson, tinyOperationsJson } from './fixture.js';
+import { IAM_DATA_ROOT } from '../support/paths.js';
+import { tinyCatalogJson, tinyOperationsJson } from '../support/catalog-fixture.js';
 
 const tiny = () => createCatalog(structuredClone(tinyCatalogJson), structuredClone(tinyOperationsJson));
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluate, parsePolicyDocument } from '../../src/core/policy/index.js';
-import { runCli } from './helpers.js';
+import { runCli } from '../support/cli.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/app-role';
 

@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './helpers.js';
-import { fixture, OFFLINE_ROLE } from './offline-fixture.js';
+import { runCli } from '../support/cli.js';
+import { fixture, OFFLINE_ROLE } from '../support/offline-fixture.js';
 
 const ROLE = OFFLINE_ROLE;
 

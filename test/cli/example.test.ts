@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, parsePolicyDocument } from '../../src/core/policy/index.js';
 import type { PolicyDocument } from '../../src/core/policy/types.js';
-import { runCli, type CliRun } from './helpers.js';
+import { runCli, type CliRun } from '../support/cli.js';
 
 // The bundled example's story and its expectations are in examples/orders-api/README.md: this test checks the
 // suggestion against them with the evaluator, not by comparing text.

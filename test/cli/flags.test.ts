@@ -12,8 +12,8 @@ import { renderCommand } from '../../src/cli/commands/render.js';
 import { functionsCommand } from '../../src/cli/commands/functions.js';
 import { catalogCommand } from '../../src/cli/commands/catalog.js';
 import { loadBundledCloudTrailKnowledge } from '../../src/adapters/fs/bundled-mapping.js';
-import { runCli } from './helpers.js';
-import { fixture, OFFLINE_ROLE } from './offline-fixture.js';
+import { runCli } from '../support/cli.js';
+import { fixture, OFFLINE_ROLE } from '../support/offline-fixture.js';
 
 function suggestArgs(dir: string): string[] {
   return ['suggest', '--role', OFFLINE_ROLE, '--policy', join(dir, 'policy.json'), '--trail', join(dir, 'trail'), '--trail-config', join(dir, 'selectors.json')];

@@ -4,8 +4,8 @@
  * offline run on the same data (issue 4's bar).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedExample, startMoto, useFakeAwsEnv, type MotoServer } from '../helpers/moto.js';
-import { runCli } from './helpers.js';
+import { seedExample, startMoto, useFakeAwsEnv, type MotoServer } from '../support/moto.js';
+import { runCli } from '../support/cli.js';
 
 const EX = new URL('../../examples/orders-api/', import.meta.url).pathname;
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/orders-api-role';

@@ -7,7 +7,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers.js';
+import { runCli } from '../support/cli.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/app-role';
 

@@ -7,8 +7,8 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSyn
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isKnownConditionOperator } from '../../src/core/policy/conditions.js';
-import { runCli } from './helpers.js';
-import { fixture, OFFLINE_ROLE } from './offline-fixture.js';
+import { runCli } from '../support/cli.js';
+import { fixture, OFFLINE_ROLE } from '../support/offline-fixture.js';
 
 function suggestArgs(dir: string): string[] {
   return ['suggest', '--role', OFFLINE_ROLE, '--policy', join(dir, 'policy.json'), '--trail', join(dir, 'trail'), '--trail-config', join(dir, 'selectors.json')];

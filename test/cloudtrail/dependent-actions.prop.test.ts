@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadBundledCloudTrailTables, loadBundledNormalizer } from '../../src/adapters/fs/bundled-mapping.js';
-import { loadFixtureCases } from './fixture-loader.js';
+import { loadFixtureCases } from '../support/cloudtrail-fixtures.js';
 
 const normalize = loadBundledNormalizer();
 const tables = loadBundledCloudTrailTables();

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadBundledNormalizer } from '../../src/adapters/fs/bundled-mapping.js';
-import { loadFixtureCases, type ExpectedAction } from './fixture-loader.js';
+import { loadFixtureCases, type ExpectedAction } from '../support/cloudtrail-fixtures.js';
 import type { ActionUse } from '../../src/core/usage/types.js';
 
 const normalize = loadBundledNormalizer();

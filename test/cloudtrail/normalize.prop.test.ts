@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';
 import { loadBundledNormalizer } from '../../src/adapters/fs/bundled-mapping.js';
 import type { NormalizeResult } from '../../src/core/usage/types.js';
-import { loadFixtureCases } from './fixture-loader.js';
+import { loadFixtureCases } from '../support/cloudtrail-fixtures.js';
 
 const normalize = loadBundledNormalizer();
 const catalog = loadBundledCatalog();

@@ -16,7 +16,7 @@ import { createCloudTrailKnowledge } from '../../src/core/trail/knowledge.js';
 import { parseCloudTrailTables, type CloudTrailTables } from '../../src/core/trail/tables.js';
 import { CloudTrailTableError } from '../../src/core/trail/errors.js';
 import { REQUEST_EXTRACTORS } from '../../src/core/trail/extractors/index.js';
-import { loadFixtureCases } from './fixture-loader.js';
+import { loadFixtureCases } from '../support/cloudtrail-fixtures.js';
 
 const catalog = loadBundledCatalog();
 const tables = loadBundledCloudTrailTables();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { parsePolicyDocument } from '../../src/core/policy/parse.js';
 import type { PolicyDocument, Statement } from '../../src/core/policy/types.js';
-import { arbPolicyDocument } from '../arbitraries/policy.js';
+import { arbPolicyDocument } from '../support/policy-arbitraries.js';
 
 /** The IAM JSON form of a statement (our own writer for the test; renderers live elsewhere). */
 function toIam(s: Statement): Record<string, unknown> {

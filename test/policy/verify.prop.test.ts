@@ -18,7 +18,7 @@ import {
   referenceDecision,
   TEST_ACTIONS,
   testActionUniverse,
-} from '../arbitraries/policy.js';
+} from '../support/policy-arbitraries.js';
 
 const cat = testActionUniverse;
 const RUNS = { numRuns: 300 };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePolicyDocument } from '../../src/core/policy/parse.js';
 import type { PolicyDocument } from '../../src/core/policy/types.js';
 import { verifyCovers, verifyNeverWider } from '../../src/core/policy/verify.js';
-import { testActionUniverse } from '../arbitraries/policy.js';
+import { testActionUniverse } from '../support/policy-arbitraries.js';
 
 const policy = (name: string, ...statements: object[]): PolicyDocument => parsePolicyDocument({ Version: '2012-10-17', Statement: statements }, name);
 const cat = testActionUniverse;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readTrail } from '../../src/adapters/fs/trail-reader.js';
 import { readTrailObject } from '../../src/adapters/trail-decode/decode.js';
-import { collect, ids, rec } from './helpers.js';
+import { collect, ids, rec } from '../support/reader.js';
 
 let dir: string;
 const good = (): string => join(dir, 'good.json');

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { readTrail } from '../../src/adapters/fs/trail-reader.js';
-import { collect } from './helpers.js';
+import { collect } from '../support/reader.js';
 
 const CORPORA = resolve(fileURLToPath(new URL('../../', import.meta.url)), '../shared/corpora');
 const have = existsSync(CORPORA);

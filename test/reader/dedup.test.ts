@@ -15,7 +15,7 @@ import { readTrail } from '../../src/adapters/fs/trail-reader.js';
 import { HashSet128, hash128 } from '../../src/core/usage/event-ids.js';
 import { ActivityTally, type ActivityResult } from '../../src/core/usage/tally.js';
 import { parseTimeWindow } from '../../src/core/usage/time-window.js';
-import { DIST_WORKER, ensureBuilt, ROOT, writeProblemTrail } from './parallel-helpers.js';
+import { DIST_WORKER, ensureBuilt, ROOT, writeProblemTrail } from '../support/parallel.js';
 
 const run = promisify(execFile);
 const window = parseTimeWindow({ since: '2026-10-01T00:00:00Z', until: '2026-11-01T00:00:00Z' }, new Date('2026-11-02T00:00:00Z'));

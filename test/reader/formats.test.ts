@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { readTrail } from '../../src/adapters/fs/trail-reader.js';
 import { readTrailObject } from '../../src/adapters/trail-decode/decode.js';
 import { createTrailStats } from '../../src/adapters/trail-decode/sink.js';
-import { collect, ids, rec } from './helpers.js';
+import { collect, ids, rec } from '../support/reader.js';
 
 const FIX = fileURLToPath(new URL('../fixtures/reader/', import.meta.url));
 const f = (name: string): string => join(FIX, name);

@@ -9,7 +9,7 @@ import { join, relative, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { nodeTrailFs, readTrail, type TrailFs } from '../../src/adapters/fs/trail-reader.js';
 import { formatTrailFileName } from '../../src/core/trail/layout.js';
-import { collect, ids, rec } from './helpers.js';
+import { collect, ids, rec } from '../support/reader.js';
 
 let root: string;
 const ACCT = '111122223333';

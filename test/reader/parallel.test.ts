@@ -17,7 +17,7 @@ import { collectActivity } from '../../src/cli/activity.js';
 import { ActivityTally, PROBLEM_EXAMPLES_PER_CODE, type ActivityResult } from '../../src/core/usage/tally.js';
 import { parseTimeWindow } from '../../src/core/usage/time-window.js';
 import type { UsageLedger } from '../../src/core/usage/ledger.js';
-import { DIST_WORKER, ensureBuilt, ROOT, writeProblemTrail } from './parallel-helpers.js';
+import { DIST_WORKER, ensureBuilt, ROOT, writeProblemTrail } from '../support/parallel.js';
 
 const run = promisify(execFile);
 const WINDOW = ['--since', '2026-10-01T00:00:00Z', '--until', '2026-11-01T00:00:00Z'];

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parsePolicyDocument } from '../../src/core/policy/index.js';
 import type { PolicyDocument } from '../../src/core/policy/types.js';
 import { renderDocuments } from '../../src/core/render/index.js';
-import { runCli } from '../cli/helpers.js';
+import { runCli } from '../support/cli.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'render');
 const dirs: string[] = [];

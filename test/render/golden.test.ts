@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseJsonencode, policyDocumentFromIam, renderJson, renderTerraform, renderYaml } from '../../src/core/render/index.js';
-import { fmtViolations, normalizeIam, readDataSource } from './helpers.js';
+import { fmtViolations, normalizeIam, readDataSource } from '../support/render.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'render');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';

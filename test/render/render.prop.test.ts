@@ -15,8 +15,8 @@ import {
   renderTerraform,
   renderYaml,
 } from '../../src/core/render/index.js';
-import { policyArb, shuffled } from './arbitraries.js';
-import { fmtViolations, normalizeIam, readDataSource } from './helpers.js';
+import { policyArb, shuffled } from '../support/render-arbitraries.js';
+import { fmtViolations, normalizeIam, readDataSource } from '../support/render.js';
 
 // 500 runs per property: about 2 s each on a 2-core machine, and enough to hit the rarer tricky strings.
 const RUNS = { numRuns: 500 };

@@ -17,7 +17,7 @@ import {
   terraformName,
   yamlNeedsQuotes,
 } from '../../src/core/render/index.js';
-import { fmtViolations } from './helpers.js';
+import { fmtViolations } from '../support/render.js';
 
 const FULL: PolicyDocument = {
   name: 'inline:orders',

@@ -4,7 +4,7 @@
  * honoured, deterministic.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, cleanup, expectContract, expectGone, expectKept, policy, rec, selectors, suggestOn, workspace } from './harness.js';
+import { ACCOUNT, cleanup, expectContract, expectGone, expectKept, policy, rec, selectors, suggestOn, workspace } from '../support/safety-harness.js';
 
 afterAll(cleanup);
 

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AccessRequest } from '../../src/core/policy/types.js';
-import { ACCOUNT, cleanup, expectCovers, expectGone, expectKept, expectNeverWider, policy, rec, selectors, suggestOn, workspace, type SuggestRun } from './harness.js';
+import { ACCOUNT, cleanup, expectCovers, expectGone, expectKept, expectNeverWider, policy, rec, selectors, suggestOn, workspace, type SuggestRun } from '../support/safety-harness.js';
 
 afterAll(cleanup);
 

@@ -27,7 +27,7 @@ import {
   suggestOn,
   workspace,
   type SuggestRun,
-} from './harness.js';
+} from '../support/safety-harness.js';
 
 afterAll(cleanup);
 

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { InternalError } from '../../src/core/trim/errors.js';
 import { defaultTrailRecording } from '../../src/core/trail/recording.js';
 import type { TrimResult } from '../../src/core/trim/types.js';
-import { fakeKnowledge, smallCatalog, usageOf, used } from './fakes.js';
+import { fakeKnowledge, smallCatalog, usageOf, used } from '../support/trim-fakes.js';
 
 // A trim that (wrongly) widens: suggest must refuse to return it.
 vi.mock('../../src/core/trim/trim.js', () => ({

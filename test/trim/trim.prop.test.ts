@@ -6,8 +6,8 @@ import { defaultTrailRecording, parseTrailRecording, type TrailRecording } from 
 import { trimPolicy } from '../../src/core/trim/trim.js';
 import type { TrimInput } from '../../src/core/trim/types.js';
 import type { ActionUsage } from '../../src/core/usage/types.js';
-import { denied, fakeKnowledge, smallCatalog, usageOf, used } from './fakes.js';
-import { assignments, oracleAllows } from './oracle.js';
+import { denied, fakeKnowledge, smallCatalog, usageOf, used } from '../support/trim-fakes.js';
+import { assignments, oracleAllows } from '../support/oracle.js';
 
 const catalog = smallCatalog();
 const knowledge = fakeKnowledge();

@@ -6,7 +6,7 @@ import { suggest } from '../../src/core/trim/suggest.js';
 import { defaultTrailRecording, parseTrailRecording } from '../../src/core/trail/recording.js';
 import { trimPolicy } from '../../src/core/trim/trim.js';
 import type { Finding, TrimInput } from '../../src/core/trim/types.js';
-import { denied, fakeKnowledge, usageOf, used } from './fakes.js';
+import { denied, fakeKnowledge, usageOf, used } from '../support/trim-fakes.js';
 
 const catalog = loadBundledCatalog();
 const knowledge = fakeKnowledge();

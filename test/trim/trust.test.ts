@@ -10,7 +10,7 @@ import type { PolicyDocument, Statement } from '../../src/core/policy/types.js';
 import { suggest } from '../../src/core/trim/suggest.js';
 import { parseTrailRecording } from '../../src/core/trail/recording.js';
 import type { Finding, TrimInput } from '../../src/core/trim/types.js';
-import { fakeKnowledge, usageOf, used } from './fakes.js';
+import { fakeKnowledge, usageOf, used } from '../support/trim-fakes.js';
 
 const catalog = loadBundledCatalog();
 const ACCT = '123456789012';

@@ -12,7 +12,7 @@ import { expect } from 'vitest';
 import { loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';
 import { evaluate, parsePolicyDocument, statementMatchesAction } from '../../src/core/policy/index.js';
 import type { AccessRequest, ConditionBlock, PolicyDocument, Statement } from '../../src/core/policy/types.js';
-import { runCli, type CliRun } from '../cli/helpers.js';
+import { runCli, type CliRun } from './cli.js';
 
 export const ACCOUNT = '111122223333';
 export const ROLE_NAME = 'app-role';
