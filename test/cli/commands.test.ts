@@ -1,43 +1,17 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evaluate, parsePolicyDocument } from '../../src/core/policy/index.js';
 import { runCli } from '../support/cli.js';
+import { OFFLINE_ROLE, sqsSendRecord, tempDir } from '../support/offline-fixture.js';
 
-const ROLE = 'arn:aws:iam::123456789012:role/app-role';
+const ROLE = OFFLINE_ROLE;
 
-function record(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    eventVersion: '1.08',
-    eventTime: '2026-10-10T10:00:00Z',
-    eventSource: 'sqs.amazonaws.com',
-    eventName: 'SendMessage',
-    awsRegion: 'us-east-1',
-    recipientAccountId: '123456789012',
-    eventCategory: 'Data',
-    managementEvent: false,
-    readOnly: false,
-    userIdentity: {
-      type: 'AssumedRole',
-      arn: 'arn:aws:sts::123456789012:assumed-role/app-role/app-fn',
-      accountId: '123456789012',
-      sessionContext: { sessionIssuer: { type: 'Role', arn: ROLE, accountId: '123456789012', userName: 'app-role' } },
-    },
-    requestParameters: { queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs' },
-    ...over,
-  };
-}
-
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const record = sqsSendRecord;
 
 function fixtureDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'policy-trim-cli-'));
-  made.push(dir);
+  const dir = tempDir('policy-trim-cli-');
   mkdirSync(join(dir, 'trail'));
   mkdirSync(join(dir, 'policies'));
   writeFileSync(join(dir, 'trail', 'a.json.gz'), gzipSync(JSON.stringify({ Records: [record(), record({ eventTime: '2026-10-11T10:00:00Z' })] })));

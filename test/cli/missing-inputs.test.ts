@@ -3,42 +3,19 @@
  * error (exit 1) before anything is read, with nothing on stdout, unless `--allow-missing`; a run that could
  * read no record from any input is an error; per-file problems inside a readable input are reported and skipped.
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { OFFLINE_ROLE, sqsSendRecord, tempDir } from '../support/offline-fixture.js';
 
-const ROLE = 'arn:aws:iam::123456789012:role/app-role';
+const ROLE = OFFLINE_ROLE;
 
-function record(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    eventVersion: '1.08',
-    eventTime: '2026-10-10T10:00:00Z',
-    eventSource: 'sqs.amazonaws.com',
-    eventName: 'SendMessage',
-    awsRegion: 'us-east-1',
-    recipientAccountId: '123456789012',
-    userIdentity: {
-      type: 'AssumedRole',
-      arn: 'arn:aws:sts::123456789012:assumed-role/app-role/app-fn',
-      accountId: '123456789012',
-      sessionContext: { sessionIssuer: { type: 'Role', arn: ROLE, accountId: '123456789012', userName: 'app-role' } },
-    },
-    requestParameters: { queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs' },
-    ...over,
-  };
-}
-
-const made: string[] = [];
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const record = sqsSendRecord;
 
 /** A trail folder with one good file and one broken file, and a policy folder. */
 function fixture(): { dir: string; trail: string; policies: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'policy-trim-missing-'));
-  made.push(dir);
+  const dir = tempDir('policy-trim-missing-');
   const trail = join(dir, 'trail');
   const policies = join(dir, 'policies');
   mkdirSync(trail);

@@ -11,22 +11,24 @@ afterAll(() => {
   for (const d of made) rmSync(d, { recursive: true, force: true });
 });
 
+/** A temporary folder, removed after the calling test file's tests. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 /** The role of the fixture's records. */
 export const OFFLINE_ROLE = 'arn:aws:iam::123456789012:role/app-role';
 const ROLE = OFFLINE_ROLE;
 
 /**
- * A temporary folder (removed after the file's tests) with `trail/a.json` (one SQS SendMessage by app-role),
- * `trail/notes.txt` (not a trail file), `selectors.json` (multi-Region, management and SQS data events) and
- * `policy.json` (sqs:*, sns:Publish and the Lambda logging actions on *).
+ * One successful SQS SendMessage to `jobs` by app-role's session `app-fn` (a data event), with `over` merged
+ * on top (e.g. another eventTime or an eventID).
  */
-export function fixture(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'policy-trim-conv-'));
-  made.push(dir);
-  mkdirSync(join(dir, 'trail'));
-  const record = {
+export function sqsSendRecord(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
     eventVersion: '1.08',
-    eventID: 'e-1',
     eventTime: '2026-10-10T10:00:00Z',
     eventSource: 'sqs.amazonaws.com',
     eventName: 'SendMessage',
@@ -42,8 +44,19 @@ export function fixture(): string {
       sessionContext: { sessionIssuer: { type: 'Role', arn: ROLE, accountId: '123456789012', userName: 'app-role' } },
     },
     requestParameters: { queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs' },
+    ...over,
   };
-  writeFileSync(join(dir, 'trail', 'a.json'), JSON.stringify({ Records: [record] }));
+}
+
+/**
+ * A temporary folder (removed after the file's tests) with `trail/a.json` (one SQS SendMessage by app-role),
+ * `trail/notes.txt` (not a trail file), `selectors.json` (multi-Region, management and SQS data events) and
+ * `policy.json` (sqs:*, sns:Publish and the Lambda logging actions on *).
+ */
+export function fixture(): string {
+  const dir = tempDir('policy-trim-conv-');
+  mkdirSync(join(dir, 'trail'));
+  writeFileSync(join(dir, 'trail', 'a.json'), JSON.stringify({ Records: [sqsSendRecord({ eventID: 'e-1' })] }));
   writeFileSync(join(dir, 'trail', 'notes.txt'), 'not a trail file');
   writeFileSync(
     join(dir, 'selectors.json'),
