@@ -5,6 +5,7 @@
  * say that ARN is of the row's resource type: a mapping that yields a resource of the wrong type (a table for
  * an index Query, `function:f` for an Invoke of `f:prod`) fails here.
  */
+import { templateRegex } from '../../src/core/trail/resource-picker.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { dataDir, loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';
@@ -58,16 +59,8 @@ const STRICT_MATCHER_GAPS = new Set([
   'bedrock:default-prompt-router',
 ]);
 
-/** The template with its last variable matching anything (what normalize.ts's qualifier fallback accepts). */
-function looseTemplate(template: string): RegExp {
-  const parts = template.split(/(\$\{[^}]+\})/);
-  let src = '';
-  parts.forEach((part, i) => {
-    if (/^\$\{[^}]+\}$/.test(part)) src += i === parts.length - 2 && parts[parts.length - 1] === '' ? '(.+)' : '([^:/]*)';
-    else src += part.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  });
-  return new RegExp(`^${src}$`);
-}
+/** The template with its last variable matching anything (what the picker's qualifier fallback accepts). */
+const looseTemplate = templateRegex;
 
 /** A source cites at least one AWS documentation page. */
 const CITES_AWS = /https:\/\/docs\.aws\.amazon\.com\//;

@@ -8,8 +8,11 @@ import type { ActionInfo, Catalog } from '../catalog/types.js';
 import { compileArnTemplate, isParsableArn } from '../catalog/arn.js';
 import type { ActionUse } from '../usage/types.js';
 
-/** Minimal ARN-template matcher used only for the qualifier fallback (see `acceptsLoose`). */
-function templateRegex(template: string): RegExp {
+/**
+ * An ARN template as a regex whose last variable matches anything (`:` and `/` too): the qualifier fallback
+ * (see `acceptsLoose`), which then refuses a `/child` in that last part.
+ */
+export function templateRegex(template: string): RegExp {
   const parts = template.split(/(\$\{[^}]+\})/);
   let src = '';
   parts.forEach((part, i) => {
