@@ -87,33 +87,7 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
       out.push(`  ${f.action}${f.role === 'secondary' ? ' (needed by another call)' : ''}: ${f.count} call(s), last ${f.lastSeen.slice(0, 10)}${f.sessions.length ? `, by ${short(f.sessions, 4)}` : ''}${asGranted}`);
     }
   }
-  const unobservable = by('kept-unobservable') as KeptUnobservableFinding[];
-  if (unobservable.length) {
-    out.push(`kept because CloudTrail could not show their use (${unobservable.length}):`);
-    const dominated = dominatedByUnobservable(unobservable, s.keptActions);
-    if (dominated) out.push(`  note: ${dominated}`);
-    // Group actions whose reasons differ only by the action's own name (e.g. one data-event type).
-    const byReason = new Map<string, string[]>();
-    for (const f of unobservable) {
-      const key = f.reason.split(f.action).join('\u0000');
-      // Appended in place: copying the list per action was quadratic (~0.3 s for 11,000 actions of one reason).
-      const list = byReason.get(key);
-      if (list) list.push(f.action);
-      else byReason.set(key, [f.action]);
-    }
-    for (const [key, actions] of byReason) {
-      const reason = actions.length === 1 ? key.split('\u0000').join(actions[0]) : key.split('\u0000').join('these actions');
-      out.push(`  ${short(actions)}: ${reason}`);
-    }
-    // Unobservable is not harmless: point at Permissions-management (and escalation) grants on every resource.
-    for (const f of unobservable) {
-      const level = ctx.levelOf?.(f.action);
-      const risky = level === 'Permissions management' || ESCALATION_ACTIONS.has(f.action.toLowerCase());
-      if (risky && f.resources.includes('*')) {
-        out.push(`  review: ${f.action} (${ESCALATION_ACTIONS.has(f.action.toLowerCase()) ? 'can hand any role to a service' : level}) stays on every resource (*) only because CloudTrail cannot show it; scope it by hand if nothing needs it`);
-      }
-    }
-  }
+  out.push(...unobservableLines(by('kept-unobservable') as KeptUnobservableFinding[], s.keptActions, ctx));
   const verbatim = by('kept-verbatim') as KeptVerbatimFinding[];
   if (verbatim.length) {
     out.push(`kept as written (${verbatim.length}):`);
@@ -173,6 +147,40 @@ function verifiedLine(result: SuggestResult): string {
     `${conditional ? `, ${conditional} under the original's conditions` : ''})` +
     (unknown ? `; ${unknown} action(s) whose resource or need the records could not show are kept as granted` : '')
   );
+}
+
+/**
+ * "kept because CloudTrail could not show their use": actions grouped by reason, a note when they dominate what
+ * is kept, and a review line for each Permissions-management or escalation grant kept on every resource.
+ */
+function unobservableLines(unobservable: KeptUnobservableFinding[], kept: number, ctx: SuggestContext): string[] {
+  if (unobservable.length === 0) return [];
+  const out: string[] = [];
+  out.push(`kept because CloudTrail could not show their use (${unobservable.length}):`);
+  const dominated = dominatedByUnobservable(unobservable, kept);
+  if (dominated) out.push(`  note: ${dominated}`);
+  // Group actions whose reasons differ only by the action's own name (e.g. one data-event type).
+  const byReason = new Map<string, string[]>();
+  for (const f of unobservable) {
+    const key = f.reason.split(f.action).join('\u0000');
+    // Appended in place: a `*` grant puts thousands of actions under one reason.
+    const list = byReason.get(key);
+    if (list) list.push(f.action);
+    else byReason.set(key, [f.action]);
+  }
+  for (const [key, actions] of byReason) {
+    const reason = actions.length === 1 ? key.split('\u0000').join(actions[0]) : key.split('\u0000').join('these actions');
+    out.push(`  ${short(actions)}: ${reason}`);
+  }
+  // Unobservable is not harmless: point at Permissions-management (and escalation) grants on every resource.
+  for (const f of unobservable) {
+    const level = ctx.levelOf?.(f.action);
+    const risky = level === 'Permissions management' || ESCALATION_ACTIONS.has(f.action.toLowerCase());
+    if (risky && f.resources.includes('*')) {
+      out.push(`  review: ${f.action} (${ESCALATION_ACTIONS.has(f.action.toLowerCase()) ? 'can hand any role to a service' : level}) stays on every resource (*) only because CloudTrail cannot show it; scope it by hand if nothing needs it`);
+    }
+  }
+  return out;
 }
 
 /** Why a denied attempt was refused, as far as the role's own policies tell. */

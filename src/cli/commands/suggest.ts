@@ -97,41 +97,12 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   const tally = new ActivityTally(loadBundledNormalizer());
   const activity = await readActivity(args, io, window, tally, { role: policies.roleArn, function: fn });
 
-  // Trail recording configuration.
-  let recording: TrailRecording = defaultTrailRecording();
-  if (args['trail-config']) {
-    const file = String(args['trail-config']);
-    recording = parseTrailRecording(await readJsonFile(file, 'trail configuration'), file);
-  } else if (activity.recording) recording = activity.recording;
-
-  // Which principal in the trail is this role?
   const { ledger } = tally;
-  // Where the logs read could have shown a call: a call possible in another Region proves nothing by its absence.
-  recording = withRegionCoverage(
-    recording,
-    decideRegionCoverage({
-      ...(recording.trail ? { trail: recording.trail } : {}),
-      reads: activity.reads,
-      regionsInRecords: ledger.regionsSeen(),
-      lookup: Boolean(args.lookup),
-    }),
-  );
+  const recording = await recordingOf(args, activity, ledger.regionsSeen());
   const roleArn = resolvePrincipal(ledger.principals(), policies.roleArn ?? role!);
   const usage = roleArn ? ledger.usageOf(roleArn, fn !== undefined ? { session: fn } : {}) : emptyUsage(policies.roleArn ?? role!);
   io.stderr(formatActivitySummary(tally, activity.stats));
-  if (usage.records === 0 && !args['allow-no-activity']) {
-    throw new CliError(
-      'no-activity',
-      `the trail holds no call by ${policies.roleArn ?? role}${fn ? ` from function ${fn}` : ''} in the window ${describeWindow(window)}`,
-      'Check --role/--function, the --trail paths and the window. If the role really did nothing, pass --allow-no-activity to get the suggestion anyway (it will remove everything CloudTrail could have shown).',
-    );
-  }
-  if (fn !== undefined && roleArn) {
-    const others = ledger.sessionsOf(roleArn).filter((s) => s !== fn);
-    if (others.length) {
-      io.stderr(terminalLines([`warning: ${roleArn} is also used by ${others.join(', ')}: this suggestion covers only ${fn}; give ${fn} its own role before applying it.`]));
-    }
-  }
+  checkActivity(args, io, { usage, ledger, roleArn, role: policies.roleArn ?? role, fn, window: describeWindow(window) });
 
   let result: SuggestResult;
   try {
@@ -149,14 +120,7 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
       },
     });
   } catch (e) {
-    if (e instanceof InternalError) {
-      // Violations quote the inputs' ARNs and names, which come from logs and policies: escaped.
-      io.stderr(terminalLines([`policy-trim: ${e.message}`, ...e.violations.slice(0, 10).map((v) => `  - ${v}`)]));
-      const dump = JSON.stringify(e.inputs);
-      io.stderr(`  inputs for the bug report (${dump.length} characters): rerun with --report FILE to save them\n`);
-      if (args.report) await writeResult(JSON.stringify({ error: e.message, violations: e.violations, inputs: e.inputs }, null, 2) + '\n', String(args.report), io);
-      return EXIT.ERROR;
-    }
+    if (e instanceof InternalError) return reportInternalError(e, args, io);
     throw e;
   }
 
@@ -179,6 +143,59 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   );
   if (args.explain) io.stderr(formatExplain(result));
   return failOnGate(result, (args['fail-on'] as string[] | undefined) ?? [], io);
+}
+
+/**
+ * The trail's recording configuration (`--trail-config`, else what `--trail-name` read, else CloudTrail's
+ * default), limited to the Regions the logs read cover: a call possible in another Region proves nothing by its
+ * absence.
+ */
+async function recordingOf(args: Record<string, unknown>, activity: Awaited<ReturnType<typeof readActivity>>, regionsInRecords: string[]): Promise<TrailRecording> {
+  let recording: TrailRecording = defaultTrailRecording();
+  if (args['trail-config']) {
+    const file = String(args['trail-config']);
+    recording = parseTrailRecording(await readJsonFile(file, 'trail configuration'), file);
+  } else if (activity.recording) recording = activity.recording;
+  return withRegionCoverage(
+    recording,
+    decideRegionCoverage({
+      ...(recording.trail ? { trail: recording.trail } : {}),
+      reads: activity.reads,
+      regionsInRecords,
+      lookup: Boolean(args.lookup),
+    }),
+  );
+}
+
+/** No activity by the role is an error unless asked for; a function view of a shared role gets a warning. */
+function checkActivity(
+  args: Record<string, unknown>,
+  io: CliIo,
+  c: { usage: { records: number }; ledger: ActivityTally['ledger']; roleArn: string | undefined; role: string | undefined; fn: string | undefined; window: string },
+): void {
+  if (c.usage.records === 0 && !args['allow-no-activity']) {
+    throw new CliError(
+      'no-activity',
+      `the trail holds no call by ${c.role}${c.fn ? ` from function ${c.fn}` : ''} in the window ${c.window}`,
+      'Check --role/--function, the --trail paths and the window. If the role really did nothing, pass --allow-no-activity to get the suggestion anyway (it will remove everything CloudTrail could have shown).',
+    );
+  }
+  if (c.fn !== undefined && c.roleArn) {
+    const others = c.ledger.sessionsOf(c.roleArn).filter((s) => s !== c.fn);
+    if (others.length) {
+      io.stderr(terminalLines([`warning: ${c.roleArn} is also used by ${others.join(', ')}: this suggestion covers only ${c.fn}; give ${c.fn} its own role before applying it.`]));
+    }
+  }
+}
+
+/** A failed safety proof: a bug in policy-trim. Say so, and save the inputs with `--report`. */
+async function reportInternalError(e: InternalError, args: Record<string, unknown>, io: CliIo): Promise<number> {
+  // Violations quote the inputs' ARNs and names, which come from logs and policies: escaped.
+  io.stderr(terminalLines([`policy-trim: ${e.message}`, ...e.violations.slice(0, 10).map((v) => `  - ${v}`)]));
+  const dump = JSON.stringify(e.inputs);
+  io.stderr(`  inputs for the bug report (${dump.length} characters): rerun with --report FILE to save them\n`);
+  if (args.report) await writeResult(JSON.stringify({ error: e.message, violations: e.violations, inputs: e.inputs }, null, 2) + '\n', String(args.report), io);
+  return EXIT.ERROR;
 }
 
 /**

@@ -32,6 +32,52 @@ function canon(catalog: Catalog, id: string, where: string): string {
   return a.id;
 }
 
+/** Per action (lower case), the data-event resource type its calls are logged under, by resolving each listed eventName. */
+function dataEventTypes(tables: CloudTrailTables, m: EventMapper): Map<string, string> {
+  const dataType = new Map<string, string>();
+  for (const [type, d] of Object.entries(tables.events.dataEvents)) {
+    for (const name of d.eventNames) {
+      const r = m.resolve(d.eventSource, name);
+      if (r.kind !== 'mapped') {
+        throw new CloudTrailTableError(`events.json dataEvents ${type}: ${d.eventSource} ${name} does not map to an IAM action (${r.kind})`);
+      }
+      for (const a of [...r.primary, ...r.conditional.map((c) => c.action)]) {
+        const key = a.toLowerCase();
+        if (!dataType.has(key)) dataType.set(key, type);
+      }
+    }
+  }
+  return dataType;
+}
+
+/**
+ * Each action's evidence and exception, memoized per action (lower case): a pure function of the id, bounded by
+ * the catalog's ~22,000 actions, which an `Action: "*"` grant asks about twice each. Without evidence tables,
+ * only the Service Reference flag counts.
+ */
+function memoizedEvidence(evidence: EvidenceIndex | undefined, catalog: Catalog) {
+  const evidenceMemo = new Map<string, ObservationEvidence | undefined>();
+  const exceptionMemo = new Map<string, { kind: string; reason: string } | undefined>();
+  return {
+    evidenceOf(action: string): ObservationEvidence | undefined {
+      const key = action.toLowerCase();
+      if (evidenceMemo.has(key)) return evidenceMemo.get(key);
+      const found = evidence
+        ? evidence.evidenceOf(action)
+        : catalog.identifiableFromCloudTrail(action)
+          ? { tier: 'proven' as const, source: 'AWS Service Reference SupportedBy: IAM Access Analyzer policy generation identifies it from CloudTrail' }
+          : undefined;
+      evidenceMemo.set(key, found);
+      return found;
+    },
+    exceptionOf(action: string): { kind: string; reason: string } | undefined {
+      const key = action.toLowerCase();
+      if (!exceptionMemo.has(key)) exceptionMemo.set(key, evidence?.exceptionOf(action));
+      return exceptionMemo.get(key);
+    },
+  };
+}
+
 /**
  * Builds the knowledge from the tables and the catalog. Data-event actions are derived by resolving every
  * listed data eventName through the same mapper the normalizer uses (primary, split fallbacks and
@@ -46,39 +92,8 @@ export function createCloudTrailKnowledge(
 ): CloudTrailKnowledge {
   const m = mapper ?? createEventMapper(tables, catalog);
   const evidence: EvidenceIndex | undefined = tables.evidence ? createEvidenceIndex(tables.evidence, catalog) : undefined;
-  // Per action (lower case): the evidence and the exception. A pure function of the action id; bounded by the
-  // catalog's ~22,000 actions, which an `Action: "*"` grant asks about twice each.
-  const evidenceMemo = new Map<string, ObservationEvidence | undefined>();
-  const evidenceOf = (action: string): ObservationEvidence | undefined => {
-    const key = action.toLowerCase();
-    if (evidenceMemo.has(key)) return evidenceMemo.get(key);
-    const found = evidence
-      ? evidence.evidenceOf(action)
-      : catalog.identifiableFromCloudTrail(action)
-        ? { tier: 'proven' as const, source: 'AWS Service Reference SupportedBy: IAM Access Analyzer policy generation identifies it from CloudTrail' }
-        : undefined;
-    evidenceMemo.set(key, found);
-    return found;
-  };
-  const exceptionMemo = new Map<string, { kind: string; reason: string } | undefined>();
-  const exceptionOf = (action: string) => {
-    const key = action.toLowerCase();
-    if (!exceptionMemo.has(key)) exceptionMemo.set(key, evidence?.exceptionOf(action));
-    return exceptionMemo.get(key);
-  };
-  const dataType = new Map<string, string>();
-  for (const [type, d] of Object.entries(tables.events.dataEvents)) {
-    for (const name of d.eventNames) {
-      const r = m.resolve(d.eventSource, name);
-      if (r.kind !== 'mapped') {
-        throw new CloudTrailTableError(`events.json dataEvents ${type}: ${d.eventSource} ${name} does not map to an IAM action (${r.kind})`);
-      }
-      for (const a of [...r.primary, ...r.conditional.map((c) => c.action)]) {
-        const key = a.toLowerCase();
-        if (!dataType.has(key)) dataType.set(key, type);
-      }
-    }
-  }
+  const { evidenceOf, exceptionOf } = memoizedEvidence(evidence, catalog);
+  const dataType = dataEventTypes(tables, m);
   const never = new Map(tables.events.neverLogged.map((f) => [canon(catalog, f.action, 'events.json neverLogged').toLowerCase(), `${f.reason} (source: ${f.source})`]));
   const secondary = new Map(tables.events.secondaryOnly.map((f) => [canon(catalog, f.action, 'events.json secondaryOnly').toLowerCase(), `${f.reason} (source: ${f.source})`]));
   const free = new Set<string>();
