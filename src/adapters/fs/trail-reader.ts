@@ -292,74 +292,19 @@ function problemItems(stats: TrailReadStats, path: string, err: unknown, what: '
   return sink.items;
 }
 
+/** What the walk carries from folder to folder. */
+interface WalkContext {
+  fs: TrailFs;
+  stats: TrailReadStats;
+  window: TrailReadOptions['window'];
+  prune: { maxDeliveryDelayMs: TrailReadOptions['maxDeliveryDelayMs'] };
+  /** Real paths of the folders already listed (a symlink back to one is skipped). */
+  visited: Set<string>;
+}
+
 /** Lists the files to read, depth first in sorted order, pruning by the window and skipping non-trail files. */
 async function* walk(paths: string[], options: TrailReadOptions, fs: TrailFs, stats: TrailReadStats): AsyncGenerator<Found> {
-  const prune = { maxDeliveryDelayMs: options.maxDeliveryDelayMs };
-  const window = options.window;
-  const visited = new Set<string>();
-
-  async function* dir(path: string): AsyncGenerator<Found> {
-    let real: string;
-    let entries: Awaited<ReturnType<TrailFs['readdir']>>;
-    try {
-      real = await fs.realpath(path);
-      if (visited.has(real)) {
-        const sink = new FileSink(path, { stats });
-        sink.problem('symlink-loop', `${path} leads back to ${real}, which was already read; it was skipped to avoid reading twice.`);
-        yield { kind: 'problem', items: sink.items };
-        return;
-      }
-      visited.add(real);
-      entries = await fs.readdir(path);
-    } catch (err) {
-      yield { kind: 'problem', items: problemItems(stats, path, err, 'directory') };
-      return;
-    }
-    const names = entries.map((e) => e.name).sort();
-    const byName = new Map(entries.map((e) => [e.name, e]));
-    for (const name of names) {
-      const entry = byName.get(name)!;
-      const child = join(path, name);
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        try {
-          const st = await fs.stat(child);
-          isDir = st.isDirectory();
-          isFile = st.isFile();
-        } catch (err) {
-          yield { kind: 'problem', items: problemItems(stats, child, err, 'input') };
-          continue;
-        }
-      }
-      if (isDir) {
-        if (name === 'CloudTrail-Digest' || name.startsWith('.')) {
-          stats.filesSkipped++; // a whole folder of non-records; counted once
-          if (stats.skippedExamples.length < SKIPPED_EXAMPLES) stats.skippedExamples.push(`${child}/`);
-          continue;
-        }
-        if (!pathMayHoldWindow(child, window, prune)) {
-          stats.dirsPruned++;
-          continue;
-        }
-        yield* dir(child);
-      } else if (isFile) {
-        stats.filesSeen++;
-        if (name.startsWith('.') || !TRAIL_FILE_RE.test(name) || isDigestPath(child)) {
-          // Never opened: the example says why when it is the name (not a digest or a hidden file).
-          skip(stats, TRAIL_FILE_RE.test(name) || name.startsWith('.') ? child : `${child}: not a CloudTrail file name`);
-          continue;
-        }
-        if (!pathMayHoldWindow(child, window, prune)) {
-          stats.filesPruned++;
-          continue;
-        }
-        yield { kind: 'file', path: child };
-      }
-      // sockets, FIFOs, devices: not files to read; ignored
-    }
-  }
-
+  const ctx: WalkContext = { fs, stats, window: options.window, prune: { maxDeliveryDelayMs: options.maxDeliveryDelayMs }, visited: new Set() };
   for (const input of paths) {
     let st: Awaited<ReturnType<TrailFs['stat']>>;
     try {
@@ -369,18 +314,90 @@ async function* walk(paths: string[], options: TrailReadOptions, fs: TrailFs, st
       continue;
     }
     if (st.isDirectory()) {
-      if (!pathMayHoldWindow(input, window, prune)) {
+      if (!pathMayHoldWindow(input, ctx.window, ctx.prune)) {
         stats.dirsPruned++;
         continue;
       }
-      yield* dir(input);
+      yield* walkDir(ctx, input);
     } else {
       stats.filesSeen++;
-      if (!pathMayHoldWindow(input, window, prune)) {
+      if (!pathMayHoldWindow(input, ctx.window, ctx.prune)) {
         stats.filesPruned++;
         continue;
       }
       yield { kind: 'file', path: input };
     }
+  }
+}
+
+/** One folder's entries (sorted), or the problem that stopped listing it (unreadable, or a loop). */
+async function listDir(ctx: WalkContext, path: string): Promise<{ entries: Awaited<ReturnType<TrailFs['readdir']>> } | { problem: Found }> {
+  try {
+    const real = await ctx.fs.realpath(path);
+    if (ctx.visited.has(real)) {
+      const sink = new FileSink(path, { stats: ctx.stats });
+      sink.problem('symlink-loop', `${path} leads back to ${real}, which was already read; it was skipped to avoid reading twice.`);
+      return { problem: { kind: 'problem', items: sink.items } };
+    }
+    ctx.visited.add(real);
+    const entries = await ctx.fs.readdir(path);
+    return { entries: [...entries].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)) };
+  } catch (err) {
+    return { problem: { kind: 'problem', items: problemItems(ctx.stats, path, err, 'directory') } };
+  }
+}
+
+/** Whether an entry is a folder or a file, following a symlink; a problem when the link is broken. */
+async function entryKind(ctx: WalkContext, child: string, entry: Awaited<ReturnType<TrailFs['readdir']>>[number]): Promise<'dir' | 'file' | 'other' | Found> {
+  if (!entry.isSymbolicLink()) return entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : 'other';
+  try {
+    const st = await ctx.fs.stat(child);
+    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+  } catch (err) {
+    return { kind: 'problem', items: problemItems(ctx.stats, child, err, 'input') };
+  }
+}
+
+/** The files under one folder, depth first in sorted order. */
+async function* walkDir(ctx: WalkContext, path: string): AsyncGenerator<Found> {
+  const listed = await listDir(ctx, path);
+  if ('problem' in listed) {
+    yield listed.problem;
+    return;
+  }
+  const { stats } = ctx;
+  for (const entry of listed.entries) {
+    const name = entry.name;
+    const child = join(path, name);
+    const kind = await entryKind(ctx, child, entry);
+    if (typeof kind !== 'string') {
+      yield kind;
+      continue;
+    }
+    if (kind === 'dir') {
+      if (name === 'CloudTrail-Digest' || name.startsWith('.')) {
+        stats.filesSkipped++; // a whole folder of non-records; counted once
+        if (stats.skippedExamples.length < SKIPPED_EXAMPLES) stats.skippedExamples.push(`${child}/`);
+        continue;
+      }
+      if (!pathMayHoldWindow(child, ctx.window, ctx.prune)) {
+        stats.dirsPruned++;
+        continue;
+      }
+      yield* walkDir(ctx, child);
+    } else if (kind === 'file') {
+      stats.filesSeen++;
+      if (name.startsWith('.') || !TRAIL_FILE_RE.test(name) || isDigestPath(child)) {
+        // Never opened: the example says why when it is the name (not a digest or a hidden file).
+        skip(stats, TRAIL_FILE_RE.test(name) || name.startsWith('.') ? child : `${child}: not a CloudTrail file name`);
+        continue;
+      }
+      if (!pathMayHoldWindow(child, ctx.window, ctx.prune)) {
+        stats.filesPruned++;
+        continue;
+      }
+      yield { kind: 'file', path: child };
+    }
+    // sockets, FIFOs, devices: not files to read; ignored
   }
 }

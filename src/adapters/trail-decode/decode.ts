@@ -123,32 +123,24 @@ export async function* parseTrailStream(
   }
 }
 
-async function* streamBatches(sink: FileSink, src: AsyncIterator<Uint8Array>, streamBytes?: number): AsyncGenerator<TrailItem[]> {
-  // Gather at least the 2 bytes of a gzip magic number before deciding (a source may send tiny chunks).
+/** The first bytes of a stream (at least the 2 of a gzip magic number: a source may send tiny chunks). */
+async function readHead(src: AsyncIterator<Uint8Array>): Promise<{ first: Buffer; ended: boolean }> {
   const head: Buffer[] = [];
   let headLen = 0;
-  let ended = false;
-  try {
-    while (headLen < 2) {
-      const r = await src.next();
-      if (r.done) {
-        ended = true;
-        break;
-      }
-      const b = toBuffer(r.value);
-      head.push(b);
-      headLen += b.length;
-    }
-  } catch (err) {
-    readError(sink, err);
-    sink.finish();
-    yield sink.take();
-    return;
+  while (headLen < 2) {
+    const r = await src.next();
+    if (r.done) return { first: Buffer.concat(head, headLen), ended: true };
+    const b = toBuffer(r.value);
+    head.push(b);
+    headLen += b.length;
   }
-  const firstChunk = Buffer.concat(head, headLen);
-  sink.stats.bytesRead += firstChunk.length;
+  return { first: Buffer.concat(head, headLen), ended: false };
+}
+
+/** The decoded chunks of a stream whose first bytes are `first`: gunzipped when they say gzip. */
+function decodedChunks(sink: FileSink, src: AsyncIterator<Uint8Array>, first: Buffer, ended: boolean): { chunks: AsyncIterable<Buffer>; gunzipper?: ReturnType<typeof createGunzip> } {
   async function* rest(): AsyncGenerator<Buffer> {
-    if (firstChunk.length > 0) yield firstChunk;
+    if (first.length > 0) yield first;
     if (ended) return;
     for (let r = await src.next(); !r.done; r = await src.next()) {
       const b = toBuffer(r.value);
@@ -156,20 +148,29 @@ async function* streamBatches(sink: FileSink, src: AsyncIterator<Uint8Array>, st
       yield b;
     }
   }
-  const gz = isGzip(firstChunk);
-  let chunks: AsyncIterable<Buffer>;
-  let gunzipper: ReturnType<typeof createGunzip> | undefined;
-  if (gz) {
-    // Z_SYNC_FLUSH on every write: everything decodable from the bytes so far is emitted at once, so when a
-    // truncated file ends in an error, the records before the cut have already come through.
-    gunzipper = createGunzip({ flush: zc.Z_SYNC_FLUSH });
-    pipeline(Readable.from(rest()), gunzipper, () => {
-      // errors surface through iterating `gunzipper`
-    });
-    chunks = gunzipper as AsyncIterable<Buffer>;
-  } else {
-    chunks = rest();
+  if (!isGzip(first)) return { chunks: rest() };
+  // Z_SYNC_FLUSH on every write: everything decodable from the bytes so far is emitted at once, so when a
+  // truncated file ends in an error, the records before the cut have already come through.
+  const gunzipper = createGunzip({ flush: zc.Z_SYNC_FLUSH });
+  pipeline(Readable.from(rest()), gunzipper, () => {
+    // errors surface through iterating `gunzipper`
+  });
+  return { chunks: gunzipper as AsyncIterable<Buffer>, gunzipper };
+}
+
+async function* streamBatches(sink: FileSink, src: AsyncIterator<Uint8Array>, streamBytes?: number): AsyncGenerator<TrailItem[]> {
+  let head: { first: Buffer; ended: boolean };
+  try {
+    head = await readHead(src);
+  } catch (err) {
+    readError(sink, err);
+    sink.finish();
+    yield sink.take();
+    return;
   }
+  sink.stats.bytesRead += head.first.length;
+  const gz = isGzip(head.first);
+  const { chunks, gunzipper } = decodedChunks(sink, src, head.first, head.ended);
   const splitter = new LineSplitter(sink, streamBytes);
   let truncated = false;
   let sawData = false;
@@ -188,13 +189,9 @@ async function* streamBatches(sink: FileSink, src: AsyncIterator<Uint8Array>, st
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (gz && e.code === 'Z_BUF_ERROR') truncated = true;
-    else if (gz && e.code === 'Z_DATA_ERROR') {
-      gzipCorrupt(sink, e);
-      sink.finish();
-      yield sink.take();
-      return;
-    } else {
-      readError(sink, err);
+    else {
+      if (gz && e.code === 'Z_DATA_ERROR') gzipCorrupt(sink, e);
+      else readError(sink, err);
       sink.finish();
       yield sink.take();
       return;
