@@ -101,6 +101,9 @@ export class ResourcePicker {
     }
     const rec = this.pick(a, fromRecord);
     if (rec.length > 0) {
+      // The request can only refine or complete the record's resources for an action of several resource types
+      // or on a table or function ARN: otherwise skip building its candidates (most data events, every record).
+      if (a.resourceTypes.length < 2 && !rec.some((r) => REFINABLE_RECORD_ARN.test(r))) return { resources: rec, resourceBasis: 'record' };
       const req = this.pick(a, fromRequest());
       const refined = refineToSubResources(rec, req);
       const more = this.ofOtherTypes(a, refined, req);
