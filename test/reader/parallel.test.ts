@@ -3,6 +3,7 @@
  * whole tally: ledger, counts and their key order, problem examples), nothing lost across threads, and clean
  * failure when a worker dies.
  */
+import { tallyView } from '../support/tally-view.js';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,25 +35,7 @@ beforeAll(() => {
 }, 180_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Everything a ledger says, per principal and per session. */
-function ledgerView(ledger: UsageLedger): unknown {
-  return ledger.principals().map((p) => ({
-    all: ledger.usageOf(p),
-    sessions: ledger.sessionsOf(p).map((s) => ledger.usageOf(p, { session: s })),
-  }));
-}
 
-/** Everything a tally says, with the key order of its counts (it shows in JSON output). */
-function tallyView(t: ActivityResult): unknown {
-  return {
-    ledger: ledgerView(t.ledger),
-    calls: t.calls,
-    ignored: Object.entries(t.ignored),
-    problemCounts: Object.entries(t.problemCounts),
-    unknownEvents: Object.entries(t.unknownEvents),
-    problemExamples: t.problemExamples,
-  };
-}
 
 async function serial() {
   const tally = new ActivityTally(loadBundledNormalizer());

@@ -4,6 +4,7 @@
  * snapshots are merged, the result equals one tally that saw every item in reading order — the same ledger,
  * counts with their keys in the same order, and the same first examples per code.
  */
+import { ledgerView, tallyView } from '../support/tally-view.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TrailItem } from '../../src/adapters/trail-decode/sink.js';
@@ -70,27 +71,12 @@ const fileArb = fc.array(
 
 const normalize = (record: unknown): NormalizeResult => record as NormalizeResult;
 
-/** Everything a ledger says, per principal and per session. */
-function ledgerView(ledger: UsageLedger): unknown {
-  return ledger.principals().map((p) => ({ all: ledger.usageOf(p), sessions: ledger.sessionsOf(p).map((s) => ledger.usageOf(p, { session: s })) }));
-}
 
-/** Everything a tally says; entries, because toEqual alone would not check the order of keys. */
-function view(t: ActivityResult): unknown {
-  return {
-    ledger: ledgerView(t.ledger),
-    calls: t.calls,
-    ignored: Object.entries(t.ignored),
-    problemCounts: Object.entries(t.problemCounts),
-    unknownEvents: Object.entries(t.unknownEvents),
-    problemExamples: t.problemExamples,
-  };
-}
 
 /** A view of a snapshot: the tally's view plus the reading places a later merge relies on. */
 function snapshotView(s: TallySnapshot): unknown {
   const t = combine([s]);
-  return { view: view(t), examples: s.examples, firstSeen: s.firstSeen };
+  return { view: tallyView(t), examples: s.examples, firstSeen: s.firstSeen };
 }
 
 /** A fresh tally that merged `snapshots`. */
@@ -123,7 +109,7 @@ describe('ActivityTally.merge', () => {
         const built = Array.from({ length: workers }, (_, w) => tallyOf(files, (f) => owner[f] === w).snapshot());
         const r = rotate % workers;
         const merged = combine([...built.slice(r), ...built.slice(0, r)]);
-        expect(view(merged)).toEqual(view(expected));
+        expect(tallyView(merged)).toEqual(tallyView(expected));
       }),
       { numRuns: 300 },
     );
