@@ -62,6 +62,28 @@ describe('LookupEventsSource', () => {
     for (const g of gaps) expect(g).toBeGreaterThanOrEqual(Math.floor(1000 / LOOKUP_PACE_TPS));
   });
 
+  it('retries a page whose request timed out, with the same token (the SDK does not retry this client)', async () => {
+    // Given a client whose second request times out once (the SDK's TimeoutError), then answers
+    const { clock, fake, window } = setup({ 'us-east-1': makeEvents('us-east-1', 120, new Date(Date.UTC(2026, 9, 31))) });
+    let sent = 0;
+    const tokens: (string | undefined)[] = [];
+    const timingOut = (r: string) => ({
+      send: async (cmd: unknown) => {
+        sent++;
+        tokens.push((cmd as { input: { NextToken?: string } }).input.NextToken);
+        if (sent === 2) throw Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
+        return fake.client(r).send(cmd);
+      },
+    });
+    const src = new LookupEventsSource(timingOut, { regions: [], clock, random: () => 0 });
+    // When read
+    const items = await drain(src.read(window));
+    // Then every event arrives once, and the timed-out request was repeated with its token
+    expect(new Set(ids(items)).size).toBe(120);
+    expect(ids(items)).toHaveLength(120);
+    expect(tokens.slice(0, 3)).toEqual([undefined, 'tok-50', 'tok-50']);
+  });
+
   it('retries a throttled page with the same token: no page is lost or repeated', async () => {
     // Given a fake that throttles requests number 2, 3 and 5 whatever the rate
     const { clock, fake, window } = setup(

@@ -108,6 +108,12 @@ const TIMED_OUT_CODES = new Set(['ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'ESOCKETTIM
 /** Signs that the endpoint could not be reached at all. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 
+/** True for a call that got no answer in time (worth retrying, like a throttle). */
+export function isTimeout(err: unknown): boolean {
+  if (err instanceof AwsAdapterError) return err.code === 'timeout';
+  return networkFailure(err) === 'timeout';
+}
+
 /** `timeout`, `unreachable`, or undefined for an error that is not about the connection. */
 function networkFailure(err: unknown): 'timeout' | 'unreachable' | undefined {
   const e = (err ?? {}) as { name?: unknown; code?: unknown };

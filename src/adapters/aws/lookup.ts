@@ -18,7 +18,7 @@ import type {
   ActivitySource,
   PartialFailure,
 } from '../../core/ports/activity-source.js';
-import { AwsAdapterError, isThrottle, toAwsError } from './errors.js';
+import { AwsAdapterError, isThrottle, isTimeout, toAwsError } from './errors.js';
 import { backoffDelay, systemClock, TokenBucket, type BackoffPolicy, type Clock } from './pacer.js';
 
 /** The part of the CloudTrail client this adapter uses. */
@@ -195,8 +195,9 @@ export class LookupEventsSource implements ActivitySource {
       try {
         return await client.send(new LookupEventsCommand(input));
       } catch (err) {
-        if (!isThrottle(err) || attempt >= policy.maxRetries) throw err;
-        // The same request (same NextToken) is retried: no page is skipped.
+        // Throttling and a timed-out request are retried (the SDK does not, for this client): the same request,
+        // same NextToken, so no page is skipped.
+        if (!(isThrottle(err) || isTimeout(err)) || attempt >= policy.maxRetries) throw err;
         await clock.sleep(backoffDelay(policy, attempt, this.opts.random));
       }
     }
