@@ -74,7 +74,7 @@ export async function awsClients(args: Record<string, unknown>, io: CliIo): Prom
         env: io.env,
       });
       // On a terminal, say what a long call waits for (progress lines of their own are drawn with \r).
-      const onWait = io.interactive
+      const onWait = io.interactive && !args.quiet
         ? (service: string, endpoint: string) => io.stderr(`\r\u001b[2Kwaiting for ${service} at ${forTerminal(endpoint)}…\n`)
         : undefined;
       return aws.createAwsClients(cfg, undefined, onWait);
@@ -135,7 +135,7 @@ export async function readRemoteActivity(
       io.stderr(`warning: could not list Lambda functions to find the role's regions (${forTerminal((e as Error).message)}); reading ${clients.config.region} only. Pass --region to choose.\n`);
     }
   }
-  const progress = io.interactive
+  const progress = io.interactive && !args.quiet
     ? (label: string, p: Parameters<typeof aws.formatActivityProgress>[1]) => io.stderr(`\r\u001b[2K${aws.formatActivityProgress(label, p)}`)
     : undefined;
   const opened = await aws.openAwsActivity(clients, {

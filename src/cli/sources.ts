@@ -11,7 +11,7 @@ import type { TimeWindow } from '../core/usage/time-window.js';
 import type { ActivityTally } from '../core/usage/tally.js';
 import type { TrailRecording } from '../core/trail/recording.js';
 import { localReads, type RegionRead } from '../core/trail/region-coverage.js';
-import { collectActivity, formatActivitySummary } from './activity.js';
+import { collectActivity, formatActivitySummary, readProgressLine } from './activity.js';
 import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { readRemoteActivity } from './aws-wiring.js';
@@ -22,6 +22,7 @@ export function withActivityOptions<T>(y: Argv<T>): Argv<T> {
     .option('trail', { type: 'string', array: true, describe: 'CloudTrail logs: files, directories (S3 delivery layout), or s3://BUCKET/PREFIX' })
     .option('trail-config', { type: 'string', describe: 'JSON printed by `aws cloudtrail get-event-selectors`: which data events the trail recorded' })
     .option('lookup', { type: 'boolean', default: false, describe: 'Read CloudTrail Event history (LookupEvents; management events only, 90 days)' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'No progress and no information on stderr (what was read, the summary); warnings, problems and errors still shown' })
     .option('trail-name', { type: 'string', describe: 'Read the logs of this trail from its S3 bucket, and its event selectors' })
     .option('jobs', jobsOption()) as Argv<T>;
   return withInputChecks(y2);
@@ -65,7 +66,7 @@ export async function readActivity(
   }
   const stats = createTrailStats();
   if (local.length) {
-    addTrailStats(stats, await collectActivity(local, window, tally, { jobs: jobsFromArgs(args) }));
+    addTrailStats(stats, await collectLocal(args, io, local, window, tally));
   }
   let recording: TrailRecording | undefined;
   const reads = localReads(local);
@@ -143,7 +144,17 @@ export function assertSomethingRead(args: Record<string, unknown>, io: CliIo, ta
 /** Reads the local `--trail` paths of `usage` into the tally (same checks as {@link readActivity}). */
 export async function readLocalActivity(args: Record<string, unknown>, io: CliIo, window: TimeWindow, tally: ActivityTally): Promise<TrailReadStats> {
   const trails = ((args.trail as string[] | undefined) ?? []).map(String);
-  const stats = await collectActivity(trails, window, tally, { jobs: jobsFromArgs(args) });
+  const stats = await collectLocal(args, io, trails, window, tally);
   assertSomethingRead(args, io, tally, stats);
   return stats;
+}
+
+/** Reads local paths, with a progress line on an interactive terminal (never in CI, never with --quiet). */
+async function collectLocal(args: Record<string, unknown>, io: CliIo, paths: string[], window: TimeWindow, tally: ActivityTally): Promise<TrailReadStats> {
+  const progress = io.interactive && !args.quiet ? readProgressLine(io) : undefined;
+  try {
+    return await collectActivity(paths, window, tally, { jobs: jobsFromArgs(args), ...(progress ? { onProgress: (p) => progress.update(p) } : {}) });
+  } finally {
+    progress?.done();
+  }
 }

@@ -8,16 +8,21 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Run `policy-trim ARGS` in-process with captured output and a fixed clock. */
-export async function runCli(args: string[], now = new Date('2026-11-23T00:00:00Z'), env: Record<string, string | undefined> = {}): Promise<CliRun> {
+/** Run `policy-trim ARGS` in-process with captured output and a fixed clock (or `opts.clock`), as a non-terminal unless `opts.interactive`. */
+export async function runCli(
+  args: string[],
+  now = new Date('2026-11-23T00:00:00Z'),
+  env: Record<string, string | undefined> = {},
+  opts: { interactive?: boolean; clock?: () => Date } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
-    interactive: false,
+    interactive: opts.interactive ?? false,
     env,
-    now: () => now,
+    now: opts.clock ?? (() => now),
   };
   const code = await main(args, io);
   return { code, stdout, stderr };

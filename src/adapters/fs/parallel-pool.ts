@@ -39,6 +39,8 @@ export interface ParallelReadOptions extends Omit<TrailReadOptions, 'readAhead'>
   workerUrl?: URL;
   /** Test hook passed to the workers: fail when reading a path containing this text. */
   failOnPath?: string;
+  /** Called as each file is handed to a worker (for a progress line). */
+  onFile?: (path: string) => void;
 }
 
 /**
@@ -100,6 +102,7 @@ export async function readTrailParallel(paths: string[], tally: ActivityTally, o
         for (const item of r.value.items) walkTally.add(item);
         continue;
       }
+      options.onFile?.(r.value.path);
       return { index, path: r.value.path };
     }
   };

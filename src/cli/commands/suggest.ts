@@ -101,7 +101,7 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   const recording = await recordingOf(args, activity, ledger.regionsSeen());
   const roleArn = resolvePrincipal(ledger.principals(), policies.roleArn ?? role!);
   const usage = roleArn ? ledger.usageOf(roleArn, fn !== undefined ? { session: fn } : {}) : emptyUsage(policies.roleArn ?? role!);
-  io.stderr(formatActivitySummary(tally, activity.stats));
+  io.stderr(formatActivitySummary(tally, activity.stats, { quiet: Boolean(args.quiet) }));
   checkActivity(args, io, { usage, ledger, roleArn, role: policies.roleArn ?? role, fn, window: describeWindow(window) });
 
   let result: SuggestResult;
@@ -130,7 +130,8 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
     : undefined;
   // The policy and the report are written together: neither file is replaced unless both could be written.
   await writeResults([{ text: renderDocuments(result.documents, format, { style }), path: args.out as string | undefined }, ...(report !== undefined ? [{ text: report, path: String(args.report) }] : [])], io);
-  io.stderr(
+  // --quiet: the summary is information; the policy, warnings and errors are not.
+  if (!args.quiet) io.stderr(
     formatSuggestSummary(result, {
       role: roleArn ?? policies.roleArn ?? role ?? '',
       function: fn,

@@ -36,7 +36,7 @@ export const usageCommand: CommandModule = {
     if (args.role) {
       principals = matchRole(principals, String(args.role));
       if (principals.length === 0) {
-        io.stderr(formatActivitySummary(tally, read.stats));
+        io.stderr(formatActivitySummary(tally, read.stats, { quiet: Boolean(args.quiet) }));
         throw new CliError('role-not-in-trail', `no activity for role ${String(args.role)} in the trail (window ${describeWindow(window)})`, 'Check the role name, the --trail paths and the window; `policy-trim usage` without --role lists every principal seen.');
       }
     }
@@ -51,7 +51,7 @@ export const usageCommand: CommandModule = {
       usages.push({ ...view, functions });
     }
     if (fn !== undefined && usages.length === 0) {
-      io.stderr(formatActivitySummary(tally, read.stats));
+      io.stderr(formatActivitySummary(tally, read.stats, { quiet: Boolean(args.quiet) }));
       throw new CliError('function-not-in-trail', `no activity for function ${fn} in the trail (window ${describeWindow(window)})`, 'A Lambda function appears as the role session name: check the name and the window.');
     }
 
@@ -76,7 +76,7 @@ export const usageCommand: CommandModule = {
     } else {
       io.stdout(formatUsageTable(usages));
     }
-    io.stderr(formatActivitySummary(tally, read.stats));
+    io.stderr(formatActivitySummary(tally, read.stats, { quiet: Boolean(args.quiet) }));
     return EXIT.OK;
   },
 };
