@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { TrailReadStats } from '../adapters/trail-decode/sink.js';
 import { readTrail } from '../adapters/fs/trail-reader.js';
 import type { CliIo } from './io.js';
+import { formatDuration } from '../adapters/aws/progress.js';
+import { pathMayHoldWindow } from '../core/trail/layout.js';
 import { readTrailParallel, workerEntryUrl, type ParallelReadOptions } from '../adapters/fs/parallel-pool.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
 import type { ActivityResult, ActivityTally } from '../core/usage/tally.js';
@@ -30,7 +32,7 @@ export async function collectActivity(
     const read = readTrail(paths, { window });
     for await (const batch of read.batches()) {
       for (const item of batch) tally.add(item);
-      options.onProgress?.({ files: read.stats.filesRead, records: read.stats.records });
+      options.onProgress?.({ files: read.stats.filesRead, records: read.stats.records, bytes: read.stats.bytesRead });
     }
     return read.stats;
   }
@@ -43,6 +45,8 @@ export async function collectActivity(
 export interface ReadProgress {
   files: number;
   records?: number;
+  /** Bytes on disk read so far (in this thread). */
+  bytes?: number;
 }
 
 /** Minimum time between two progress lines (ms): often enough to look alive, rarely enough to cost nothing. */
@@ -53,7 +57,7 @@ const PROGRESS_EVERY_MS = 200;
  * `reading trail: 120 file(s), 45,000 record(s), 9,000 records/s`. Only for an interactive terminal, never in CI
  * (the caller decides); `done()` clears the line.
  */
-export function readProgressLine(io: CliIo): { update(p: ReadProgress): void; done(): void } {
+export function readProgressLine(io: CliIo, total?: { files: number; bytes: number }): { update(p: ReadProgress): void; done(): void } {
   const started = io.now().getTime();
   let last = 0;
   let drawn = false;
@@ -62,9 +66,13 @@ export function readProgressLine(io: CliIo): { update(p: ReadProgress): void; do
       const now = io.now().getTime();
       if (now - last < PROGRESS_EVERY_MS) return;
       last = now;
-      const secs = Math.max(0.001, (now - started) / 1000);
-      const records = p.records !== undefined ? `, ${p.records.toLocaleString('en-US')} record(s), ${Math.round(p.records / secs).toLocaleString('en-US')} records/s` : '';
-      io.stderr(`\r\u001b[2Kreading trail: ${p.files.toLocaleString('en-US')} file(s)${records}`);
+      const elapsed = Math.max(1, now - started);
+      const records = p.records !== undefined ? `, ${p.records.toLocaleString('en-US')} record(s), ${Math.round((p.records * 1000) / elapsed).toLocaleString('en-US')} records/s` : '';
+      // Done so far: bytes on disk in this thread, files handed out with worker threads.
+      const fraction = total ? (p.bytes !== undefined && total.bytes > 0 ? p.bytes / total.bytes : total.files > 0 ? p.files / total.files : 0) : 0;
+      const eta = fraction > 0 && fraction < 1 ? `, ~${formatDuration((elapsed * (1 - fraction)) / fraction)} left` : '';
+      const of = total ? ` of ${total.files.toLocaleString('en-US')}` : '';
+      io.stderr(`\r\u001b[2Kreading trail: ${p.files.toLocaleString('en-US')}${of} file(s)${records}${eta}`);
       drawn = true;
     },
     done() {
@@ -81,19 +89,30 @@ const SMALL_INPUT_BYTES = 2 * 1024 * 1024;
 
 /** True when the files under `paths` add up to fewer than `limit` bytes; stops walking as soon as they do not. */
 async function totalBytesBelow(paths: string[], limit: number): Promise<boolean> {
-  let total = 0;
+  return (await inputSize(paths, undefined, limit)).bytes < limit;
+}
+
+/**
+ * How many files and bytes on disk the read will open: the files under `paths`, less the folders and files the
+ * window prunes by their delivery-layout path; stops once `limit` bytes are counted.
+ */
+export async function inputSize(paths: string[], window?: TimeWindow, limit = Infinity): Promise<{ files: number; bytes: number }> {
+  let files = 0;
+  let bytes = 0;
   const pending = [...paths];
-  while (pending.length > 0) {
+  while (pending.length > 0 && bytes < limit) {
     const p = pending.pop()!;
     const st = await stat(p).catch(() => undefined);
-    if (!st) continue; // the reader reports it
+    if (!st || (window && !pathMayHoldWindow(p, window))) continue; // the reader reports or prunes it
     if (st.isDirectory()) {
       const names = await readdir(p).catch(() => [] as string[]);
       pending.push(...names.map((n) => join(p, n)));
-    } else total += st.size;
-    if (total >= limit) return false;
+    } else {
+      files++;
+      bytes += st.size;
+    }
   }
-  return true;
+  return { files, bytes };
 }
 
 async function isFile(path: string): Promise<boolean> {

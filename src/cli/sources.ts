@@ -11,7 +11,7 @@ import type { TimeWindow } from '../core/usage/time-window.js';
 import type { ActivityTally } from '../core/usage/tally.js';
 import type { TrailRecording } from '../core/trail/recording.js';
 import { localReads, type RegionRead } from '../core/trail/region-coverage.js';
-import { collectActivity, formatActivitySummary, readProgressLine } from './activity.js';
+import { collectActivity, formatActivitySummary, inputSize, readProgressLine } from './activity.js';
 import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { readRemoteActivity } from './aws-wiring.js';
@@ -151,7 +151,7 @@ export async function readLocalActivity(args: Record<string, unknown>, io: CliIo
 
 /** Reads local paths, with a progress line on an interactive terminal (never in CI, never with --quiet). */
 async function collectLocal(args: Record<string, unknown>, io: CliIo, paths: string[], window: TimeWindow, tally: ActivityTally): Promise<TrailReadStats> {
-  const progress = io.interactive && !args.quiet ? readProgressLine(io) : undefined;
+  const progress = io.interactive && !args.quiet ? readProgressLine(io, await inputSize(paths, window)) : undefined;
   try {
     return await collectActivity(paths, window, tally, { jobs: jobsFromArgs(args), ...(progress ? { onProgress: (p) => progress.update(p) } : {}) });
   } finally {
