@@ -152,6 +152,10 @@ describe('progress text', () => {
       'lookup us-east-1: 12 pages, 583 events, ~1m 20s left',
     );
     expect(formatActivityProgress('s3://b', { pages: 40, totalPages: 120, events: 1, detail: 'k' })).toBe('s3://b: objects 40/120, 1 event');
+    // a bucket read knows its elapsed time: the throughput
+    expect(formatActivityProgress('s3://b', { pages: 40, totalPages: 120, events: 5200, elapsedMs: 4000, etaMs: 8000 })).toBe(
+      's3://b: objects 40/120, 5200 events, 1300 events/s, ~8s left',
+    );
     expect(formatDuration(3_725_000)).toBe('1h 02m');
   });
 });

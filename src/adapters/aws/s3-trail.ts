@@ -299,6 +299,7 @@ export class S3TrailSource implements ActivitySource {
           events: summary.records,
           totalPages: keys.length,
           etaMs: Math.round((elapsed / n) * (keys.length - n)),
+          elapsedMs: elapsed,
           detail: key,
         });
       }

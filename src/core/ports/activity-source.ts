@@ -32,6 +32,8 @@ export interface ActivityProgress {
   totalPages?: number;
   /** Estimated milliseconds left, when it can be estimated. */
   etaMs?: number;
+  /** Milliseconds since the read started, when known (for a throughput). */
+  elapsedMs?: number;
   /** Short free text: current region or prefix. */
   detail?: string;
 }
