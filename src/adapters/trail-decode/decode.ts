@@ -14,7 +14,8 @@
  * header, bad data, CRC mismatch) is reported and its records are not used, because its bytes cannot be
  * trusted; but bytes after the last complete, CRC-checked member that are not gzip (trailing garbage) only
  * cost themselves: the members' records are read and the garbage reported (`gzip-trailing-garbage`; from a
- * whole buffer, i.e. files and objects up to 16 MiB: a streamed gzip cannot be re-read member by member).
+ * whole buffer by re-reading member by member, and while streaming from zlib's "incorrect header check" at a
+ * member boundary).
  *
  * Size: a document over STREAM_DOCUMENT_BYTES (decompressed) is read record by record (`records-stream.ts`),
  * so memory stays flat and no size is refused; smaller ones take the fast path, one JSON.parse.
@@ -37,6 +38,9 @@ function trailingGarbage(sink: FileSink, at: number, size: number): void {
     `byte ${at}`,
   );
 }
+
+/** zlib's words for bytes where a new gzip member should start but does not (not damage inside a member). */
+const NOT_A_MEMBER = /incorrect header check|unknown compression method/;
 
 function gzipCorrupt(sink: FileSink, err: Error): void {
   sink.problem(
@@ -189,7 +193,17 @@ async function* streamBatches(sink: FileSink, src: AsyncIterator<Uint8Array>, st
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (gz && e.code === 'Z_BUF_ERROR') truncated = true;
-    else {
+    else if (gz && e.code === 'Z_DATA_ERROR' && sawData && NOT_A_MEMBER.test(e.message)) {
+      // Bytes after the last complete member that do not start a new one: the members before were read (each
+      // CRC-checked at its end), as zcat does; report the rest.
+      sink.problem(
+        'gzip-trailing-garbage',
+        `${sink.file} ends with bytes after its last complete gzip member that are not gzip data (zcat reports "trailing ` +
+          'garbage"); the complete members were read and the rest ignored. Fetch the file again if it should hold more.',
+        'after the last gzip member',
+      );
+      gunzipper?.destroy();
+    } else {
       if (gz && e.code === 'Z_DATA_ERROR') gzipCorrupt(sink, e);
       else readError(sink, err);
       sink.finish();
