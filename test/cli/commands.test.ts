@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { evaluate, parsePolicyDocument } from '../../src/core/policy/index.js';
 import { runCli } from '../support/cli.js';
-import { OFFLINE_ROLE, sqsSendRecord, tempDir } from '../support/offline-fixture.js';
+import { OFFLINE_ROLE, sqsSendRecord, tempDir, writeMultiRegionSelectors } from '../support/offline-fixture.js';
 
 const ROLE = OFFLINE_ROLE;
 
@@ -56,7 +56,7 @@ describe('policy-trim suggest (offline)', () => {
   it('narrows sqs:* on * to the queue and action used, writing --out atomically', async () => {
     const dir = fixtureDir();
     const out = join(dir, 'out.json');
-    const run = await runCli(['suggest', '--role', 'app-role', '--policy', join(dir, 'policies'), '--trail', join(dir, 'trail'), '--trail-config', writeSelectors(dir), '--out', out, '--baseline', 'none']);
+    const run = await runCli(['suggest', '--role', 'app-role', '--policy', join(dir, 'policies'), '--trail', join(dir, 'trail'), '--trail-config', writeMultiRegionSelectors(dir), '--out', out, '--baseline', 'none']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe('');
     const doc = parsePolicyDocument(readFileSync(out, 'utf8'), 'out.json');
@@ -92,7 +92,7 @@ describe('policy-trim suggest (offline)', () => {
 
   it('exits 2 with --fail-on removable when something would be removed', async () => {
     const dir = fixtureDir();
-    const run = await runCli(['suggest', '--role', ROLE, '--policy', join(dir, 'policies'), '--trail', join(dir, 'trail'), '--trail-config', writeSelectors(dir), '--fail-on', 'removable']);
+    const run = await runCli(['suggest', '--role', ROLE, '--policy', join(dir, 'policies'), '--trail', join(dir, 'trail'), '--trail-config', writeMultiRegionSelectors(dir), '--fail-on', 'removable']);
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout).Statement.length).toBeGreaterThan(0);
   });
@@ -123,7 +123,7 @@ describe('policy-trim suggest (offline)', () => {
     expect(forced.stderr).toMatch(/could have been made in any Region, but the logs read cover only us-east-1/);
     // With a multi-Region trail's configuration (management events and SQS data events recorded everywhere),
     // an idle role's sqs grants are all removable
-    const multi = await runCli([...args, '--allow-no-activity', '--trail-config', writeSelectors(dir)]);
+    const multi = await runCli([...args, '--allow-no-activity', '--trail-config', writeMultiRegionSelectors(dir)]);
     expect(multi.code).toBe(0);
     const statements = JSON.parse(multi.stdout).Statement as { Action?: string[] }[];
     expect(statements.flatMap((st) => st.Action ?? []).filter((a) => a.startsWith('sqs:'))).toEqual([]);
@@ -169,20 +169,3 @@ describe('usage errors and other commands', () => {
     expect(existsSync(join(dir, 'policies', 'policy.json'))).toBe(true);
   });
 });
-
-function writeSelectors(dir: string): string {
-  const file = join(dir, 'selectors.json');
-  writeFileSync(
-    file,
-    JSON.stringify({
-      // What `aws cloudtrail get-trail` adds: the trail records every Region (and global service events).
-      IsMultiRegionTrail: true,
-      IncludeGlobalServiceEvents: true,
-      AdvancedEventSelectors: [
-        { Name: 'mgmt', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] },
-        { Name: 'sqs', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::SQS::Queue'] }] },
-      ],
-    }),
-  );
-  return file;
-}

@@ -58,8 +58,22 @@ export function fixture(): string {
   mkdirSync(join(dir, 'trail'));
   writeFileSync(join(dir, 'trail', 'a.json'), JSON.stringify({ Records: [sqsSendRecord({ eventID: 'e-1' })] }));
   writeFileSync(join(dir, 'trail', 'notes.txt'), 'not a trail file');
+  writeMultiRegionSelectors(dir);
   writeFileSync(
-    join(dir, 'selectors.json'),
+    join(dir, 'policy.json'),
+    JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sqs:*', 'sns:Publish', 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }] }),
+  );
+  return dir;
+}
+
+/**
+ * `DIR/selectors.json`: a multi-Region trail with global service events (what `aws cloudtrail get-trail` adds)
+ * recording management events and SQS data events everywhere. Returns its path.
+ */
+export function writeMultiRegionSelectors(dir: string): string {
+  const file = join(dir, 'selectors.json');
+  writeFileSync(
+    file,
     JSON.stringify({
       IsMultiRegionTrail: true,
       IncludeGlobalServiceEvents: true,
@@ -69,10 +83,5 @@ export function fixture(): string {
       ],
     }),
   );
-  writeFileSync(
-    join(dir, 'policy.json'),
-    JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sqs:*', 'sns:Publish', 'logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' }] }),
-  );
-  return dir;
+  return file;
 }
-
