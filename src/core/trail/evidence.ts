@@ -11,6 +11,7 @@
  * (`data/cloudtrail/authorized-actions.json`, class `unknowable`). Pure: the tables arrive parsed.
  */
 
+import { isObject } from './extractors/common.js';
 import type { Catalog } from '../catalog/types.js';
 import { CloudTrailTableError } from './errors.js';
 
@@ -82,28 +83,24 @@ export interface EvidenceIndex {
   unknowableDependents(prefix: string, operation: string): PossibleDependency[];
 }
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Shape-checks the three evidence files; throws {@link CloudTrailTableError} naming the file and entry. */
 export function parseEvidenceTables(raw: { observability: unknown; observed: unknown; authorizedActions: unknown }): EvidenceTables {
   const o = raw.observability;
-  if (!isObj(o) || !isObj(o.services)) throw new CloudTrailTableError('observability.json: expected {services}');
+  if (!isObject(o) || !isObject(o.services)) throw new CloudTrailTableError('observability.json: expected {services}');
   for (const [k, v] of Object.entries(o.services)) {
     const ok =
-      isObj(v) && typeof v.source === 'string' && Array.isArray(v.eventSources) && (v.scope === 'regional' || v.scope === 'global') && Array.isArray(v.exceptions);
+      isObject(v) && typeof v.source === 'string' && Array.isArray(v.eventSources) && (v.scope === 'regional' || v.scope === 'global') && Array.isArray(v.exceptions);
     if (!ok) throw new CloudTrailTableError(`observability.json: services.${k} needs eventSources, scope, source, exceptions`);
     for (const e of v.exceptions as unknown[]) {
-      if (!isObj(e) || !Array.isArray(e.actions) || typeof e.kind !== 'string' || typeof e.reason !== 'string' || typeof e.source !== 'string') {
+      if (!isObject(e) || !Array.isArray(e.actions) || typeof e.kind !== 'string' || typeof e.reason !== 'string' || typeof e.source !== 'string') {
         throw new CloudTrailTableError(`observability.json: services.${k}.exceptions: each needs actions, kind, reason, source`);
       }
     }
   }
   const ob = raw.observed;
-  if (!isObj(ob) || !Array.isArray(ob.actions)) throw new CloudTrailTableError('observed.json: expected {actions: [...]}');
+  if (!isObject(ob) || !Array.isArray(ob.actions)) throw new CloudTrailTableError('observed.json: expected {actions: [...]}');
   const aa = raw.authorizedActions;
-  if (!isObj(aa) || !Array.isArray(aa.scope) || !isObj(aa.operations)) throw new CloudTrailTableError('authorized-actions.json: expected {scope, operations}');
+  if (!isObject(aa) || !Array.isArray(aa.scope) || !isObject(aa.operations)) throw new CloudTrailTableError('authorized-actions.json: expected {scope, operations}');
   return raw as unknown as EvidenceTables;
 }
 

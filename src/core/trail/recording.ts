@@ -5,11 +5,11 @@
  * matching R have been recorded?"; when the answer is no, the absence of A from the logs proves nothing and A is
  * kept as unobservable.
  */
+import { isObject } from './extractors/common.js';
 import { TrailConfigError } from './errors.js';
 import { parseRegionFacts, regionGap, type RegionCoverage, type TrailRegionFacts } from './region-coverage.js';
 import {
   explainMissing,
-  isObject,
   parseAdvanced,
   parseBasic,
   ruleRecords,

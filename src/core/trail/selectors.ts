@@ -10,6 +10,7 @@
  * Sources: CloudTrail API reference, `EventSelector`, `DataResource`, `AdvancedEventSelector` and
  * `AdvancedFieldSelector` (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/).
  */
+import { isObject } from './extractors/common.js';
 import { TrailConfigError } from './errors.js';
 import { LEGACY_RESOURCE_PATTERN, hasWildcard, literalPrefix, literalSuffix, patternCovers, patternsIntersect } from '../wildcard.js';
 
@@ -59,11 +60,6 @@ const EVALUABLE_FIELDS = new Set(['eventCategory', 'resources.type', 'resources.
 
 /** Basic selectors: `DataResources.Values` that mean "every resource of the type" (DataResource API reference). */
 const ALL_OF_TYPE = /^arn:[a-z-]+:(s3|lambda|dynamodb)(:::?)?$/;
-
-/** True for a plain JSON object. */
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function stringList(v: unknown, source: string, path: string): string[] {
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {

@@ -2,6 +2,7 @@
  * Shapes of the hand-kept CloudTrail tables in `data/cloudtrail/` and a structural check of the parsed JSON.
  * The adapter reads the files; the core only receives their parsed contents (no I/O here).
  */
+import { isObject } from './extractors/common.js';
 import { CloudTrailTableError } from './errors.js';
 import type { EvidenceTables } from './evidence.js';
 
@@ -121,10 +122,6 @@ export const CLOUDTRAIL_EVIDENCE_FILES = {
   authorizedActions: 'cloudtrail/authorized-actions.json',
 } as const;
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function need(cond: boolean, file: string, what: string): void {
   if (!cond) throw new CloudTrailTableError(`${file}: ${what}`);
 }
@@ -141,34 +138,34 @@ export function parseCloudTrailTables(raw: {
 }): CloudTrailTables {
   const f = CLOUDTRAIL_TABLE_FILES;
   const es = raw.eventSources;
-  need(isObj(es) && Array.isArray(es.suffixes) && isObj(es.exceptions) && isObj(es.nonIam), f.eventSources, 'expected {suffixes, exceptions, nonIam}');
+  need(isObject(es) && Array.isArray(es.suffixes) && isObject(es.exceptions) && isObject(es.nonIam), f.eventSources, 'expected {suffixes, exceptions, nonIam}');
   for (const [k, v] of Object.entries((es as Record<string, Record<string, unknown>>).exceptions!)) {
-    need(isObj(v) && typeof v.prefix === 'string' && typeof v.source === 'string', f.eventSources, `exception ${k} needs prefix and source`);
+    need(isObject(v) && typeof v.prefix === 'string' && typeof v.source === 'string', f.eventSources, `exception ${k} needs prefix and source`);
   }
   const en = raw.eventNames;
-  need(isObj(en) && Array.isArray(en.normalizers) && isObj(en.operations), f.eventNames, 'expected {normalizers, operations}');
+  need(isObject(en) && Array.isArray(en.normalizers) && isObject(en.operations), f.eventNames, 'expected {normalizers, operations}');
   for (const [src, ops] of Object.entries((en as Record<string, Record<string, unknown>>).operations!)) {
-    need(isObj(ops), f.eventNames, `operations.${src} must be an object`);
+    need(isObject(ops), f.eventNames, `operations.${src} must be an object`);
     for (const [op, e] of Object.entries(ops as Record<string, unknown>)) {
-      need(isObj(e) && Array.isArray(e.actions) && e.actions.length > 0 && typeof e.source === 'string', f.eventNames, `${src} ${op} needs actions[] and source`);
+      need(isObject(e) && Array.isArray(e.actions) && e.actions.length > 0 && typeof e.source === 'string', f.eventNames, `${src} ${op} needs actions[] and source`);
     }
   }
   for (const n of (en as { normalizers: unknown[] }).normalizers) {
-    need(isObj(n) && Array.isArray(n.eventSources) && typeof n.pattern === 'string' && typeof n.source === 'string', f.eventNames, 'normalizer needs eventSources, pattern, source');
+    need(isObject(n) && Array.isArray(n.eventSources) && typeof n.pattern === 'string' && typeof n.source === 'string', f.eventNames, 'normalizer needs eventSources, pattern, source');
   }
   const co = raw.conditional;
-  need(isObj(co) && isObj(co.conditional), f.conditional, 'expected {conditional}');
+  need(isObject(co) && isObject(co.conditional), f.conditional, 'expected {conditional}');
   for (const [src, ops] of Object.entries((co as Record<string, Record<string, unknown>>).conditional!)) {
     for (const [op, list] of Object.entries(ops as Record<string, unknown>)) {
       need(Array.isArray(list), f.conditional, `${src} ${op} must be a list`);
       for (const c of list as unknown[]) {
-        need(isObj(c) && typeof c.action === 'string' && isObj(c.when) && c.resource !== undefined && typeof c.source === 'string', f.conditional, `${src} ${op}: entry needs action, when, resource, source`);
+        need(isObject(c) && typeof c.action === 'string' && isObject(c.when) && c.resource !== undefined && typeof c.source === 'string', f.conditional, `${src} ${op}: entry needs action, when, resource, source`);
       }
     }
   }
   const ev = raw.events;
   need(
-    isObj(ev) && isObj(ev.dataEvents) && Array.isArray(ev.neverLogged) && Array.isArray(ev.secondaryOnly) && Array.isArray(ev.permissionFree) && isObj(ev.baselines),
+    isObject(ev) && isObject(ev.dataEvents) && Array.isArray(ev.neverLogged) && Array.isArray(ev.secondaryOnly) && Array.isArray(ev.permissionFree) && isObject(ev.baselines),
     f.events,
     'expected {dataEvents, neverLogged, secondaryOnly, permissionFree, baselines}',
   );
