@@ -43,7 +43,11 @@ export interface CoverageInputs {
   lookup?: boolean;
 }
 
-/** The Region folder a path of the S3 delivery layout names (`…/CloudTrail/eu-west-1/…`), if any. */
+/**
+ * The Region folder a path of the S3 delivery layout names (`…/CloudTrail/eu-west-1/…`), if any. Looser than
+ * `parseTrailPath` (layout.ts) on purpose: a Region folder copied out of its `AWSLogs/ACCOUNT/` tree still limits
+ * what the read covers, and reading it as a whole delivery could remove a grant used elsewhere.
+ */
 export function regionOfLayoutPath(path: string): string | undefined {
   return /(?:^|[\\/])CloudTrail[\\/]([a-z]{2}(?:-[a-z]+)+-\d+)(?:[\\/]|$)/.exec(path)?.[1];
 }
