@@ -108,6 +108,21 @@ export interface SiteGrants {
   references: ReferenceTable;
   /** Where the site's policy text starts. */
   position: TextPosition;
+  /**
+   * Whole policy documents the site merges into its statements by reference and keeps as written (Terraform
+   * `source_policy_documents` / `override_policy_documents` of an `aws_iam_policy_document`): their grants are
+   * not among `statements`, and a write leaves them alone. Absent when the site has none (and in formats
+   * without such a thing).
+   */
+  included?: IncludedDocument[];
+}
+
+/** A policy document merged into a site's own by reference (see SiteGrants.included). */
+export interface IncludedDocument {
+  /** `source`: its statements are added; `override`: its statements replace those with the same Sid. */
+  how: 'source' | 'override';
+  /** The document's expression as a string with reference tokens (usually exactly one token). */
+  document: string;
 }
 
 /**
