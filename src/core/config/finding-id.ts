@@ -38,7 +38,7 @@ export interface FindingIdParts {
  * resource bracket runs to the end of the id, so an ARN holding `]` still reads as one resource.
  */
 export const FINDING_ID_PATTERN =
-  '^(?:UNUSED|UNUSED_ON_STAR|NARROWABLE|DENIED|UNOBSERVABLE)\\[[0-9*?]{1,12}:[\\w+=,.@*?-]{1,64}\\]\\[[\\w*?:-]+\\](?:\\[.+\\])?$';
+  '^(?:UNUSED|UNUSED_ON_STAR|NARROWABLE|DENIED|UNOBSERVABLE)\\[(?:[0-9?]{12}|[0-9?]{0,11}\\*[0-9*?]{0,11}):[\\w+=,.@*?-]{1,64}\\]\\[[\\w*?:-]+\\](?:\\[.+\\])?$';
 
 /** The id of a finding. */
 export function formatFindingId(p: FindingIdParts): string {
@@ -68,11 +68,12 @@ function partProblem(kind: string, principal: string, action: string, resource: 
   if (colon < 0) return `the first bracket is ACCOUNT:ROLE (e.g. [111122223333:orders-api-role]), got [${principal}]`;
   const account = principal.slice(0, colon);
   const role = principal.slice(colon + 1);
-  if (!/^(?:\d{12}|[0-9*?]{1,12})$/.test(account) || (!/[*?]/.test(account) && account.length !== 12)) {
+  // 12 characters of digits and `?`, or any run around a `*` (which may stand for several digits).
+  if (!/^(?:[0-9?]{12}|[0-9?]{0,11}\*[0-9*?]{0,11})$/.test(account)) {
     return `the account '${account}' is not a 12-digit account id (or a pattern of digits, * and ?)`;
   }
   if (!/^[\w+=,.@*?-]{1,64}$/.test(role)) return `the role '${role}' is not a role name (letters, digits and +=,.@_- up to 64 characters; * and ? as wildcards)`;
-  if (!/^(?:\*|[a-z0-9*?-]+:[A-Za-z0-9*?]+)$/.test(action)) return `the action '${action}' is not service:Action (e.g. s3:GetObject; * and ? as wildcards)`;
+  if (!/^(?:\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+)$/.test(action)) return `the action '${action}' is not service:Action (e.g. s3:GetObject; * and ? as wildcards)`;
   if (resource !== undefined && resource === '') return 'the resource bracket is empty: leave it out, or write the resource';
   return undefined;
 }

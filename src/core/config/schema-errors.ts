@@ -51,6 +51,12 @@ function toProblem(e: ErrorObject, root: unknown, src: YamlSource, file: string)
       return unknownKey(e, path, src, file);
     case 'not':
       return sourceConflict(e, path, at);
+    case 'uniqueItems': {
+      // Located on the later copy: that is the line to delete.
+      const { i, j } = e.params as { i: number; j: number };
+      const [earlier, later] = [Math.min(i, j), Math.max(i, j)];
+      return at([...path, later], `${describeValue((e.data as unknown[])[later])} is listed twice (also entry ${earlier})`);
+    }
     default:
       return at(path, valueMessage(e, path));
   }
@@ -82,7 +88,7 @@ function valueMessage(e: ErrorObject, path: (string | number)[]): string {
   const params = e.params as Record<string, unknown>;
   switch (e.keyword) {
     case 'type':
-      return typeMessage(String(params.type), e.data, (e.parentSchema as { pattern?: string } | undefined)?.pattern);
+      return typeMessage(String(params.type), e.data, e.parentSchema as { pattern?: string; title?: string } | undefined);
     case 'const':
       return constMessage(path, params.allowedValue, e.data);
     case 'enum': {
@@ -94,8 +100,6 @@ function valueMessage(e: ErrorObject, path: (string | number)[]): string {
       return patternProblem(String(params.pattern), e.data);
     case 'minItems':
       return params.limit === 1 ? 'the list is empty: add an entry, or leave the key out' : `expected at least ${String(params.limit)} entries`;
-    case 'uniqueItems':
-      return `${describeValue((e.data as unknown[])[params.i as number])} is listed twice (entries ${String(params.j)} and ${String(params.i)})`;
     case 'minProperties':
       return `an empty entry: name one of ${SITE_FORMATS.join(', ')}`;
     case 'maxProperties':
@@ -113,10 +117,12 @@ function valueMessage(e: ErrorObject, path: (string | number)[]): string {
 }
 
 /** A value of the wrong type; a number where an account id belongs says to quote it. */
-function typeMessage(type: string, data: unknown, pattern: string | undefined): string {
-  if (type === 'string' && typeof data === 'number' && pattern === ACCOUNT_ID_PATTERN) {
+function typeMessage(type: string, data: unknown, schema: { pattern?: string; title?: string } | undefined): string {
+  if (type === 'string' && typeof data === 'number' && schema?.pattern === ACCOUNT_ID_PATTERN) {
     return `expected the account id as text: quote it ("${String(data).padStart(12, '0')}"); unquoted, YAML reads a number and drops leading zeros`;
   }
+  // A function entry is a name or a mapping (the schema's if/then/else): the else branch alone would say "a mapping".
+  if (type === 'object' && schema?.title === 'Function') return `expected a function name or {name, unobservable, vpc, tracing}; got ${describeValue(data)}`;
   return `expected ${typeName(type)}; got ${describeValue(data)}`;
 }
 
