@@ -12,10 +12,11 @@ import { usageCommand } from './commands/usage.js';
 import { suggestCommand } from './commands/suggest.js';
 import { renderCommand } from './commands/render.js';
 import { functionsCommand } from './commands/functions.js';
+import { configCommand } from './commands/config.js';
 import { checkOptionValues, requireOptionValues } from './options.js';
 import { dataDir, loadBundledCatalog } from '../adapters/fs/bundled-data.js';
 
-const COMMANDS: CommandModule[] = [suggestCommand, usageCommand, renderCommand, functionsCommand, catalogCommand];
+const COMMANDS: CommandModule[] = [suggestCommand, usageCommand, renderCommand, functionsCommand, catalogCommand, configCommand];
 
 /** The commands' names (`render <file>` → `render`). */
 const COMMAND_NAMES = COMMANDS.map((c) => c.command.split(' ')[0]);
