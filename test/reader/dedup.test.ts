@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundledNormalizer } from '../../src/adapters/fs/bundled-mapping.js';
 import { readTrailParallel } from '../../src/adapters/fs/parallel-pool.js';
 import { readTrail } from '../../src/adapters/fs/trail-reader.js';
-import { HashSet128, hash128 } from '../../src/core/usage/event-ids.js';
+import { HashSet128, eventIdentity, hash128 } from '../../src/core/usage/event-ids.js';
 import { ActivityTally, type ActivityResult } from '../../src/core/usage/tally.js';
 import { parseTimeWindow } from '../../src/core/usage/time-window.js';
 import { DIST_WORKER, ensureBuilt, ROOT, writeProblemTrail } from '../support/parallel.js';
@@ -99,6 +99,45 @@ describe('ActivityTally deduplication', () => {
     expect(set.delete(h)).toBe(true);
     expect(set.get(h)).toBe(-1);
     expect(set.size).toBe(199_999);
+  });
+});
+
+describe('eventIdentity and HashSet128.addIfAbsent', () => {
+  const identity = (r: unknown): number[] | undefined => {
+    const h = new Uint32Array(4);
+    return eventIdentity(r, h) ? [...h] : undefined;
+  };
+
+  it('is a function of (recipientAccountId, eventID) alone, whatever record came before', () => {
+    const id = '7f82d4cf-c73f-4bd2-9b8d-48c0714334ab';
+    const first = identity(record(id));
+    identity(record('other', '444455556666')); // the account's hash is kept between records: must not leak
+    expect(identity({ ...(record(id) as object), eventName: 'PutObject' })).toEqual(first);
+    expect(identity(record(id, '444455556666'))).not.toEqual(first);
+    expect(identity(record(id.toUpperCase()))).not.toEqual(first); // ids are compared as written
+    expect(identity({ eventID: id })).toEqual(identity({ eventID: id, recipientAccountId: '' }));
+    expect(identity(record(undefined))).toBeUndefined();
+    expect(identity({ eventID: '' })).toBeUndefined();
+    expect(identity(null)).toBeUndefined();
+    expect(identity('text')).toBeUndefined();
+  });
+
+  it('addIfAbsent stores once and then returns the stored value, like get then set', () => {
+    const set = new HashSet128();
+    const h = new Uint32Array(4);
+    hash128('a', h);
+    expect(set.addIfAbsent(h, 0, 7)).toBe(-1);
+    expect(set.addIfAbsent(h, 0, 9)).toBe(7);
+    expect(set.get(h)).toBe(7);
+    expect(set.size).toBe(1);
+    for (let i = 0; i < 5_000; i++) {
+      hash128(`id-${i}`, h);
+      expect(set.addIfAbsent(h, 0, i)).toBe(-1);
+    }
+    expect(set.size).toBe(5_001);
+    hash128('id-4321', h);
+    expect(set.addIfAbsent(h, 0, 0)).toBe(4321);
+    expect(set.entries().length).toBe(5_001 * 5);
   });
 });
 

@@ -1,16 +1,16 @@
 /**
- * Event identities for deduplication: a 128-bit hash of (`recipientAccountId`, `eventID`) and a compact
- * open-addressing set of such hashes, each with one 32-bit value (the input the copy was counted from).
+ * Event identities for deduplication: 128 bits per (`recipientAccountId`, `eventID`) ({@link eventIdentity})
+ * and a compact open-addressing set of them, each with one 32-bit value (the input the copy was counted from).
  *
  * Why 128 bits: the ids themselves (36-character UUIDs plus a 12-digit account) would cost ~100 bytes each as
- * JS strings in a Set; a hash of 128 bits costs 16. A 64-bit hash is not enough at organization scale: with
- * 10^9 events the chance of one collision (a real call silently dropped as a "duplicate") is ~2.7 %; with 128
- * bits it is ~10^-21. Memory: 20 bytes per slot (hash + value), at a load of 0.375–0.75, so 27–53 MB per
- * million distinct events (42 MB measured for 1M, docs/BENCHMARKS.md).
+ * JS strings in a Set; 128 bits cost 16. A 64-bit hash is not enough at organization scale: with 10^9 events
+ * the chance of one collision (a real call silently dropped as a "duplicate") is ~2.7 %; with 128 bits it is
+ * ~10^-21. Memory: 20 bytes per slot (identity + value), at a load of 0.375–0.75, so 27–53 MB per million
+ * distinct events (42 MB measured for 1M, docs/BENCHMARKS.md).
  *
- * The hash is MurmurHash3 x86_128 over the key's UTF-16 code units (little-endian pairs, as if UTF-16LE
- * bytes): pure JS, no allocation, 4–8× cheaper than node:crypto's md5 for these 50-character keys (measured
- * in docs/BENCHMARKS.md), and no node: import in the core.
+ * The hash is MurmurHash3 x86_128 over UTF-16 code units (little-endian pairs, as if UTF-16LE bytes), of the
+ * id and of the account apart: pure JS, no allocation, no node: import in the core. Parsing a UUID id into
+ * its own 128 bits instead was measured no cheaper (~150–250 ns a key either way on the loaded bench machine).
  */
 
 /** Words per hash. */
@@ -35,18 +35,14 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/**
- * The dedup key of a raw record, or undefined when it has no `eventID` (such records are never deduplicated:
- * without an id two identical-looking calls may be two real calls). The account keeps apart events of two
- * accounts that happen to share an id (an organization trail holds many accounts).
- */
-export function eventKey(record: unknown): string | undefined {
-  if (typeof record !== 'object' || record === null) return undefined;
-  const r = record as Record<string, unknown>;
-  const id = r.eventID;
-  if (typeof id !== 'string' || id === '') return undefined;
-  const account = r.recipientAccountId;
-  return `${typeof account === 'string' ? account : ''}\u0000${id}`;
+/** Murmur3 block mixing of one 32-bit word of the key into lane `h`. */
+function mixK(k: number, c1: number, c2: number, r: number): number {
+  return Math.imul(rotl(Math.imul(k, c1), r), c2);
+}
+
+/** Code unit `j` of `s`, or 0 past its end (the tail of a key is zero-padded). */
+function unitAt(s: string, j: number, len: number): number {
+  return j < len ? s.charCodeAt(j) : 0;
 }
 
 /** Writes the 128-bit hash of `s` into `out[at..at+3]` (MurmurHash3 x86_128 over UTF-16LE, seed 0). */
@@ -59,30 +55,22 @@ export function hash128(s: string, out: Uint32Array, at = 0): void {
   const full = len - (len & 7);
   let i = 0;
   for (; i < full; i += 8) {
-    let k1 = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
-    let k2 = s.charCodeAt(i + 2) | (s.charCodeAt(i + 3) << 16);
-    let k3 = s.charCodeAt(i + 4) | (s.charCodeAt(i + 5) << 16);
-    let k4 = s.charCodeAt(i + 6) | (s.charCodeAt(i + 7) << 16);
-    k1 = Math.imul(rotl(Math.imul(k1, C1), 15), C2);
-    h1 ^= k1;
+    h1 ^= mixK(s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16), C1, C2, 15);
     h1 = (Math.imul((rotl(h1, 19) + h2) | 0, 5) + 0x561ccd1b) | 0;
-    k2 = Math.imul(rotl(Math.imul(k2, C2), 16), C3);
-    h2 ^= k2;
+    h2 ^= mixK(s.charCodeAt(i + 2) | (s.charCodeAt(i + 3) << 16), C2, C3, 16);
     h2 = (Math.imul((rotl(h2, 17) + h3) | 0, 5) + 0x0bcaa747) | 0;
-    k3 = Math.imul(rotl(Math.imul(k3, C3), 17), C4);
-    h3 ^= k3;
+    h3 ^= mixK(s.charCodeAt(i + 4) | (s.charCodeAt(i + 5) << 16), C3, C4, 17);
     h3 = (Math.imul((rotl(h3, 15) + h4) | 0, 5) + 0x96cd1c35) | 0;
-    k4 = Math.imul(rotl(Math.imul(k4, C4), 18), C1);
-    h4 ^= k4;
+    h4 ^= mixK(s.charCodeAt(i + 6) | (s.charCodeAt(i + 7) << 16), C4, C1, 18);
     h4 = (Math.imul((rotl(h4, 13) + h1) | 0, 5) + 0x32ac3b17) | 0;
   }
   if (i < len) {
-    // Tail: missing code units are zero, and a zero word mixes to zero, so all four steps may run.
-    const c = (j: number): number => (j < len ? s.charCodeAt(j) : 0);
-    h4 ^= Math.imul(rotl(Math.imul(c(i + 6) | (c(i + 7) << 16), C4), 18), C1);
-    h3 ^= Math.imul(rotl(Math.imul(c(i + 4) | (c(i + 5) << 16), C3), 17), C4);
-    h2 ^= Math.imul(rotl(Math.imul(c(i + 2) | (c(i + 3) << 16), C2), 16), C3);
-    h1 ^= Math.imul(rotl(Math.imul(c(i) | (c(i + 1) << 16), C1), 15), C2);
+    // Tail: missing code units are zero, and a zero word mixes to zero, so all four steps may run. A plain
+    // function rather than a closure: a closure here was allocated on every call (~100 ns a key).
+    h4 ^= mixK(unitAt(s, i + 6, len) | (unitAt(s, i + 7, len) << 16), C4, C1, 18);
+    h3 ^= mixK(unitAt(s, i + 4, len) | (unitAt(s, i + 5, len) << 16), C3, C4, 17);
+    h2 ^= mixK(unitAt(s, i + 2, len) | (unitAt(s, i + 3, len) << 16), C2, C3, 16);
+    h1 ^= mixK(unitAt(s, i, len) | (unitAt(s, i + 1, len) << 16), C1, C2, 15);
   }
   const bytes = len * 2;
   h1 ^= bytes;
@@ -104,12 +92,52 @@ export function hash128(s: string, out: Uint32Array, at = 0): void {
   out[at + 3] = h4 + h1;
 }
 
+/**
+ * Writes the 128-bit identity of a raw record, (`recipientAccountId`, `eventID`), into `out[at..at+3]` and
+ * returns true; false when the record has no `eventID` (such records are never deduplicated: without an id two
+ * identical-looking calls may be two real calls). The account keeps apart events of two accounts that happen to
+ * share an id (an organization trail holds many accounts).
+ *
+ * The identity is the id's {@link hash128} XORed with the account's: no key string is built (concatenating
+ * the two and hashing the result cost a flattened string per record, about half the old per-record cost), and
+ * the account's hash is kept from the record before. Two events clash only if their id hashes differ by
+ * exactly the XOR of their accounts' hashes: 2^-128 for any pair, as with one hash of the pair.
+ */
+export function eventIdentity(record: unknown, out: Uint32Array, at = 0): boolean {
+  if (typeof record !== 'object' || record === null) return false;
+  const r = record as Record<string, unknown>;
+  const id = r.eventID;
+  if (typeof id !== 'string' || id === '') return false;
+  hash128(id, out, at);
+  const account = r.recipientAccountId;
+  const a = accountWords(typeof account === 'string' ? account : '');
+  out[at] ^= a[0]!;
+  out[at + 1] ^= a[1]!;
+  out[at + 2] ^= a[2]!;
+  out[at + 3] ^= a[3]!;
+  return true;
+}
+
+/** The account of the last record and its hash: a delivered file holds one account, so this nearly always hits. */
+let lastAccount: string | undefined;
+const lastAccountWords = new Uint32Array(HASH_WORDS);
+
+function accountWords(account: string): Uint32Array {
+  if (account !== lastAccount) {
+    hash128(account, lastAccountWords);
+    lastAccount = account;
+  }
+  return lastAccountWords;
+}
+
 /** Initial slots (power of two): 20 KiB, so a tally that never sees an id costs next to nothing. */
 const INITIAL_SLOTS = 1024;
 
 /**
  * A set of 128-bit hashes, each with a 32-bit value, in one typed array (open addressing, linear probing,
- * grown ×2 past a load of 0.75). No per-entry objects: the garbage collector never walks it.
+ * grown ×2 past a load of 0.75). No per-entry objects: the garbage collector never walks it, and no
+ * operation allocates except {@link grow} and {@link entries}. The home slot is the first word (uniform: a
+ * hash).
  */
 export class HashSet128 {
   /** ENTRY_WORDS per slot: the hash, then value + 1 (0 marks an empty slot). */
@@ -144,16 +172,38 @@ export class HashSet128 {
 
   /** Stores hash `h[at..]` with `value` (0 ≤ value < 2^32 - 1), replacing the value if present. */
   set(h: Uint32Array, at: number, value: number): void {
-    let w = this.find(h, at);
-    if (this.table[w + 4] === 0) {
-      if ((this.size + 1) * 4 > (this.mask + 1) * 3) {
-        this.grow();
-        w = this.find(h, at);
-      }
-      this.size++;
-      this.table.set(h.subarray(at, at + HASH_WORDS), w);
-    }
+    const w = this.slotFor(h, at);
     this.table[w + 4] = value + 1;
+  }
+
+  /**
+   * The value stored with hash `h[at..]`; when absent, stores it with `value` and returns -1. One probe where
+   * `get` then `set` would take two: the per-record check of a read.
+   */
+  addIfAbsent(h: Uint32Array, at: number, value: number): number {
+    const w = this.slotFor(h, at);
+    const had = this.table[w + 4]!;
+    if (had !== 0) return had - 1;
+    this.table[w + 4] = value + 1;
+    return -1;
+  }
+
+  /** The slot of hash `h[at..]`, claimed (hash written, value left 0 for the caller) when it was absent. */
+  private slotFor(h: Uint32Array, at: number): number {
+    let w = this.find(h, at);
+    const t0 = this.table;
+    if (t0[w + 4] !== 0) return w;
+    if ((this.size + 1) * 4 > (this.mask + 1) * 3) {
+      this.grow();
+      w = this.find(h, at);
+    }
+    const t = this.table;
+    this.size++;
+    t[w] = h[at]!;
+    t[w + 1] = h[at + 1]!;
+    t[w + 2] = h[at + 2]!;
+    t[w + 3] = h[at + 3]!;
+    return w;
   }
 
   /** Removes hash `h[at..]` if present (backward-shift deletion keeps probing chains intact). */
@@ -182,10 +232,11 @@ export class HashSet128 {
     const slots = (this.mask + 1) * 2;
     this.table = new Uint32Array(slots * ENTRY_WORDS);
     this.mask = slots - 1;
+    const t = this.table;
     for (let w = 0; w < old.length; w += ENTRY_WORDS) {
       if (old[w + 4] === 0) continue;
       const to = this.find(old, w);
-      this.table.set(old.subarray(w, w + ENTRY_WORDS), to);
+      for (let k = 0; k < ENTRY_WORDS; k++) t[to + k] = old[w + k]!;
     }
   }
 
@@ -196,7 +247,7 @@ export class HashSet128 {
     const t = this.table;
     for (let w = 0; w < t.length; w += ENTRY_WORDS) {
       if (t[w + 4] === 0) continue;
-      out.set(t.subarray(w, w + ENTRY_WORDS), o);
+      for (let k = 0; k < ENTRY_WORDS; k++) out[o + k] = t[w + k]!;
       o += ENTRY_WORDS;
     }
     return out;

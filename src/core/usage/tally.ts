@@ -13,7 +13,7 @@
  *
  * Duplicates: a record is counted once per (`recipientAccountId`, `eventID`), whichever inputs repeat it (the
  * same file twice, a symlink, a copy, a bucket read twice, or CloudTrail delivering an event twice). Each
- * tally keeps a 128-bit hash of every id it counted with the input it came from (`event-ids.ts`); a copy of
+ * tally keeps the 128-bit identity of every id it counted with the input it came from (`event-ids.ts`); a copy of
  * an id already counted is dropped before normalization. Across worker threads the ids travel in the
  * snapshots (the ids, never the records) and the merge keeps the copy of the earliest input, as one thread
  * reading in order would; a later copy that another thread had already counted is named by
@@ -23,7 +23,7 @@
 import type { Normalizer } from '../trail/normalize.js';
 import type { ActivityItem } from '../ports/activity-source.js';
 import { UsageLedger, type LedgerSnapshot } from './ledger.js';
-import { ENTRY_WORDS, HASH_WORDS, HashSet128, eventKey, hash128 } from './event-ids.js';
+import { ENTRY_WORDS, HASH_WORDS, HashSet128, eventIdentity } from './event-ids.js';
 import type { InputProblem } from './types.js';
 
 /** How many problems of each code are kept as examples for the summary (all are counted). */
@@ -61,8 +61,8 @@ export interface TallySnapshot {
   calls: number;
   duplicates: number;
   /**
-   * Every event id counted, {@link ENTRY_WORDS} words each: its 128-bit hash, then 1 + the input it was
-   * counted from (20 bytes an id; transfer its buffer rather than copy it).
+   * Every event id counted, {@link ENTRY_WORDS} words each: its 128-bit identity (`event-ids.ts`), then 1 +
+   * the input it was counted from (20 bytes an id; transfer its buffer rather than copy it).
    */
   ids: Uint32Array;
   ignored: Record<string, number>;
@@ -85,13 +85,13 @@ export class ActivityTally implements ActivityResult {
   duplicates = 0;
   /** Places of {@link problemExamples}, index for index. */
   private exampleOrders: ReadOrder[] = [];
-  /** Event-id hashes of {@link problemExamples} that came from a record with an id, index for index. */
+  /** Event identities of {@link problemExamples} that came from a record with an id, index for index. */
   private exampleIds: Array<number[] | undefined> = [];
-  /** Hash of every event id counted → the input it was counted from. */
+  /** Identity of every event id counted → the input it was counted from. */
   private readonly ids = new HashSet128();
   /** After a merge: copies counted twice that {@link retract} must take back, keyed by {@link loserKey}. */
   private pending: HashSet128 | undefined;
-  /** Scratch words for one hash (no allocation per record). */
+  /** Scratch words for one identity (no allocation per record). */
   private readonly h = new Uint32Array(HASH_WORDS);
   private readonly k = new Uint32Array(HASH_WORDS);
   private firstSeen: TallySnapshot['firstSeen'] = { ignored: {}, problemCounts: {}, unknownEvents: {} };
@@ -124,14 +124,10 @@ export class ActivityTally implements ActivityResult {
       return;
     }
     const at = this.seq++;
-    const key = eventKey(item.record);
-    if (key !== undefined) {
-      hash128(key, this.h);
-      if (this.ids.get(this.h) !== -1) {
-        this.duplicates += 1;
-        return;
-      }
-      this.ids.set(this.h, 0, this.input);
+    const hasId = eventIdentity(item.record, this.h);
+    if (hasId && this.ids.addIfAbsent(this.h, 0, this.input) !== -1) {
+      this.duplicates += 1;
+      return;
     }
     const res = this.normalize(item.record, item.source);
     if (res.kind === 'call') {
@@ -142,7 +138,7 @@ export class ActivityTally implements ActivityResult {
       if (n === undefined) this.firstSeen.ignored[res.reason] = [this.input, at];
       this.ignored[res.reason] = (n ?? 0) + 1;
     } else {
-      this.countProblem(res.problem, at, key === undefined ? undefined : [...this.h]);
+      this.countProblem(res.problem, at, hasId ? [...this.h] : undefined);
     }
   }
 
@@ -164,9 +160,7 @@ export class ActivityTally implements ActivityResult {
    */
   retract(input: number, item: ActivityItem): boolean {
     if (item.kind !== 'record' || !this.pending) return false;
-    const key = eventKey(item.record);
-    if (key === undefined) return false;
-    hash128(key, this.h);
+    if (!eventIdentity(item.record, this.h)) return false;
     if (!this.pending.delete(loserKey(this.h, 0, input, this.k))) return false;
     const res = this.normalize(item.record, item.source);
     if (res.kind === 'call') {
@@ -218,7 +212,7 @@ export class ActivityTally implements ActivityResult {
     };
   }
 
-  /** Example `k` with its place and, when it came from a record with an event id, that id's hash. */
+  /** Example `k` with its place and, when it came from a record with an event id, that id's identity. */
   private example(k: number, problem: InputProblem): TallySnapshot['examples'][number] {
     const id = this.exampleIds[k];
     return id ? { order: this.exampleOrders[k]!, problem, id } : { order: this.exampleOrders[k]!, problem };
@@ -249,9 +243,9 @@ export class ActivityTally implements ActivityResult {
       const ids = s.ids;
       for (let w = 0; w < ids.length; w += ENTRY_WORDS) {
         const input = ids[w + HASH_WORDS]! - 1;
-        const have = this.ids.get(ids, w);
-        if (have === -1) this.ids.set(ids, w, input);
-        else if (have <= input) lose(ids, w, input);
+        const have = this.ids.addIfAbsent(ids, w, input);
+        if (have === -1) continue;
+        if (have <= input) lose(ids, w, input);
         else {
           lose(ids, w, have);
           this.ids.set(ids, w, input);
@@ -302,7 +296,7 @@ export class ActivityTally implements ActivityResult {
 }
 
 /**
- * Key of "the copy of event `ids[at..]` counted from `input`", written into `out`: the event's hash with the
+ * Key of "the copy of event `ids[at..]` counted from `input`", written into `out`: the event's identity with the
  * input mixed into its first word (still 128 bits of identity per copy).
  */
 function loserKey(ids: Uint32Array, at: number, input: number, out: Uint32Array): Uint32Array {
