@@ -88,8 +88,11 @@ describe('YAML syntax', () => {
     expect(problemsOf('version: 1\nversion: 1\n').map(brief)).toEqual([expect.stringMatching(/^2:1 : YAML: Map keys must be unique/)]);
   });
 
-  it('a tag policy-trim does not read is an error, not a silent string', () => {
-    expect(problemsOf('version: 1\npr:\n  base: !Ref Branch\n').map(brief)).toEqual([expect.stringMatching(/^3:9 : Unresolved tag: !Ref/)]);
+  it('a tag policy-trim does not read is an error, not a silent string, and the rest is still checked', () => {
+    expect(problemsOf('version: 1\npr:\n  base: !Ref Branch\ncolour: blue\n').map(brief)).toEqual([
+      expect.stringMatching(/^3:9 : Unresolved tag: !Ref/),
+      "4:1 colour: unknown key 'colour'; expected one of version, aws, accounts, activity, roles, acknowledge, gate, pr",
+    ]);
   });
 
   it('an empty file and a file that is not a mapping', () => {

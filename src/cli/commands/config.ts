@@ -12,6 +12,7 @@ import type { CommandModule } from '../command.js';
 import { CliError, EXIT, reportError, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 
+/** `policy-trim config validate|schema`. */
 export const configCommand: CommandModule = {
   command: 'config <action>',
   describe: 'The repository configuration: `config validate` checks .policy-trim.yml, `config schema` prints its JSON Schema',

@@ -23,7 +23,9 @@ export function parseConfig(text: string, fileName: string, options: ParseConfig
   const src = readYaml(text, fileName);
   const problems: ConfigProblem[] = [...src.problems];
   let warnings: ConfigProblem[] = [];
-  if (problems.length === 0) {
+  // A syntax error leaves no value to check; a problem of a readable document (a tag policy-trim does not
+  // read) does, so the schema's problems are reported in the same run.
+  if (src.value !== undefined || problems.length === 0) {
     if (src.value === undefined || src.value === null) {
       problems.push({ file: fileName, line: 1, column: 1, path: '', message: 'the file is empty: it needs at least `version: 1`' });
     } else if (typeof src.value !== 'object' || Array.isArray(src.value)) {
