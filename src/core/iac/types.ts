@@ -115,6 +115,22 @@ export interface SiteGrants {
    * without such a thing).
    */
   included?: IncludedDocument[];
+  /**
+   * Grants that apply at the site but are written elsewhere in the file, reported and never rewritten (added
+   * with the CloudFormation and serverless editors): SAM `Globals.Function.Policies`, the provider statements a
+   * serverless function inherits (`iamRoleStatementsInherit`). Their tokens index `references`.
+   */
+  inherited?: InheritedGrants[];
+}
+
+/** Grants a site inherits from elsewhere in its file; see `SiteGrants.inherited`. */
+export interface InheritedGrants {
+  /** Where they are written, as a path in the file: `Globals.Function.Policies`, `provider.iam.role.statements`. */
+  from: string;
+  position: TextPosition;
+  statements: Statement[];
+  attachments: ManagedAttachment[];
+  templates: SamTemplateUse[];
 }
 
 /** A policy document merged into a site's own by reference (see SiteGrants.included). */
