@@ -10,7 +10,9 @@ import { bodyLines, type HclBodyItem, type HclExpr } from '../render/hcl.js';
 import type { GrantSite, IncludedDocument, ReferenceTable } from './types.js';
 import type { HclAttribute, HclBlock, HclItem } from './terraform-syntax.js';
 import { hclValue, stringList, stringValue, type ReadContext, type VariableForm } from './terraform-values.js';
-import { leadingCommentStart, lineIndent, mergeOrder, type StatementLayout, type TextEdit, type WrittenStatement } from './terraform-splice.js';
+import { leadingCommentStart, lineIndent, mergeOrder, type FieldNode, type ListField, type TextEdit, type WrittenStatement } from './terraform-splice.js';
+import type { StatementLayout } from './terraform-statements.js';
+import type { Expr } from './terraform-syntax.js';
 
 /** What a data source holds. */
 export interface DataSourceRead {
@@ -18,8 +20,10 @@ export interface DataSourceRead {
   included: IncludedDocument[];
   /** How its strings write IAM policy variables. */
   form: VariableForm;
-  /** The order of attribute and block names its statements use. */
+  /** The order of attribute and block names its statements use, over all of them. */
   order: string[];
+  /** The names each statement uses, in its order. */
+  orders: string[][];
 }
 
 const INCLUDES: Record<string, IncludedDocument['how']> = {
@@ -41,11 +45,15 @@ export function readDataSource(ctx: ReadContext, block: HclBlock): DataSourceRea
   const body = ctx.text.slice(block.open, block.close);
   // The block's own form: `&{` when it uses it (the provider's documented form), else `$${` when it uses that.
   const form: VariableForm = body.includes('&{') || !body.includes('$${') ? '&' : '$$';
-  const out: DataSourceRead = { written: [], included: [], form, order: [] };
+  const out: DataSourceRead = { written: [], included: [], form, order: [], orders: [] };
   for (const item of block.items) {
     if (item.kind === 'block' && item.type === 'statement') {
-      out.written.push({ statement: readStatement(ctx, item), start: item.start, end: item.end, commentStart: leadingCommentStart(ctx.text, item.start) });
-      for (const x of item.items) if (!out.order.includes(nameOf(x))) out.order.push(nameOf(x));
+      const fields: Partial<Record<ListField, FieldNode>> = {};
+      for (const x of item.items) if (x.kind === 'attribute' && x.name in STATEMENT_LISTS) fields[STATEMENT_LISTS[x.name]!] = fieldNode(x.expr);
+      out.written.push({ statement: readStatement(ctx, item), start: item.start, end: item.end, commentStart: leadingCommentStart(ctx.text, item.start), fields });
+      const names = [...new Set(item.items.map(nameOf))];
+      out.orders.push(names);
+      for (const name of names) if (!out.order.includes(name)) out.order.push(name);
     } else if (item.kind === 'block' && item.type === 'dynamic') {
       throw ctx.unsupported(item.start, `a dynamic "${item.labels[0] ?? ''}" block: its statements are computed`, 'Write the statements as statement blocks, or name another site.');
     } else if (item.kind === 'attribute' && item.name in INCLUDES) {
@@ -56,6 +64,11 @@ export function readDataSource(ctx: ReadContext, block: HclBlock): DataSourceRea
     }
   }
   return out;
+}
+
+/** Where a value is written, item by item when it is a list (see terraform-statements' patch). */
+export function fieldNode(e: Expr): FieldNode {
+  return { start: e.start, end: e.end, ...(e.kind === 'tuple' ? { items: e.items.map((i) => ({ start: i.start, end: i.end })) } : {}) };
 }
 
 function nameOf(item: HclItem): string {
@@ -142,12 +155,13 @@ class StatementRenderer {
     return { t: 'list', items: vs.map((v) => this.value(v)) };
   }
 
-  private items(st: Statement): Map<string, HclBodyItem[]> {
+  /** `order`: the names the statement it replaces (or the block) uses, which says whether to write effect. */
+  private items(st: Statement, order: readonly string[]): Map<string, HclBodyItem[]> {
     const m = new Map<string, HclBodyItem[]>();
     const attr = (name: string, value: HclExpr) => m.set(name, [{ t: 'attr', name, value }]);
     if (st.sid !== undefined) attr('sid', this.value(st.sid));
-    // A block whose statements never write `effect` relies on the default, Allow: so does a new Allow.
-    if (st.effect === 'Deny' || this.read.order.length === 0 || this.read.order.includes('effect')) attr('effect', this.value(st.effect));
+    // A statement written without `effect` relies on the default, Allow: so does its rewrite.
+    if (st.effect === 'Deny' || order.length === 0 || order.includes('effect')) attr('effect', this.value(st.effect));
     for (const [name, field] of Object.entries(STATEMENT_LISTS)) if (st[field] !== undefined) attr(name, this.list(st[field]!));
     const conditions: HclBodyItem[] = [];
     for (const [test, keys] of Object.entries(st.condition ?? {})) {
@@ -169,11 +183,12 @@ class StatementRenderer {
     return m;
   }
 
-  /** The statement block's text at `indent`, first line unindented. */
-  render(st: Statement, indent: string, eol: string): string {
+  /** The statement block's text at `indent`, first line unindented, in the way of statement `like` when given. */
+  render(st: Statement, indent: string, eol: string, like: number | undefined): string {
     this.raw = [];
-    const items = this.items(st);
-    const body = mergeOrder(this.read.order, DEFAULT_ORDER).flatMap((name) => items.get(name) ?? []);
+    const order = like === undefined ? this.read.order : this.read.orders[like]!;
+    const items = this.items(st, order);
+    const body = mergeOrder(order, DEFAULT_ORDER).flatMap((name) => items.get(name) ?? []);
     const lines = bodyLines([{ t: 'block', type: 'statement', labels: [], body }], indent, true);
     const text = lines.join(eol).slice(indent.length);
     return text.replace(/"\uE002(\d+)\uE003"/g, (_, i: string) => this.raw[Number(i)]!);
@@ -186,9 +201,11 @@ export function dataSourceLayout(text: string, block: HclBlock, read: DataSource
   const renderer = new StatementRenderer(refs, read, site);
   const blockIndent = lineIndent(text, block.start);
   const indent = read.written.length > 0 ? lineIndent(text, read.written[0]!.start) : blockIndent + '  ';
+  const item = (v: string) => hclValue(v, refs, read.form, site);
   return {
     written: read.written,
-    render: (st, like) => renderer.render(st, like === undefined ? indent : lineIndent(text, read.written[like]!.start), eol),
+    writer: { item, list: (vs) => `[${vs.map(item).join(', ')}]`, eol },
+    render: (st, like) => renderer.render(st, like === undefined ? indent : lineIndent(text, read.written[like]!.start), eol, like),
     separator: eol + eol + indent,
     removable: /\s/,
     whole: (texts) => wholeBody(text, block, read, texts, { indent, blockIndent, eol }),

@@ -10,7 +10,8 @@ import { IacError } from './errors.js';
 import { dataSourceLayout } from './terraform-datasource.js';
 import { policyLayout, readSite, unsupported, type SiteRead } from './terraform-read.js';
 import { writeManaged, writeRoleStatements } from './terraform-role.js';
-import { applyEdits, keyedStatement, keyedString, removeBlock, type TextEdit, writeStatements } from './terraform-splice.js';
+import { applyEdits, keyedStatement, keyedString, removeBlock, type TextEdit } from './terraform-splice.js';
+import { writeStatements } from './terraform-statements.js';
 import { hclValue } from './terraform-values.js';
 
 /** The edits for one site. */
@@ -43,14 +44,20 @@ function writeAttachment(r: SiteRead, edit: SiteEdit): TextEdit[] {
   return [{ start: attr.expr.start, end: attr.expr.end, text: hclValue(kept.policy, edit.references, '$$', r.site) }];
 }
 
-/** Check that `out` holds the edit at the site, by reading it back. */
-function check(out: string, site: GrantSite, edit: SiteEdit, grouped: boolean): void {
+/**
+ * Check that `out` holds the edit at the site, by reading it back. `removed`: the edit removed the site's
+ * block (an attachment no longer wanted), so the address must be gone.
+ */
+function check(out: string, site: GrantSite, edit: SiteEdit, opts: { grouped: boolean; removed: boolean }): void {
   let back: SiteGrants;
   try {
     back = readSite(out, site).grants;
   } catch (err) {
+    if (opts.removed && err instanceof IacError && err.code === 'iac-site-not-found') return;
     throw new IacError({ code: 'iac-edit-check-failed', site, message: 'the edited file does not read back', cause: err });
   }
+  if (opts.removed) throw new IacError({ code: 'iac-edit-check-failed', site, message: 'the removed block is still in the edited file' });
+  const { grouped } = opts;
   const mine = edit.statements.map((s) => keyedStatement(s, edit.references));
   const theirs = back.statements.map((s) => keyedStatement(s, back.references));
   // A role with several inline policies groups statements by policy, so only the order may differ there.
@@ -68,7 +75,9 @@ export const terraformEditor: IacEditor = {
   write(text, site, edit) {
     const r = readSite(text, site);
     const out = applyEdits(text, siteEdits(r, edit));
-    check(out, site, edit, r.addr.kind === 'role' && (r.role?.inline.length ?? 0) > 1);
+    const grouped = r.addr.kind === 'role' && (r.role?.inline.length ?? 0) > 1;
+    const removed = r.addr.kind === 'attachment' && edit.attachments.length === 0;
+    check(out, site, edit, { grouped, removed });
     return out;
   },
 };

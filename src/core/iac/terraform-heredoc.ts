@@ -11,8 +11,9 @@ import type { PlainValue } from '../render/parse-jsonencode.js';
 import type { GrantSite, ReferenceTable } from './types.js';
 import type { Token } from './terraform-lexer.js';
 import { reasonOf, statementFromPlain, statementTree, styleOf, type IamStyle, type Shape } from './terraform-iam.js';
-import { containerLayout, type DocumentRead } from './terraform-jsonencode.js';
-import { lineIndent, type StatementLayout, type WrittenStatement } from './terraform-splice.js';
+import { IAM_KEYS, containerLayout, type DocumentRead } from './terraform-jsonencode.js';
+import { LIST_FIELDS, lineIndent, type FieldNode, type ListField, type WrittenStatement } from './terraform-splice.js';
+import type { StatementLayout } from './terraform-statements.js';
 import { interpolationValue, templateBody, type ReadContext } from './terraform-values.js';
 
 /** A heredoc's JSON and, for every decoded character (and the end), its offset in the file. */
@@ -74,7 +75,7 @@ export function readHeredoc(ctx: ReadContext, token: Token): HeredocRead {
     const start = at(node.offset);
     const end = at(node.offset + node.length - 1) + 1;
     if (node.type !== 'object') throw ctx.unsupported(start, `Statement[${i}] is not an object`);
-    written.push({ statement: readStatement(ctx, node, i, start), start, end, commentStart: start });
+    written.push({ statement: readStatement(ctx, node, i, start), start, end, commentStart: start, fields: fieldNodes(node, at) });
     shapes.push(shapeOf(d.json, node));
     const firstKey = node.children?.[0];
     const unit = firstKey ? lineIndent(ctx.text, at(firstKey.offset)).slice(lineIndent(ctx.text, start).length) : '';
@@ -82,6 +83,18 @@ export function readHeredoc(ctx: ReadContext, token: Token): HeredocRead {
   });
   const container = { start: at(value.offset), end: at(value.offset + value.length - 1) + 1, single: value.type !== 'array' };
   return { written, shapes, container, units };
+}
+
+/** Where the list fields of a statement node are, in file offsets. */
+function fieldNodes(node: Node, at: (offset: number) => number): Partial<Record<ListField, FieldNode>> {
+  const range = (n: Node) => ({ start: at(n.offset), end: at(n.offset + n.length - 1) + 1 });
+  const fields: Partial<Record<ListField, FieldNode>> = {};
+  for (const p of node.children ?? []) {
+    const f = LIST_FIELDS.find((x) => IAM_KEYS[x] === p.children![0]!.value);
+    const v = p.children![1]!;
+    if (f !== undefined) fields[f] = { ...range(v), ...(v.type === 'array' ? { items: (v.children ?? []).map(range) } : {}) };
+  }
+  return fields;
 }
 
 function readStatement(ctx: ReadContext, node: Node, index: number, start: number) {
@@ -112,6 +125,11 @@ function templateEscape(s: string): string {
   return s.replaceAll('${', () => '$${').replaceAll('%{', () => '%%{');
 }
 
+/** A JSON string for a heredoc: escaped for JSON, then for the template, tokens as interpolations. */
+function jsonString(v: string, refs: ReferenceTable): string {
+  return `"${templateBody(v, refs, (lit) => templateEscape(JSON.stringify(lit).slice(1, -1)))}"`;
+}
+
 /** JSON printing of a statement tree for a heredoc: strings escaped for JSON, then for the template. */
 class JsonPrinter {
   constructor(
@@ -122,7 +140,7 @@ class JsonPrinter {
   ) {}
 
   private str(v: string): string {
-    return `"${templateBody(v, this.refs, (lit) => templateEscape(JSON.stringify(lit).slice(1, -1)))}"`;
+    return jsonString(v, this.refs);
   }
 
   print(node: IamNode, indent: string, oneLine: boolean): string {
@@ -140,7 +158,9 @@ class JsonPrinter {
 /** How a JSON heredoc writes its statements. */
 export function heredocLayout(text: string, read: HeredocRead, refs: ReferenceTable, _site: GrantSite): StatementLayout {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  return containerLayout(text, read, { eol, trailingComma: false }, (st, like, indent) => {
+  const item = (v: string) => jsonString(v, refs);
+  const writer = { item, list: (vs: string[]) => `[${vs.map(item).join(', ')}]`, eol };
+  return containerLayout(text, read, { eol, trailingComma: false, writer }, (st, like, indent) => {
     const style = styleOf(read.shapes[like ?? 0], read.shapes);
     const printer = new JsonPrinter(refs, style, read.units[like ?? 0] ?? '  ', eol);
     return printer.print(statementTree(st, style), indent, style.objectOneLine);

@@ -11,7 +11,9 @@ import type { PlainValue } from '../render/parse-jsonencode.js';
 import type { GrantSite, ReferenceTable } from './types.js';
 import type { Expr } from './terraform-syntax.js';
 import { reasonOf, statementFromPlain, statementTree, styleOf, type IamStyle, type Shape } from './terraform-iam.js';
-import { leadingCommentStart, lineIndent, type StatementLayout, type TextEdit, type WrittenStatement } from './terraform-splice.js';
+import { LIST_FIELDS, leadingCommentStart, lineIndent, type FieldNode, type ListField, type TextEdit, type WrittenStatement } from './terraform-splice.js';
+import type { StatementLayout, ValueWriter } from './terraform-statements.js';
+import { fieldNode } from './terraform-datasource.js';
 import { hclValue, stringValue, type ReadContext } from './terraform-values.js';
 
 /** The statements of an IAM-document-shaped policy and where its `Statement` value is. */
@@ -35,11 +37,19 @@ export function readJsonencode(ctx: ReadContext, call: Extract<Expr, { kind: 'ca
   const shapes: Shape[] = [];
   objects.forEach((o, i) => {
     if (o.kind !== 'object') throw ctx.unsupported(o.start, `Statement[${i}] is not an object constructor { ... }`, 'Write each statement as an object, or name the place that defines it.');
-    written.push({ statement: readStatementObject(ctx, o, i), start: o.start, end: o.end, commentStart: leadingCommentStart(ctx.text, o.start) });
+    const fields: Partial<Record<ListField, FieldNode>> = {};
+    for (const e of o.entries) {
+      const f = LIST_FIELDS.find((x) => IAM_KEYS[x] === e.key);
+      if (f !== undefined) fields[f] = fieldNode(e.value);
+    }
+    written.push({ statement: readStatementObject(ctx, o, i), start: o.start, end: o.end, commentStart: leadingCommentStart(ctx.text, o.start), fields });
     shapes.push(shapeOf(ctx.text, o));
   });
   return { written, shapes, container: { start: value.start, end: value.end, single: value.kind !== 'tuple' } };
 }
+
+/** The IAM key of each list field. */
+export const IAM_KEYS: Record<ListField, string> = { action: 'Action', notAction: 'NotAction', resource: 'Resource', notResource: 'NotResource' };
 
 function readStatementObject(ctx: ReadContext, o: Expr, index: number): Statement {
   try {
@@ -117,7 +127,9 @@ class HclObjectPrinter {
 export function jsonencodeLayout(text: string, read: DocumentRead, refs: ReferenceTable, site: GrantSite): StatementLayout {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const printer = new HclObjectPrinter(refs, site);
-  return containerLayout(text, read, { eol, trailingComma: true }, (st, like, indent) => {
+  const item = (v: string) => hclValue(v, refs, '$$', site);
+  const writer = { item, list: (vs: string[]) => `[${vs.map(item).join(', ')}]`, eol };
+  return containerLayout(text, read, { eol, trailingComma: true, writer }, (st, like, indent) => {
     const style = styleOf(read.shapes[like ?? 0], read.shapes);
     return printer.statement(statementTree(st, style), style, indent, eol);
   });
@@ -132,7 +144,7 @@ export function jsonencodeLayout(text: string, read: DocumentRead, refs: Referen
 export function containerLayout(
   text: string,
   read: DocumentRead,
-  list: { eol: string; trailingComma: boolean },
+  list: { eol: string; trailingComma: boolean; writer: ValueWriter },
   print: (st: Statement, like: number | undefined, indent: string) => string,
 ): StatementLayout {
   const { eol } = list;
@@ -143,6 +155,7 @@ export function containerLayout(
   const multiLine = first === undefined || text.slice(container.start, first.commentStart).includes('\n');
   return {
     written,
+    writer: list.writer,
     render: (st, like) => print(st, like, like === undefined ? defaultIndent : lineIndent(text, written[like]!.start)),
     separator: multiLine && !container.single ? ',' + eol + defaultIndent : ', ',
     removable: /[\s,]/,

@@ -11,7 +11,7 @@ import { readDataSource, type DataSourceRead } from './terraform-datasource.js';
 import { jsonencodeLayout } from './terraform-jsonencode.js';
 import { heredocLayout } from './terraform-heredoc.js';
 import { attribute, findBlock, parseAddress, parseFile, readAttachment, readPolicyArgument, readRole, type Address, type PolicyDocumentRead, type RoleRead } from './terraform-sites.js';
-import type { StatementLayout } from './terraform-splice.js';
+import type { StatementLayout } from './terraform-statements.js';
 import { ReadContext } from './terraform-values.js';
 
 /** A GrantSite of the Terraform format. */

@@ -7,7 +7,8 @@ import type { Statement } from '../policy/types.js';
 import type { SiteEdit } from './types.js';
 import { policyLayout, unsupported, type SiteRead } from './terraform-read.js';
 import type { InlinePolicy } from './terraform-sites.js';
-import { keyedString, leadingCommentStart, lineIndent, pairStatements, placeTexts, removeBlock, writeStatements, type TextEdit } from './terraform-splice.js';
+import { keyedString, leadingCommentStart, lineIndent, placeTexts, removeBlock, type TextEdit } from './terraform-splice.js';
+import { pairStatements, writeStatements } from './terraform-statements.js';
 import { hclValue } from './terraform-values.js';
 
 /**

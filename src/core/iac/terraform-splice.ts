@@ -1,9 +1,8 @@
 /**
- * Writing a new list of statements over the statements a site holds, touching as little text as possible:
- * a statement equal to one already written keeps its bytes (comments inside included); a changed statement is
- * rendered anew in the site's style and keeps the comment lines above the statement it came from; the texts go
- * into the original statements' places in order, the surplus places are removed with the blanks (and commas)
- * before them, and extra statements follow the last one with the separator the site already uses.
+ * Text surgery shared by the Terraform writers: edits applied to a text, items (statements, list values) put
+ * into the places of the items already written — the texts go into the original places in order, the surplus
+ * places are removed with the blanks (and commas) before them, and extra items follow the last one with the
+ * separator the list already uses — and statements compared by meaning (tokens as their reference keys).
  */
 
 import type { Statement } from '../policy/types.js';
@@ -28,12 +27,29 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   return out + text.slice(at);
 }
 
-/** A statement as written at a site: its own text is `[start, end)`, its comment lines start at `commentStart`. */
+/** The statement fields a changed statement's lists are patched in. */
+export const LIST_FIELDS = ['action', 'notAction', 'resource', 'notResource'] as const;
+
+/** One of LIST_FIELDS. */
+export type ListField = (typeof LIST_FIELDS)[number];
+
+/** Where a field's value is written: its range, and each item's range when it is a list. */
+export interface FieldNode {
+  start: number;
+  end: number;
+  items?: Array<{ start: number; end: number }>;
+}
+
+/**
+ * A statement as written at a site: its own text is `[start, end)`, its comment lines start at `commentStart`;
+ * `fields` says where its lists are, for a patch that edits only them.
+ */
 export interface WrittenStatement {
   statement: Statement;
   start: number;
   end: number;
   commentStart: number;
+  fields?: Partial<Record<ListField, FieldNode>>;
 }
 
 /** A statement with every token replaced by its reference's key: equal meaning, equal value. */
@@ -43,38 +59,6 @@ export function keyedStatement(st: Statement, refs: ReferenceTable): string {
   const principal = (p: Statement['principal']) => (p === undefined || p === '*' ? p : Object.entries(p).map(([kind, ids]) => [kind, ids.map(k)]));
   const condition = st.condition && Object.entries(st.condition).map(([op, keys]) => [op, Object.entries(keys).map(([key, vs]) => [k(key), vs.map(k)])]);
   return JSON.stringify([st.sid === undefined ? null : k(st.sid), st.effect, ks(st.action), ks(st.notAction), ks(st.resource), ks(st.notResource), condition ?? null, principal(st.principal) ?? null, principal(st.notPrincipal) ?? null]);
-}
-
-const lower = (xs: string[] | undefined) => new Set((xs ?? []).map((x) => x.toLowerCase()));
-
-/**
- * For each new statement, the original it comes from (or undefined): the same statement, else the same Sid,
- * else an original of the same effect whose actions include all of its actions (a narrowed statement), else
- * the original at the same place when they share an action. Each original is used once.
- */
-export function pairStatements(originals: readonly Statement[], origRefs: ReferenceTable, edits: readonly Statement[], editRefs: ReferenceTable): Array<number | undefined> {
-  const used = new Set<number>();
-  const pairs: Array<number | undefined> = edits.map(() => undefined);
-  const origKeys = originals.map((s) => keyedStatement(s, origRefs));
-  const pass = (test: (o: Statement, j: number, e: Statement, k: number) => boolean) => {
-    edits.forEach((e, k) => {
-      if (pairs[k] !== undefined) return;
-      const j = originals.findIndex((o, j) => !used.has(j) && test(o, j, e, k));
-      if (j >= 0) {
-        pairs[k] = j;
-        used.add(j);
-      }
-    });
-  };
-  pass((_o, j, e) => origKeys[j] === keyedStatement(e, editRefs));
-  pass((o, _j, e) => o.sid !== undefined && o.sid === e.sid);
-  pass((o, _j, e) => {
-    const mine = lower(e.action ?? e.notAction);
-    const theirs = lower(o.action ?? o.notAction);
-    return o.effect === e.effect && mine.size > 0 && [...mine].every((a) => theirs.has(a));
-  });
-  pass((o, j, e, k) => j === k && [...lower(e.action)].some((a) => lower(o.action).has(a)));
-  return pairs;
 }
 
 /** A place a list item (a statement, an ARN) is written: `[commentStart, end)`. */
@@ -97,28 +81,6 @@ export interface SlotLayout {
    * write another number of items than one.
    */
   whole(texts: string[]): TextEdit[];
-}
-
-/** How one site writes its statements. */
-export interface StatementLayout extends SlotLayout {
-  /** The statements already written, in order. */
-  written: readonly WrittenStatement[];
-  /** Render a statement anew, its first line unindented, like the written statement `like` when given. */
-  render(st: Statement, like: number | undefined): string;
-}
-
-/** The edits that replace a site's statements by `edits` (see the module comment). */
-export function writeStatements(text: string, layout: StatementLayout, origRefs: ReferenceTable, edits: readonly Statement[], editRefs: ReferenceTable): TextEdit[] {
-  const written = layout.written;
-  const pairs = pairStatements(written.map((w) => w.statement), origRefs, edits, editRefs);
-  const texts = edits.map((st, k) => {
-    const j = pairs[k];
-    if (j === undefined) return layout.render(st, undefined);
-    const w = written[j]!;
-    if (keyedStatement(w.statement, origRefs) === keyedStatement(st, editRefs)) return text.slice(w.commentStart, w.end);
-    return text.slice(w.commentStart, w.start) + layout.render(st, j);
-  });
-  return placeTexts(text, written, texts, layout);
 }
 
 /**
