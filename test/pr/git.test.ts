@@ -168,6 +168,25 @@ describe('the tool’s branch', () => {
     expect(remoteSha(remote, BRANCH)).toBe(second);
   });
 
+  it('stays the tool’s when the base moves on, also seen from a shallow clone (actions/checkout’s default)', async () => {
+    const { root, remote, ctx } = repository();
+    const pushed = await toolRun(ctx, '{"v": 1}\n', null);
+    const person = personClone(root, remote);
+    for (const n of [1, 2, 3]) {
+      writeFileSync(join(person, `f${n}.txt`), String(n));
+      git(person, 'add', `f${n}.txt`);
+      git(person, 'commit', '--quiet', '-m', `Unrelated work ${n}`);
+    }
+    git(person, 'push', '--quiet', 'origin', 'main');
+    expect(await inspectRemoteBranch(ctx, TARGET)).toEqual({ kind: 'tool', sha: pushed });
+    const shallow = join(root, 'shallow');
+    git(root, 'clone', '--quiet', '--depth', '1', `file://${remote}`, shallow);
+    const shallowCtx = { ...ctx, cwd: shallow };
+    expect(await inspectRemoteBranch(shallowCtx, TARGET)).toEqual({ kind: 'tool', sha: pushed });
+    const second = await toolRun(shallowCtx, '{"v": 2}\n', pushed);
+    expect(git(remote, 'rev-parse', `${second}^`)).toBe(remoteSha(remote, 'main'));
+  });
+
   it('counts as the tool’s after its pull request was merged (no commits beyond the base)', async () => {
     const { root, remote, ctx } = repository();
     const pushed = await toolRun(ctx, '{"v": 1}\n', null);

@@ -68,6 +68,20 @@ async function fetchBranches(ctx: GitContext, target: BranchTarget): Promise<voi
 }
 
 /**
+ * Fetches the rest of the history when the clone is shallow (actions/checkout fetches one commit by
+ * default): with the base's history cut off, every older commit under the branch would look like one the base
+ * does not hold, and so like someone else's.
+ */
+async function ensureFullHistory(ctx: GitContext, base: string): Promise<void> {
+  const shallow = await runGit(ctx, ['rev-parse', '--is-shallow-repository']);
+  if (shallow.stdout.trim() !== 'true') return;
+  await runGit(ctx, ['fetch', '--quiet', '--no-tags', '--unshallow', ctx.remote, `+refs/heads/${base}:refs/remotes/${ctx.remote}/${base}`], {
+    network: true,
+    hint: 'Check out with the full history (actions/checkout: `fetch-depth: 0`).',
+  });
+}
+
+/**
  * What is on the remote branch: absent, the tool's alone, or holding commits the tool did not make. A branch
  * with no commits beyond the base (its pull request was merged) is the tool's when its tip commit is.
  */
@@ -77,6 +91,7 @@ export async function inspectRemoteBranch(ctx: GitContext, target: BranchTarget)
     await runGit(ctx, ['update-ref', '-d', tracking]); // a stale tracking ref must not look like the branch
     return { kind: 'absent' };
   }
+  await ensureFullHistory(ctx, target.base);
   await fetchBranches(ctx, target);
   const sha = (await resolveCommit(ctx, tracking))!;
   let commits = await commitsIn(ctx, [`refs/remotes/${ctx.remote}/${target.base}..${sha}`], target.role);
