@@ -350,13 +350,16 @@ export function parseTrailText(sink: FileSink, text: string, truncated = false):
     return;
   }
   handleValue(sink, value);
-  if (truncated) {
-    sink.problem(
-      'gzip-truncated',
-      `${sink.file} is a truncated gzip file: its data decoded completely (${sink.recordCount} record(s)) but the end ` +
-        'of the gzip stream is missing, so its integrity could not be checked. Fetch the file again to be sure.',
-      'end of file',
-    );
-  }
+  if (truncated) truncatedAfterData(sink);
+}
+
+/** Reports a gzip file whose data decoded completely but whose end (the gzip trailer) is missing. */
+export function truncatedAfterData(sink: FileSink): void {
+  sink.problem(
+    'gzip-truncated',
+    `${sink.file} is a truncated gzip file: its data decoded completely (${sink.recordCount} record(s)) but the end ` +
+      'of the gzip stream is missing, so its integrity could not be checked. Fetch the file again to be sure.',
+    'end of file',
+  );
 }
 

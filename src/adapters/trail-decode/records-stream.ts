@@ -7,7 +7,7 @@
  * value token by token in JavaScript, while this leaves the values to JSON.parse (docs/BENCHMARKS.md).
  */
 import { FileSink, MAX_DOCUMENT_CHARS, isObject } from './sink.js';
-import { truncatedDocument } from './formats.js';
+import { truncatedAfterData, truncatedDocument } from './formats.js';
 
 /**
  * Documents larger than this (decompressed bytes) are streamed record by record; smaller ones keep the
@@ -181,6 +181,8 @@ export class RecordsScanner {
       } else truncatedDocument(this.sink, n, this.consumed);
       return;
     }
+    // The array closed but the gzip stream was cut after it (in its trailer): said as the whole-document path says it.
+    if (truncated) truncatedAfterData(this.sink);
     if (this.junkAfter || this.closeBrace) {
       this.sink.problem(
         'not-json',
