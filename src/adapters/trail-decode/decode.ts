@@ -14,38 +14,37 @@
  * header, bad data, CRC mismatch) is reported and its records are not used, because its bytes cannot be
  * trusted; but bytes after the last complete, CRC-checked member that are not gzip (trailing garbage) only
  * cost themselves: the members' records are read and the garbage reported (`gzip-trailing-garbage`; from a
- * whole buffer by re-reading member by member, and while streaming from zlib's "incorrect header check" at a
- * member boundary).
+ * whole buffer by re-reading member by member, and while streaming by decoding member by member,
+ * `gunzip-stream.ts`).
  *
  * Size: a document over STREAM_DOCUMENT_BYTES (decompressed) is read record by record (`records-stream.ts`),
  * so memory stays flat and no size is refused; smaller ones take the fast path, one JSON.parse.
  */
 
-import { constants as zc, createGunzip } from 'node:zlib';
+import type { Readable } from 'node:stream';
 import { gunzipBuffer } from './gzip.js';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream';
+import { gunzipStream, type GunzipEnd } from './gunzip-stream.js';
 import { FileSink, MAX_DOCUMENT_CHARS, STREAM_BATCH_ITEMS, isGzip, type TrailItem, type TrailParseOptions } from './sink.js';
 import { errorText, parseTrailText } from './formats.js';
 import { STREAM_DOCUMENT_BYTES } from './records-stream.js';
 import { LineSplitter } from './lines.js';
 
-function trailingGarbage(sink: FileSink, at: number, size: number): void {
+/** Reports bytes after the last complete member from byte `at` on (`size`: the input's, when known). */
+function trailingGarbage(sink: FileSink, at: number, size?: number): void {
   sink.problem(
     'gzip-trailing-garbage',
-    `${sink.file} has ${size - at} byte(s) after its last complete gzip member that are not gzip data (zcat reports ` +
+    `${sink.file} has ${size === undefined ? 'bytes' : `${size - at} byte(s)`} after its last complete gzip member that are not gzip data (zcat reports ` +
       '"trailing garbage"); the complete members were read and the rest ignored. Fetch the file again if it should hold more.',
     `byte ${at}`,
   );
 }
 
-/** zlib's words for bytes where a new gzip member should start but does not (not damage inside a member). */
-const NOT_A_MEMBER = /incorrect header check|unknown compression method/;
-
-function gzipCorrupt(sink: FileSink, err: Error): void {
+/** Reports damaged gzip data; `gave`: a streamed member's records before the damage were already read. */
+function gzipCorrupt(sink: FileSink, err: Error, gave = false): void {
+  const read = gave ? `the ${sink.recordCount} record(s) decoded before the damage were read, the rest was not` : 'its records were not read';
   sink.problem(
     'gzip-corrupt',
-    `${sink.file} looks like gzip but cannot be decompressed (${err.message}); its records were not read. ` +
+    `${sink.file} looks like gzip but cannot be decompressed (${err.message}); ${read}. ` +
       'Fetch the file again; if it is not meant to be gzip, remove it from the input.',
     'gzip data',
   );
@@ -141,8 +140,11 @@ async function readHead(src: AsyncIterator<Uint8Array>): Promise<{ first: Buffer
   return { first: Buffer.concat(head, headLen), ended: false };
 }
 
-/** The decoded chunks of a stream whose first bytes are `first`: gunzipped when they say gzip. */
-function decodedChunks(sink: FileSink, src: AsyncIterator<Uint8Array>, first: Buffer, ended: boolean): { chunks: AsyncIterable<Buffer>; gunzipper?: ReturnType<typeof createGunzip> } {
+/**
+ * The decoded chunks of a stream whose first bytes are `first`: gunzipped member by member when they say gzip,
+ * and then how the gzip ended.
+ */
+async function* decodedChunks(sink: FileSink, src: AsyncIterator<Uint8Array>, first: Buffer, ended: boolean): AsyncGenerator<Buffer, GunzipEnd | undefined> {
   async function* rest(): AsyncGenerator<Buffer> {
     if (first.length > 0) yield first;
     if (ended) return;
@@ -152,14 +154,11 @@ function decodedChunks(sink: FileSink, src: AsyncIterator<Uint8Array>, first: Bu
       yield b;
     }
   }
-  if (!isGzip(first)) return { chunks: rest() };
-  // Z_SYNC_FLUSH on every write: everything decodable from the bytes so far is emitted at once, so when a
-  // truncated file ends in an error, the records before the cut have already come through.
-  const gunzipper = createGunzip({ flush: zc.Z_SYNC_FLUSH });
-  pipeline(Readable.from(rest()), gunzipper, () => {
-    // errors surface through iterating `gunzipper`
-  });
-  return { chunks: gunzipper as AsyncIterable<Buffer>, gunzipper };
+  if (!isGzip(first)) {
+    yield* rest();
+    return undefined;
+  }
+  return yield* gunzipStream(rest());
 }
 
 async function* streamBatches(sink: FileSink, src: AsyncIterator<Uint8Array>, streamBytes?: number): AsyncGenerator<TrailItem[]> {
@@ -173,17 +172,29 @@ async function* streamBatches(sink: FileSink, src: AsyncIterator<Uint8Array>, st
     return;
   }
   sink.stats.bytesRead += head.first.length;
-  const gz = isGzip(head.first);
-  const { chunks, gunzipper } = decodedChunks(sink, src, head.first, head.ended);
-  const splitter = new LineSplitter(sink, streamBytes);
-  let truncated = false;
-  let sawData = false;
+  const chunks = decodedChunks(sink, src, head.first, head.ended);
   try {
-    for await (const chunk of chunks) {
-      if (chunk.length > 0) sawData = true;
-      if (!splitter.push(chunk)) {
+    yield* parseDecoded(sink, chunks, streamBytes);
+  } finally {
+    // Stopped early (or too large): close the decoder, which frees its inflater.
+    await chunks.return(undefined);
+  }
+}
+
+/** Parses the decoded chunks into batches of items, then ends the input by how its gzip ended. */
+async function* parseDecoded(sink: FileSink, chunks: AsyncGenerator<Buffer, GunzipEnd | undefined>, streamBytes?: number): AsyncGenerator<TrailItem[]> {
+  const splitter = new LineSplitter(sink, streamBytes);
+  let sawData = false;
+  let end: GunzipEnd | undefined;
+  try {
+    for (let r = await chunks.next(); ; r = await chunks.next()) {
+      if (r.done) {
+        end = r.value;
+        break;
+      }
+      if (r.value.length > 0) sawData = true;
+      if (!splitter.push(r.value)) {
         tooLarge(sink, MAX_DOCUMENT_CHARS);
-        if (gunzipper) gunzipper.destroy();
         sink.finish();
         yield sink.take();
         return;
@@ -191,33 +202,28 @@ async function* streamBatches(sink: FileSink, src: AsyncIterator<Uint8Array>, st
       if (sink.items.length >= STREAM_BATCH_ITEMS) yield sink.take();
     }
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (gz && e.code === 'Z_BUF_ERROR') truncated = true;
-    else if (gz && e.code === 'Z_DATA_ERROR' && sawData && NOT_A_MEMBER.test(e.message)) {
-      // Bytes after the last complete member that do not start a new one: the members before were read (each
-      // CRC-checked at its end), as zcat does; report the rest.
-      sink.problem(
-        'gzip-trailing-garbage',
-        `${sink.file} ends with bytes after its last complete gzip member that are not gzip data (zcat reports "trailing ` +
-          'garbage"); the complete members were read and the rest ignored. Fetch the file again if it should hold more.',
-        'after the last gzip member',
-      );
-      gunzipper?.destroy();
-    } else {
-      if (gz && e.code === 'Z_DATA_ERROR') gzipCorrupt(sink, e);
-      else readError(sink, err);
-      sink.finish();
-      yield sink.take();
-      return;
-    }
+    readError(sink, err);
+    sink.finish();
+    yield sink.take();
+    return;
   }
-  if (!sawData && !truncated) {
-    parseTrailText(sink, '', false); // reports empty-file
-  } else {
-    splitter.end(truncated);
-  }
+  endOfInput(sink, splitter, end, sawData);
   sink.finish();
   yield sink.take();
+}
+
+/** Ends a streamed input by how its gzip ended (undefined: not gzip). */
+function endOfInput(sink: FileSink, splitter: LineSplitter, end: GunzipEnd | undefined, sawData: boolean): void {
+  if (end?.kind === 'corrupt') {
+    // The records given before the damage stand (they were yielded); the document is not ended, so its cut is
+    // not reported as a second problem.
+    gzipCorrupt(sink, end.error, end.gave);
+    return;
+  }
+  const truncated = end?.kind === 'truncated';
+  if (!sawData && !truncated) parseTrailText(sink, '', false); // reports empty-file
+  else splitter.end(truncated);
+  if (end?.kind === 'garbage') trailingGarbage(sink, end.at);
 }
 
 function toBuffer(u: Uint8Array | string): Buffer {
@@ -258,7 +264,7 @@ export async function* readTrailObjectBatches(
     return;
   }
   // A small stream (an S3 object is a stream whatever its size) is collected and parsed whole, like a local
-  // file: one gunzip and one JSON.parse, and a gzip file's trailing garbage is recoverable only from a buffer.
+  // file: one gunzip and one JSON.parse.
   const src = (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let size = 0;
