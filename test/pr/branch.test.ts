@@ -13,7 +13,7 @@ import {
   encodeRefComponent,
   isToolBranchName,
   roleBranchName,
-  roleRefFromArn,
+  roleRefFrom,
   type RoleRef,
 } from '../../src/core/pr/branch.js';
 import { PullRequestInputError } from '../../src/core/pr/errors.js';
@@ -94,17 +94,17 @@ describe('roleBranchName: examples', () => {
   });
 });
 
-describe('roleRefFromArn', () => {
+describe('roleRefFrom', () => {
   it('reads the name and account of a role ARN, with or without a path, in any partition', () => {
-    expect(roleRefFromArn('arn:aws:iam::123456789012:role/orders')).toEqual({ name: 'orders', account: '123456789012' });
-    expect(roleRefFromArn('arn:aws-cn:iam::123456789012:role/a/b/orders')).toEqual({ name: 'orders', account: '123456789012' });
-    expect(roleRefFromArn('orders')).toEqual({ name: 'orders' });
-    expect(roleRefFromArn('/service-role/orders')).toEqual({ name: 'orders' });
+    expect(roleRefFrom('arn:aws:iam::123456789012:role/orders')).toEqual({ name: 'orders', account: '123456789012' });
+    expect(roleRefFrom('arn:aws-cn:iam::123456789012:role/a/b/orders')).toEqual({ name: 'orders', account: '123456789012' });
+    expect(roleRefFrom('orders')).toEqual({ name: 'orders' });
+    expect(roleRefFrom('/service-role/orders')).toEqual({ name: 'orders' });
   });
 
   it('refuses what is not a role', () => {
     for (const bad of ['arn:aws:iam::123456789012:user/bob', 'arn:aws:s3:::bucket', 'arn:aws:iam::123:role/x', 'arn:aws:iam::123456789012:role/', '/a/']) {
-      expect(() => roleRefFromArn(bad), bad).toThrow(expect.objectContaining({ code: 'pr-role-invalid' }));
+      expect(() => roleRefFrom(bad), bad).toThrow(expect.objectContaining({ code: 'pr-role-invalid' }));
     }
   });
 });

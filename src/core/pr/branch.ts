@@ -97,7 +97,7 @@ export function roleBranchName(role: RoleRef, options: { withAccount?: boolean }
  * A role from `--role` or the config: an IAM role ARN (`arn:aws:iam::ACCOUNT:role/PATH/NAME`), a name, or a
  * name with its path (`/PATH/NAME`). The path is dropped: a role's name is unique in its account.
  */
-export function roleRefFromArn(roleArnOrName: string): RoleRef {
+export function roleRefFrom(roleArnOrName: string): RoleRef {
   if (!roleArnOrName.startsWith('arn:')) {
     const name = roleArnOrName.slice(roleArnOrName.lastIndexOf('/') + 1);
     if (name === '') throw invalidRole(`"${roleArnOrName}" names no role.`);
