@@ -60,7 +60,8 @@ export function statementStyle(tree: TTree, nodes: readonly TMap[], writer: Stri
         style.flowLists = tree.syntax === 'yaml' ? v.flow : !tree.text.slice(v.start, v.end).includes('\n');
       }
       const first = isList ? v.items[0] : v;
-      if (first?.kind === 'scalar' && first.tag === undefined && typeof first.value === 'string' && !style.quote.has(pair.key)) style.quote.set(pair.key, first.quote);
+      const quotable = first?.kind === 'scalar' && typeof first.value === 'string' && (first.tag === undefined || first.tag === '!Sub');
+      if (quotable && !style.quote.has(pair.key)) style.quote.set(pair.key, first.quote);
     }
   }
   return style;
@@ -127,7 +128,8 @@ function patchValue(emitter: Emitter, node: TNode, key: string, before: string[]
   }
   if (!isList) {
     // Written as one value: it stays one value while the edit has one; more become a list.
-    emitter.replace(node, stringList(after, true, style, style.quote.get(key)));
+    const quote = node.kind === 'scalar' && typeof node.value === 'string' && node.quote !== 'block' ? node.quote : style.quote.get(key);
+    emitter.replace(node, stringList(after, true, style, quote));
     return;
   }
   const first = node.items[0];

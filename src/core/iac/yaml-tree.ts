@@ -40,11 +40,16 @@ function convert(node: YNode, text: string, fail: TreeFailure): TNode {
   if (isMap(node)) {
     const map: TMap = { ...base, kind: 'map', pairs: [], flow: node.flow === true };
     map.pairs = node.items.map((pair) => convertPair(pair as Pair, text, fail));
+    const last = map.pairs[map.pairs.length - 1];
+    if (!map.flow && last) map.end = Math.max(last.keyEnd, last.value.end);
     linkChildren(map);
     return map;
   }
   if (isSeq(node)) {
     const seq: TNode = { ...base, kind: 'seq', items: node.items.map((item) => convertItem(item, text, fail)), flow: node.flow === true };
+    // A block collection's own range runs on to the next token; it ends where its last value ends.
+    const last = seq.items[seq.items.length - 1];
+    if (!seq.flow && last) seq.end = last.end;
     linkChildren(seq);
     return seq;
   }
