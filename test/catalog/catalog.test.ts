@@ -57,10 +57,12 @@ describe('createCatalog on a hand-written catalog', () => {
     }
   });
 
-  it('hands out copies, so a caller cannot corrupt the catalog', () => {
+  it('hands out frozen info, so a caller cannot corrupt the catalog', () => {
     const c = tiny();
-    c.action('s3:ListBucket')!.resourceTypes[0]!.required = false;
-    c.action('s3:ListBucket')!.conditionKeys.push('x');
+    const info = c.action('s3:ListBucket') as unknown as { resourceTypes: { required: boolean }[]; conditionKeys: string[]; accessLevel: string };
+    expect(() => (info.resourceTypes[0]!.required = false)).toThrow(TypeError);
+    expect(() => info.conditionKeys.push('x')).toThrow(TypeError);
+    expect(() => (info.accessLevel = 'Write')).toThrow(TypeError);
     expect(c.action('s3:ListBucket')).toMatchObject({ resourceTypes: [{ required: true }], conditionKeys: ['s3:prefix'] });
   });
 

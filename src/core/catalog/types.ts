@@ -9,23 +9,23 @@ export type AccessLevel = 'List' | 'Read' | 'Write' | 'Tagging' | 'Permissions m
 /** A resource type an action can be scoped to. */
 export interface ActionResourceType {
   /** Resource type key exactly as AWS spells it (e.g. `object`, `function alias`, `Secret`). */
-  name: string;
+  readonly name: string;
   /** True when the SAR marks the resource type as required (`*`) for the action. */
-  required: boolean;
+  readonly required: boolean;
 }
 
 /** One IAM action. */
 export interface ActionInfo {
   /** Canonical id with AWS casing: `s3:GetObject`. */
-  id: string;
+  readonly id: string;
   /** Service prefix, lower case: `s3`. */
-  service: string;
+  readonly service: string;
   /** Action name with AWS casing: `GetObject`. */
-  name: string;
-  accessLevel: AccessLevel;
+  readonly name: string;
+  readonly accessLevel: AccessLevel;
   /** Empty when the action takes no resource (only `*` applies). */
-  resourceTypes: ActionResourceType[];
-  conditionKeys: string[];
+  readonly resourceTypes: readonly ActionResourceType[];
+  readonly conditionKeys: readonly string[];
 }
 
 /** One resource type of a service. */
@@ -58,7 +58,7 @@ export interface Catalog {
   services(): string[];
   /** Human name of a service (`Amazon S3`), if known. */
   serviceName(prefix: string): string | undefined;
-  /** The action, or undefined when the catalog does not know it. */
+  /** The action, or undefined when the catalog does not know it. Shared and frozen: never mutate it. */
   action(actionId: string): ActionInfo | undefined;
   /** All actions of one service, sorted by id. */
   actionsOf(prefix: string): ActionInfo[];

@@ -6,7 +6,7 @@ import type { Catalog } from '../catalog/types.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
 import type { ActionUsage } from '../usage/types.js';
 import { RESOURCE_PATTERN, patternCovers } from '../wildcard.js';
-import { compareActionStrings } from './actions.js';
+import { sortActionStrings } from './actions.js';
 import { conditionKey } from './match.js';
 import { refKey, type Analyzed, type VerbatimStatement } from './model.js';
 import type { Finding, StatementRef } from './types.js';
@@ -47,7 +47,7 @@ export function analyze(
       }
       ex.forEach((a) => set.add(a));
     }
-    actions = [...set].sort(compareActionStrings);
+    actions = sortActionStrings([...set]);
   } else if (st.notAction && st.notAction.length > 0) {
     actions = catalog.expandNotAction(st.notAction);
   } else {

@@ -42,6 +42,7 @@ export function createDecisionContext(input: TrimInput): DecisionContext {
     const k = canon(u.action).toLowerCase();
     usedBy.set(k, [...(usedBy.get(k) ?? []), u]);
   }
+  const usedMemo = new Map<string, ActionUsage | undefined>();
   const dropServices = opts.dropUnobservableServices ? new Set(opts.dropUnobservableServices.map((x) => x.toLowerCase())) : undefined;
   const staticReasons = staticReasonsOf(input, canon);
   // One catalog lookup per action (each returns a fresh copy): a `*` grant asks about ~22,000 actions.
@@ -59,8 +60,12 @@ export function createDecisionContext(input: TrimInput): DecisionContext {
     facts,
     canon,
     usedOf(a) {
+      // Asked by decisions and again by findings, by the exact id: merge once.
+      if (usedMemo.has(a)) return usedMemo.get(a);
       const list = usedBy.get(a.toLowerCase());
-      return list ? mergeUsage(list) : undefined;
+      const merged = list ? mergeUsage(list) : undefined;
+      usedMemo.set(a, merged);
+      return merged;
     },
     staticReason: staticReasons,
     keepsUnobservable: (a) =>

@@ -42,8 +42,12 @@ function noteUnobs(d: Decisions, a: string, u: Unobs): void {
   if (!prev || UNOBSERVABLE_ORDER.indexOf(u.code) < UNOBSERVABLE_ORDER.indexOf(prev.code)) d.unobsOf.set(a, u);
 }
 
+/** What an unused action has: nothing used here (shared: most of a `*` grant's ~22,000 actions are unused). */
+const NO_USE: { usedHere: readonly string[]; unknownResource: boolean } = Object.freeze({ usedHere: Object.freeze([] as string[]), unknownResource: false });
+
 /** The used resources this statement could have authorized, and whether some use has no resource we can name. */
-function usedResourcesIn(s: Analyzed, takesResource: boolean, u: ActionUsage | undefined): { usedHere: string[]; unknownResource: boolean } {
+function usedResourcesIn(s: Analyzed, takesResource: boolean, u: ActionUsage | undefined): { usedHere: readonly string[]; unknownResource: boolean } {
+  if (!u || u.resources.length === 0) return NO_USE;
   const spec = { resource: s.kind === 'resource' ? s.patterns : undefined, notResource: s.kind === 'notResource' ? s.patterns : undefined };
   let unknownResource = false;
   const usedHere: string[] = [];
@@ -83,8 +87,8 @@ function decideOne(s: Analyzed, action: string, ctx: DecisionContext, unmatched:
   const { unrecorded, reason: recReason } = stat ? { unrecorded: [] as string[], reason: undefined } : ctx.recordingGaps(action, s);
   const isBaseline = stat?.code === 'baseline';
   const keepUnobs = isBaseline || (ctx.keepsUnobservable(action) && (stat !== undefined || unrecorded.length > 0));
-  const base = { action, condKey: s.condKey, condition: s.st.condition, from: [s] };
-  const whole = (...bases: KeepBasis[]) => d.entries.push({ ...base, kind: s.kind, resources: [...s.patterns], bases: new Set(bases) });
+  const whole = (...bases: KeepBasis[]) =>
+    d.entries.push({ action, condKey: s.condKey, condition: s.st.condition, from: [s], kind: s.kind, resources: s.patterns.slice(), bases: new Set(bases) });
 
   // Used and successful, yet no statement matches it in our evaluation (an action without resource types
   // granted only on ARN patterns, e.g. s3:ListAllMyBuckets on arn:aws:s3:::*): some grant allowed it, so our
@@ -119,5 +123,5 @@ function decideOne(s: Analyzed, action: string, ctx: DecisionContext, unmatched:
     const arns = rest.filter((r) => r !== '*');
     if (arns.length > 0) parts.push(...patternsOfUse(s, arns));
   }
-  if (parts.length > 0) d.entries.push({ ...base, kind: 'resource', resources: parts, bases });
+  if (parts.length > 0) d.entries.push({ action, condKey: s.condKey, condition: s.st.condition, from: [s], kind: 'resource', resources: parts, bases });
 }

@@ -6,7 +6,7 @@ import type { AccessLevel, Catalog } from '../catalog/types.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
 import type { PrincipalUsage } from '../usage/types.js';
 import { RESOURCE_PATTERN, hasWildcard, patternCovers } from '../wildcard.js';
-import { compareActionStrings } from './actions.js';
+import { compareActionStrings, sortActionStrings } from './actions.js';
 import { groupByAction, memoByAction } from './by-action.js';
 import type { DecisionContext } from './context.js';
 import type { Decisions } from './decide.js';
@@ -21,9 +21,16 @@ export function removedFindings(d: Decisions, keptActions: Set<string>, verbatim
   const findings: Finding[] = [];
   const removed = [...grantedFrom.keys()].filter((a) => !keptActions.has(a) && !verbatimGrants.has(a));
   const levelOf = memoByAction((a: string): AccessLevel => catalog.action(a)?.accessLevel ?? 'Write');
-  removed.sort(
-    (a, b) => ACCESS_LEVEL_ORDER.indexOf(levelOf(a)) - ACCESS_LEVEL_ORDER.indexOf(levelOf(b)) || compareActionStrings(a, b),
-  );
+  // By access level, then by name: bucketed, so ~11,000 removed actions need no comparator over the catalog.
+  const byLevel = new Map<number, string[]>();
+  for (const a of removed) {
+    const rank = ACCESS_LEVEL_ORDER.indexOf(levelOf(a));
+    const bucket = byLevel.get(rank);
+    if (bucket) bucket.push(a);
+    else byLevel.set(rank, [a]);
+  }
+  removed.length = 0;
+  for (const rank of [...byLevel.keys()].sort((x, y) => x - y)) for (const a of sortActionStrings(byLevel.get(rank)!)) removed.push(a);
   for (const a of removed) {
     const un = removedUnobs.get(a);
     const ev = removedEvidence.get(a);
@@ -51,17 +58,20 @@ export function keptFindings(analyzed: Analyzed[], finalEntries: Entry[], drafts
   const findings: Finding[] = [];
   const { unobsOf } = d;
   const usedOf = (a: string) => ctx.usedOf(a);
-  const keptActions = new Set(finalEntries.map((e) => e.action));
+  const sortedKept = sortActionStrings([...new Set(finalEntries.map((e) => e.action))]);
   const sourcesOf = groupByAction(analyzed, (s) => s.actions);
   const entriesOf = groupByAction(finalEntries, (e) => [e.action]);
-  for (const a of [...keptActions].sort(compareActionStrings)) {
+  const draftsOf = groupByAction(drafts, (dr) => dr.evidence.actions.map((x) => x.action));
+  for (const a of sortedKept) {
     const src = sourcesOf.get(a) ?? [];
-    const fromRes = [...new Set(src.flatMap((s) => s.patterns))].sort();
-    const fromNot = src.some((s) => s.kind === 'notResource');
     const mine = entriesOf.get(a) ?? [];
-    const toRes = [...new Set(mine.flatMap((e) => e.resources))].sort();
+    // Most kept actions keep exactly their one source statement's resources (~11,000 for a `*` grant).
+    if (keepsSourceResources(src, mine)) continue;
+    const fromRes = sortedUnique(src.flatMap((s) => s.patterns));
+    const fromNot = src.some((s) => s.kind === 'notResource');
+    const toRes = sortedUnique(mine.flatMap((e) => e.resources));
     const toNot = mine.some((e) => e.kind === 'notResource');
-    if (JSON.stringify(fromRes) === JSON.stringify(toRes) && fromNot === toNot) continue;
+    if (sameList(fromRes, toRes) && fromNot === toNot) continue;
     // The kept patterns still cover every granted one (e.g. several statements merged onto `*`): the action
     // was not narrowed.
     if (!fromNot && !toNot && fromRes.every((f) => toRes.some((t) => patternCovers(t, f, RESOURCE_PATTERN)))) continue;
@@ -74,9 +84,9 @@ export function keptFindings(analyzed: Analyzed[], finalEntries: Entry[], drafts
       ...(fromNot ? { fromNotResource: true } : {}),
       message: `${a}: resources narrowed from ${fromNot ? 'everything except ' : ''}${fromRes.join(', ')} to ${toRes.join(', ')}.`,
     });
-    for (const d of drafts) if (d.evidence.actions.some((x) => x.action === a)) d.evidence.findingIds.push(`narrowed/${a}`);
+    for (const dr of draftsOf.get(a) ?? []) dr.evidence.findingIds.push(`narrowed/${a}`);
   }
-  for (const a of [...keptActions].sort(compareActionStrings)) {
+  for (const a of sortedKept) {
     const mine = entriesOf.get(a) ?? [];
     const u = usedOf(a);
     if (u && mine.some((e) => USED_BASES.some((b) => e.bases.has(b)))) {
@@ -115,7 +125,7 @@ export function keptFindings(analyzed: Analyzed[], finalEntries: Entry[], drafts
         action: a,
         code: un.code,
         reason: un.reason,
-        resources: [...new Set(mine.flatMap((e) => e.resources))].sort(),
+        resources: sortedUnique(mine.flatMap((e) => e.resources)),
         ...(mine.some((e) => e.kind === 'notResource') ? { notResource: true } : {}),
         message: `${a} kept although unused: ${un.reason}.`,
       };
@@ -123,6 +133,29 @@ export function keptFindings(analyzed: Analyzed[], finalEntries: Entry[], drafts
     }
   }
   return findings;
+}
+
+/** Sorted (code units) and without duplicates. */
+function sortedUnique(values: string[]): string[] {
+  return values.length <= 1 ? values : [...new Set(values)].sort();
+}
+
+/** Whether two lists hold the same strings in the same order. */
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** One source statement and one kept entry of the same kind, on exactly the statement's patterns. */
+function keepsSourceResources(src: readonly Analyzed[], mine: readonly Entry[]): boolean {
+  return src.length === 1 && mine.length === 1 && src[0]!.kind === mine[0]!.kind && sameList(src[0]!.patterns, mine[0]!.resources) && isSortedUnique(mine[0]!.resources);
+}
+
+/** Whether a list is strictly increasing (so sortedUnique would return it unchanged). */
+function isSortedUnique(values: readonly string[]): boolean {
+  for (let i = 1; i < values.length; i++) if (!(values[i - 1]! < values[i]!)) return false;
+  return true;
 }
 
 /** `denied-attempt` findings, and `used-not-granted` for use the given policies do not explain. */

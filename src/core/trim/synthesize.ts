@@ -18,8 +18,15 @@ export interface Draft {
   services: string[];
 }
 
+/** The service prefix of an action id (the whole id when it has no `:`). */
+function serviceOf(action: string): string {
+  const colon = action.indexOf(':');
+  return colon < 0 ? action : action.slice(0, colon);
+}
+
 /** Remove patterns covered by another pattern of the set; sorted, duplicates removed. */
 function minimizePatterns(patterns: string[]): string[] {
+  if (patterns.length === 1) return patterns;
   const uniq = [...new Set(patterns)].sort();
   if (uniq.includes('*')) return ['*'];
   return uniq.filter((p) => !uniq.some((q) => q !== p && patternCovers(q, p, RESOURCE_PATTERN)));
@@ -29,7 +36,8 @@ function minimizePatterns(patterns: string[]): string[] {
 export function mergeEntries(entries: Entry[]): Entry[] {
   const merged = new Map<string, Entry>();
   for (const e of entries) {
-    const k = JSON.stringify([e.condKey, e.kind, e.action, e.kind === 'notResource' ? [...e.resources].sort() : []]);
+    // condKey is JSON text (no raw control characters), so \u0001 cannot occur inside a part.
+    const k = `${e.condKey}\u0001${e.kind}\u0001${e.action}${e.kind === 'notResource' ? `\u0001${JSON.stringify([...e.resources].sort())}` : ''}`;
     const prev = merged.get(k);
     if (!prev) merged.set(k, { ...e, resources: [...e.resources], bases: new Set(e.bases), from: [...e.from] });
     else {
@@ -63,7 +71,7 @@ export function draftStatements(finalEntries: Entry[], catalog: Catalog): Draft[
   }
   const groups = new Map<string, Group>();
   for (const e of finalEntries) {
-    const k = JSON.stringify([e.condKey, e.kind, e.resources]);
+    const k = `${e.condKey}\u0001${e.kind}\u0001${JSON.stringify(e.resources)}`;
     const g = groups.get(k) ?? { condKey: e.condKey, condition: e.condition, kind: e.kind, resources: e.resources, entries: [] };
     g.entries.push(e);
     groups.set(k, g);
@@ -92,7 +100,7 @@ export function draftStatements(finalEntries: Entry[], catalog: Catalog): Draft[
     const byAction = new Map(g.entries.map((e) => [e.action, e]));
     drafts.push({
       st,
-      services: [...new Set(concrete.map((a) => a.split(':')[0]))].sort(),
+      services: [...new Set(concrete.map(serviceOf))].sort(),
       evidence: {
         from: sortRefs(sources.map((s) => s.ref)),
         origin: 'derived',
