@@ -7,19 +7,32 @@ import yargs, { type Argv } from 'yargs';
 import { CliError, EXIT, reportError, usageError } from './errors.js';
 import { processIo, type CliIo } from './io.js';
 import type { CommandModule } from './command.js';
-import { catalogCommand } from './commands/catalog.js';
-import { usageCommand } from './commands/usage.js';
-import { suggestCommand } from './commands/suggest.js';
-import { renderCommand } from './commands/render.js';
-import { functionsCommand } from './commands/functions.js';
-import { configCommand } from './commands/config.js';
 import { checkOptionValues, requireOptionValues } from './options.js';
 import { dataDir, loadBundledCatalog } from '../adapters/fs/bundled-data.js';
 
-const COMMANDS: CommandModule[] = [suggestCommand, usageCommand, renderCommand, functionsCommand, catalogCommand, configCommand];
+/**
+ * Each command's module by name, in the order help lists them, loaded only when needed: a run loads the
+ * command it names (all of them for the global help). Loading all six cost `usage` ~300 ms of CPU before it
+ * read anything (the others' dependencies: a YAML parser, a JSON Schema validator; docs/BENCHMARKS.md).
+ */
+const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
+  suggest: async () => (await import('./commands/suggest.js')).suggestCommand,
+  usage: async () => (await import('./commands/usage.js')).usageCommand,
+  render: async () => (await import('./commands/render.js')).renderCommand,
+  functions: async () => (await import('./commands/functions.js')).functionsCommand,
+  catalog: async () => (await import('./commands/catalog.js')).catalogCommand,
+  config: async () => (await import('./commands/config.js')).configCommand,
+};
 
 /** The commands' names (`render <file>` → `render`). */
-const COMMAND_NAMES = COMMANDS.map((c) => c.command.split(' ')[0]);
+const COMMAND_NAMES = Object.keys(COMMAND_MODULES);
+
+/** The command named by `argv` (see {@link checkCommandName}), or every command when none is named. */
+async function commandsFor(argv: string[]): Promise<CommandModule[]> {
+  const first = argv.find((a) => !a.startsWith('-'));
+  const names = first !== undefined && first in COMMAND_MODULES ? [first] : COMMAND_NAMES;
+  return Promise.all(names.map((n) => COMMAND_MODULES[n]!()));
+}
 
 /**
  * Run the CLI with `argv` (without `node` and the script). Returns the exit code; never calls process.exit,
@@ -60,7 +73,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     parser = parser.middleware((args) => {
       if (declared) checkOptionValues(declared.y, args as Record<string, unknown>, argv, declared.positionals, io.now());
     });
-    for (const cmd of COMMANDS) {
+    for (const cmd of await commandsFor(argv)) {
       const positionals = positionalsOf(cmd.command);
       parser = parser.command(
         cmd.command,
