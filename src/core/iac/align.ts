@@ -42,22 +42,46 @@ function sorted(value: unknown): unknown {
   return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([k, v]) => [k, sorted(v)]));
 }
 
-/** Equal statements score 1000; a statement and its edit score by Sid, actions and resources in common. */
+/**
+ * Equal statements score 1000; a statement and its edit score by Sid, and by actions and resources in common,
+ * where a narrowed value counts as in common with the wildcard it came from (`s3:GetObject` with `s3:*`).
+ */
 export function statementScore(a: Statement, b: Statement): number {
   if (statementKey(a) === statementKey(b)) return 1000;
   let score = 0;
   if (a.sid !== undefined && a.sid === b.sid) score += 10;
   if (a.effect !== b.effect) return score;
-  score += 5 * overlap(a.action ?? a.notAction, b.action ?? b.notAction);
-  score += 3 * overlap(a.resource ?? a.notResource, b.resource ?? b.notResource);
+  score += 5 * overlap(a.action ?? a.notAction, b.action ?? b.notAction, actionService);
+  score += 3 * overlap(a.resource ?? a.notResource, b.resource ?? b.notResource, arnService);
   return score > 0.5 ? score : 0;
 }
 
-function overlap(x: string[] | undefined, y: string[] | undefined): number {
-  if (!x || !y) return 0;
-  const ys = new Set(y.map((v) => v.toLowerCase()));
-  const common = x.filter((v) => ys.has(v.toLowerCase())).length;
-  return common / Math.max(x.length, y.length);
+function overlap(x: string[] | undefined, y: string[] | undefined, family: (v: string) => string): number {
+  if (!x || !y || x.length === 0 || y.length === 0) return 0;
+  const total = y.reduce((sum, v) => sum + Math.max(...x.map((u) => kinship(u, v, family))), 0);
+  return total / Math.max(x.length, y.length);
+}
+
+/** 1 for equal values, 0.8 when one's wildcards match the other, 0.4 for the same service, else 0. */
+function kinship(u: string, v: string, family: (v: string) => string): number {
+  if (u.toLowerCase() === v.toLowerCase()) return 1;
+  if (globMatches(u, v) || globMatches(v, u)) return 0.8;
+  return family(u) !== '' && family(u) === family(v) ? 0.4 : 0;
+}
+
+function globMatches(pattern: string, value: string): boolean {
+  if (!/[*?]/.test(pattern)) return false;
+  const source = pattern.replace(/[.+^${}()|[\]\\/]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]');
+  return new RegExp(`^${source}$`, 'i').test(value);
+}
+
+function actionService(action: string): string {
+  return action.includes(':') ? action.slice(0, action.indexOf(':')).toLowerCase() : '';
+}
+
+function arnService(arn: string): string {
+  const parts = arn.split(':');
+  return parts.length > 2 && parts[0] === 'arn' ? `${parts[1]}:${parts[2]}` : '';
 }
 
 /** Where one statement of an edit goes: its slot, and the statement of that slot it replaces (if any). */

@@ -103,3 +103,50 @@ export function writeAttachmentList(
   const entries: ListEntry[] = [...[...kept].map((keep) => ({ keep })), ...news.map((insert) => ({ insert }))];
   emitter.editList(target.list, entries);
 }
+
+/** A value to add at a path (below a site's map) whose last keys do not exist yet. */
+export interface Creation {
+  path: string[];
+  value: NewValue;
+}
+
+/**
+ * Add values at paths that do not exist yet, creating the maps on the way (`iam:` → `role:` → `statements:`).
+ * Creations under the same missing key are merged into one, so two of them never add the same key twice.
+ */
+export function flushCreations(emitter: Emitter, owner: TMap, creations: readonly Creation[], unsupported: (message: string, node: TNode) => never): void {
+  const groups = new Map<TNode, Map<string, Array<[string[], NewValue]>>>();
+  for (const { path, value } of creations) {
+    let node: TNode = owner;
+    let depth = 0;
+    while (depth < path.length) {
+      const next: TNode | undefined = node.kind === 'map' ? node.pairs.find((p) => p.key === path[depth])?.value : undefined;
+      if (next === undefined || isNull(next)) break;
+      if (next.kind !== 'map' && depth < path.length - 1) return unsupported(`${path.slice(0, depth + 1).join('.')} is not a map`, next);
+      node = next;
+      depth++;
+    }
+    const existingNull = node.kind === 'map' ? node.pairs.find((p) => p.key === path[depth])?.value : undefined;
+    const anchor = existingNull ?? node;
+    const byKey = groups.get(anchor) ?? new Map<string, Array<[string[], NewValue]>>();
+    groups.set(anchor, byKey);
+    const rest = existingNull ? path.slice(depth + 1) : path.slice(depth);
+    const first = existingNull ? '' : rest[0];
+    byKey.set(first, [...(byKey.get(first) ?? []), [existingNull ? rest : rest.slice(1), value]]);
+  }
+  for (const [anchor, byKey] of groups) {
+    for (const [key, parts] of byKey) {
+      const value = nested(parts);
+      if (key === '') emitter.replace(anchor, value);
+      else emitter.addPair(anchor as TMap, key, value);
+    }
+  }
+}
+
+/** Nested maps holding each value at its path (an empty path is the value itself). */
+function nested(parts: ReadonlyArray<[string[], NewValue]>): NewValue {
+  const whole = parts.find(([path]) => path.length === 0);
+  if (whole) return whole[1];
+  const keys = [...new Set(parts.map(([path]) => path[0]))];
+  return { kind: 'map', entries: keys.map((k) => [k, nested(parts.filter(([p]) => p[0] === k).map(([p, v]) => [p.slice(1), v]))]) };
+}

@@ -38,8 +38,9 @@ export interface StatementStyle {
   writer: StringWriter;
 }
 
-/** The style of a site's statement nodes. */
-export function statementStyle(tree: TTree, nodes: readonly TMap[], writer: StringWriter): StatementStyle {
+/** The style of a site's statement nodes (of the file's other statements when the site has none yet). */
+export function statementStyle(tree: TTree, siteNodes: readonly TMap[], writer: StringWriter): StatementStyle {
+  const nodes = siteNodes.length > 0 ? siteNodes : statementLikeNodes(tree.root);
   const style: StatementStyle = { keyOrder: [], scalarWhenOne: new Set(), flowLists: false, quote: new Map(), writer };
   const known = FIELDS.map(([k]) => k as string);
   const primary = [...nodes].sort((a, b) => b.pairs.length - a.pairs.length)[0];
@@ -65,6 +66,15 @@ export function statementStyle(tree: TTree, nodes: readonly TMap[], writer: Stri
     }
   }
   return style;
+}
+
+/** Every map in a tree that looks like a statement (an `Effect` and an `Action` or `NotAction`). */
+function statementLikeNodes(node: TNode): TMap[] {
+  if (node.kind === 'seq') return node.items.flatMap(statementLikeNodes);
+  if (node.kind !== 'map') return [];
+  const keys = new Set(node.pairs.map((p) => p.key));
+  if (keys.has('Effect') && (keys.has('Action') || keys.has('NotAction'))) return [node];
+  return node.pairs.flatMap((p) => statementLikeNodes(p.value));
 }
 
 /** A whole statement as a new value. */
