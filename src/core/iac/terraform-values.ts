@@ -16,7 +16,7 @@ import { REFERENCE_TOKEN, referenceToken, type GrantSite, type IacReference, typ
 import { IacError } from './errors.js';
 import { hclEscape } from '../render/hcl.js';
 import { positionAt, type TemplatePart, type Token } from './terraform-lexer.js';
-import type { Expr } from './terraform-syntax.js';
+import { literalOnly, type Expr } from './terraform-syntax.js';
 
 /** How a site writes IAM policy variables in its strings: `&{...}` (data sources) or `$${...}`. */
 export type VariableForm = '&' | '$$';
@@ -73,12 +73,16 @@ export function templateValue(ctx: ReadContext, token: Token, ampersand: boolean
 
 /**
  * The reference token of one interpolation: keyed by its traversal (blanks dropped) or, for any other
- * expression, by its text; written as the whole `${...}`. A directive (`%{ if }`) is refused.
+ * expression, by its text; written as the whole `${...}`. An interpolated string literal is its text. A
+ * directive (`%{ if }`) is refused.
  */
 export function interpolationValue(ctx: ReadContext, part: Exclude<TemplatePart, { kind: 'literal' }>): string {
   if (part.kind === 'directive') throw ctx.unsupported(part.start, 'a template directive (%{...}) in a policy string', 'Write the policy with literal strings and ${...} references.');
   const inner = ctx.text.slice(part.innerStart, part.innerEnd);
   const t = part.tokens.filter((x) => x.kind !== 'nl' && x.kind !== 'comment');
+  // `${"$"}` is literal text (the writer's way to put a `$` just before an interpolation), not a reference.
+  const literal = t.length === 1 && t[0]!.kind === 'string' ? literalOnly(t[0]!) : undefined;
+  if (literal !== undefined) return literal;
   const traversal = t.length > 0 && t[0]!.kind === 'ident' && t.every((x) => x.kind === 'ident' || x.kind === 'number' || (x.kind === 'punct' && '.[]*'.includes(x.text)));
   const key = traversal ? t.map((x) => x.text).join('') : opaqueKey(inner);
   return ctx.token(key, ctx.text.slice(part.start, part.end));
@@ -154,15 +158,16 @@ export function loneToken(value: string): number | undefined {
 
 /**
  * The body of a template (no quotes) for an IAM string: literal text through `escape`, tokens as
- * interpolations. A literal `$` just before an interpolation would make `$${`, which HCL reads as an escape,
- * so that one `$` is written as the interpolation `${"$"}`.
+ * interpolations. Literal `$`s just before an interpolation would make `$${`, which HCL reads as an escape,
+ * so they are written inside an interpolated string literal, `${"$"}`.
  */
 export function templateBody(value: string, refs: ReferenceTable, escape: (literal: string) => string): string {
   let out = '';
   let last = 0;
   for (const m of value.matchAll(REFERENCE_TOKEN)) {
     let lit = escape(value.slice(last, m.index));
-    if (lit.endsWith('$')) lit = `${lit.slice(0, -1)}\${"$"}`;
+    const dollars = /\$+$/.exec(lit);
+    if (dollars) lit = `${lit.slice(0, dollars.index)}\${"${dollars[0]}"}`;
     out += lit + interpolation(reference(refs, Number(m[1])));
     last = m.index + m[0].length;
   }
