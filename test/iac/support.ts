@@ -61,7 +61,7 @@ export function keyedGrants(g: SiteGrants): { statements: Statement[]; attachmen
 
 /** `{{key}}` → the token of that key in `refs` (a key not there is added, written as `written(key)`). */
 export function unkey(value: string, refs: IacReference[], written: (key: string) => string = (key) => key): string {
-  return value.replace(/\{\{([^}]+)\}\}/g, (_m, key: string) => {
+  return value.replace(/\{\{(.+?)\}\}(?!\})/g, (_m, key: string) => {
     let i = refs.findIndex((r) => r.key === key);
     if (i < 0) i = refs.push({ key, written: written(key) }) - 1;
     return referenceToken(i);

@@ -16,6 +16,8 @@ export interface JsonFormatting {
   eol: string;
   /** What follows a key's `:` (`": "` or `":"`). */
   colon: string;
+  /** A one-line object is padded inside its braces (`{ "Ref": "X" }`). */
+  padBraces: boolean;
 }
 
 /** Detect a JSON file's indentation, line break and key spacing. */
@@ -24,7 +26,9 @@ export function detectJsonFormatting(text: string): JsonFormatting {
   const tabs = indents.some((i) => i.startsWith('\t'));
   const spaces = indents.filter((i) => !i.startsWith('\t')).map((i) => i.length);
   const unit = tabs ? '\t' : ' '.repeat(spaces.length > 0 ? Math.min(...spaces) : 2);
-  return { unit, eol: eolOf(text), colon: /"\s*:(\s?)/.exec(text)?.[1] === '' ? ':' : ': ' };
+  const padded = (text.match(/\{ "/g) ?? []).length;
+  const tight = (text.match(/\{"/g) ?? []).length;
+  return { unit, eol: eolOf(text), colon: /"\s*:(\s?)/.exec(text)?.[1] === '' ? ':' : ': ', padBraces: padded > tight };
 }
 
 /** Emits edits of a JSON file. */
@@ -96,7 +100,8 @@ export class JsonEmitter implements Emitter {
       case 'map': {
         const entries = value.entries.map(([k, v]) => `${JSON.stringify(k)}${colon}${this.render(v, value.flow ? indent : indent + unit)}`);
         if (entries.length === 0) return '{}';
-        return value.flow ? `{${entries.join(', ')}}` : `{${eol}${indent}${unit}${entries.join(`,${eol}${indent}${unit}`)}${eol}${indent}}`;
+        const pad = this.format.padBraces ? ' ' : '';
+        return value.flow ? `{${pad}${entries.join(', ')}${pad}}` : `{${eol}${indent}${unit}${entries.join(`,${eol}${indent}${unit}`)}${eol}${indent}}`;
       }
     }
   }

@@ -51,12 +51,15 @@ export function statementStyle(tree: TTree, siteNodes: readonly TMap[], writer: 
     style.keyOrder.splice(before === undefined ? 0 : style.keyOrder.indexOf(before) + 1, 0, key);
   }
   let sawList = false;
-  for (const node of nodes) {
+  // The site's own statements first; the file's others only fill in quoting the site does not show.
+  const others = siteNodes.length > 0 ? statementLikeNodes(tree.root).filter((n) => !siteNodes.includes(n)) : [];
+  for (const node of [...nodes, ...others]) {
+    const own = nodes.includes(node);
     for (const pair of node.pairs) {
       const v = pair.value;
       const isList = v.kind === 'seq' && !asIntrinsic(v);
-      if (LIST_KEYS.has(pair.key) && !isList) style.scalarWhenOne.add(pair.key);
-      if (LIST_KEYS.has(pair.key) && isList && !sawList) {
+      if (own && LIST_KEYS.has(pair.key) && !isList) style.scalarWhenOne.add(pair.key);
+      if (own && LIST_KEYS.has(pair.key) && isList && !sawList) {
         sawList = true;
         style.flowLists = tree.syntax === 'yaml' ? v.flow : !tree.text.slice(v.start, v.end).includes('\n');
       }
