@@ -87,7 +87,8 @@ export function sameAsRead(g: SiteGrants): SiteEdit {
 /** The 1-based line ranges of `before` that a write replaced (one per diff hunk, with no context lines). */
 export function changedRanges(before: string, after: string): Array<[number, number]> {
   const patch = structuredPatch('before', 'after', before, after, undefined, undefined, { context: 0 });
-  return patch.hunks.map((h) => [h.oldStart, h.oldStart + Math.max(h.oldLines, 1) - 1]);
+  // A pure insertion (no old lines) is numbered by the line it goes before; it belongs to the line above.
+  return patch.hunks.map((h) => (h.oldLines === 0 ? [h.oldStart - 1, h.oldStart - 1] : [h.oldStart, h.oldStart + h.oldLines - 1]));
 }
 
 /** The 1-based line of an offset. */

@@ -17,6 +17,8 @@ export function yamlScalar(value: string, quote: QuoteStyle = 'plain', inFlow = 
   const text = stringify(value, { defaultStringType: STRING_TYPE[quote], defaultKeyType: 'PLAIN', lineWidth: 0, minContentWidth: 0 }).replace(/\n$/, '');
   // A plain scalar inside `[…]` or `{…}` may not hold the flow indicators.
   if (inFlow && !/^['"]/.test(text) && /[,[\]{}]/.test(text)) return yamlScalar(value, 'single');
+  // Where plain cannot be, single quotes (as templates mostly write `'*'`) unless the value needs escapes.
+  if (quote === 'plain' && text.startsWith('"') && !/[\x00-\x1f\\]/.test(value)) return yamlScalar(value, 'single');
   return text;
 }
 
