@@ -24,6 +24,16 @@ const SKIP_SUBTREES = /^knownWrong$/i;
  */
 const NOT_ACTIONS = new Set<string>([]);
 
+/**
+ * Per data file, strings a published source we bundle unchanged names as actions although IAM has no such
+ * action. AWS SAM's SQSPollerPolicy (data/sam/policy-templates.json) lists the SQS batch APIs; the Amazon SQS
+ * Developer Guide, "Amazon SQS batch actions", says permissions cannot be set for batch operations: the
+ * single-message actions beside them in the same statement authorize them.
+ */
+const PUBLISHED_NOT_ACTIONS: Record<string, Set<string>> = {
+  [join('sam', 'policy-templates.json')]: new Set(['sqs:ChangeMessageVisibilityBatch', 'sqs:DeleteMessageBatch']),
+};
+
 interface Found {
   file: string;
   path: string;
@@ -70,8 +80,8 @@ describe('actions named in data/', () => {
   });
 
   it('all exist in the catalog (patterns must match at least one action)', () => {
-    const bad = found.filter(({ value }) => {
-      if (NOT_ACTIONS.has(value)) return false;
+    const bad = found.filter(({ file, value }) => {
+      if (NOT_ACTIONS.has(value) || PUBLISHED_NOT_ACTIONS[file]?.has(value)) return false;
       if (value.includes('*') || value.includes('?')) return catalog.expandActionPattern(value).length === 0;
       if (catalog.action(value)) return false;
       return catalog.conditionKeyType(value) === undefined;
