@@ -9,7 +9,7 @@ import type { Catalog } from '../catalog/types.js';
 import type { CloudTrailTables } from './tables.js';
 import { createEventMapper, type EventMapper } from './event-mapping.js';
 import type { NormalizeResult, NormalizedCall, RecordSource } from '../usage/types.js';
-import { isObject, partitionOfRegion, str, type ExtractContext } from './extractors/common.js';
+import { isObject, partitionOfRegion, str, uniq, type ExtractContext } from './extractors/common.js';
 import { boolOf, categoryOf, classifyOutcome, idsOf, IGNORED_EVENT_TYPES, LAMBDA_AGENT, position } from './record-facts.js';
 import { createPrincipalMemo, principalOf, type Principal } from './principal.js';
 import { ResourcePicker } from './resource-picker.js';
@@ -163,7 +163,7 @@ function recordResources(r: Record<string, unknown>): string[] {
       if (prefix) out.push(prefix.endsWith('*') ? prefix : `${prefix}*`);
     }
   }
-  return out.length > 1 ? [...new Set(out)] : out;
+  return uniq(out);
 }
 
 /** What {@link buildCall} needs besides the raw record. */

@@ -91,6 +91,16 @@ export class ResourcePicker {
     return exact.length > 0 ? exact : candidates.filter((c) => this.acceptsLoose(a, c));
   }
 
+  /**
+   * {@link pick} of the request's candidates when the record's were judged already: a request ARN that repeats
+   * a record ARN (an S3 object call, a DynamoDB item call: always) takes the record ARN's verdict, from
+   * `recordExact` (the record's candidates accepted exactly), instead of trying the templates again.
+   */
+  private pickRequest(a: ActionInfo, candidates: string[], fromRecord: string[], recordExact: string[]): string[] {
+    const exact = candidates.filter((c) => (fromRecord.includes(c) ? recordExact.includes(c) : this.acceptsExact(a, c)));
+    return exact.length > 0 ? exact : candidates.filter((c) => this.acceptsLoose(a, c));
+  }
+
   /** The resources of one action: an override, else the record's (refined and completed), else the request's, else `*`. */
   resourcesFor(actionId: string, fromRecord: string[], fromRequest: () => string[], override?: string[]): ChosenResources {
     const a = this.info(actionId);
@@ -99,12 +109,13 @@ export class ResourcePicker {
       const chosen = this.pick(a, override);
       if (chosen.length > 0) return { resources: chosen, resourceBasis: 'request' };
     }
-    const rec = this.pick(a, fromRecord);
+    const recExact = fromRecord.filter((c) => this.acceptsExact(a, c));
+    const rec = recExact.length > 0 ? recExact : fromRecord.filter((c) => this.acceptsLoose(a, c));
     if (rec.length > 0) {
       // The request can only refine or complete the record's resources for an action of several resource types
       // or on a table or function ARN: otherwise skip building its candidates (most data events, every record).
       if (a.resourceTypes.length < 2 && !rec.some((r) => REFINABLE_RECORD_ARN.test(r))) return { resources: rec, resourceBasis: 'record' };
-      const req = this.pick(a, fromRequest());
+      const req = this.pickRequest(a, fromRequest(), fromRecord, recExact);
       const refined = refineToSubResources(rec, req);
       const more = this.ofOtherTypes(a, refined, req);
       const out = more.length > 0 ? [...refined, ...more] : refined;
@@ -168,11 +179,18 @@ export class ResourcePicker {
    * Developer Guide, "Controlling access to aliases").
    */
   private ofOtherTypes(a: ActionInfo, chosen: string[], request: string[]): string[] {
-    if (request.length === 0 || a.resourceTypes.length < 2) return [];
-    const have = new Set(chosen.map((c) => this.typeIndex(a, c)));
-    return request.filter((r) => {
+    const out: string[] = [];
+    if (request.length === 0 || a.resourceTypes.length < 2) return out;
+    let have: Set<number> | undefined;
+    for (const r of request) {
+      // A request ARN the record already gave (an S3 object call: always) is settled by a string compare,
+      // before any template is tried; the types of `chosen` are computed only when one is not.
+      if (chosen.includes(r)) continue;
       const t = this.typeIndex(a, r);
-      return t >= 0 && !have.has(t) && !chosen.includes(r);
-    });
+      if (t < 0) continue;
+      have ??= new Set(chosen.map((c) => this.typeIndex(a, c)));
+      if (!have.has(t)) out.push(r);
+    }
+    return out;
   }
 }

@@ -92,6 +92,12 @@ export function isPresent(v: unknown): boolean {
 
 /** String values at a path (non-strings dropped). */
 export function stringsAt(root: unknown, path: string): string[] {
+  const segs = pathSegments(path);
+  if (segs.length === 1 && !segs[0]!.each && segs[0]!.seg !== '') {
+    // One plain member (most id rules): what valuesAt would find, without its two arrays per call.
+    const v = isObject(root) ? root[segs[0]!.seg] : undefined;
+    return typeof v === 'string' && v.length > 0 ? [v] : [];
+  }
   return valuesAt(root, path).filter((v): v is string => typeof v === 'string' && v.length > 0);
 }
 
@@ -112,8 +118,17 @@ export function arn(ctx: ExtractContext, service: string, resource: string, opts
   return `arn:${ctx.partition}:${service}:${opts.region ?? ctx.region}:${opts.account ?? ctx.account}:${resource}`;
 }
 
-/** Unique, in first-seen order. */
+/**
+ * Unique, in first-seen order. `xs` itself when it has no repeat (callers pass lists they built and do not
+ * keep); lists of up to 8 (nearly every call's candidates) are checked without building a Set.
+ */
 export function uniq(xs: string[]): string[] {
+  if (xs.length < 2) return xs;
+  if (xs.length <= 8) {
+    let repeat = false;
+    for (let i = 1; i < xs.length && !repeat; i++) repeat = xs.lastIndexOf(xs[i]!, i - 1) >= 0;
+    if (!repeat) return xs;
+  }
   return [...new Set(xs)];
 }
 
@@ -141,18 +156,58 @@ export interface IdRule {
   ops?: RegExp;
 }
 
+/** An id rule that applies to an operation, with its path's member when the path is one plain member. */
+interface ApplicableRule {
+  rule: IdRule;
+  member: string | undefined;
+}
+
+/**
+ * The rules of a list that apply to an operation, by list and operation name. Safe to keep: a pure function of
+ * the two; bounded: lists come from the code (a dozen), operations from the tables (emptied past 1,000).
+ */
+const rulesByOperation = new WeakMap<readonly IdRule[], Map<string, readonly ApplicableRule[]>>();
+
+function rulesFor(rules: readonly IdRule[], operation: string): readonly ApplicableRule[] {
+  let byOp = rulesByOperation.get(rules);
+  if (!byOp) {
+    byOp = new Map();
+    rulesByOperation.set(rules, byOp);
+  }
+  let list = byOp.get(operation);
+  if (!list) {
+    // Each rule's `ops` test once per operation, not once per call: S3's rules alone are five regexes.
+    list = rules.filter((r) => !r.ops || r.ops.test(operation)).map((rule) => {
+      const segs = pathSegments(rule.path);
+      return { rule, member: segs.length === 1 && !segs[0]!.each && segs[0]!.seg !== '' ? segs[0]!.seg : undefined };
+    });
+    if (byOp.size >= 1000) byOp.clear();
+    byOp.set(operation, list);
+  }
+  return list;
+}
+
 /** Candidate ARNs from a service's id rules (see {@link IdRule}). */
 export function fromIdRules(ctx: ExtractContext, rules: readonly IdRule[]): string[] {
   const out: string[] = [];
-  for (const r of rules) {
-    if (r.ops && !r.ops.test(ctx.operation)) continue;
-    for (const v of stringsAt(ctx.params, r.path)) {
-      if (isArn(v)) out.push(v);
-      else if (r.build) {
-        const built = r.build(v, ctx);
-        if (built) out.push(built);
-      }
+  const params = ctx.params;
+  for (const { rule, member } of rulesFor(rules, ctx.operation)) {
+    if (member === undefined) {
+      for (const v of stringsAt(params, rule.path)) idRuleValue(out, rule, v, ctx);
+      continue;
     }
+    // One plain member: what stringsAt would give, read without a list per rule and call.
+    const v = isObject(params) ? params[member] : undefined;
+    if (typeof v === 'string' && v.length > 0) idRuleValue(out, rule, v, ctx);
   }
   return out;
+}
+
+/** Adds the candidate of one value of a rule: the value when it is an ARN, else what the rule builds. */
+function idRuleValue(out: string[], rule: IdRule, v: string, ctx: ExtractContext): void {
+  if (isArn(v)) out.push(v);
+  else if (rule.build) {
+    const built = rule.build(v, ctx);
+    if (built) out.push(built);
+  }
 }

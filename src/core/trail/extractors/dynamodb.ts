@@ -30,6 +30,7 @@ const ITEM_KINDS: Record<string, string> = {
 /** Each transact item as [action, tableName] (undefined parts dropped). */
 function transactItems(params: Record<string, unknown>): { action: string; table: string }[] {
   const out: { action: string; table: string }[] = [];
+  if (params.transactItems === undefined || params.transactItems === null) return out; // every item call: no walk
   for (const item of valuesAt(params, 'transactItems[]')) {
     if (!isObject(item)) continue;
     for (const [k, body] of Object.entries(item)) {

@@ -35,7 +35,8 @@ export function s3Resources(ctx: ExtractContext): string[] {
   const p = ctx.params;
   const control = fromIdRules(ctx, CONTROL_RULES);
   // An account has at most one Access Grants instance per Region, always named `default`.
-  if (/AccessGrantsInstance|AccessGrantsIdentityCenter|^(Create|Delete|Get|Update)AccessGrantsLocation$|^(Create|Delete|Get)AccessGrant$/.test(ctx.operation)) {
+  // (Every alternative contains `AccessGrant`: the substring test spares object calls the regex.)
+  if (ctx.operation.includes('AccessGrant') && /AccessGrantsInstance|AccessGrantsIdentityCenter|^(Create|Delete|Get|Update)AccessGrantsLocation$|^(Create|Delete|Get)AccessGrant$/.test(ctx.operation)) {
     control.push(controlRes('s3', 'access-grants/default')('', ctx));
   }
   const bucket = firstStr(p, 'bucketName', 'bucket', 'Bucket');
