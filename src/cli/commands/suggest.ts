@@ -4,29 +4,22 @@
  */
 import { terminalLines } from '../../core/render/escape.js';
 import type { Argv } from 'yargs';
-import { loadBundledCatalog } from '../../adapters/fs/bundled-data.js';
-import { loadBundledCloudTrailKnowledge, loadBundledNormalizer } from '../../adapters/fs/bundled-mapping.js';
 import { readPolicyFiles } from '../../adapters/fs/policy-files.js';
 import { renderDocuments } from '../../core/render/index.js';
 import { suggest, type SuggestResult } from '../../core/trim/suggest.js';
-import { defaultTrailRecording, parseTrailRecording, withRegionCoverage, type TrailRecording } from '../../core/trail/recording.js';
-import { decideRegionCoverage } from '../../core/trail/region-coverage.js';
 import { InternalError } from '../../core/trim/errors.js';
 import { describeWindow } from '../../core/usage/time-window.js';
 import type { PolicyDocument } from '../../core/policy/types.js';
 import { unknownConditionOperators } from '../../core/policy/conditions.js';
-import type { Catalog } from '../../core/catalog/types.js';
-import { ActivityTally } from '../../core/usage/tally.js';
-import { formatActivitySummary } from '../activity.js';
 import { CliError, EXIT, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import type { CommandModule } from '../command.js';
-import { matchRole, roleNameOf, windowFromArgs, withWindowOptions } from '../options.js';
+import { roleNameOf, withWindowOptions } from '../options.js';
 import { checkOutputTargets, writeResult, writeResults } from '../output.js';
 import { renderChoices, withRenderOptions } from '../render-options.js';
 import { formatExplain, formatSuggestSummary } from '../suggest-report.js';
-import { readJsonFile } from '../read-json.js';
-import { readActivity, withActivityOptions } from '../sources.js';
+import { withActivityOptions } from '../sources.js';
+import { checkRoleActivity, observeActivity, printActivitySummary, roleUsage, trimContext, trimOptionsFrom, withTrimOptions } from '../suggest-wiring.js';
 import { closeAwsClients, loadRolePolicies, withAwsOptions } from '../aws-wiring.js';
 
 /** Values of `--fail-on`: which findings make `suggest` exit 2 (for CI gates). */
@@ -39,28 +32,17 @@ export const suggestCommand: CommandModule = {
     withAwsOptions(
       withActivityOptions(
         withWindowOptions(
-          withRenderOptions(
-            y
-              .option('role', { type: 'string', describe: 'The role: name or ARN' })
-              .option('function', { type: 'string', describe: 'Narrow to one Lambda function (its role session name)' })
-              .option('policy', { type: 'string', array: true, describe: 'Policy documents (files or directories) instead of reading IAM' })
-              .option('boundary', { type: 'string', describe: "With --policy: the role's permissions boundary document (an upper bound, never trimmed)" }),
+          withTrimOptions(
+            withRenderOptions(
+              y
+                .option('role', { type: 'string', describe: 'The role: name or ARN' })
+                .option('function', { type: 'string', describe: 'Narrow to one Lambda function (its role session name)' })
+                .option('policy', { type: 'string', array: true, describe: 'Policy documents (files or directories) instead of reading IAM' })
+                .option('boundary', { type: 'string', describe: "With --policy: the role's permissions boundary document (an upper bound, never trimmed)" }),
+            )
+              .option('out', { type: 'string', describe: 'Write the policy to this file (atomically) instead of stdout' })
+              .option('explain', { type: 'boolean', default: false, describe: 'Show the evidence behind each statement (stderr)' }),
           )
-            .option('out', { type: 'string', describe: 'Write the policy to this file (atomically) instead of stdout' })
-            .option('explain', { type: 'boolean', default: false, describe: 'Show the evidence behind each statement (stderr)' })
-            .option('baseline', { type: 'string', array: true, describe: 'Unlogged needs of the workload to keep (default lambda-basic; also lambda-vpc, lambda-xray; `none` for none)' })
-            .option('drop-unobservable', {
-              type: 'string',
-              array: true,
-              describe: 'Also remove actions CloudTrail could not have shown (unsafe; opt-in): alone for every service, or only for the named services (e.g. sns,logs)',
-            })
-            .option('assume-management-logged', {
-              type: 'boolean',
-              default: false,
-              describe: 'Trust that every action not known as a data event or never-logged would appear in CloudTrail when called (opt-in; default keeps actions AWS policy generation cannot identify)',
-            })
-            .option('target', { choices: ['managed', 'inline'] as const, default: 'managed', describe: 'Size limits to respect: managed (6,144) or inline (10,240 per role)' })
-            .option('allow-no-activity', { type: 'boolean', default: false, describe: 'Suggest even when the trail holds no call by the role' })
             .option('fail-on', { choices: FAIL_ON, array: true, describe: 'Exit 2 when the suggestion has these findings (CI gate)' })
             .option('report', { type: 'string', describe: 'Write the findings and evidence as JSON to this file' })
             .option('force', { type: 'boolean', default: false, describe: 'Let --out or --report overwrite an input file, or each other' }),
@@ -83,10 +65,8 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   const role = args.role as string | undefined;
   const fn = args.function as string | undefined;
   if (!role && !fn) throw usageError('name the role with --role NAME|ARN (or a Lambda function with --function NAME)');
-  const window = windowFromArgs(args, io.now());
-  const catalog = loadBundledCatalog();
-  const knowledge = loadBundledCloudTrailKnowledge({ assumeManagementLogged: Boolean(args['assume-management-logged']) });
-  const baselines = baselinesFromArgs(args.baseline, knowledge.baselineNames());
+  const ctx = trimContext(args, io);
+  const { window, catalog } = ctx;
 
   // Policies: from files, or from IAM.
   const policies = await readRolePolicies(args, io, role, fn);
@@ -94,15 +74,10 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   warnUnknownConditionOperators(policies.documents, io);
 
   // Activity.
-  const tally = new ActivityTally(loadBundledNormalizer());
-  const activity = await readActivity(args, io, window, tally, { role: policies.roleArn, function: fn });
-
-  const { ledger } = tally;
-  const recording = await recordingOf(args, activity, ledger.regionsSeen());
-  const roleArn = resolvePrincipal(ledger.principals(), policies.roleArn ?? role!);
-  const usage = roleArn ? ledger.usageOf(roleArn, fn !== undefined ? { session: fn } : {}) : emptyUsage(policies.roleArn ?? role!);
-  io.stderr(formatActivitySummary(tally, activity.stats, { quiet: Boolean(args.quiet) }));
-  checkActivity(args, io, { usage, ledger, roleArn, role: policies.roleArn ?? role, fn, window: describeWindow(window) });
+  const run = await observeActivity(args, io, ctx, { role: policies.roleArn, function: fn });
+  const { roleArn, usage } = roleUsage(run, policies.roleArn ?? role!, fn);
+  printActivitySummary(args, io, run);
+  checkRoleActivity(args, io, run, ctx, { usage, roleArn, role: (policies.roleArn ?? role)!, fn });
 
   let result: SuggestResult;
   try {
@@ -110,14 +85,9 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
       documents: policies.documents,
       usage,
       catalog,
-      knowledge,
-      recording,
-      options: {
-        baselines,
-        ...dropUnobservableOptions(args['drop-unobservable'], catalog),
-        target: args.target as 'managed' | 'inline',
-        documentName: `${roleNameOf(policies.roleArn ?? '') ?? role ?? fn ?? 'role'}-trimmed`,
-      },
+      knowledge: ctx.knowledge,
+      recording: run.recording,
+      options: trimOptionsFrom(args, ctx, `${roleNameOf(policies.roleArn ?? '') ?? role ?? fn ?? 'role'}-trimmed`),
     });
   } catch (e) {
     if (e instanceof InternalError) return reportInternalError(e, args, io);
@@ -146,49 +116,6 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   return failOnGate(result, (args['fail-on'] as string[] | undefined) ?? [], io);
 }
 
-/**
- * The trail's recording configuration (`--trail-config`, else what `--trail-name` read, else CloudTrail's
- * default), limited to the Regions the logs read cover: a call possible in another Region proves nothing by its
- * absence.
- */
-async function recordingOf(args: Record<string, unknown>, activity: Awaited<ReturnType<typeof readActivity>>, regionsInRecords: string[]): Promise<TrailRecording> {
-  let recording: TrailRecording = defaultTrailRecording();
-  if (args['trail-config']) {
-    const file = String(args['trail-config']);
-    recording = parseTrailRecording(await readJsonFile(file, 'trail configuration'), file);
-  } else if (activity.recording) recording = activity.recording;
-  return withRegionCoverage(
-    recording,
-    decideRegionCoverage({
-      ...(recording.trail ? { trail: recording.trail } : {}),
-      reads: activity.reads,
-      regionsInRecords,
-      lookup: Boolean(args.lookup),
-    }),
-  );
-}
-
-/** No activity by the role is an error unless asked for; a function view of a shared role gets a warning. */
-function checkActivity(
-  args: Record<string, unknown>,
-  io: CliIo,
-  c: { usage: { records: number }; ledger: ActivityTally['ledger']; roleArn: string | undefined; role: string | undefined; fn: string | undefined; window: string },
-): void {
-  if (c.usage.records === 0 && !args['allow-no-activity']) {
-    throw new CliError(
-      'no-activity',
-      `the trail holds no call by ${c.role}${c.fn ? ` from function ${c.fn}` : ''} in the window ${c.window}`,
-      'Check --role/--function, the --trail paths and the window. If the role really did nothing, pass --allow-no-activity to get the suggestion anyway (it will remove everything CloudTrail could have shown).',
-    );
-  }
-  if (c.fn !== undefined && c.roleArn) {
-    const others = c.ledger.sessionsOf(c.roleArn).filter((s) => s !== c.fn);
-    if (others.length) {
-      io.stderr(terminalLines([`warning: ${c.roleArn} is also used by ${others.join(', ')}: this suggestion covers only ${c.fn}; give ${c.fn} its own role before applying it.`]));
-    }
-  }
-}
-
 /** A failed safety proof: a bug in policy-trim. Say so, and save the inputs with `--report`. */
 async function reportInternalError(e: InternalError, args: Record<string, unknown>, io: CliIo): Promise<number> {
   // Violations quote the inputs' ARNs and names, which come from logs and policies: escaped.
@@ -213,25 +140,6 @@ function failOnGate(result: SuggestResult, failOn: string[], io: CliIo): number 
   if (tripped.length === 0) return EXIT.OK;
   io.stderr(`policy-trim: --fail-on ${tripped.join(',')}: ${tripped.map((g) => `${counts[g][0]} ${counts[g][1]}`).join(', ')}; exit ${EXIT.FINDINGS}\n`);
   return EXIT.FINDINGS;
-}
-
-/**
- * `--baseline NAME...` (repeated or comma-separated): the knowledge's baseline names, or `none` alone. An
- * unknown name is a usage error listing the valid ones: a typo must not silently drop the Lambda basics.
- * Absent, the default (`undefined`: lambda-basic) applies.
- */
-function baselinesFromArgs(value: unknown, known: string[]): string[] | undefined {
-  if (value === undefined) return undefined;
-  const names = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
-  const valid = `${known.join(', ')}, or none`;
-  const unknown = names.filter((n) => n !== 'none' && !known.includes(n));
-  if (unknown.length) throw usageError(`--baseline ${unknown.join(', ')}: not a known baseline; expected ${valid}`);
-  if (names.length === 0) throw usageError(`--baseline needs a name: ${valid}`);
-  if (names.includes('none')) {
-    if (names.length > 1) throw usageError('--baseline none cannot be combined with other baselines', 'Give `--baseline none` alone to keep no baseline, or name the baselines to keep.');
-    return [];
-  }
-  return [...new Set(names)];
 }
 
 /** `--out` and `--report` may not replace an input (policy files, boundary, trail configuration, trail files) or each other, unless `--force`. */
@@ -259,26 +167,6 @@ function warnUnknownConditionOperators(documents: PolicyDocument[], io: CliIo): 
     const doc = JSON.stringify(u.document).slice(1, -1);
     io.stderr(`warning: ${doc} statement ${u.statement}: Condition operator ${JSON.stringify(u.operator)} is not one IAM defines; it is kept as written (check its spelling)\n`);
   }
-}
-
-/**
- * `--drop-unobservable [SERVICE,...]`: absent keeps every unobservable action; alone drops them all; with service
- * prefixes (repeated or comma-separated) drops only theirs. An unknown prefix is a usage error: a typo must not
- * silently keep (or drop) something else.
- */
-function dropUnobservableOptions(value: unknown, catalog: Catalog): { keepUnobservable: boolean; dropUnobservableServices?: string[] } {
-  if (value === undefined || value === false) return { keepUnobservable: true };
-  const list = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim().toLowerCase()).filter(Boolean);
-  if (list.length === 0) return { keepUnobservable: false };
-  const known = new Set(catalog.services().map((s) => s.toLowerCase()));
-  const unknown = list.filter((p) => !known.has(p));
-  if (unknown.length) {
-    throw usageError(
-      `--drop-unobservable: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not an IAM service prefix' : 'are not IAM service prefixes'} in the bundled catalog`,
-      'Name services by their IAM prefix, e.g. --drop-unobservable sns,logs (see `policy-trim catalog info`), or give the flag alone to drop every unobservable action.',
-    );
-  }
-  return { keepUnobservable: false, dropUnobservableServices: [...new Set(list)].sort() };
 }
 
 /** The role's policies: `--policy` files offline, otherwise IAM. */
@@ -315,17 +203,4 @@ async function readRolePolicies(
     return { documents, roleArn: role.startsWith('arn:') ? role : undefined, files: policyFiles };
   }
   return loadRolePolicies(args, io, role, fn);
-}
-
-/** The ledger principal for `role` (ARN or name); several accounts with the same role name is a usage error. */
-function resolvePrincipal(principals: string[], role: string): string | undefined {
-  const matches = matchRole(principals, role);
-  if (matches.length > 1) {
-    throw usageError(`the role name ${role} matches several roles in the trail: ${matches.join(', ')}`, 'Pass the full role ARN with --role.');
-  }
-  return matches[0];
-}
-
-function emptyUsage(principalArn: string) {
-  return { principalArn, used: [], denied: [], failed: [], sessions: [], records: 0 };
 }
