@@ -7,6 +7,8 @@
 
 import type { PolicyDocument } from '../policy/types.js';
 import type { SuggestResult } from '../trim/suggest.js';
+import type { TrimInput } from '../trim/types.js';
+import type { SamTemplates } from './sam-templates.js';
 import type { GrantSite, IacReference } from './types.js';
 
 /** `IacReference.key` → the literal it stands for (from Terraform state, a deployed stack, parameter files). */
@@ -39,6 +41,18 @@ export interface PlanInput {
   suggestFor(documents: PolicyDocument[]): SuggestResult;
   /** Write resolved literals instead of the references as written (`--inline-resolved`). */
   inlineResolved?: boolean;
+  /**
+   * The bundled SAM policy template definitions (added with the planner): without them a template use is kept
+   * as written, counted nowhere, and a note says so.
+   */
+  samTemplates?: SamTemplates;
+  /**
+   * What `suggestFor` is bound to (added with the planner), for the plan's own proof over the edited files:
+   * never wider than `granted` over the catalog's actions, and every observed successful call `granted` allows
+   * still allowed. Without it the plan checks that each file holds the plan (every statement's suggestion was
+   * proven by `suggest` itself) and says in `PlanResult.notes` that the whole-plan proof did not run.
+   */
+  trimContext?: Omit<TrimInput, 'documents'>;
 }
 
 /** One file's edit: its text before and after, checked by parsing it back. */
@@ -69,4 +83,10 @@ export interface PlanResult {
   /** The whole-grant suggestion, for the body's findings. */
   suggestion: SuggestResult;
   unresolved: UnresolvedReference[];
+  /**
+   * Every note of the plan (added with the planner): those of each FileEdit, prefixed with their file, and those
+   * of sites whose file is not edited (an attachment kept because its document is unknown) or of the plan as a
+   * whole (a check that could not run).
+   */
+  notes?: string[];
 }
