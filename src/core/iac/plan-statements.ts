@@ -63,6 +63,8 @@ function trimActionsOnly(original: Statement, resolved: Statement, trimmer: Stat
   if (out.some((s) => s.effect !== 'Allow' || s.action === undefined)) return { kind: 'keep', why };
   const kept = uniqueActions(out.flatMap((s) => s.action ?? []));
   if (sameActions(kept, original.action)) return { kind: 'keep', why };
+  // Nothing of it was used or kept for another reason: the statement goes, whatever its resources stand for.
+  if (kept.length === 0) return { kind: 'replace', statements: [] };
   return { kind: 'actions', statement: { ...original, action: orderLike(kept, original.action, (a) => a.toLowerCase()) } };
 }
 
