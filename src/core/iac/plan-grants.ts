@@ -176,7 +176,8 @@ export function unresolvedReferences(views: readonly SiteView[], input: PlanInpu
     const strings = [
       ...view.grants.statements.flatMap(statementStrings),
       ...[view.templates, ...view.inherited.map((i) => i.templates)].flat().flatMap((t) => [...Object.values(t.use.parameters), ...(t.statements ?? []).flatMap(statementStrings)]),
-      ...[view.attachments, ...view.inherited.map((i) => i.attachments)].flat().map((a) => a.attachment.policy),
+      // An attachment of a policy defined at another site needs no value: its statements are read there.
+      ...[view.attachments, ...view.inherited.map((i) => i.attachments)].flat().flatMap((a) => (a.ownSite ? [] : [a.attachment.policy])),
       ...view.inherited.flatMap((i) => i.statements.flatMap(statementStrings)),
     ];
     for (const s of strings) {
