@@ -4,6 +4,7 @@
  * services can be removed), and a small usage of the orders-api story.
  */
 
+import { diffLines } from 'diff';
 import { loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';
 import { loadBundledCloudTrailKnowledge } from '../../src/adapters/fs/bundled-mapping.js';
 import { loadBundledSamTemplates } from '../../src/adapters/fs/bundled-sam.js';
@@ -95,9 +96,14 @@ export function planInput(sites: GrantSite[], files: Record<string, string>, o: 
   };
 }
 
-/** The lines of `after` that are not in `before` and those of `before` not in `after` (a crude diff for assertions). */
+/** The lines a line diff of `before` → `after` adds and removes, in order. */
 export function changedLines(before: string, after: string): { added: string[]; removed: string[] } {
-  const b = before.split('\n');
-  const a = after.split('\n');
-  return { added: a.filter((l) => !b.includes(l)), removed: b.filter((l) => !a.includes(l)) };
+  const added: string[] = [];
+  const removed: string[] = [];
+  for (const part of diffLines(before, after)) {
+    const lines = part.value.replace(/\n$/, '').split('\n');
+    if (part.added) added.push(...lines);
+    else if (part.removed) removed.push(...lines);
+  }
+  return { added, removed };
 }

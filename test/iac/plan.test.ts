@@ -139,7 +139,10 @@ describe('planEdits on a Terraform role', () => {
       '    actions   = ["sns:Publish", "sns:DeleteTopic"]',
       '# Broad read access the worker got during the incident.',
       'resource "aws_iam_role_policy_attachment" "s3_read" {',
+      '  role       = aws_iam_role.worker.name',
       '  policy_arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"',
+      '}',
+      '',
     ]);
   });
 
