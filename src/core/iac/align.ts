@@ -62,9 +62,10 @@ function overlap(x: string[] | undefined, y: string[] | undefined, family: (v: s
   return total / Math.max(x.length, y.length);
 }
 
-/** 1 for equal values, 0.8 when one's wildcards match the other, 0.4 for the same service, else 0. */
+/** 1 for equal values, 0.8 when one's wildcards match the other, 0.4 for the same service, else 0 (`*` alone: 0.1). */
 function kinship(u: string, v: string, family: (v: string) => string): number {
   if (u.toLowerCase() === v.toLowerCase()) return 1;
+  if (u === '*' || v === '*') return 0.1;
   if (globMatches(u, v) || globMatches(v, u)) return 0.8;
   return family(u) !== '' && family(u) === family(v) ? 0.4 : 0;
 }

@@ -4,7 +4,7 @@
  */
 
 import { lineIndent, type ListEntry, type NewValue, type TextEdits } from './emit.js';
-import type { TMap, TSeq, TTree } from './tree.js';
+import { depthOf, type TMap, type TSeq, type TTree } from './tree.js';
 
 /** How the emitter of the file writes a value in a comma list, and the file's line break. */
 export interface CommaStyle {
@@ -44,8 +44,9 @@ export function renderCommaList(edits: TextEdits, seq: TSeq, entries: ListEntry[
       continue;
     }
     const text = style.render(entry.insert);
-    if (anchor === undefined) edits.add(ranges[firstKept][0], ranges[firstKept][0], text + sep);
-    else edits.add(ranges[anchor][1], ranges[anchor][1], sep + text);
+    const depth = depthOf(seq) + 1;
+    if (anchor === undefined) edits.add(ranges[firstKept][0], ranges[firstKept][0], text + sep, depth);
+    else edits.add(ranges[anchor][1], ranges[anchor][1], sep + text, depth);
   }
 }
 

@@ -17,6 +17,12 @@ export type NewValue =
   | { kind: 'keep'; node: TNode }
   | { kind: 'raw'; text: string };
 
+/** Where a new key goes in its map: after a key, first, or (neither) last. */
+export interface PairPosition {
+  after?: string;
+  first?: boolean;
+}
+
 /** One entry of a rewritten sequence: an item of the original (by index) or a new value. */
 export type ListEntry = { keep: number } | { insert: NewValue };
 
@@ -28,8 +34,8 @@ export interface Emitter {
   editList(seq: TSeq, entries: ListEntry[]): void;
   /** Remove a key and its value from a map. */
   deletePair(map: TMap, key: string): void;
-  /** Add a key to a non-empty map, after the key `after` (default: the last one). */
-  addPair(map: TMap, key: string, value: NewValue, after?: string): void;
+  /** Add a key to a non-empty map: after the key `where.after`, first (`where.first`), or last. */
+  addPair(map: TMap, key: string, value: NewValue, where?: PairPosition): void;
   /** The text with every operation applied. */
   result(): string;
 }
@@ -48,24 +54,29 @@ interface Splice {
   start: number;
   end: number;
   text: string;
+  /** Nesting depth of what an insertion adds: at one offset, deeper insertions go first. */
+  depth: number;
   order: number;
 }
 
-/** A set of non-overlapping splices of one text; insertions at one offset keep the order they were added in. */
+/**
+ * A set of non-overlapping splices of one text. Insertions at one offset go deepest first (a key added to the
+ * last statement of a list comes before a statement added after it), then in the order they were added.
+ */
 export class TextEdits {
   private readonly splices: Splice[] = [];
 
   constructor(readonly text: string) {}
 
-  /** Replace `[start, end)` with `text` (an insertion when start = end). */
-  add(start: number, end: number, text: string): void {
+  /** Replace `[start, end)` with `text` (an insertion when start = end, at nesting `depth`). */
+  add(start: number, end: number, text: string, depth = 0): void {
     if (start === end && text === '') return;
-    this.splices.push({ start, end, text, order: this.splices.length });
+    this.splices.push({ start, end, text, depth, order: this.splices.length });
   }
 
   /** The text with all splices applied; throws LayoutError when two of them overlap. */
   apply(): string {
-    const sorted = [...this.splices].sort((a, b) => a.start - b.start || widthOrder(a) - widthOrder(b) || a.order - b.order);
+    const sorted = [...this.splices].sort((a, b) => a.start - b.start || widthOrder(a) - widthOrder(b) || b.depth - a.depth || a.order - b.order);
     let out = '';
     let at = 0;
     for (const s of sorted) {
@@ -125,11 +136,17 @@ export function reindented(tree: TTree, node: TNode, column: number): string {
     .join('\n');
 }
 
+/** Whether a node of the file is a block collection (`Fn::GetAtt: [X, Arn]` as a map) or spans several lines. */
+export function isBlockNode(node: TNode, tree: TTree): boolean {
+  if ((node.kind === 'map' || node.kind === 'seq') && !node.flow && tree.syntax === 'yaml') return true;
+  return tree.text.slice(node.start, node.end).includes('\n');
+}
+
 /** Whether a value is a collection written over several lines in block layout. */
 export function isBlockCollection(value: NewValue, tree: TTree): boolean {
   if (value.kind === 'list') return value.flow !== true && value.items.length > 0;
   if (value.kind === 'map') return value.flow !== true && value.entries.length > 0;
   if (value.kind === 'tagged') return isBlockCollection(value.value, tree);
-  if (value.kind === 'keep') return tree.text.slice(value.node.start, value.node.end).includes('\n');
+  if (value.kind === 'keep') return isBlockNode(value.node, tree);
   return false;
 }

@@ -6,8 +6,8 @@
  */
 
 import { deleteCommaPair, renderCommaList, separatorOf } from './comma-list.js';
-import { eolOf, lineIndent, reindented, columnOf, TextEdits, type Emitter, type ListEntry, type NewValue } from './emit.js';
-import type { TMap, TNode, TSeq, TTree } from './tree.js';
+import { eolOf, lineIndent, reindented, columnOf, TextEdits, type Emitter, type ListEntry, type NewValue, type PairPosition } from './emit.js';
+import { depthOf, type TMap, type TNode, type TSeq, type TTree } from './tree.js';
 
 /** The formatting a JSON file uses, detected from its text. */
 export interface JsonFormatting {
@@ -67,8 +67,8 @@ export class JsonEmitter implements Emitter {
     if (index >= 0) deleteCommaPair(this.edits, map, index);
   }
 
-  addPair(map: TMap, key: string, value: NewValue, after?: string): void {
-    const anchor = (after ? map.pairs.find((p) => p.key === after) : undefined) ?? map.pairs[map.pairs.length - 1];
+  addPair(map: TMap, key: string, value: NewValue, where: PairPosition = {}): void {
+    const anchor = (where.after ? map.pairs.find((p) => p.key === where.after) : undefined) ?? map.pairs[map.pairs.length - 1];
     if (!anchor) {
       this.replace(map, { kind: 'map', entries: [[key, value]] });
       return;
@@ -76,7 +76,10 @@ export class JsonEmitter implements Emitter {
     const ranges = map.pairs.map((p) => [p.keyStart, p.value.end] as [number, number]);
     const sep = separatorOf(this.tree, ranges, map, this.format.eol);
     const indent = lineIndent(this.tree.text, anchor.keyStart);
-    this.edits.add(anchor.value.end, anchor.value.end, `${sep}${JSON.stringify(key)}${this.format.colon}${this.render(value, indent)}`);
+    const pair = `${JSON.stringify(key)}${this.format.colon}${this.render(value, indent)}`;
+    const first = map.pairs[0];
+    if (where.first) this.edits.add(first.keyStart, first.keyStart, pair + sep, depthOf(map) + 1);
+    else this.edits.add(anchor.value.end, anchor.value.end, sep + pair, depthOf(map) + 1);
   }
 
   /** A value whose first line stands after text indented by `indent`; its later lines are indented from there. */

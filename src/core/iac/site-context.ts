@@ -49,14 +49,16 @@ export function byKey(value: string, table: ReferenceTable): string {
   return value.replace(REFERENCE_TOKEN, (_m, i: string) => `\u27E8${table[Number(i)]?.key ?? `?${i}`}\u27E9`);
 }
 
-/** What a site holds, with references spelled by key: equal for two reads that mean the same grants. */
+/** What a site holds, with references spelled by key: equal for two reads that mean the same grants (attachments and templates in any order). */
 export function comparableGrants(g: Pick<SiteGrants, 'statements' | 'attachments' | 'templates' | 'references'>): string {
-  const value = {
-    statements: g.statements.map((s) => JSON.parse(statementKey(s)) as unknown),
-    attachments: g.attachments.map((a) => a.policy),
-    templates: g.templates.map((t) => [t.template, Object.entries(t.parameters).sort()]),
-  };
-  return byKey(JSON.stringify(value), g.references);
+  const keyed = (value: unknown) => byKey(JSON.stringify(value), g.references);
+  // Statements keep their order (a Deny's place is meaningless to IAM, but a reader's diff is not); attachments
+  // and templates are sets.
+  return JSON.stringify({
+    statements: g.statements.map((s) => byKey(statementKey(s), g.references)),
+    attachments: g.attachments.map((a) => keyed(a.policy)).sort(),
+    templates: g.templates.map((t) => keyed([t.template, Object.entries(t.parameters).sort()])).sort(),
+  });
 }
 
 /**

@@ -122,7 +122,10 @@ export function patchStatement(emitter: Emitter, node: TMap, old: Statement, edi
     const after = edit[field];
     if (pair && after === undefined) emitter.deletePair(node, key);
     else if (pair && JSON.stringify(before) !== JSON.stringify(after)) patchValue(emitter, pair.value, key, before as string[], edit, style);
-    else if (!pair && after !== undefined) emitter.addPair(node, key, fieldValue(edit, key, style)!, previousKey(node, key, style));
+    else if (!pair && after !== undefined) {
+      const previous = previousKey(node, key, style);
+      emitter.addPair(node, key, fieldValue(edit, key, style)!, previous === undefined ? { first: true } : { after: previous });
+    }
   }
 }
 
@@ -178,7 +181,7 @@ export function writeSlot(emitter: Emitter, slot: StatementSlot, placed: readonl
     else emitter.replace(slot.node, { kind: 'list', items: placed.map(value) });
     return true;
   }
-  emitter.editList(slot.node, placed.map((p) => (p.old === undefined ? { insert: statementValue(p.statement, style) } : { keep: p.old })));
   for (const p of placed) if (p.old !== undefined) patchStatement(emitter, slot.nodes[p.old], slot.statements[p.old], p.statement, style);
+  emitter.editList(slot.node, placed.map((p) => (p.old === undefined ? { insert: statementValue(p.statement, style) } : { keep: p.old })));
   return true;
 }

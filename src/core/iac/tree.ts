@@ -128,6 +128,13 @@ export function plainValue(node: TNode): unknown {
   return out;
 }
 
+/** How many collections hold a node (0 at the root). */
+export function depthOf(node: TNode): number {
+  let depth = 0;
+  for (let p = node.parent; p.kind !== 'root'; p = (p.kind === 'pair' ? p.map : p.seq).parent) depth++;
+  return depth;
+}
+
 /** Set `parent` links on the children of a freshly built collection. */
 export function linkChildren(node: TNode): void {
   if (node.kind === 'map') for (const pair of node.pairs) pair.value.parent = { kind: 'pair', map: node, pair };

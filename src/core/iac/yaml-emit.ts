@@ -7,8 +7,8 @@
 
 import { stringify } from 'yaml';
 import { renderCommaList, deleteCommaPair, type CommaStyle } from './comma-list.js';
-import { columnOf, eolOf, isBlockCollection, LayoutError, lineStart, nextLineStart, reindented, TextEdits, type Emitter, type ListEntry, type NewValue } from './emit.js';
-import type { QuoteStyle, TMap, TNode, TPair, TSeq, TTree } from './tree.js';
+import { columnOf, eolOf, isBlockCollection, isBlockNode, LayoutError, lineStart, nextLineStart, reindented, TextEdits, type Emitter, type ListEntry, type NewValue, type PairPosition } from './emit.js';
+import { depthOf, type QuoteStyle, type TMap, type TNode, type TPair, type TSeq, type TTree } from './tree.js';
 
 const STRING_TYPE = { plain: 'PLAIN', single: 'QUOTE_SINGLE', double: 'QUOTE_DOUBLE', block: 'PLAIN' } as const;
 
@@ -98,18 +98,30 @@ export class YamlEmitter implements Emitter {
     this.splice(extentStart(text, pair.keyStart, 0), nextLineStart(text, pair.value.end), '');
   }
 
-  addPair(map: TMap, key: string, value: NewValue, after?: string): void {
-    const anchor = (after ? map.pairs.find((p) => p.key === after) : undefined) ?? map.pairs[map.pairs.length - 1];
+  addPair(map: TMap, key: string, value: NewValue, where: PairPosition = {}): void {
+    const anchor = (where.after ? map.pairs.find((p) => p.key === where.after) : undefined) ?? map.pairs[map.pairs.length - 1];
     if (!anchor) throw new LayoutError(`cannot add ${key} to an empty map`, map.start);
     const text = this.tree.text;
+    const depth = depthOf(map) + 1;
+    const first = map.pairs[0];
     if (map.flow) {
-      this.splice(anchor.value.end, anchor.value.end, `, ${yamlScalar(key)}: ${this.inline(value) ?? ''}`);
+      const pair = `${yamlScalar(key, 'plain', true)}: ${this.inline(value, true) ?? ''}`;
+      if (where.first) this.edits.add(first.keyStart, first.keyStart, `${pair}, `, depth);
+      else this.edits.add(anchor.value.end, anchor.value.end, `, ${pair}`, depth);
       return;
     }
-    const column = columnOf(text, anchor.keyStart);
+    const column = columnOf(text, first.keyStart);
+    const pair = `${yamlScalar(key)}:${this.afterColon(value, column)}`;
+    if (where.first) {
+      // Before the first key: on the dash line when the map is an item (`- Sid: x` then `  Effect: …`).
+      const onDashLine = text.slice(lineStart(text, first.keyStart), first.keyStart).trim() !== '';
+      if (onDashLine) this.edits.add(first.keyStart, first.keyStart, `${pair}${this.eol}${' '.repeat(column)}`, depth);
+      else this.edits.add(lineStart(text, first.keyStart), lineStart(text, first.keyStart), `${' '.repeat(column)}${pair}${this.eol}`, depth);
+      return;
+    }
     const at = nextLineStart(text, anchor.value.end);
     const lead = at === text.length && !text.endsWith('\n') ? this.eol : '';
-    this.splice(at, at, `${lead}${' '.repeat(column)}${yamlScalar(key)}:${this.afterColon(value, column)}${this.eol}`);
+    this.edits.add(at, at, `${lead}${' '.repeat(column)}${pair}${this.eol}`, depth);
   }
 
   private editBlockList(seq: TSeq, entries: ListEntry[]): void {
@@ -129,7 +141,7 @@ export class YamlEmitter implements Emitter {
       }
       const at = anchor === undefined ? extents[0][0] : extents[anchor][1];
       const lead = at === text.length && !text.endsWith('\n') ? this.eol : '';
-      this.splice(at, at, `${lead}${' '.repeat(column)}- ${this.render(entry.insert, column + 2)}${this.eol}`);
+      this.edits.add(at, at, `${lead}${' '.repeat(column)}- ${this.render(entry.insert, column + 2)}${this.eol}`, depthOf(seq) + 1);
     }
   }
 
@@ -171,10 +183,8 @@ export class YamlEmitter implements Emitter {
         return value.value === null ? 'null' : String(value.value);
       case 'raw':
         return value.text.includes('\n') ? undefined : value.text;
-      case 'keep': {
-        const source = this.tree.text.slice(value.node.start, value.node.end);
-        return source.includes('\n') ? undefined : source;
-      }
+      case 'keep':
+        return isBlockNode(value.node, this.tree) ? undefined : this.tree.text.slice(value.node.start, value.node.end);
       case 'tagged': {
         const inner = this.inline(value.value, inFlow);
         return inner === undefined ? undefined : `${value.tag} ${inner}`;
