@@ -63,6 +63,25 @@ describe('planEdits on a CloudFormation role and the managed policy it attaches'
   });
 });
 
+describe('planEdits on two named policies of one CloudFormation role', () => {
+  it('replaces the attachment both sites read once, with its statements in the first', () => {
+    const FILE = 'stack/template.yaml';
+    const before = fixture('cloudformation/role-yaml/before.yaml');
+    const sites: GrantSite[] = [
+      { format: 'cloudformation', file: FILE, resource: 'OrdersRole', policy: 'data' },
+      { format: 'cloudformation', file: FILE, resource: 'OrdersRole', policy: 'jobs' },
+    ];
+    const values = { 'GetAtt:Orders.Arn': TABLE, 'Ref:Receipts': 'orders-receipts', 'GetAtt:Jobs.Arn': QUEUE, ...PSEUDO };
+    const result = planEdits(planInput(sites, { [FILE]: before }, { values, managed: [managed('arn:aws:iam::aws:policy/AmazonS3FullAccess', ['s3:*'])] }));
+    const [edit] = result.edits;
+    expect(edit.after.split("Resource: 'arn:aws:s3:::orders-config/app.json'")).toHaveLength(2);
+    expect(edit.after.indexOf('arn:aws:s3:::orders-config/app.json')).toBeLessThan(edit.after.indexOf('- PolicyName: jobs'));
+    expect(edit.after).not.toContain('AmazonS3FullAccess');
+    expect(edit.notes.filter((n) => n.includes('AmazonS3FullAccess'))).toHaveLength(1);
+    expect(edit.sites).toEqual(sites);
+  });
+});
+
 describe('planEdits on two SAM functions of one template', () => {
   const FILE = 'sam/template.yaml';
   const before = fixture('sam/functions/before.yaml');

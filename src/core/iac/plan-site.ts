@@ -6,6 +6,7 @@
 
 import type { Statement } from '../policy/types.js';
 import type { AttachmentInfo, SiteView, TemplateInfo } from './plan-grants.js';
+import { byKey } from './plan-resolve.js';
 import { trimStatement, type StatementOutcome, type StatementTrimmer } from './plan-statements.js';
 import { writeBack } from './plan-writeback.js';
 import type { ManagedAttachment, SamTemplateUse, SiteEdit } from './types.js';
@@ -34,14 +35,21 @@ export interface MovedAttachment {
   statements: Statement[];
 }
 
+/**
+ * Whether each attachment list entry met so far is replaced (true) or kept, by {@link attachmentKey}: sites that
+ * read the same list (a CloudFormation role's `ManagedPolicyArns`, read by each site naming one of its
+ * policies) must agree, and its statements are written once.
+ */
+export type AttachmentDecisions = Map<string, boolean>;
+
 /** Plan a site; attachments its site cannot replace by statements are returned for another site to host. */
-export function planSite(view: SiteView, planner: SitePlanner): { plan: SitePlan; moved: MovedAttachment[] } {
+export function planSite(view: SiteView, planner: SitePlanner, decisions: AttachmentDecisions = new Map()): { plan: SitePlan; moved: MovedAttachment[] } {
   const plan: SitePlan = { view, statements: [], dropped: new Set(), changed: false, notes: [], originals: new Set(view.grants.statements) };
   view.grants.statements.forEach((st, i) => addOutcome(plan, st, trimStatement(st, view.table, planner, `${view.label}[${i}]`), planner, describeStatement(st, i)));
   for (const t of view.templates) planTemplate(plan, t, planner);
   const moved: MovedAttachment[] = [];
   for (const a of view.attachments) {
-    const m = planAttachment(plan, a, planner);
+    const m = planAttachment(plan, a, planner, decisions);
     if (m) moved.push(m);
   }
   noteKeptAsWritten(plan);
@@ -97,7 +105,17 @@ function planTemplate(plan: SitePlan, t: TemplateInfo, planner: SitePlanner): vo
  * An attachment kept when its document is unknown or nothing of it would go; otherwise replaced by its trimmed
  * statements at the site, or handed on (returned) when the site cannot hold statements.
  */
-function planAttachment(plan: SitePlan, a: AttachmentInfo, planner: SitePlanner): MovedAttachment | undefined {
+function planAttachment(plan: SitePlan, a: AttachmentInfo, planner: SitePlanner, decisions: AttachmentDecisions): MovedAttachment | undefined {
+  const key = attachmentKey(plan.view, a);
+  const decided = decisions.get(key);
+  if (decided !== undefined) {
+    if (decided) {
+      plan.dropped.add(a.attachment);
+      plan.changed = true;
+    }
+    return undefined;
+  }
+  decisions.set(key, false);
   const keep = (note?: string) => {
     if (note) plan.notes.push(`${plan.view.label}: ${note}`);
     return undefined;
@@ -109,9 +127,17 @@ function planAttachment(plan: SitePlan, a: AttachmentInfo, planner: SitePlanner)
   if (!statements) return keep();
   if (!canHostStatements(plan.view)) return { from: plan, info: a, statements };
   plan.dropped.add(a.attachment);
+  decisions.set(key, true);
   hostStatements(plan, statements, planner);
   plan.notes.push(replacedNote(a, plan, plan, statements.length));
   return undefined;
+}
+
+/** Where an attachment is written: the resource or function whose list holds it, and the attachment by key. */
+function attachmentKey(view: SiteView, a: AttachmentInfo): string {
+  const { site } = view;
+  const owner = site.format === 'cloudformation' ? `${site.file}#${site.resource}` : view.label;
+  return `${owner}\u0000${byKey(a.attachment.policy, view.grants.references)}`;
 }
 
 /** The trimmed statements of an attached policy (resolved), or undefined when none would change. */

@@ -12,7 +12,7 @@
 import { editorFor } from './editors.js';
 import { checkPlan } from './plan-check.js';
 import { grantDocuments, siteLabel, unresolvedReferences, viewSite, type SiteRead, type SiteView } from './plan-grants.js';
-import { canHostStatements, hostStatements, planSite, replacedNote, siteEdit, uniqueSids, type MovedAttachment, type SitePlan, type SitePlanner } from './plan-site.js';
+import { canHostStatements, type AttachmentDecisions, hostStatements, planSite, replacedNote, siteEdit, uniqueSids, type MovedAttachment, type SitePlan, type SitePlanner } from './plan-site.js';
 import type { FileEdit, PlanInput, PlanResult, SiteText } from './plan-types.js';
 import type { IacEditor, IacFormat } from './types.js';
 
@@ -52,8 +52,9 @@ function readSite(s: SiteText, editors: EditorLookup): SiteRead {
 function planSites(views: readonly SiteView[], planner: SitePlanner): SitePlan[] {
   const plans: SitePlan[] = [];
   const moved: MovedAttachment[] = [];
+  const decisions: AttachmentDecisions = new Map();
   for (const view of views) {
-    const planned = planSite(view, planner);
+    const planned = planSite(view, planner, decisions);
     plans.push(planned.plan);
     moved.push(...planned.moved);
   }
