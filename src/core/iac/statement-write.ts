@@ -63,12 +63,21 @@ export function statementStyle(tree: TTree, siteNodes: readonly TMap[], writer: 
         sawList = true;
         style.flowLists = tree.syntax === 'yaml' ? v.flow : !tree.text.slice(v.start, v.end).includes('\n');
       }
-      const first = isList ? v.items[0] : v;
-      const quotable = first?.kind === 'scalar' && typeof first.value === 'string' && (first.tag === undefined || first.tag === '!Sub');
-      if (quotable && !style.quote.has(pair.key)) style.quote.set(pair.key, first.quote);
+      const quote = quoteAmong(isList ? v.items : [v]);
+      if (quote !== undefined && !style.quote.has(pair.key)) style.quote.set(pair.key, quote);
     }
   }
   return style;
+}
+
+/** How the first string among nodes is quoted: a plain string, or the text of a `Sub` (short or long form). */
+function quoteAmong(nodes: readonly TNode[]): QuoteStyle | undefined {
+  for (const node of nodes) {
+    const fn = asIntrinsic(node);
+    const text = fn ? (fn.name === 'Fn::Sub' ? fn.arg : undefined) : node;
+    if (text?.kind === 'scalar' && typeof text.value === 'string') return text.quote;
+  }
+  return undefined;
 }
 
 /** Every map in a tree that looks like a statement (an `Effect` and an `Action` or `NotAction`). */
@@ -148,8 +157,7 @@ function patchValue(emitter: Emitter, node: TNode, key: string, before: string[]
     emitter.replace(node, stringList(after, true, style, quote));
     return;
   }
-  const first = node.items[0];
-  const quote = first?.kind === 'scalar' && typeof first.value === 'string' ? first.quote : style.quote.get(key);
+  const quote = quoteAmong(node.items) ?? style.quote.get(key);
   const entries: ListEntry[] = diffStrings(before as string[], after).map((e) => ('keep' in e ? e : { insert: style.writer(e.value, quote) }));
   emitter.editList(node, entries);
 }
