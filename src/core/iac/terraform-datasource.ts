@@ -7,7 +7,8 @@
 
 import type { ConditionBlock, Effect, PrincipalBlock, Statement } from '../policy/types.js';
 import { bodyLines, type HclBodyItem, type HclExpr } from '../render/hcl.js';
-import type { GrantSite, IncludedDocument, ReferenceTable } from './types.js';
+import { REFERENCE_TOKEN, type GrantSite, type IncludedDocument, type ReferenceTable } from './types.js';
+import { IacError } from './errors.js';
 import type { HclAttribute, HclBlock, HclItem } from './terraform-syntax.js';
 import { hclValue, stringList, stringValue, type ReadContext, type VariableForm } from './terraform-values.js';
 import { leadingCommentStart, lineIndent, mergeOrder, type FieldNode, type ListField, type TextEdit, type WrittenStatement } from './terraform-splice.js';
@@ -43,8 +44,9 @@ const STATEMENT_LISTS: Record<string, 'action' | 'notAction' | 'resource' | 'not
 /** Read the statements and included documents of a data source block. */
 export function readDataSource(ctx: ReadContext, block: HclBlock): DataSourceRead {
   const body = ctx.text.slice(block.open, block.close);
-  // The block's own form: `&{` when it uses it (the provider's documented form), else `$${` when it uses that.
-  const form: VariableForm = body.includes('&{') || !body.includes('$${') ? '&' : '$$';
+  // The block's own form: `&{` when it uses it (the provider's documented form), else `$${` (the HCL escape,
+  // which is what the project's own renderer writes).
+  const form: VariableForm = body.includes('&{') ? '&' : '$$';
   const out: DataSourceRead = { written: [], included: [], form, order: [], orders: [] };
   for (const item of block.items) {
     if (item.kind === 'block' && item.type === 'statement') {
@@ -136,6 +138,17 @@ function addPrincipal(p: PrincipalBlock | undefined, type: string, ids: string[]
 /** Attribute and block names in the order terraform.ts's data source writes them. */
 const DEFAULT_ORDER = ['sid', 'effect', 'resources', 'not_resources', 'actions', 'not_actions', 'condition', 'principals', 'not_principals'];
 
+/**
+ * An HCL value for a data source string. The provider turns every `&{` of its strings into `${`, whatever
+ * form the block writes variables in, so a literal `&{` cannot be written there: refused.
+ */
+function dataSourceValue(v: string, refs: ReferenceTable, form: VariableForm, site: GrantSite): string {
+  if (v.replace(REFERENCE_TOKEN, '').includes('&{')) {
+    throw new IacError({ code: 'iac-unsupported', site, message: `the value ${JSON.stringify(v)} holds "&{", which aws_iam_policy_document would read as "\${"` });
+  }
+  return hclValue(v, refs, form);
+}
+
 /** Renders statements as `statement` blocks: values go in as placeholders so hcl.ts lays out the block. */
 class StatementRenderer {
   private raw: string[] = [];
@@ -147,7 +160,7 @@ class StatementRenderer {
   ) {}
 
   private value(v: string): HclExpr {
-    this.raw.push(hclValue(v, this.refs, this.read.form, this.site));
+    this.raw.push(dataSourceValue(v, this.refs, this.read.form, this.site));
     return { t: 'str', v: `\uE002${this.raw.length - 1}\uE003` };
   }
 
@@ -201,7 +214,7 @@ export function dataSourceLayout(text: string, block: HclBlock, read: DataSource
   const renderer = new StatementRenderer(refs, read, site);
   const blockIndent = lineIndent(text, block.start);
   const indent = read.written.length > 0 ? lineIndent(text, read.written[0]!.start) : blockIndent + '  ';
-  const item = (v: string) => hclValue(v, refs, read.form, site);
+  const item = (v: string) => dataSourceValue(v, refs, read.form, site);
   return {
     written: read.written,
     writer: { item, list: (vs) => `[${vs.map(item).join(', ')}]`, eol },

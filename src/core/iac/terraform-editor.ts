@@ -41,7 +41,7 @@ function writeAttachment(r: SiteRead, edit: SiteEdit): TextEdit[] {
   if (kept === undefined) return [removeBlock(r.ctx.text, r.block)];
   const { attr, policy } = r.attachment!;
   if (keyedString(kept.policy, edit.references) === keyedString(policy, r.ctx.references)) return [];
-  return [{ start: attr.expr.start, end: attr.expr.end, text: hclValue(kept.policy, edit.references, '$$', r.site) }];
+  return [{ start: attr.expr.start, end: attr.expr.end, text: hclValue(kept.policy, edit.references, '$$') }];
 }
 
 /**

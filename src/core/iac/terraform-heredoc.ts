@@ -8,7 +8,7 @@
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { IamObject, type IamNode } from '../render/canonical.js';
 import type { PlainValue } from '../render/parse-jsonencode.js';
-import type { GrantSite, ReferenceTable } from './types.js';
+import type { ReferenceTable } from './types.js';
 import type { Token } from './terraform-lexer.js';
 import { reasonOf, statementFromPlain, statementTree, styleOf, type IamStyle, type Shape } from './terraform-iam.js';
 import { IAM_KEYS, containerLayout, type DocumentRead } from './terraform-jsonencode.js';
@@ -156,12 +156,12 @@ class JsonPrinter {
 }
 
 /** How a JSON heredoc writes its statements. */
-export function heredocLayout(text: string, read: HeredocRead, refs: ReferenceTable, _site: GrantSite): StatementLayout {
+export function heredocLayout(text: string, read: HeredocRead, refs: ReferenceTable): StatementLayout {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const item = (v: string) => jsonString(v, refs);
   const writer = { item, list: (vs: string[]) => `[${vs.map(item).join(', ')}]`, eol };
   return containerLayout(text, read, { eol, trailingComma: false, writer }, (st, like, indent) => {
-    const style = styleOf(read.shapes[like ?? 0], read.shapes);
+    const style = styleOf(like === undefined ? undefined : read.shapes[like], read.shapes);
     const printer = new JsonPrinter(refs, style, read.units[like ?? 0] ?? '  ', eol);
     return printer.print(statementTree(st, style), indent, style.objectOneLine);
   });

@@ -20,12 +20,8 @@ export type Shape =
 export interface IamStyle {
   /** Statement keys in the site's order. */
   order: string[];
-  /** Keys whose single value the sample wrote bare (`Resource = "*"`); `Condition`/`Principal` for nested values. */
-  scalars: Set<string>;
-  /** Keys the sample wrote as lists. */
-  lists: Set<string>;
-  /** Whether any statement of the site writes a single value bare. */
-  anyScalar: boolean;
+  /** Whether a one-value list under a key (`Condition`/`Principal` for nested values) is written bare. */
+  bare: (key: string) => boolean;
   objectOneLine: boolean;
   /** Lists on one line (`["a", "b"]`) or one item per line; undefined when the site shows no list of two. */
   listsOneLine: boolean | undefined;
@@ -44,36 +40,40 @@ function lists(s: Shape): Array<Extract<Shape, { t: 'list' }>> {
   return [];
 }
 
-/** Whether a nested value (principal ids, condition values) holds a bare single value anywhere. */
-function nestedScalar(s: Shape): boolean {
-  return s.t === 'object' && s.entries.some(([, v]) => v.t === 'scalar' || nestedScalar(v));
+/**
+ * What a written value says about single values: written bare, or as a one-item list. A list of several
+ * items says nothing (it had to be a list). Nested values (principal ids, condition values) count as a whole.
+ */
+function evidence(v: Shape, nested: boolean): boolean | undefined {
+  if (!nested) return v.t === 'scalar' ? true : v.t === 'list' && v.items.length === 1 ? false : undefined;
+  if (v.t !== 'object') return undefined;
+  const votes = v.entries.map(([, x]) => evidence(x, x.t === 'object')).filter((x) => x !== undefined);
+  return votes.length === 0 ? undefined : votes.includes(true);
 }
 
-/** The style of `sample` (the statement a new one replaces, or the site's first), with site-wide facts from `all`. */
+/** The evidence of statement `s` about key `key`. */
+function evidenceOf(s: Shape | undefined, key: string): boolean | undefined {
+  const v = s?.t === 'object' ? s.entries.find(([k]) => k === key)?.[1] : undefined;
+  return v === undefined ? undefined : evidence(v, NESTED_KEYS.includes(key));
+}
+
+/**
+ * The style of `sample` (the statement a new one replaces, or undefined for a new one), with the site's
+ * other statements (`all`) deciding what the sample does not show.
+ */
 export function styleOf(sample: Shape | undefined, all: readonly Shape[]): IamStyle {
-  const style: IamStyle = { order: [], scalars: new Set(), lists: new Set(), anyScalar: false, objectOneLine: false, listsOneLine: undefined, quoteKeys: false };
-  const bareIn = (s: Shape) => s.t === 'object' && s.entries.some(([k, v]) => (LIST_KEYS.includes(k) && v.t === 'scalar') || (NESTED_KEYS.includes(k) && nestedScalar(v)));
-  style.anyScalar = all.some(bareIn);
+  const siteWide = (key: string) => all.map((s) => evidenceOf(s, key)).find((e) => e !== undefined);
+  const anyKey = [...LIST_KEYS, ...NESTED_KEYS].map(siteWide).find((e) => e !== undefined) ?? false;
+  const bare = (key: string) => evidenceOf(sample, key) ?? siteWide(key) ?? anyKey;
   const multi = [sample, ...all].flatMap((s) => (s ? lists(s) : [])).find((l) => l.items.length >= 2);
-  style.listsOneLine = multi?.oneLine;
-  if (sample?.t !== 'object') return { ...style, order: [...DEFAULT_ORDER] };
-  style.objectOneLine = sample.oneLine;
-  style.quoteKeys = sample.quoted;
-  for (const [k, v] of sample.entries) {
-    if (LIST_KEYS.includes(k)) (v.t === 'scalar' ? style.scalars : style.lists).add(k);
-    if (NESTED_KEYS.includes(k)) (nestedScalar(v) ? style.scalars : style.lists).add(k);
-  }
-  style.order = mergeOrder(sample.entries.map(([k]) => k), DEFAULT_ORDER);
-  return style;
-}
-
-/** Whether a one-value list under `key` is written as the bare value. */
-function bare(style: IamStyle, key: string): boolean {
-  return style.scalars.has(key) || (!style.lists.has(key) && style.anyScalar);
+  const model = sample ?? all[0];
+  if (model?.t !== 'object') return { order: [...DEFAULT_ORDER], bare, objectOneLine: false, listsOneLine: multi?.oneLine, quoteKeys: false };
+  const order = mergeOrder(model.entries.map(([k]) => k), DEFAULT_ORDER);
+  return { order, bare, objectOneLine: model.oneLine, listsOneLine: multi?.oneLine, quoteKeys: model.quoted };
 }
 
 function values(style: IamStyle, key: string, vs: readonly string[]): IamNode {
-  return vs.length === 1 && bare(style, key) ? vs[0]! : [...vs];
+  return vs.length === 1 && style.bare(key) ? vs[0]! : [...vs];
 }
 
 /** A statement as an ordered tree in `style` (lists kept in the statement's order: no sorting). */

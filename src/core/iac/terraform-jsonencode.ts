@@ -8,7 +8,7 @@ import type { Statement } from '../policy/types.js';
 import { IamObject, type IamNode } from '../render/canonical.js';
 import { bodyLines, hclKey, hclString, type HclExpr } from '../render/hcl.js';
 import type { PlainValue } from '../render/parse-jsonencode.js';
-import type { GrantSite, ReferenceTable } from './types.js';
+import type { ReferenceTable } from './types.js';
 import type { Expr } from './terraform-syntax.js';
 import { reasonOf, statementFromPlain, statementTree, styleOf, type IamStyle, type Shape } from './terraform-iam.js';
 import { LIST_FIELDS, leadingCommentStart, lineIndent, type FieldNode, type ListField, type TextEdit, type WrittenStatement } from './terraform-splice.js';
@@ -89,10 +89,7 @@ function shapeOf(text: string, e: Expr): Shape {
 class HclObjectPrinter {
   private raw: string[] = [];
 
-  constructor(
-    private readonly refs: ReferenceTable,
-    private readonly site: GrantSite,
-  ) {}
+  constructor(private readonly refs: ReferenceTable) {}
 
   private placeholder(text: string): HclExpr {
     this.raw.push(text);
@@ -100,7 +97,7 @@ class HclObjectPrinter {
   }
 
   private oneLine(node: IamNode, key: (k: string) => string): string {
-    if (typeof node === 'string') return hclValue(node, this.refs, '$$', this.site);
+    if (typeof node === 'string') return hclValue(node, this.refs, '$$');
     if (Array.isArray(node)) return `[${node.map((n) => this.oneLine(n, hclKey)).join(', ')}]`;
     if (node.entries.length === 0) return '{}';
     return `{ ${node.entries.map(([k, v]) => `${key(k)} = ${this.oneLine(v, hclKey)}`).join(', ')} }`;
@@ -124,13 +121,13 @@ class HclObjectPrinter {
 }
 
 /** How a jsonencode policy writes its statements. */
-export function jsonencodeLayout(text: string, read: DocumentRead, refs: ReferenceTable, site: GrantSite): StatementLayout {
+export function jsonencodeLayout(text: string, read: DocumentRead, refs: ReferenceTable): StatementLayout {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const printer = new HclObjectPrinter(refs, site);
-  const item = (v: string) => hclValue(v, refs, '$$', site);
+  const printer = new HclObjectPrinter(refs);
+  const item = (v: string) => hclValue(v, refs, '$$');
   const writer = { item, list: (vs: string[]) => `[${vs.map(item).join(', ')}]`, eol };
   return containerLayout(text, read, { eol, trailingComma: true, writer }, (st, like, indent) => {
-    const style = styleOf(read.shapes[like ?? 0], read.shapes);
+    const style = styleOf(like === undefined ? undefined : read.shapes[like], read.shapes);
     return printer.statement(statementTree(st, style), style, indent, eol);
   });
 }

@@ -77,7 +77,7 @@ export function readSite(text: string, given: GrantSite): SiteRead {
 
 /** How a `policy` argument writes its statements. */
 export function policyLayout(r: SiteRead, policy: PolicyDocumentRead, edit: SiteEdit): StatementLayout {
-  return policy.kind === 'jsonencode' ? jsonencodeLayout(r.ctx.text, policy.read, edit.references, r.site) : heredocLayout(r.ctx.text, policy.read, edit.references, r.site);
+  return policy.kind === 'jsonencode' ? jsonencodeLayout(r.ctx.text, policy.read, edit.references) : heredocLayout(r.ctx.text, policy.read, edit.references);
 }
 
 

@@ -58,7 +58,7 @@ export function writeManaged(r: SiteRead, edit: SiteEdit): TextEdit[] {
   const used = new Set<number>();
   const texts = edit.attachments.map((a) => {
     const j = originals.findIndex((o, j) => !used.has(j) && o === keyedString(a.policy, edit.references));
-    if (j < 0) return hclValue(a.policy, edit.references, '$$', r.site);
+    if (j < 0) return hclValue(a.policy, edit.references, '$$');
     used.add(j);
     const item = tuple.items[j]!;
     return text.slice(leadingCommentStart(text, item.start), item.end);

@@ -178,21 +178,16 @@ export function templateBody(value: string, refs: ReferenceTable, escape: (liter
  * An HCL expression for an IAM string: a lone token as its original expression (bare stays bare, `"${x}"`
  * stays quoted), anything else a quoted template with IAM variables in the site's `form`.
  */
-export function hclValue(value: string, refs: ReferenceTable, form: VariableForm, site: GrantSite): string {
+export function hclValue(value: string, refs: ReferenceTable, form: VariableForm): string {
   const lone = loneToken(value);
   if (lone !== undefined) {
     const r = reference(refs, lone);
     return r.written.startsWith('${') ? `"${r.written}"` : r.written;
   }
-  return `"${templateBody(value, refs, (lit) => escapeLiteral(lit, form, site))}"`;
+  return `"${templateBody(value, refs, (lit) => escapeLiteral(lit, form))}"`;
 }
 
 /** A literal piece of an IAM string for an HCL quoted template, IAM variables in `form`. */
-function escapeLiteral(literal: string, form: VariableForm, site: GrantSite): string {
-  if (form === '$$') return hclEscape(literal);
-  if (literal.includes('&{')) {
-    // The provider turns every `&{` into `${`, so a literal `&{` cannot be written in this block's form.
-    throw new IacError({ code: 'iac-unsupported', site, message: `the value ${JSON.stringify(literal)} holds "&{", which aws_iam_policy_document would read as "\${"` });
-  }
-  return hclEscape(literal.replaceAll('${', '&{'));
+function escapeLiteral(literal: string, form: VariableForm): string {
+  return hclEscape(form === '&' ? literal.replaceAll('${', '&{') : literal);
 }
