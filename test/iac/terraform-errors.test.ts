@@ -60,6 +60,15 @@ describe('addresses', () => {
   });
 });
 
+describe('attachments', () => {
+  it('one block attaching several policies (for_each, count) is refused with its line', () => {
+    const text = 'resource "aws_iam_role_policy_attachment" "many" {\n  role       = "r"\n  for_each   = toset(var.arns)\n  policy_arn = each.value\n}\n';
+    const err = readError(text, 'aws_iam_role_policy_attachment.many');
+    expect(err.code).toBe('iac-unsupported');
+    expect(err.position?.line).toBe(3);
+  });
+});
+
 describe('syntax errors', () => {
   it('name the line and column', () => {
     const err = readError('resource "aws_iam_policy" "a" {\n  policy = "unterminated\n}\n', 'aws_iam_policy.a');

@@ -136,8 +136,15 @@ export function readRole(ctx: ReadContext, block: HclBlock): RoleRead {
   return { inline, ...(managed ? { managed } : {}) };
 }
 
-/** The `policy_arn` of an aws_iam_role_policy_attachment. */
+/**
+ * The `policy_arn` of an aws_iam_role_policy_attachment. A block with `for_each` or `count` attaches several
+ * policies (or none), so it is not one attachment the editor could keep or remove: refused.
+ */
 export function readAttachment(ctx: ReadContext, block: HclBlock): { attr: HclAttribute; policy: string } {
+  const repeated = attribute(block, 'for_each') ?? attribute(block, 'count');
+  if (repeated) {
+    throw ctx.unsupported(repeated.start, `${addressOf({ type: 'resource', labels: block.labels })} uses ${repeated.name}: one block, several attachments`, 'Write one aws_iam_role_policy_attachment per policy, or keep this one out of the configuration.');
+  }
   const attr = attribute(block, 'policy_arn');
   if (!attr) throw ctx.unsupported(block.start, `${addressOf({ type: 'resource', labels: block.labels })} has no policy_arn`);
   return { attr, policy: stringValue(ctx, attr.expr, 'policy_arn', false) };
