@@ -9,6 +9,7 @@ import { IacError } from '../../src/core/iac/errors.js';
 import { planEdits } from '../../src/core/iac/plan.js';
 import type { GrantSite, IacEditor } from '../../src/core/iac/types.js';
 import { evaluate } from '../../src/core/policy/index.js';
+import { fixture } from './support.js';
 import { QUEUE, RECEIPTS, S3_READ_ONLY, TABLE, TOPIC, changedLines, planInput } from './plan-support.js';
 
 const MAIN_TF = `# The orders worker's permissions.
@@ -182,6 +183,92 @@ describe('planEdits on a Terraform role', () => {
   it('is deterministic', () => {
     const again = planEdits(planInput(SITES, { [FILE]: MAIN_TF }, { values: VALUES, managed: [S3_READ_ONLY] }));
     expect(again.edits).toEqual(result.edits);
+  });
+});
+
+describe('planEdits on a Terraform role with managed_policy_arns, and a policy of its own in another file', () => {
+  const ROLE_TF = fixture('terraform/role/before.tf');
+  const IAM_TF = `resource "aws_iam_policy" "orders" {
+  name   = "orders"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "Publish"
+        Effect   = "Allow"
+        Action   = ["sns:Publish", "sns:CreateTopic"]
+        Resource = "*"
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "s3_read" {
+  role       = aws_iam_role.worker.name
+  policy_arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+}
+`;
+  const role: GrantSite = { format: 'terraform', file: 'infra/role.tf', address: 'aws_iam_role.worker' };
+  const policy: GrantSite = { format: 'terraform', file: 'infra/iam.tf', address: 'aws_iam_policy.orders' };
+  const attachment: GrantSite = { format: 'terraform', file: 'infra/iam.tf', address: 'aws_iam_role_policy_attachment.s3_read' };
+  const S3_FULL = { name: 'arn:aws:iam::aws:policy/AmazonS3FullAccess', statements: [{ effect: 'Allow' as const, action: ['s3:*'], resource: ['*'] }] };
+  const files = { 'infra/role.tf': ROLE_TF, 'infra/iam.tf': IAM_TF };
+  const result = planEdits(planInput([role, policy, attachment], files, { values: { 'aws_sqs_queue.jobs.arn': QUEUE }, managed: [S3_FULL, S3_READ_ONLY] }));
+  const [roleEdit, iamEdit] = result.edits;
+
+  it('edits both files, each site where it is written', () => {
+    expect(result.edits.map((e) => e.file)).toEqual(['infra/role.tf', 'infra/iam.tf']);
+    expect(changedLines(IAM_TF, iamEdit.after).removed).toEqual([
+      '        Action   = ["sns:Publish", "sns:CreateTopic"]',
+      '',
+      'resource "aws_iam_role_policy_attachment" "s3_read" {',
+      '  role       = aws_iam_role.worker.name',
+      '  policy_arn = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"',
+      '}',
+    ]);
+  });
+
+  it('removes the unused action, the inline policy nothing of which was used, and the replaced attachment with its comment', () => {
+    expect(changedLines(ROLE_TF, roleEdit.after).removed).toEqual([
+      '    # Too broad: kept until trimmed.',
+      '    "arn:aws:iam::aws:policy/AmazonS3FullAccess",',
+      '        Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:PurgeQueue"]',
+      '  inline_policy {',
+      '    name   = "secrets"',
+      '    policy = <<EOF',
+      '{',
+      '  "Version": "2012-10-17",',
+      '  "Statement": [',
+      '    {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": "${aws_secretsmanager_secret.db.arn}"}',
+      '  ]',
+      '}',
+      'EOF',
+      '  }',
+      '',
+    ]);
+    expect(result.unresolved.map((u) => u.reference.key)).toEqual(['aws_secretsmanager_secret.db.arn']);
+  });
+
+  it('keeps the attachment of the policy trimmed at its own site, and counts that policy once', () => {
+    expect(roleEdit.after).toContain('    "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",\n    aws_iam_policy.orders.arn,\n  ]');
+    expect(result.granted.map((d) => d.name)).toEqual(['infra/role.tf#aws_iam_role.worker', S3_FULL.name, 'infra/iam.tf#aws_iam_policy.orders', S3_READ_ONLY.name]);
+  });
+
+  it('writes the statements of both replaced attachments into the role inline policy once, naming the lines they were attached at', () => {
+    expect(roleEdit.after).not.toContain('AmazonS3FullAccess');
+    expect(roleEdit.after.split('"arn:aws:s3:::orders-config/app.json"')).toHaveLength(2);
+    expect(result.notes).toContain(
+      'infra/role.tf#aws_iam_role.worker: managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess (attached at infra/role.tf:15) replaced by 3 explicit statements; the attachment is removed from this code only: the AWS managed policy itself is unchanged.',
+    );
+    expect(iamEdit.notes).toEqual([
+      'infra/iam.tf#aws_iam_role_policy_attachment.s3_read: managed policy arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess (attached at infra/iam.tf:18) replaced by 2 explicit statements at infra/role.tf#aws_iam_role.worker; the attachment is removed from this code only: the AWS managed policy itself is unchanged.',
+    ]);
+  });
+
+  it('keeps an attachment when no site of the role can hold its statements', () => {
+    const alone = planEdits(planInput([policy, attachment], files, { managed: [S3_READ_ONLY] }));
+    expect(alone.edits.map((e) => e.after.includes('AmazonS3ReadOnlyAccess'))).toEqual([true]);
+    expect(alone.notes!.join('\n')).toMatch(/AmazonS3ReadOnlyAccess grants more than the role used, but it is kept: no site of the role in this code can hold its statements/);
   });
 });
 

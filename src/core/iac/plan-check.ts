@@ -40,7 +40,7 @@ export function checkPlan(plans: readonly SitePlan[], after: ReadonlyMap<string,
     if (text === undefined) return plan.view;
     const grants = readBack(plan, text, editors);
     compareWithPlan(plan, grants);
-    return { site: plan.view.site, grants, label: plan.view.label };
+    return { site: plan.view.site, text, grants, label: plan.view.label };
   });
   const trimmed = grantDocuments(
     reads.map((r) => viewSite(r, reads, input)),

@@ -16,6 +16,8 @@ import type { GrantSite, IacReference, ManagedAttachment, SamTemplateUse, SiteGr
 /** One site as read from a text. */
 export interface SiteRead {
   site: GrantSite;
+  /** The text of the site's file, as read. */
+  text: string;
   grants: SiteGrants;
   /** `FILE#SITE`: the name of the site's document and how notes name it. */
   label: string;

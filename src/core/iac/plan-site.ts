@@ -7,7 +7,8 @@
 import type { Statement } from '../policy/types.js';
 import type { AttachmentInfo, SiteView, TemplateInfo } from './plan-grants.js';
 import { byKey } from './plan-resolve.js';
-import { trimStatement, type StatementOutcome, type StatementTrimmer } from './plan-statements.js';
+import { canonicalStatement, trimStatement, type StatementOutcome, type StatementTrimmer } from './plan-statements.js';
+import { splitTokens } from './references.js';
 import { writeBack } from './plan-writeback.js';
 import type { ManagedAttachment, SamTemplateUse, SiteEdit } from './types.js';
 
@@ -80,8 +81,30 @@ function addOutcome(plan: SitePlan, original: Statement, outcome: StatementOutco
   }
 }
 
-function position(plan: SitePlan): string {
-  return `${plan.view.site.file}:${plan.view.grants.position.line}`;
+/**
+ * `FILE:LINE` of something written at a site: the first line from the site's start that holds `needle`, else the
+ * site's own line. The editors give the site's position only; this finds an attachment or a template in its list
+ * (a note that points at the wrong line would send the reviewer looking for nothing).
+ */
+function position(view: SiteView, needle = ''): string {
+  const lines = view.text.split('\n');
+  let line = view.grants.position.line;
+  for (let i = line - 1; needle !== '' && i < lines.length; i++) {
+    if (lines[i].includes(needle)) {
+      line = i + 1;
+      break;
+    }
+  }
+  return `${view.site.file}:${line}`;
+}
+
+/** What an attachment is written with: its longest literal part, else the first reference as written. */
+function writtenPart(a: AttachmentInfo, view: SiteView): string {
+  const parts = splitTokens(a.attachment.policy);
+  const literal = parts.flatMap((p) => ('text' in p ? [p.text] : [])).sort((x, y) => y.length - x.length)[0];
+  if (literal !== undefined && literal.length > 3) return literal;
+  const ref = parts.find((p): p is { ref: number } => 'ref' in p);
+  return ref === undefined ? '' : (view.grants.references[ref.ref]?.written ?? '');
 }
 
 /** A template kept as it is when nothing of it would go; else its trimmed statements replace it at the site. */
@@ -98,7 +121,7 @@ function planTemplate(plan: SitePlan, t: TemplateInfo, planner: SitePlanner): vo
   t.statements.forEach((st, i) => addOutcome(plan, st, outcomes[i], planner, `${t.use.template}'s statement ${i + 1}`));
   plan.changed = true;
   const n = plan.statements.length - before;
-  plan.notes.push(`${plan.view.label}: SAM policy template ${t.use.template} (at ${position(plan)}) replaced by ${n} explicit ${n === 1 ? 'statement' : 'statements'}, expanded from its published definition and trimmed.`);
+  plan.notes.push(`${plan.view.label}: SAM policy template ${t.use.template} (at ${position(plan.view, `${t.use.template}:`)}) replaced by ${n} explicit ${n === 1 ? 'statement' : 'statements'}, expanded from its published definition and trimmed.`);
 }
 
 /**
@@ -122,7 +145,7 @@ function planAttachment(plan: SitePlan, a: AttachmentInfo, planner: SitePlanner,
   };
   if (a.ownSite) return keep();
   if (a.unresolved.length > 0) return keep(`managed policy ${a.resolved} kept: it is named by ${a.unresolved.map((r) => r.written).join(', ')}, which is not resolved.`);
-  if (!a.document || !a.arn) return keep(`managed policy ${a.arn ?? a.resolved} (attached at ${position(plan)}) kept as written: its document is not known.`);
+  if (!a.document || !a.arn) return keep(`managed policy ${a.arn ?? a.resolved} (attached at ${position(plan.view, writtenPart(a, plan.view))}) kept as written: its document is not known.`);
   const statements = trimmedDocument(a, planner);
   if (!statements) return keep();
   if (!canHostStatements(plan.view)) return { from: plan, info: a, statements };
@@ -150,10 +173,19 @@ function trimmedDocument(a: AttachmentInfo, planner: SitePlanner): Statement[] |
   });
 }
 
-/** Append statements (resolved) to a site's plan, written back in its references. */
+/**
+ * Append statements (resolved) to a site's plan, written back in its references; one the site already holds (up
+ * to its Sid: two replaced policies often keep the same used call) is not written twice.
+ */
 export function hostStatements(plan: SitePlan, statements: readonly Statement[], planner: SitePlanner): void {
   const site = { table: plan.view.table, values: planner.values, inlineResolved: planner.inlineResolved };
-  for (const s of statements) plan.statements.push(writeBack(s, undefined, site).statement);
+  const held = new Set(plan.statements.map(canonicalStatement));
+  for (const s of statements) {
+    const written = writeBack(s, undefined, site).statement;
+    if (held.has(canonicalStatement(written))) continue;
+    held.add(canonicalStatement(written));
+    plan.statements.push(written);
+  }
   plan.changed = true;
 }
 
@@ -162,7 +194,7 @@ export function replacedNote(a: AttachmentInfo, from: SitePlan, host: SitePlan, 
   const aws = /^arn:[^:]+:iam::aws:policy\//.test(a.arn!);
   const where = host === from ? '' : ` at ${host.view.label}`;
   const stays = aws ? 'the AWS managed policy itself is unchanged' : 'the policy itself stays in the account, attached to any other role that uses it';
-  return `${from.view.label}: managed policy ${a.arn} (attached at ${position(from)}) replaced by ${n} explicit ${n === 1 ? 'statement' : 'statements'}${where}; the attachment is removed from this code only: ${stays}.`;
+  return `${from.view.label}: managed policy ${a.arn} (attached at ${position(from.view, writtenPart(a, from.view))}) replaced by ${n} explicit ${n === 1 ? 'statement' : 'statements'}${where}; the attachment is removed from this code only: ${stays}.`;
 }
 
 /**

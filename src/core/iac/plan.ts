@@ -45,7 +45,7 @@ export function planEdits(input: PlanInput, editors: EditorLookup = editorFor): 
 }
 
 function readSite(s: SiteText, editors: EditorLookup): SiteRead {
-  return { site: s.site, grants: editors(s.site.format).read(s.text, s.site), label: siteLabel(s.site) };
+  return { site: s.site, text: s.text, grants: editors(s.site.format).read(s.text, s.site), label: siteLabel(s.site) };
 }
 
 /** Plan every site, place the statements of attachments whose site cannot hold them, and settle the Sids. */
