@@ -63,6 +63,18 @@ describe('planEdits on a CloudFormation role and the managed policy it attaches'
   });
 });
 
+describe('planEdits numbering Sids', () => {
+  it('keeps the site its Sids and numbers those of replacement statements that would repeat one', () => {
+    const FILE = 'stack/template.yaml';
+    const before = fixture('cloudformation/role-yaml/before.yaml');
+    const values = { 'GetAtt:Orders.Arn': TABLE, 'Ref:Receipts': 'orders-receipts', 'GetAtt:Jobs.Arn': QUEUE, ...PSEUDO };
+    const s3: PolicyDocument = { name: 'arn:aws:iam::aws:policy/AmazonS3FullAccess', statements: [{ sid: 'Receipts', effect: 'Allow', action: ['s3:*'], resource: ['*'] }] };
+    const result = planEdits(planInput([{ format: 'cloudformation', file: FILE, resource: 'OrdersRole' }], { [FILE]: before }, { values, managed: [s3] }));
+    const sids = [...result.edits[0].after.matchAll(/Sid: (\w+)/g)].map((m) => m[1]);
+    expect(sids.filter((x) => x.startsWith('Receipts'))).toEqual(['Receipts', 'Receipts2', 'Receipts3', 'Receipts4']);
+  });
+});
+
 describe('planEdits on two named policies of one CloudFormation role', () => {
   it('replaces the attachment both sites read once, with its statements in the first', () => {
     const FILE = 'stack/template.yaml';
@@ -117,6 +129,14 @@ describe('planEdits on two SAM functions of one template', () => {
     expect(notes).toMatch(/managed policy arn:aws:iam::aws:policy\/AmazonDynamoDBReadOnlyAccess .* replaced by 1 explicit statement/);
     expect(notes).toMatch(/inherited from Globals\.Function\.Policies \(line \d+\) are kept as written/);
     expect(edit.after.slice(0, edit.after.indexOf('Resources:'))).toBe(before.slice(0, before.indexOf('Resources:')));
+  });
+
+  it('finds an AWS managed policy SAM names without its path, and keeps it when the role needs all of it', () => {
+    const basic = managed('arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole', ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    const result = planEdits(planInput(sites.slice(0, 1), { [FILE]: before }, { values, managed: [...policies, basic] }));
+    expect(result.granted.map((d) => d.name)).toContain(basic.name);
+    expect(result.edits[0].after).toContain('        - AWSLambdaBasicExecutionRole\n');
+    expect(result.notes!.join('\n')).not.toMatch(/AWSLambdaBasicExecutionRole/);
   });
 
   it('keeps templates as written, with a note, when their definitions are not given', () => {
