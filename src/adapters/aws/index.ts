@@ -10,3 +10,4 @@ export * from './s3-trail.js';
 export * from './trail-config.js';
 export * from './progress.js';
 export * from './live.js';
+export * from './cloudformation.js';
