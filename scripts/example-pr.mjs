@@ -5,9 +5,10 @@
 //   node scripts/example-pr.mjs [FORMAT ...] [--keep]
 //
 // Each format's folder is copied to a temporary directory and made a git repository of its own (one commit on
-// `main`, a clean work tree), since `pr` reads `.policy-trim.yml` at the repository's root and works on a git
-// repository; nothing in this repository changes. `pr --dry-run` then prints the unified diff and the pull
-// request's body, and touches nothing.
+// `main`, a clean work tree): `pr` reads `.policy-trim.yml` at the repository's root, the git top level of the
+// working directory, so the copy must be that root wherever the temporary directory is (a TMPDIR inside another
+// work tree would otherwise be taken for part of it). `pr --dry-run` itself runs no git and calls no GitHub: it
+// prints the unified diff and the pull request's body, and touches nothing. Nothing in this repository changes.
 //
 // The activity is given on the command line, as `npm run example` gives it (a flag beats the file): the copies'
 // `.policy-trim.yml` name the bundled logs relative to where the folders live in this repository, which is not
