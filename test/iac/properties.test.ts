@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { editorFor } from '../../src/core/iac/editors.js';
 import { comparableGrants } from '../../src/core/iac/site-context.js';
-import type { Statement } from '../../src/core/policy/types.js';
+import type { ConditionBlock, Statement } from '../../src/core/policy/types.js';
 import type { GrantSite, SamTemplateUse, SiteEdit } from '../../src/core/iac/types.js';
 import { editOf, fixture, keyed, mapStatement, siteLines } from './support.js';
 
@@ -63,7 +63,7 @@ function arbStatement(w: World): fc.Arbitrary<Statement> {
       actions: some(ACTIONS),
       not: fc.boolean(),
       resource: some(w.resources),
-      condition: fc.constant({ StringEquals: { 'aws:SourceVpc': ['vpc-1'] } }),
+      condition: fc.constant<ConditionBlock>({ StringEquals: { 'aws:SourceVpc': ['vpc-1'] } }),
     },
     { requiredKeys: ['effect', 'actions', 'not', 'resource'] },
   ).map(({ effect, sid, actions, not, resource, condition }) => {
