@@ -29,7 +29,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { mayBeList, type ReferenceSource, type SkippedReference } from '../../core/iac/resolve.js';
 import { clientConfig, type ResolvedAwsConfig } from './config.js';
-import { AwsAdapterError, callAws, toAwsError } from './errors.js';
+import { AwsAdapterError, awsErrorName, callAws, toAwsError } from './errors.js';
 
 /** The part of the CloudFormation client this adapter uses. */
 export type CloudFormationSender = Pick<CloudFormationClient, 'send'>;
@@ -74,7 +74,8 @@ async function describeStack(client: CloudFormationSender, stackName: string, pr
     if (stack) return stack;
   } catch (err) {
     // CloudFormation answers a missing stack with a ValidationError "Stack with id X does not exist".
-    if (!/does not exist/i.test(err instanceof Error ? err.message : '')) throw toAwsError(err, ctx);
+    const missing = awsErrorName(err) === 'ValidationError' && /does not exist/i.test(err instanceof Error ? err.message : '');
+    if (!missing) throw toAwsError(err, ctx);
   }
   throw new AwsAdapterError({
     code: 'not-found',
@@ -182,7 +183,10 @@ function addPseudo(values: Map<string, string>, place: StackPlace, stackName: st
   values.set('aws:region', place.region);
 }
 
-/** The stack's parameter values; "*****" is how DescribeStacks masks a NoEcho parameter (User Guide, "Parameters"). */
+/**
+ * The stack's parameter values. A NoEcho parameter is "masked as asterisks (*****)" in any call that describes the
+ * stack (User Guide, "Parameters", 2023-08-01); moto masks with four, so any run of three or more is taken as a mask.
+ */
 function addParameters(values: Map<string, string>, skipped: SkippedReference[], stack: Stack): void {
   for (const p of stack.Parameters ?? []) {
     if (!p.ParameterKey) continue;
