@@ -13,7 +13,7 @@ import type { Emitter, ListEntry, NewValue } from './emit.js';
 import { keepAndAdd, localEdit, quoteOfFirst, templateKey, templateValue, usesShortForm, writeAttachmentList, type LocalEdit } from './grant-write.js';
 import { JsonEmitter } from './json-emit.js';
 import { cfnStringWriter } from './ref-writer.js';
-import { checkWritten, iacError } from './site-context.js';
+import { checkWritten, iacError, withLayout } from './site-context.js';
 import { statementStyle, statementValue, writeSlot, type StatementStyle } from './statement-write.js';
 import type { GrantSite, IacEditor, IacFormat, SiteEdit } from './types.js';
 import { YamlEmitter } from './yaml-emit.js';
@@ -128,7 +128,7 @@ function cfnEditor(format: 'cloudformation' | 'sam'): IacEditor {
   return {
     format,
     read: (text, site) => readCfnModel(text, asCfnSite(site, format)).grants,
-    write: (text, site, edit) => writeTemplate(text, asCfnSite(site, format), edit),
+    write: (text, site, edit) => withLayout(site, text, () => writeTemplate(text, asCfnSite(site, format), edit)),
   };
 }
 

@@ -87,7 +87,7 @@ export function policyString(node: TNode, ctx: ReadContext): string {
 }
 
 /** The node's text as written, and the same with its layout collapsed (the key of an opaque reference). */
-export function writtenOf(node: TNode, ctx: Pick<ReadContext, 'tree'>): { written: string; key: string } {
+function writtenOf(node: TNode, ctx: Pick<ReadContext, 'tree'>): { written: string; key: string } {
   const written = ctx.tree.text.slice(node.start, node.end);
   return { written, key: written.replace(/\s*\n\s*/g, ' ').trim() };
 }
@@ -166,7 +166,7 @@ function joinString(node: TNode, arg: TNode, ctx: ReadContext): string {
 }
 
 /** A plain string with the dialect's `${…}` variables as tokens (nothing changes without a dialect). */
-export function dialectVariables(value: string, ctx: ReadContext): string {
+function dialectVariables(value: string, ctx: ReadContext): string {
   if (!ctx.dialectVariable || !value.includes('${')) return value;
   let out = '';
   let i = 0;

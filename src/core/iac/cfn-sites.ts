@@ -110,7 +110,7 @@ function readPolicyResource(model: CfnModel, site: CfnSite): void {
 }
 
 /** The statements of a policy document map. */
-export function documentSlot(doc: TNode, ctx: ReadContext, site: GrantSite, tree: TTree, removable = false): StatementSlot {
+function documentSlot(doc: TNode, ctx: ReadContext, site: GrantSite, tree: TTree, removable = false): StatementSlot {
   const statement = pairOf(doc, 'Statement');
   if (!statement) throw iacError('iac-unsupported', site, tree.text, doc.start, 'a policy document without a Statement');
   const list = readStatementList(statement.value, ctx, site.file);
@@ -171,7 +171,7 @@ function readSamFunction(model: CfnModel, site: CfnSite): void {
 }
 
 /** The grants of a list of items, by kind. */
-export function grantsOf(items: readonly GrantItem[]): Pick<SiteGrants, 'statements' | 'attachments' | 'templates'> {
+function grantsOf(items: readonly GrantItem[]): Pick<SiteGrants, 'statements' | 'attachments' | 'templates'> {
   return {
     statements: items.flatMap((i) => (i.kind === 'doc' ? i.slot.statements : [])),
     attachments: items.flatMap((i) => (i.kind === 'attachment' ? [{ policy: i.value }] : [])),

@@ -8,7 +8,7 @@
 import { placeStatements } from './align.js';
 import { JsonEmitter } from './json-emit.js';
 import { parseJsonTree } from './json-tree.js';
-import { checkWritten, iacError, readContext, treeFailure } from './site-context.js';
+import { checkWritten, iacError, readContext, treeFailure, withLayout } from './site-context.js';
 import { readStatementList } from './statements.js';
 import { statementStyle, writeSlot, type StatementSlot } from './statement-write.js';
 import { hasReference, type GrantSite, type IacEditor, type SiteEdit, type SiteGrants } from './types.js';
@@ -75,17 +75,21 @@ export const jsonEditor: IacEditor = {
     return model(text, asJsonSite(site)).grants;
   },
   write(text, site, edit) {
-    const jsonSite = asJsonSite(site);
-    const m = model(text, jsonSite);
-    refuseWhatJsonCannotHold(m, jsonSite, edit);
-    const emitter = new JsonEmitter(m.tree);
-    const style = statementStyle(m.tree, m.slot.nodes, (value): NewValue => ({ kind: 'str', value }));
-    writeSlot(emitter, m.slot, placeStatements([m.slot.statements], edit.statements)[0], style);
-    const written = emitter.result();
-    checkWritten((t) => model(t, jsonSite).grants, written, edit, site);
-    return written;
+    return withLayout(site, text, () => writeJson(text, asJsonSite(site), edit));
   },
 };
+
+/** Write the edit's statements at the site; the result must read back as the edit. */
+function writeJson(text: string, site: JsonSite, edit: SiteEdit): string {
+  const m = model(text, site);
+  refuseWhatJsonCannotHold(m, site, edit);
+  const emitter = new JsonEmitter(m.tree);
+  const style = statementStyle(m.tree, m.slot.nodes, (value): NewValue => ({ kind: 'str', value }));
+  writeSlot(emitter, m.slot, placeStatements([m.slot.statements], edit.statements)[0], style);
+  const written = emitter.result();
+  checkWritten((t) => model(t, site).grants, written, edit, site);
+  return written;
+}
 
 function asJsonSite(site: GrantSite): JsonSite {
   if (site.format !== 'json') throw new TypeError(`the JSON editor was given a ${site.format} site`);

@@ -21,7 +21,7 @@ export interface JsonFormatting {
 }
 
 /** Detect a JSON file's indentation, line break and key spacing. */
-export function detectJsonFormatting(text: string): JsonFormatting {
+function detectJsonFormatting(text: string): JsonFormatting {
   const indents = text.split('\n').map((line) => /^[ \t]*/.exec(line)?.[0] ?? '').filter((i) => i.length > 0);
   const tabs = indents.some((i) => i.startsWith('\t'));
   const spaces = indents.filter((i) => !i.startsWith('\t')).map((i) => i.length);

@@ -25,7 +25,7 @@ import { flushCreations, keepAndAdd, localEdit, usesShortForm, writeAttachmentLi
 import { JsonEmitter } from './json-emit.js';
 import { cfnStringWriter, type StringWriter } from './ref-writer.js';
 import { policyString, type ReadContext } from './cfn-intrinsics.js';
-import { checkWritten, iacError, readContext } from './site-context.js';
+import { checkWritten, iacError, readContext, withLayout } from './site-context.js';
 import { readStatementList } from './statements.js';
 import { statementStyle, statementValue, writeSlot, type StatementSlot, type StatementStyle } from './statement-write.js';
 import { isNull, positionAt, valueAt, valueOf, type TMap, type TNode, type TTree } from './tree.js';
@@ -172,5 +172,5 @@ function asServerlessSite(site: GrantSite): ServerlessSite {
 export const serverlessEditor: IacEditor = {
   format: 'serverless',
   read: (text, site) => readModel(text, asServerlessSite(site)).grants,
-  write: (text, site, edit) => write(text, asServerlessSite(site), edit),
+  write: (text, site, edit) => withLayout(site, text, () => write(text, asServerlessSite(site), edit)),
 };

@@ -3,8 +3,8 @@
  * do; build the reading context; compare what a written file holds with the edit that was asked for.
  */
 
-import { InvariantError } from '../errors.js';
 import type { ReadContext } from './cfn-intrinsics.js';
+import { LayoutError } from './emit.js';
 import { IacError, type IacErrorCode } from './errors.js';
 import { statementKey } from './align.js';
 import { ReferenceCollector } from './references.js';
@@ -77,7 +77,15 @@ export function checkWritten(read: (text: string) => SiteGrants, written: string
   }
 }
 
-/** Asserts a condition of the editors' own making. */
-export function invariant(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new InvariantError(message);
+/**
+ * Run a write, turning a layout the emitter cannot splice without touching text it does not own (a sequence item
+ * sharing its line with another `-`) into an IacError at that place: the file is then edited by hand.
+ */
+export function withLayout<T>(site: GrantSite, text: string, write: () => T): T {
+  try {
+    return write();
+  } catch (e) {
+    if (e instanceof LayoutError) throw iacError('iac-unsupported', site, text, e.offset, `this layout cannot be edited in place: ${e.message}`);
+    throw e;
+  }
 }

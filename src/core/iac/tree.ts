@@ -114,20 +114,6 @@ export function isNull(node: TNode | undefined): boolean {
   return node === undefined || (node.kind === 'scalar' && node.value === null && node.tag === undefined);
 }
 
-/** The node's text as written. */
-export function sourceOf(tree: TTree, node: TNode): string {
-  return tree.text.slice(node.start, node.end);
-}
-
-/** The node as a plain value (tags dropped), for comparisons and JSON output. */
-export function plainValue(node: TNode): unknown {
-  if (node.kind === 'scalar') return node.value;
-  if (node.kind === 'seq') return node.items.map(plainValue);
-  const out: Record<string, unknown> = {};
-  for (const p of node.pairs) out[p.key] = plainValue(p.value);
-  return out;
-}
-
 /** How many collections hold a node (0 at the root). */
 export function depthOf(node: TNode): number {
   let depth = 0;

@@ -37,12 +37,6 @@ export function longFormName(tag: string): string {
   return name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`;
 }
 
-/** The short-form tag of a long-form name, when CloudFormation has one (`Fn::Sub` → `!Sub`). */
-export function shortFormTag(longName: string): string | undefined {
-  const name = longName.replace(/^Fn::/, '');
-  return (CFN_SHORT_TAGS as readonly string[]).includes(name) ? `!${name}` : undefined;
-}
-
 function tagsFor(name: string): Array<ScalarTag | CollectionTag> {
   const tag = `!${name}`;
   // `identify` never claims a value: these tags are only read, never chosen when stringifying.
