@@ -107,6 +107,16 @@ describe('serverless editor', () => {
     );
   });
 
+  it('fills keys written with no value', () => {
+    const empty = 'provider:\n  name: aws\n  iamManagedPolicies:\n  iamRoleStatements:\n\nfunctions: {}\n';
+    const g = serverlessEditor.read(empty, provider);
+    expect(g.statements).toEqual([]);
+    const written = serverlessEditor.write(empty, provider, editOf(g, [allow(['s3:GetObject'], ['arn:aws:s3:::b/*'])], ['arn:aws:iam::aws:policy/ReadOnlyAccess']));
+    expect(written).toBe(
+      'provider:\n  name: aws\n  iamManagedPolicies:\n    - arn:aws:iam::aws:policy/ReadOnlyAccess\n  iamRoleStatements:\n    - Effect: Allow\n      Action:\n        - s3:GetObject\n      Resource:\n        - arn:aws:s3:::b/*\n\nfunctions: {}\n',
+    );
+  });
+
   it('reports the provider statements a function inherits', () => {
     const inheriting = text.replace('    iamRoleStatementsName:', '    iamRoleStatementsInherit: true\n    iamRoleStatementsName:');
     const g = keyedGrants(serverlessEditor.read(inheriting, worker));

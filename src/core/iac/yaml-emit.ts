@@ -50,7 +50,7 @@ export class YamlEmitter implements Emitter {
     const nodeIsBlock = (node.kind === 'map' || node.kind === 'seq') && !node.flow && node.tag === undefined;
     if (block && nodeIsBlock && node.kind === (value.kind === 'keep' ? value.node.kind : value.kind)) {
       this.splice(node.start, node.end, this.render(value, columnOf(text, node.start)));
-    } else if (inline !== undefined && (parent.kind === 'root' || parentIsFlow(node) || sameLine(text, leadOf(text, node), node.start))) {
+    } else if (inline !== undefined && node.end > node.start && (parent.kind === 'root' || parentIsFlow(node) || sameLine(text, leadOf(text, node), node.start))) {
       // On the key's (or dash's) line: only the value's own text changes, the spacing before it stays.
       this.splice(node.start, node.end, inline);
     } else if (parent.kind === 'pair') {
