@@ -8,7 +8,8 @@
 
 import type { PolicyDocument, Statement } from '../policy/types.js';
 import { IacError } from './errors.js';
-import { hasToken, resolveTokens, statementStrings, symbolicStatement } from './plan-resolve.js';
+import { hasToken, statementStrings, symbolicStatement } from './plan-resolve.js';
+import { resolveTokens } from './resolve.js';
 import type { PlanInput, UnresolvedReference } from './plan-types.js';
 import { expandSamTemplate } from './sam-templates.js';
 import type { GrantSite, IacReference, ManagedAttachment, SamTemplateUse, SiteGrants, TextPosition } from './types.js';

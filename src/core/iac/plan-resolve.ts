@@ -2,35 +2,16 @@
  * The planner's view of references (issue 10 §2): a site's policy strings carry reference tokens (indexes into
  * the site's table); the planner resolves those whose key has a value, and spells the rest as opaque symbols that
  * are unique across the role's files, so two sites' "token 0" never compare equal by accident.
- *
- * `resolveTokens` is a private equivalent of `resolve.ts`'s (not committed when the planner was written); the
- * two agree on what a resolved string is: each token whose key has a value becomes the value, others stay.
+ * Tokens are resolved by `resolve.ts`'s `resolveTokens`: each token whose key has a value becomes the value,
+ * the others stay tokens.
  */
 
 import { InvariantError } from '../errors.js';
 import type { ConditionBlock, Statement } from '../policy/types.js';
 import type { ReferenceValues } from './plan-types.js';
+import { resolveTokens } from './resolve.js';
 import { REFERENCE_TOKEN, type GrantSite, type IacReference, type ReferenceTable } from './types.js';
 
-/** A string with its resolvable tokens replaced, and the references left as tokens. */
-export interface Resolved {
-  text: string;
-  unresolved: IacReference[];
-}
-
-/** Replaces each token of `value` whose reference has a value; the others stay tokens (of `table`). */
-export function resolveTokens(value: string, table: ReferenceTable, values: ReferenceValues): Resolved {
-  const unresolved: IacReference[] = [];
-  const text = value.replace(REFERENCE_TOKEN, (token, index: string) => {
-    const ref = table[Number(index)];
-    if (!ref) throw new InvariantError(`reference token ${index} has no entry in the site's reference table (${table.length} entries)`);
-    const literal = values.get(ref.key);
-    if (literal !== undefined) return literal;
-    if (!unresolved.some((u) => u.key === ref.key)) unresolved.push(ref);
-    return token;
-  });
-  return { text, unresolved };
-}
 
 /** Every string of a statement through `f` (the statement's shape is kept; Sid and Effect are not strings to map). */
 export function mapStatementStrings(st: Statement, f: (value: string, field: 'action' | 'resource' | 'condition') => string): Statement {

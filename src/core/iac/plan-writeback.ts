@@ -8,7 +8,8 @@
  */
 
 import type { Statement } from '../policy/types.js';
-import { hasToken, mapStatementStrings, resolveTokens, statementStrings } from './plan-resolve.js';
+import { hasToken, mapStatementStrings, statementStrings } from './plan-resolve.js';
+import { resolveTokens } from './resolve.js';
 import type { ReferenceValues } from './plan-types.js';
 import { REFERENCE_TOKEN, referenceToken, type ReferenceTable } from './types.js';
 
