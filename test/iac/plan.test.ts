@@ -272,6 +272,19 @@ resource "aws_iam_role_policy_attachment" "s3_read" {
   });
 });
 
+describe('planEdits on a policy nothing of which was used', () => {
+  it('writes it without statements and tells the reviewer to remove it', () => {
+    const text = 'data "aws_iam_policy_document" "admin" {\n  statement {\n    actions   = ["iam:CreateUser"]\n    resources = ["*"]\n  }\n}\n';
+    const site = tf('data.aws_iam_policy_document.admin');
+    const result = planEdits(planInput([site], { [FILE]: text }));
+    expect(result.edits[0].after).toBe('data "aws_iam_policy_document" "admin" {\n}\n');
+    expect(result.edits[0].notes).toEqual([
+      'infra/main.tf#data.aws_iam_policy_document.admin: no statement is left. IAM does not accept a policy document without statements: remove this policy (and whatever attaches it) rather than deploy it empty.',
+    ]);
+    expect(result.trimmed).toEqual([]);
+  });
+});
+
 describe('planEdits with --inline-resolved', () => {
   it('writes resolved literals in the statements it changes, and leaves the others as written', () => {
     const result = planEdits(planInput(SITES.slice(0, 1), { [FILE]: MAIN_TF }, { values: VALUES, inlineResolved: true }));

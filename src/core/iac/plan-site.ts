@@ -6,6 +6,7 @@
 
 import type { Statement } from '../policy/types.js';
 import type { AttachmentInfo, SiteView, TemplateInfo } from './plan-grants.js';
+import { readCfnModel } from './cfn-sites.js';
 import { byKey } from './plan-resolve.js';
 import { canonicalStatement, trimStatement, type StatementOutcome, type StatementTrimmer } from './plan-statements.js';
 import { splitTokens } from './references.js';
@@ -54,7 +55,25 @@ export function planSite(view: SiteView, planner: SitePlanner, decisions: Attach
     if (m) moved.push(m);
   }
   noteKeptAsWritten(plan);
+  noteEmptied(plan);
   return { plan, moved };
+}
+
+/**
+ * A policy of its own (a JSON file, a Terraform policy or document, a CloudFormation policy resource or named
+ * role policy) left without statements is written so, but IAM refuses a policy document without statements:
+ * the reviewer is told to remove the policy instead. Roles, SAM functions and serverless roles drop an emptied
+ * policy themselves (their editors remove it).
+ */
+function noteEmptied(plan: SitePlan): void {
+  const { view } = plan;
+  if (!plan.changed || plan.statements.length > 0 || view.grants.statements.length === 0) return;
+  const { site } = view;
+  const own =
+    site.format === 'json' ||
+    (site.format === 'terraform' && /^(data\.|aws_iam_policy\.|aws_iam_role_policy\.)/.test(site.address)) ||
+    (site.format === 'cloudformation' && (site.policy !== undefined || readCfnModel(view.text, site).document !== undefined));
+  if (own) plan.notes.push(`${view.label}: no statement is left. IAM does not accept a policy document without statements: remove this policy (and whatever attaches it) rather than deploy it empty.`);
 }
 
 function describeStatement(st: Statement, index: number): string {
