@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './limits.js';
 export * from './redact.js';
 export * from './remote.js';
+export * from './body.js';
