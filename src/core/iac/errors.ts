@@ -21,7 +21,9 @@ export class IacError extends PolicyTrimError {
 
   constructor(init: { code: IacErrorCode; site: GrantSite; message: string; hint?: string; position?: TextPosition; cause?: unknown }) {
     const where = init.position ? `${init.site.file}:${init.position.line}:${init.position.column}` : init.site.file;
-    super({ code: init.code, message: `${where}: ${init.message}`, hint: init.hint, cause: init.cause });
+    // A file that does not read back as planned is policy-trim's bug, not the user's input.
+    const source = init.code === 'iac-edit-check-failed' ? 'tool' : 'user';
+    super({ code: init.code, message: `${where}: ${init.message}`, hint: init.hint, cause: init.cause, source });
     this.file = init.site.file;
     this.position = init.position;
   }
