@@ -7,7 +7,7 @@
 import type { ConditionalEntry, ResourceSpec, Trigger } from './tables.js';
 import type { ResolvedOperation } from './event-mapping.js';
 import type { ActionUse } from '../usage/types.js';
-import { isPresent, valuesAt, type ExtractContext } from './extractors/common.js';
+import { isPresent, someAt, valuesAt, type ExtractContext } from './extractors/common.js';
 import { NAMED_EXTRACTORS, requestResources, splitPartiql, splitTransactItems, type SplitUse } from './extractors/index.js';
 import type { ResourcePicker } from './resource-picker.js';
 
@@ -27,8 +27,8 @@ function triggerRegex(pattern: string): RegExp {
 function triggered(when: Trigger, params: Record<string, unknown>): string | undefined {
   if ('always' in when) return when.always === true ? 'needed by every such call' : undefined;
   if ('present' in when) {
-    const paths = Array.isArray(when.present) ? when.present : [when.present];
-    const hit = paths.find((p) => valuesAt(params, p).some(isPresent));
+    const paths = when.present;
+    const hit = typeof paths === 'string' ? (someAt(params, paths, isPresent) ? paths : undefined) : paths.find((p) => someAt(params, p, isPresent));
     return hit ? `requestParameters.${hit} present` : undefined;
   }
   if ('matches' in when) {

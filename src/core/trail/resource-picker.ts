@@ -35,26 +35,39 @@ const SUB_RESOURCE_SUFFIXES: readonly RegExp[] = [/^\/index\/[^/]+$/, /^:[^:/]+$
 /** Resources of `resources[]` whose service authorizes a qualified form (see {@link SUB_RESOURCE_SUFFIXES}). */
 const REFINABLE_RECORD_ARN = /^arn:[^:]+:(?:dynamodb:[^:]*:[^:]*:table\/[^/]+|lambda:[^:]*:[^:]*:function:[^:]+)$/;
 
+/** The request ARNs that are sub-resources of `r` (see {@link SUB_RESOURCE_SUFFIXES}), or undefined. */
+function subResourcesOf(r: string, request: string[]): string[] | undefined {
+  let subs: string[] | undefined;
+  for (const q of request) {
+    if (q.length <= r.length || !q.startsWith(r)) continue;
+    const rest = q.slice(r.length);
+    if (!SUB_RESOURCE_SUFFIXES.some((re) => re.test(rest))) continue;
+    if (subs) subs.push(q);
+    else subs = [q];
+  }
+  return subs;
+}
+
 /**
  * Replaces each record ARN by the sub-resources the request names under it (an index of that table, a
- * qualified ARN of that function); returns `record` itself when nothing is refined.
+ * qualified ARN of that function); returns `record` itself when nothing is refined, having built no list.
  */
 function refineToSubResources(record: string[], request: string[]): string[] {
   if (request.length === 0) return record;
-  let changed = false;
-  const out: string[] = [];
-  for (const r of record) {
-    const subs = REFINABLE_RECORD_ARN.test(r)
-      ? request.filter((q) => q.length > r.length && q.startsWith(r) && SUB_RESOURCE_SUFFIXES.some((re) => re.test(q.slice(r.length))))
-      : [];
-    if (subs.length > 0) {
-      changed = true;
+  let out: string[] | undefined;
+  for (let i = 0; i < record.length; i++) {
+    const r = record[i]!;
+    const subs = REFINABLE_RECORD_ARN.test(r) ? subResourcesOf(r, request) : undefined;
+    if (subs) {
+      out ??= record.slice(0, i);
       out.push(...subs);
-    } else out.push(r);
+    } else out?.push(r);
   }
-  return changed ? [...new Set(out)] : record;
+  return out ? [...new Set(out)] : record;
 }
 
+/** No candidates: read, never written. */
+const NONE: readonly string[] = [];
 
 /** Resources chosen for one action, and where they came from. */
 export type ChosenResources = Pick<ActionUse, 'resources' | 'resourceBasis'>;
@@ -87,18 +100,27 @@ export class ResourcePicker {
 
   /** The candidates of one of the action's resource types: exactly, else with only a `:qualifier` added. */
   pick(a: ActionInfo, candidates: string[]): string[] {
-    const exact = candidates.filter((c) => this.acceptsExact(a, c));
-    return exact.length > 0 ? exact : candidates.filter((c) => this.acceptsLoose(a, c));
+    return this.exactOf(a, candidates) ?? this.looseOf(a, candidates);
   }
 
   /**
-   * {@link pick} of the request's candidates when the record's were judged already: a request ARN that repeats
-   * a record ARN (an S3 object call, a DynamoDB item call: always) takes the record ARN's verdict, from
-   * `recordExact` (the record's candidates accepted exactly), instead of trying the templates again.
+   * The candidates the action takes exactly, or undefined when none (no list built: the common miss). A
+   * candidate found in `known` (the record's, already judged) takes its verdict from `knownExact` instead of the
+   * templates: a request ARN repeats a record ARN on every S3 object call and DynamoDB item call.
    */
-  private pickRequest(a: ActionInfo, candidates: string[], fromRecord: string[], recordExact: string[]): string[] {
-    const exact = candidates.filter((c) => (fromRecord.includes(c) ? recordExact.includes(c) : this.acceptsExact(a, c)));
-    return exact.length > 0 ? exact : candidates.filter((c) => this.acceptsLoose(a, c));
+  private exactOf(a: ActionInfo, candidates: string[], known: readonly string[] = NONE, knownExact: readonly string[] = NONE): string[] | undefined {
+    let exact: string[] | undefined;
+    for (const c of candidates) {
+      if (!(known.includes(c) ? knownExact.includes(c) : this.acceptsExact(a, c))) continue;
+      if (exact) exact.push(c);
+      else exact = [c];
+    }
+    return exact;
+  }
+
+  /** The candidates the action takes with only a `:qualifier` added (see {@link acceptsLoose}). */
+  private looseOf(a: ActionInfo, candidates: string[]): string[] {
+    return candidates.filter((c) => this.acceptsLoose(a, c));
   }
 
   /** The resources of one action: an override, else the record's (refined and completed), else the request's, else `*`. */
@@ -109,16 +131,17 @@ export class ResourcePicker {
       const chosen = this.pick(a, override);
       if (chosen.length > 0) return { resources: chosen, resourceBasis: 'request' };
     }
-    const recExact = fromRecord.filter((c) => this.acceptsExact(a, c));
-    const rec = recExact.length > 0 ? recExact : fromRecord.filter((c) => this.acceptsLoose(a, c));
+    const recExact = this.exactOf(a, fromRecord);
+    const rec = recExact ?? this.looseOf(a, fromRecord);
     if (rec.length > 0) {
       // The request can only refine or complete the record's resources for an action of several resource types
       // or on a table or function ARN: otherwise skip building its candidates (most data events, every record).
       if (a.resourceTypes.length < 2 && !rec.some((r) => REFINABLE_RECORD_ARN.test(r))) return { resources: rec, resourceBasis: 'record' };
-      const req = this.pickRequest(a, fromRequest(), fromRecord, recExact);
+      const request = fromRequest();
+      const req = this.exactOf(a, request, fromRecord, recExact) ?? this.looseOf(a, request);
       const refined = refineToSubResources(rec, req);
       const more = this.ofOtherTypes(a, refined, req);
-      const out = more.length > 0 ? [...refined, ...more] : refined;
+      const out = more ? [...refined, ...more] : refined;
       return out === rec ? { resources: rec, resourceBasis: 'record' } : { resources: out, resourceBasis: 'request' };
     }
     const req = this.pick(a, fromRequest());
@@ -174,13 +197,13 @@ export class ResourcePicker {
   }
 
   /**
-   * Request ARNs of resource types none of `chosen` has: a call authorized on two resources whose record lists
-   * one (KMS CreateAlias: `resources[]` names the key, the request the alias; AWS checks both — AWS KMS
-   * Developer Guide, "Controlling access to aliases").
+   * Request ARNs of resource types none of `chosen` has, or undefined: a call authorized on two resources whose
+   * record lists one (KMS CreateAlias: `resources[]` names the key, the request the alias; AWS checks both — AWS
+   * KMS Developer Guide, "Controlling access to aliases").
    */
-  private ofOtherTypes(a: ActionInfo, chosen: string[], request: string[]): string[] {
-    const out: string[] = [];
-    if (request.length === 0 || a.resourceTypes.length < 2) return out;
+  private ofOtherTypes(a: ActionInfo, chosen: string[], request: string[]): string[] | undefined {
+    if (request.length === 0 || a.resourceTypes.length < 2) return undefined;
+    let out: string[] | undefined;
     let have: Set<number> | undefined;
     for (const r of request) {
       // A request ARN the record already gave (an S3 object call: always) is settled by a string compare,
@@ -189,7 +212,9 @@ export class ResourcePicker {
       const t = this.typeIndex(a, r);
       if (t < 0) continue;
       have ??= new Set(chosen.map((c) => this.typeIndex(a, c)));
-      if (!have.has(t)) out.push(r);
+      if (have.has(t)) continue;
+      if (out) out.push(r);
+      else out = [r];
     }
     return out;
   }

@@ -30,13 +30,14 @@ export function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
 
-/** First non-empty string among several keys of an object (CloudTrail casing varies between services). */
-export function firstStr(obj: Record<string, unknown>, ...keys: string[]): string | undefined {
-  for (const k of keys) {
-    const v = str(obj[k]);
-    if (v !== undefined) return v;
-  }
-  return undefined;
+/**
+ * First non-empty string among up to three keys of an object (CloudTrail casing varies between services).
+ * Fixed parameters rather than a rest list: extractors call this several times per record.
+ */
+export function firstStr(obj: Record<string, unknown>, a: string, b?: string, c?: string): string | undefined {
+  const v = str(obj[a]);
+  if (v !== undefined || b === undefined) return v;
+  return str(obj[b]) ?? (c === undefined ? undefined : str(obj[c]));
 }
 
 /** One segment of a dotted path: the key, and whether it walks every item (`name[]`). */
@@ -82,6 +83,19 @@ export function valuesAt(root: unknown, path: string): unknown[] {
   return current;
 }
 
+/**
+ * Whether some value at a dotted path passes `test`: `valuesAt(root, path).some(test)`, without its lists when
+ * the path is one plain member (what the conditional table's triggers test on most calls).
+ */
+export function someAt(root: unknown, path: string, test: (v: unknown) => boolean): boolean {
+  const segs = pathSegments(path);
+  if (segs.length === 1 && !segs[0]!.each && segs[0]!.seg !== '') {
+    const v = isObject(root) ? root[segs[0]!.seg] : undefined;
+    return v !== undefined && v !== null && test(v);
+  }
+  return valuesAt(root, path).some(test);
+}
+
 /** True when a value counts as "given" in a request: not null, not empty string/array/object, not `false`. */
 export function isPresent(v: unknown): boolean {
   if (v === undefined || v === null || v === false || v === '') return false;
@@ -113,8 +127,11 @@ export function arnParts(s: string): { partition: string; service: string; regio
   return { partition: m[1]!, service: m[2]!, region: m[3]!, account: m[4]!, resource: m[5]! };
 }
 
+/** No region or account override for {@link arn} (shared, never written: no object per call). */
+const CONTEXT_PLACE: { region?: string; account?: string } = Object.freeze({});
+
 /** `arn:P:SERVICE:REGION:ACCOUNT:RESOURCE` from the context. */
-export function arn(ctx: ExtractContext, service: string, resource: string, opts: { region?: string; account?: string } = {}): string {
+export function arn(ctx: ExtractContext, service: string, resource: string, opts: { region?: string; account?: string } = CONTEXT_PLACE): string {
   return `arn:${ctx.partition}:${service}:${opts.region ?? ctx.region}:${opts.account ?? ctx.account}:${resource}`;
 }
 

@@ -69,7 +69,8 @@ export function dynamodbResources(ctx: ExtractContext): string[] {
   if (stream) out.push(stream);
   const resourceArn = firstStr(p, 'resourceArn', 'ResourceArn');
   if (resourceArn) out.push(resourceArn);
-  out.push(...fromIdRules(ctx, ID_RULES));
+  const ids = fromIdRules(ctx, ID_RULES);
+  if (ids.length > 0) out.push(...ids);
   const global = str(p.globalTableName);
   if (global && /^(Create|Update)GlobalTable$/.test(ctx.operation)) {
     // CreateGlobalTable/UpdateGlobalTable (version 2017) also act on the same-named table in each replica Region.

@@ -65,6 +65,7 @@ export function lambdaResources(ctx: ExtractContext): string[] {
   }
   const res = str(p.resource);
   if (res && isArn(res)) out.push(res);
-  out.push(...fromIdRules(ctx, ID_RULES));
+  const ids = fromIdRules(ctx, ID_RULES);
+  if (ids.length > 0) out.push(...ids);
   return uniq(out);
 }

@@ -50,7 +50,7 @@ export function s3Resources(ctx: ExtractContext): string[] {
     if (keys.length > 0) out.push(...keys.map((k) => `${base}/${k}`));
     else out.push(`${base}/*`);
   }
-  out.push(...control);
+  if (control.length > 0) out.push(...control);
   return uniq(out);
 }
 
