@@ -43,7 +43,7 @@ export function writeBack(statement: Statement, original: Statement | undefined,
   const referenced = original !== undefined && [...(original.resource ?? []), ...(original.notResource ?? [])].some(hasToken);
   const literals: string[] = [];
   const out = mapStatementStrings(statement, (value, field) => {
-    if (field === 'action' || hasToken(value)) return value;
+    if (hasToken(value)) return value;
     const whole = exact.get(value);
     if (whole !== undefined) return whole;
     if (field !== 'resource') return value;
