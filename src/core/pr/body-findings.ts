@@ -88,7 +88,9 @@ export function removedSection(result: SuggestResult, q: Quoter): Section | unde
 /** `a`, `b`, +3 more: code spans, clipped to the rendering's list length. */
 export function codeList(items: readonly string[], q: Quoter, table = false): string {
   if (items.length === 0) return '*(none)*';
-  return q.list(items.map((i) => q.code(i, table))).join(', ');
+  // Clip first, then quote: a `*` grant lists some 10,000 actions, of which the short body shows ten.
+  const shown = q.list(items);
+  return shown.map((item, i) => (i < q.limits.listMax ? q.code(item, table) : item)).join(', ');
 }
 
 /** Actions kept with fewer resources: from → to. */

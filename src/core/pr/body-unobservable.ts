@@ -9,7 +9,7 @@ import { compareActionStrings } from '../trim/actions.js';
 import type { SuggestResult } from '../trim/suggest.js';
 import type { KeptUnobservableFinding } from '../trim/types.js';
 import type { Block, Quoter, Section } from './body-layout.js';
-import { findingsOf, plural } from './body-findings.js';
+import { codeList, findingsOf, plural } from './body-findings.js';
 import { formatCount } from './markdown.js';
 
 /**
@@ -51,7 +51,7 @@ function groupRow(group: ReasonGroup, q: Quoter): string {
   const single = group.actions.length === 1;
   const reason = q.prose(group.key.split('\u0000').join(single ? group.actions[0]! : 'these actions'));
   if (group.actions.length <= INLINE_ACTIONS) return `- ${group.actions.map((a) => q.code(a)).join(', ')}: ${reason}`;
-  return foldedRow(reason, group.actions, q);
+  return foldedRow((count) => `**${count}**: ${reason}`, group.actions, q);
 }
 
 /** Most of what is kept is kept only because CloudTrail cannot show it: say so, and the way forward. */
@@ -89,14 +89,18 @@ function reviewRows(unobservable: readonly KeptUnobservableFinding[], levelOf: (
   return rows;
 }
 
-/** `- TEXT: a, b` for a few actions; `- TEXT (N actions)` and the actions in `<details>` for many. */
-function foldedRow(text: string, actions: string[], q: Quoter): string {
+/**
+ * `- LEAD: a, b` for a few actions; for many, `- LEAD (N actions)` (or what `lead` makes of the count) and the
+ * actions folded in `<details>`.
+ */
+function foldedRow(lead: string | ((count: string) => string), actions: readonly string[], q: Quoter): string {
   const sorted = [...actions].sort(compareActionStrings);
-  const codes = q.list(sorted.map((a) => q.code(a))).join(', ');
-  if (sorted.length <= INLINE_ACTIONS) return `- ${text}: ${codes}`;
-  // The summary line is raw HTML: only counts go in it, never a value.
+  const codes = codeList(sorted, q);
   const count = plural(sorted.length, 'action');
-  return [`- ${text} (${count})`, `  <details><summary>The ${count}</summary>`, '', `  ${codes}`, '', '  </details>'].join('\n');
+  if (sorted.length <= INLINE_ACTIONS && typeof lead === 'string') return `- ${lead}: ${codes}`;
+  // The summary line is raw HTML: only counts go in it, never a value.
+  const first = typeof lead === 'string' ? `${lead} (${count})` : lead(count);
+  return [`- ${first}`, `  <details><summary>The ${count}</summary>`, '', `  ${codes}`, '', '  </details>'].join('\n');
 }
 
 /** The kept-unobservable section, or undefined when there is none. */
