@@ -1,0 +1,141 @@
+/**
+ * One role's pull request, computed: its usage in the run's activity, the suggestion bound for the planner
+ * (exactly `suggest`'s, through cli/suggest-wiring.ts), the checked file edits, and the title and body a
+ * reviewer reads. No git and no GitHub here: the dry run prints this, the publisher commits and opens it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadBundledSamTemplates } from '../adapters/fs/bundled-sam.js';
+import { dataDir } from '../adapters/fs/bundled-data.js';
+import type { RoleConfig } from '../core/config/types.js';
+import { planEdits } from '../core/iac/plan.js';
+import type { PlanInput, PlanResult, SiteText } from '../core/iac/plan-types.js';
+import { siteLabel } from '../core/iac/plan-grants.js';
+import { renderPullRequest, type ActivitySourceRead, type ObservedActivity, type PullRequestText, type SiteEditNote } from '../core/pr/body.js';
+import { suggest } from '../core/trim/suggest.js';
+import type { TrimInput } from '../core/trim/types.js';
+import { roleNameOf } from './options.js';
+import type { CliIo } from './io.js';
+import { checkRoleActivity, roleUsage, trimOptionsFrom, type ObservedRun, type TrimContext } from './suggest-wiring.js';
+
+/** Everything a role's pull request is made of. */
+export interface RolePullRequest {
+  role: RoleConfig;
+  /** The role's ARN when known (the trail or IAM), else the role as the configuration writes it. */
+  roleArn: string;
+  branch: string;
+  plan: PlanResult;
+  text: PullRequestText;
+  /** Where the full report is committed when the body is shortened. */
+  reportPath: string;
+  /** The observation window for the commit message (ISO timestamps; an open start is said in words). */
+  window: { from: string; to: string };
+}
+
+/** What the plan of one role is made from, read before: sites, reference values, managed policies. */
+export interface RolePlanInputs {
+  role: RoleConfig;
+  branch: string;
+  sites: SiteText[];
+  values: PlanInput['values'];
+  managed: PlanInput['managedPolicies'];
+  /** The branch pull requests merge into, for the body's rollback section. */
+  base: string;
+  /** Notes of the command itself for the body (a file changed by hand since the last run). */
+  extraNotes?: SiteEditNote[];
+}
+
+/** policy-trim's version, from the package.json beside the bundled data (as `--version` reads it). */
+export function toolVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(dataDir(), '..', 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The full report's path on the branch when the body must be shortened: one file per role. */
+export function reportPathFor(branch: string): string {
+  return `.policy-trim/reports/${branch.replace(/^policy-trim\//, '').replace(/\//g, '-')}.md`;
+}
+
+/** Who the role is in this run: its ARN when the trail or IAM knows it, and its usage. */
+export interface RoleIdentity {
+  roleArn: string;
+  usage: ReturnType<typeof roleUsage>['usage'];
+}
+
+/**
+ * The role's identity and usage in the run; no activity by the role is an error (`no-activity`) unless
+ * `--allow-no-activity`, as in `suggest`.
+ */
+export function identifyRole(args: Record<string, unknown>, io: CliIo, ctx: TrimContext, run: ObservedRun, role: RoleConfig, liveArn?: string): RoleIdentity {
+  const { roleArn: traced, usage } = roleUsage(run, liveArn ?? role.role);
+  checkRoleActivity(args, io, run, ctx, { usage, roleArn: traced, role: role.role });
+  return { roleArn: traced ?? liveArn ?? role.role, usage };
+}
+
+/** Plans one role: suggestion, checked edits, title and body. Throws IacError and InternalError. */
+export function planRole(args: Record<string, unknown>, io: CliIo, ctx: TrimContext, run: ObservedRun, inputs: RolePlanInputs, who: RoleIdentity): RolePullRequest {
+  const { roleArn, usage } = who;
+  const written = inputs.role.role;
+  const name = roleNameOf(roleArn) ?? written.slice(written.lastIndexOf('/') + 1);
+  const context: Omit<TrimInput, 'documents'> = { usage, catalog: ctx.catalog, knowledge: ctx.knowledge, recording: run.recording, options: trimOptionsFrom(args, ctx, `${name}-trimmed`) };
+  const plan = planEdits({
+    role: roleArn,
+    sites: inputs.sites,
+    values: inputs.values,
+    managedPolicies: inputs.managed,
+    suggestFor: (documents) => suggest({ ...context, documents }),
+    inlineResolved: Boolean(args['inline-resolved']),
+    samTemplates: loadBundledSamTemplates(),
+    trimContext: context,
+  });
+  const reportPath = reportPathFor(inputs.branch);
+  const text = renderPullRequest({
+    role: roleArn,
+    account: /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? 'unknown',
+    result: plan.suggestion,
+    observed: observedActivity(args, ctx, run, usage),
+    recording: run.recording,
+    edits: [...editNotes(plan), ...(inputs.extraNotes ?? [])],
+    toolVersion: toolVersion(),
+    baseBranch: inputs.base,
+    report: { path: reportPath },
+    original: plan.granted,
+    levelOf: (action) => ctx.catalog.action(action)?.accessLevel,
+  });
+  const window = { from: ctx.window.since?.toISOString() ?? 'the oldest record read', to: (ctx.window.until ?? io.now()).toISOString() };
+  return { role: inputs.role, roleArn, branch: inputs.branch, plan, text, reportPath, window };
+}
+
+/** The body's "files edited" entries: one per edited file, and the plan's notes about files it left alone. */
+export function editNotes(plan: PlanResult): SiteEditNote[] {
+  const out: SiteEditNote[] = plan.edits.map((e) => ({ file: e.file, site: e.sites.map(siteLabel).join(', '), notes: e.notes }));
+  const said = new Set(plan.edits.flatMap((e) => e.notes));
+  const others = (plan.notes ?? []).filter((n) => ![...said].some((m) => n === m || n.endsWith(m)));
+  for (const u of plan.unresolved) {
+    others.push(`${siteLabel(u.site)}: \`${u.reference.written}\` is not resolved (--tf-state, --stack, --parameters give values): the statements using it are trimmed at action level only, and it is kept as written.`);
+  }
+  if (others.length) out.push({ file: 'the plan', site: 'every site', notes: [...new Set(others)] });
+  return out;
+}
+
+/** The window, the sources read and the record counts, as the body reports them. */
+export function observedActivity(args: Record<string, unknown>, ctx: TrimContext, run: ObservedRun, usage: { records: number; sessions: string[] }): ObservedActivity {
+  const stats = run.activity.stats;
+  const trails = ((args.trail as string[] | undefined) ?? []).map(String);
+  const local = trails.filter((t) => !t.startsWith('s3://'));
+  const sources: ActivitySourceRead[] = [
+    ...local.map((location) => ({ kind: 'files' as const, location, ...(local.length === 1 ? { files: stats.filesRead } : {}) })),
+    ...trails.filter((t) => t.startsWith('s3://')).map((location) => ({ kind: 's3' as const, location })),
+    ...(args['trail-name'] ? [{ kind: 's3' as const, location: `trail ${String(args['trail-name'])}` }] : []),
+    ...(args.lookup ? [{ kind: 'event-history' as const, location: String(args.region ?? 'the default Region') }] : []),
+  ];
+  return {
+    window: { ...(ctx.window.since ? { since: ctx.window.since.toISOString() } : {}), ...(ctx.window.until ? { until: ctx.window.until.toISOString() } : {}) },
+    sources,
+    records: { read: stats.records, byRole: usage.records, outsideWindow: stats.recordsOutsideWindow, problems: stats.problems },
+    sessions: usage.sessions,
+  };
+}
