@@ -22,6 +22,7 @@ const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   functions: async () => (await import('./commands/functions.js')).functionsCommand,
   catalog: async () => (await import('./commands/catalog.js')).catalogCommand,
   config: async () => (await import('./commands/config.js')).configCommand,
+  pr: async () => (await import('./commands/pr.js')).prCommand,
 };
 
 /** The commands' names (`render <file>` → `render`). */
