@@ -338,7 +338,7 @@ function main() {
     generated: `by ${SCRIPT}; do not edit (run: npm run data:build)`,
     formatVersion: FORMAT_VERSION,
     format:
-      'services.<prefix> = {n: service name, a: {Action: [level, [resourceType, "…*" = required]?, [conditionKey]?]}, r: {resourceType: [arnTemplate, [conditionKey]?]}, c: {conditionKey: type}}',
+      'services.<prefix> = {n: service name, a: {Action: [level, [resourceType, "...*" = required]?, [conditionKey]?]}, r: {resourceType: [arnTemplate, [conditionKey]?]}, c: {conditionKey: type}}',
     levels: Object.fromEntries(Object.entries(LEVEL_CODES).map(([k, v]) => [v, k])),
     source: sourceId,
     sourceLicense: 'MIT',
@@ -359,7 +359,7 @@ function main() {
     generated: `by ${SCRIPT}; do not edit (run: npm run data:build)`,
     formatVersion: FORMAT_VERSION,
     format:
-      'services.<prefix> = {ops: {Operation: ["svc:Action" | ["svc:Action", {contextKey: [values]}], …]}, same: [Operation whose only action is prefix:Operation], pg: [Action that IAM Access Analyzer policy generation identifies from CloudTrail (SupportedBy)]}. The same-named primary action comes first; the others are what the operation MAY also need.',
+      'services.<prefix> = {ops: {Operation: ["svc:Action" | ["svc:Action", {contextKey: [values]}], ...]}, same: [Operation whose only action is prefix:Operation], pg: [Action that IAM Access Analyzer policy generation identifies from CloudTrail (SupportedBy)]}. The same-named primary action comes first; the others are what the operation MAY also need.',
     source: `AWS Service Reference (servicereference.us-east-1.amazonaws.com), snapshot ${SERVICE_REFERENCE_DATE}, vendored from bebold-jhr/lppc-aws-mappings sources/aws (MIT)`,
     snapshotDate: SERVICE_REFERENCE_DATE,
     actionsCheckedAgainst: sourceId,
