@@ -206,11 +206,20 @@ describe('refusals and other hosts', () => {
     }
   }, 90_000);
 
-  it('GitHub Enterprise Server: every call goes under the API root given by GITHUB_API_URL', async () => {
+  it('without --repo, GITHUB_REPOSITORY, or an origin naming a GitHub repository: an error asking for --repo, before anything is read', async () => {
+    const repo = infraRepo();
+    const run = await runPr(repo, ['--role', ROLE], { GITHUB_TOKEN: TOKEN });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/\[pr-remote-unsupported\]: The origin remote .* does not name a GitHub repository/);
+    expect(run.stderr).toMatch(/Pass the repository with --repo OWNER\/NAME/);
+    expect(run.stderr).not.toMatch(/read \d+ file\(s\)/);
+  }, 60_000);
+
+  it('GitHub Enterprise Server: every call goes under the API root given by GITHUB_API_URL (the repository from GITHUB_REPOSITORY)', async () => {
     const fake = await startFakeGitHub({ token: TOKEN, prefix: '/api/v3' });
     try {
       const repo = infraRepo();
-      const run = await runPr(repo, ['--role', ROLE, '--repo', 'octo-org/infra'], { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: fake.apiUrl });
+      const run = await runPr(repo, ['--role', ROLE], { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: fake.apiUrl, GITHUB_REPOSITORY: 'octo-org/infra' });
       outputs.push(run);
       expect(run.code, run.stderr).toBe(0);
       expect(fake.apiUrl).toMatch(/\/api\/v3$/);
