@@ -56,6 +56,11 @@ export const FLAGS_WITHOUT_VALUE: ReadonlySet<string> = new Set(['drop-unobserva
 
 /** What yargs records of the declared options (`Argv.getOptions()`, missing from the type definitions). */
 interface DeclaredOptions {
+  key: Record<string, unknown>;
+  array: string[];
+  boolean: string[];
+  count: string[];
+  alias: Record<string, string[]>;
   string: string[];
   number: string[];
   choices: Record<string, unknown>;
@@ -77,12 +82,47 @@ export function requireOptionValues(y: Argv, positionals: string[]): Argv {
 }
 
 /**
- * Checks what yargs lets through, before the command reads anything: an empty string given to an option that
+ * A repeated option that takes one value (`--days 3 --days 30`): yargs makes it an array of both, which no
+ * command reads as meant (the window parser crashed on it; `--until` twice read both as one date), and a number
+ * option given `1` twice it even adds up (`--jobs 1 --jobs 1` is 2), so the command line is counted, not the
+ * parsed value. One rule for every command: a usage error naming the option, unless the option is declared to
+ * take several values (`array: true`: `--trail`, `--policy`, `--baseline`, ...). Flags are not affected: yargs
+ * keeps the last of a repeated boolean.
+ */
+export function checkRepeatedOptions(y: Argv, args: Record<string, unknown>, argv: string[], positionals: string[]): void {
+  const o = declaredOptions(y);
+  for (const key of Object.keys(o.key)) {
+    if (o.array.includes(key) || o.boolean.includes(key) || o.count.includes(key) || positionals.includes(key)) continue;
+    const v = args[key];
+    const given = Math.max(occurrences(argv, [key, ...(o.alias[key] ?? [])]), Array.isArray(v) ? v.length : 0);
+    if (given < 2) continue;
+    const times = given === 2 ? 'twice' : `${given} times`;
+    throw usageError(`--${key} was given ${times}: give it once`, `--${key} takes one value; a later --${key} neither replaces nor adds to an earlier one.`);
+  }
+}
+
+/** How many times the option named `names` (its name and aliases) is written in `argv`, before any `--`. */
+function occurrences(argv: string[], names: string[]): number {
+  let n = 0;
+  for (const a of argv) {
+    if (a === '--') break;
+    if (names.some((k) => {
+      const flag = k.length === 1 ? `-${k}` : `--${k}`;
+      return a === flag || a.startsWith(`${flag}=`);
+    })) n++;
+  }
+  return n;
+}
+
+/**
+ * Checks what yargs lets through, before the command reads anything: an option that takes one value given more
+ * than once ({@link checkRepeatedOptions}), an empty string given to an option that
  * takes text (`--since ""`, `--drop-unobservable ""` from an unset variable), a number option whose value is
  * not a number (named as written, not as NaN), and the time window when the command has one. Throws a usage
  * error naming the option.
  */
 export function checkOptionValues(y: Argv, args: Record<string, unknown>, argv: string[], positionals: string[], now: Date): void {
+  checkRepeatedOptions(y, args, argv, positionals);
   const o = declaredOptions(y);
   for (const key of o.string) {
     if (positionals.includes(key)) continue;

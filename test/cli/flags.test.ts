@@ -11,6 +11,10 @@ import { usageCommand } from '../../src/cli/commands/usage.js';
 import { renderCommand } from '../../src/cli/commands/render.js';
 import { functionsCommand } from '../../src/cli/commands/functions.js';
 import { catalogCommand } from '../../src/cli/commands/catalog.js';
+import { configCommand } from '../../src/cli/commands/config.js';
+import { prCommand } from '../../src/cli/commands/pr.js';
+import { PR_FREE_FORM_OPTIONS } from '../../src/cli/pr-options.js';
+import type { CommandModule } from '../../src/cli/command.js';
 import { loadBundledCloudTrailKnowledge } from '../../src/adapters/fs/bundled-mapping.js';
 import { runCli } from '../support/cli.js';
 import { fixture, OFFLINE_ROLE } from '../support/offline-fixture.js';
@@ -105,18 +109,104 @@ const FREE_FORM: Record<string, string> = {
   file: 'positional: a path', what: 'positional with choices', patterns: 'positional: action patterns',
 };
 
+/** Every command, with the positionals it needs to be parsed at all (the audit runs each of them). */
+const COMMANDS: Array<[CommandModule, string[]]> = [
+  [suggestCommand, ['suggest']],
+  [usageCommand, ['usage', '--trail', 'x']],
+  [renderCommand, ['render', 'x.json']],
+  [functionsCommand, ['functions']],
+  [catalogCommand, ['catalog', 'info']],
+  [configCommand, ['config', 'validate']],
+  [prCommand, ['pr']],
+];
+
+/** What yargs records of a command's declared options (`Argv.getOptions()`, missing from the type definitions). */
+interface Declared {
+  key: Record<string, unknown>;
+  boolean: string[];
+  array: string[];
+  number: string[];
+  count: string[];
+  choices: Record<string, unknown[]>;
+}
+
+function declared(cmd: CommandModule): Declared {
+  return (cmd.builder(yargs([]) as Argv) as unknown as { getOptions(): Declared }).getOptions();
+}
+
+/** A command's positionals (`catalog <what> [patterns..]` → what, patterns): not options. */
+function positionals(cmd: CommandModule): string[] {
+  return [...cmd.command.matchAll(/[<[]([^\]>.]+)(?:\.\.)?[\]>]/g)].map((m) => m[1]);
+}
+
+/** The options of a command that take one value: not a flag, not declared as an array, not a positional. */
+function scalarOptions(cmd: CommandModule): string[] {
+  const o = declared(cmd);
+  const skip = new Set([...o.boolean, ...o.array, ...o.count, ...positionals(cmd)]);
+  return Object.keys(o.key).filter((k) => !skip.has(k));
+}
+
+/** A value yargs lets through for `key`: one of its choices, a number, or text. */
+function someValue(o: Declared, key: string): string {
+  if (o.choices[key]?.length) return String(o.choices[key][0]);
+  return o.number.includes(key) ? '1' : 'x';
+}
+
 describe('option audit', () => {
-  it('every option is boolean, has choices, or is a known free-form option', () => {
-    const unchecked: string[] = [];
-    for (const cmd of [suggestCommand, usageCommand, renderCommand, functionsCommand, catalogCommand]) {
-      const y = cmd.builder(yargs([]) as Argv);
-      const o = (y as unknown as { getOptions(): { key: Record<string, unknown>; boolean: string[]; choices: Record<string, unknown> } }).getOptions();
-      for (const key of Object.keys(o.key)) {
-        if (o.boolean.includes(key) || key in o.choices || key in FREE_FORM) continue;
-        unchecked.push(`${cmd.command.split(' ')[0]} --${key}`);
-      }
-    }
+  it.each(COMMANDS.map(([cmd]) => [cmd.command.split(' ')[0], cmd] as const))('%s: every option is boolean, has choices, or is a known free-form option', (_, cmd) => {
+    const o = declared(cmd);
+    const unchecked = Object.keys(o.key).filter((key) => !(o.boolean.includes(key) || key in o.choices || key in FREE_FORM || key in PR_FREE_FORM_OPTIONS));
     expect(unchecked).toEqual([]);
+  });
+
+  it('the audit covers every command of the CLI', async () => {
+    // An unknown command's error lists every command (main.ts's table of command modules).
+    const run = await runCli(['NOSUCHCOMMAND']);
+    const listed = /the commands are ([\w, ]+)/.exec(run.stderr)?.[1].split(', ') ?? [];
+    expect(listed.length, run.stderr).toBeGreaterThan(0);
+    expect(COMMANDS.map(([cmd]) => cmd.command.split(' ')[0]).sort()).toEqual([...listed].sort());
+  });
+
+  // A repeated option that takes one value is an array to yargs: `--days 3 --days 30` crashed on it ("value.trim
+  // is not a function"), `--until` twice was parsed as one date from both. Neither value is the one meant.
+  it.each(COMMANDS.flatMap(([cmd, base]) => scalarOptions(cmd).map((key) => [base.join(' '), key, cmd, base] as const)))(
+    '%s: --%s given twice is a usage error naming it',
+    async (_, key, cmd, base) => {
+      const value = someValue(declared(cmd), key);
+      const run = await runCli([...base, `--${key}`, value, `--${key}`, value]);
+      expect(run.code, run.stderr).toBe(64);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain(`--${key} was given twice: give it once`);
+    },
+  );
+
+  it('an option declared for several values takes them, repeated', async () => {
+    const multi = COMMANDS.flatMap(([cmd]) => declared(cmd).array);
+    expect(multi).toEqual(expect.arrayContaining(['trail', 'policy', 'baseline', 'role', 'stack', 'label']));
+    const dir = fixture();
+    const run = await runCli([...suggestArgs(dir), '--baseline', 'lambda-basic', '--baseline', 'lambda-vpc']);
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  it('the command of the report: suggest --days twice, and --until twice, name the option (exit 64, not an internal error)', async () => {
+    const ex = ['suggest', '--role', 'orders-api-role', '--policy', 'examples/orders-api/policies', '--trail', 'examples/orders-api/trail'];
+    const days = await runCli([...ex, '--days', '3', '--days', '30']);
+    expect(days.code, days.stderr).toBe(64);
+    expect(days.stderr).toContain('--days was given twice: give it once');
+    expect(days.stderr).not.toMatch(/unexpected error|trim is not a function/);
+    const until = await runCli([...ex, '--until', '2026-11-01', '--until', '2026-10-01', '--days', '30']);
+    expect(until.code, until.stderr).toBe(64);
+    expect(until.stderr).toContain('--until was given twice: give it once');
+    const thrice = await runCli([...ex, '--days=3', '--days', '30', '--days', '7']);
+    expect(thrice.code, thrice.stderr).toBe(64);
+    expect(thrice.stderr).toContain('--days was given 3 times: give it once');
+    // yargs adds up a number option given 1 twice (`--jobs 1 --jobs 1` parses as 2): the command line counts.
+    const jobs = await runCli([...ex, '--jobs', '1', '--jobs', '1']);
+    expect(jobs.code, jobs.stderr).toBe(64);
+    expect(jobs.stderr).toContain('--jobs was given twice: give it once');
+    // After `--`, nothing is an option.
+    const after = await runCli(['catalog', 'action', '--format', 'json', '--', '--format']);
+    expect(after.stderr).not.toContain('given twice');
   });
 });
 
