@@ -139,6 +139,34 @@ describe('eventIdentity and HashSet128.addIfAbsent', () => {
     expect(set.addIfAbsent(h, 0, 0)).toBe(4321);
     expect(set.entries().length).toBe(5_001 * 5);
   });
+
+  it('addEntries adds what is absent, names what is present, and gives the largest value (one reserve, no growth)', () => {
+    const h = new Uint32Array(4);
+    const a = new HashSet128();
+    for (let i = 0; i < 3_000; i++) {
+      hash128(`a-${i}`, h);
+      a.set(h, 0, 10);
+    }
+    const b = new HashSet128();
+    for (let i = 2_000; i < 6_000; i++) {
+      hash128(`a-${i}`, h);
+      b.set(h, 0, i % 7);
+    }
+    const entries = b.entries();
+    const present: number[] = [];
+    const largest = a.addEntries(entries, (at, stored) => {
+      expect(stored).toBe(10);
+      present.push(entries[at + 4]! - 1);
+    });
+    expect(present.length).toBe(1_000);
+    expect(largest).toBe(6);
+    expect(a.size).toBe(6_000);
+    hash128('a-5999', h);
+    expect(a.get(h)).toBe(5_999 % 7);
+    hash128('a-2500', h);
+    expect(a.get(h)).toBe(10); // present: left as stored
+    expect(new HashSet128().addEntries(new Uint32Array(0), () => undefined)).toBe(-1);
+  });
 });
 
 describe('the same records given twice count once', () => {

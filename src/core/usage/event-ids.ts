@@ -227,9 +227,58 @@ export class HashSet128 {
     return true;
   }
 
-  private grow(): void {
+  /**
+   * Adds each entry of `entries` (ENTRY_WORDS words each: hash, then value + 1, as {@link entries} gives them)
+   * that is absent; for one already present, calls `present(at, stored)` with the entry's word offset in
+   * `entries` and the value stored here. Returns the largest value among `entries` (-1 when empty). One loop
+   * with the probe written out: a merge runs it once, cold, on the main thread after the workers are done, where
+   * a call per id cost more than the probing (~0.7 µs an id).
+   */
+  addEntries(entries: Uint32Array, present: (at: number, stored: number) => void): number {
+    this.reserve(entries.length / ENTRY_WORDS);
+    let largest = 0;
+    // Room is reserved and `present` only replaces values: neither the table nor the mask changes below.
+    const t = this.table;
+    const mask = this.mask;
+    for (let e = 0; e < entries.length; e += ENTRY_WORDS) {
+      const h0 = entries[e]!;
+      const h1 = entries[e + 1]!;
+      const h2 = entries[e + 2]!;
+      const h3 = entries[e + 3]!;
+      if (entries[e + 4]! > largest) largest = entries[e + 4]!;
+      for (let slot = h0 & mask; ; slot = (slot + 1) & mask) {
+        const w = slot * ENTRY_WORDS;
+        const stored = t[w + 4]!;
+        if (stored === 0) {
+          t[w] = h0;
+          t[w + 1] = h1;
+          t[w + 2] = h2;
+          t[w + 3] = h3;
+          t[w + 4] = entries[e + 4]!;
+          this.size++;
+          break;
+        }
+        if (t[w] === h0 && t[w + 1] === h1 && t[w + 2] === h2 && t[w + 3] === h3) {
+          present(e, stored - 1);
+          break;
+        }
+      }
+    }
+    return largest - 1;
+  }
+
+  /**
+   * Makes room for `n` more entries at once (one rehash instead of one per doubling): a merge knows how many
+   * ids it is about to add.
+   */
+  reserve(n: number): void {
+    let slots = this.mask + 1;
+    while ((this.size + n) * 4 > slots * 3) slots *= 2;
+    if (slots > this.mask + 1) this.grow(slots);
+  }
+
+  private grow(slots = (this.mask + 1) * 2): void {
     const old = this.table;
-    const slots = (this.mask + 1) * 2;
     this.table = new Uint32Array(slots * ENTRY_WORDS);
     this.mask = slots - 1;
     const t = this.table;

@@ -238,19 +238,21 @@ export class ActivityTally implements ActivityResult {
       inputs.add(input);
       this.duplicates += 1;
     };
+    this.ids.reserve(snapshots.reduce((n, s) => n + s.ids.length / ENTRY_WORDS, 0));
+    let lastIdInput = -1;
     for (const s of snapshots) {
       this.duplicates += s.duplicates;
       const ids = s.ids;
-      for (let w = 0; w < ids.length; w += ENTRY_WORDS) {
+      // An id counted here and in `s`: the copy of the later input loses, and the earlier input is kept.
+      const largest = this.ids.addEntries(ids, (w, have) => {
         const input = ids[w + HASH_WORDS]! - 1;
-        const have = this.ids.addIfAbsent(ids, w, input);
-        if (have === -1) continue;
         if (have <= input) lose(ids, w, input);
         else {
           lose(ids, w, have);
           this.ids.set(ids, w, input);
         }
-      }
+      });
+      lastIdInput = Math.max(lastIdInput, largest);
     }
     const own = { ignored: this.ignored, problemCounts: this.problemCounts, unknownEvents: this.unknownEvents, firstSeen: this.firstSeen };
     const all = [own, ...snapshots];
@@ -288,7 +290,7 @@ export class ActivityTally implements ActivityResult {
     }
     // Later items must sort after everything merged (they were read after it).
     for (const family of Object.values(firstSeen)) for (const o of Object.values(family)) last = Math.max(last, o[0]);
-    for (const s of snapshots) for (let w = HASH_WORDS; w < s.ids.length; w += ENTRY_WORDS) last = Math.max(last, s.ids[w]! - 1);
+    last = Math.max(last, lastIdInput);
     if (snapshots.length > 0) this.startInput(last + 1);
     this.pending = losers.size > 0 ? losers : undefined;
     return [...inputs].sort((a, b) => a - b);
