@@ -3,7 +3,7 @@
  * file it does not ship.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,46 @@ describe('npm lifecycle', () => {
     // Then it succeeds and says why nothing was built
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/typescript is not installed/);
-  });
+  }, 30_000);
+
+  /** The package's scripts in `dir`, and a stand-in `typescript/bin/tsc` in `modules` that records its arguments. */
+  function packageWithTsc(dir: string, modules: string | undefined): string {
+    mkdirSync(join(dir, 'scripts'), { recursive: true });
+    for (const f of ['package.json', 'tsconfig.json', 'scripts/prepare.mjs']) copyFileSync(join(ROOT, f), join(dir, f));
+    const marker = join(dir, 'tsc-ran.txt');
+    if (modules) {
+      mkdirSync(join(modules, 'typescript', 'bin'), { recursive: true });
+      writeFileSync(join(modules, 'typescript', 'package.json'), JSON.stringify({ name: 'typescript', version: '0.0.0-stand-in' }));
+      const tsc = join(modules, 'typescript', 'bin', 'tsc');
+      writeFileSync(tsc, `require('node:fs').writeFileSync(process.cwd() + '/tsc-ran.txt', process.argv.slice(2).join(' '));\n`);
+      chmodSync(tsc, 0o755);
+    }
+    return marker;
+  }
+
+  it('`prepare` does not build with a typescript outside the package (a node_modules in a folder above it)', () => {
+    // Given the package without node_modules, in a folder whose parent holds a typescript (a stray
+    // /tmp/node_modules, ~/node_modules: found by Node's upward lookup, of any version)
+    const outer = mkdtempSync(join(tmpdir(), 'policy-trim-prepare-outer-'));
+    made.push(outer);
+    const dir = join(outer, 'pkg');
+    const marker = packageWithTsc(dir, join(outer, 'node_modules'));
+    // When npm runs the prepare script
+    const run = spawnSync('npm', ['run', 'prepare'], { cwd: dir, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+    // Then that compiler is not run: the package has none of its own, so nothing is built
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/typescript is not installed/);
+    expect(existsSync(marker)).toBe(false);
+  }, 30_000);
+
+  it("`prepare` builds with the package's own typescript (npm ci)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-trim-prepare-own-'));
+    made.push(dir);
+    const marker = packageWithTsc(dir, join(dir, 'node_modules'));
+    const run = spawnSync('npm', ['run', 'prepare'], { cwd: dir, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(readFileSync(marker, 'utf8')).toBe('-p tsconfig.json');
+  }, 30_000);
 
   it('the packed files hold no source map whose sources are not packed', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
