@@ -15,10 +15,18 @@ import { hasToken, resolveStatement } from './plan-resolve.js';
 import type { ReferenceValues } from './plan-types.js';
 import type { ReferenceTable } from './types.js';
 
+/** The catalog's reading of an action pattern: the ids of every action it matches (none for an unknown name). */
+export type ActionExpander = (pattern: string) => readonly string[];
+
 /** What trimming a statement needs from the plan. */
 export interface StatementTrimmer {
   suggestFor(documents: PolicyDocument[]): SuggestResult;
   values: ReferenceValues;
+  /**
+   * Expands action patterns, so a trim that grants what the statement grants (`s3:Get*` against the list of
+   * what it matches) is seen as no change and the statement keeps its bytes; without it, lists compare as text.
+   */
+  expand?: ActionExpander;
 }
 
 /**
@@ -40,7 +48,7 @@ export function trimStatement(original: Statement, table: ReferenceTable, trimme
   const resources = [...(resolved.resource ?? []), ...(resolved.notResource ?? [])];
   if (resources.some(hasToken)) return trimActionsOnly(original, resolved, trimmer, name);
   const out = suggestedStatements(resolved, trimmer, name);
-  if (sameGrant(out, [resolved])) return { kind: 'keep' };
+  if (sameGrant(out, [resolved], trimmer.expand)) return { kind: 'keep' };
   return { kind: 'replace', statements: out.map((s) => shaped(s, original)) };
 }
 
@@ -62,7 +70,7 @@ function trimActionsOnly(original: Statement, resolved: Statement, trimmer: Stat
   const out = suggestedStatements(copy, trimmer, name);
   if (out.some((s) => s.effect !== 'Allow' || s.action === undefined)) return { kind: 'keep', why };
   const kept = uniqueActions(out.flatMap((s) => s.action ?? []));
-  if (sameActions(kept, original.action)) return { kind: 'keep', why };
+  if (sameActions(kept, resolved.action ?? original.action, trimmer.expand)) return { kind: 'keep', why };
   // Nothing of it was used or kept for another reason: the statement goes, whatever its resources stand for.
   if (kept.length === 0) return { kind: 'replace', statements: [] };
   return { kind: 'actions', statement: { ...original, action: orderLike(kept, original.action, (a) => a.toLowerCase()) } };
@@ -73,10 +81,25 @@ function uniqueActions(actions: string[]): string[] {
   return actions.filter((a) => !seen.has(a.toLowerCase()) && seen.add(a.toLowerCase()));
 }
 
-function sameActions(a: string[], b: string[]): boolean {
-  const x = new Set(a.map((v) => v.toLowerCase()));
-  const y = new Set(b.map((v) => v.toLowerCase()));
-  return x.size === y.size && [...x].every((v) => y.has(v));
+/** Whether two action lists grant the same actions (see {@link grantedActions}). */
+function sameActions(a: readonly string[], b: readonly string[], expand?: ActionExpander): boolean {
+  const text = (xs: readonly string[]) => xs.map((v) => v.toLowerCase());
+  if (equalSets(text(a), text(b))) return true;
+  return expand !== undefined && equalSets([...grantedActions(a, expand)], [...grantedActions(b, expand)]);
+}
+
+/**
+ * The actions a list grants, lower-cased: each pattern's catalog matches. A name the catalog does not know (a
+ * newer action, a typo) stands for itself, so two lists that differ in one never compare equal.
+ */
+export function grantedActions(patterns: readonly string[], expand?: ActionExpander): Set<string> {
+  const out = new Set<string>();
+  for (const p of patterns) {
+    const ids = expand?.(p) ?? [];
+    if (ids.length === 0) out.add(p.toLowerCase());
+    for (const id of ids) out.add(id.toLowerCase());
+  }
+  return out;
 }
 
 /**
@@ -103,21 +126,25 @@ export function orderLike(values: string[], reference: readonly string[], key: (
 /**
  * Whether two lists of statements grant the same: the same (effect, condition, action, resource) tuples when
  * every statement is a plain Action/Resource one (so a statement the suggestion split or merged without
- * removing anything counts as unchanged); otherwise the same statements up to Sid and list order.
+ * removing anything counts as unchanged), actions read through `expand` when given (a pattern and the list of
+ * what it matches grant the same); otherwise the same statements up to Sid and list order.
  */
-export function sameGrant(a: readonly Statement[], b: readonly Statement[]): boolean {
-  const ta = grantTuples(a);
-  const tb = grantTuples(b);
-  if (ta && tb) return equalSets(ta, tb);
+export function sameGrant(a: readonly Statement[], b: readonly Statement[], expand?: ActionExpander): boolean {
+  const asText = (xs: readonly string[]) => new Set(xs.map((x) => x.toLowerCase()));
+  const ta = grantTuples(a, asText);
+  const tb = grantTuples(b, asText);
+  if (ta && tb && equalSets(ta, tb)) return true;
+  if (ta && tb && expand) return equalSets(grantTuples(a, (xs) => grantedActions(xs, expand))!, grantTuples(b, (xs) => grantedActions(xs, expand))!);
+  if (ta && tb) return false;
   return equalSets(a.map(canonicalStatement), b.map(canonicalStatement));
 }
 
-function grantTuples(statements: readonly Statement[]): string[] | undefined {
+function grantTuples(statements: readonly Statement[], actions: (patterns: readonly string[]) => Set<string>): string[] | undefined {
   const out: string[] = [];
   for (const s of statements) {
     if (!s.action || s.notResource || s.principal || s.notPrincipal) return undefined;
     const head = `${s.effect}\u0000${canonical(s.condition)}`;
-    for (const a of s.action) for (const r of s.resource ?? ['*']) out.push(`${head}\u0000${a.toLowerCase()}\u0000${r}`);
+    for (const a of actions(s.action)) for (const r of s.resource ?? ['*']) out.push(`${head}\u0000${a}\u0000${r}`);
   }
   return out;
 }

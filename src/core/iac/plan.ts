@@ -28,7 +28,13 @@ export function planEdits(input: PlanInput, editors: EditorLookup = editorFor): 
   const reads = input.sites.map((s) => readSite(s, editors));
   const views = reads.map((r) => viewSite(r, reads, input));
   const granted = grantDocuments(views, input);
-  const planner: SitePlanner = { suggestFor: (d) => input.suggestFor(d), values: input.values, inlineResolved: input.inlineResolved === true };
+  const catalog = input.trimContext?.catalog;
+  const planner: SitePlanner = {
+    suggestFor: (d) => input.suggestFor(d),
+    values: input.values,
+    inlineResolved: input.inlineResolved === true,
+    ...(catalog ? { expand: (p: string) => catalog.expandActionPattern(p) } : {}),
+  };
   const plans = planSites(views, planner);
   const before = fileTexts(input.sites);
   const after = writeFiles(plans, before, editors);
