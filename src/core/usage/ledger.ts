@@ -3,14 +3,8 @@
  * resource. Memory grows with the number of distinct (principal, session, action, resource) tuples, never
  * with the number of records.
  */
-import type {
-  ActionUsage,
-  AttemptUsage,
-  CallOutcome,
-  NormalizedCall,
-  PrincipalUsage,
-  ResourceUsage,
-} from './types.js';
+import type { CallOutcome, NormalizedCall, PrincipalUsage } from './types.js';
+import { principalUsage } from './usage-view.js';
 
 /**
  * Distinct resources one ledger cell (principal, session, action, outcome) keeps before it generalizes them.
@@ -51,13 +45,25 @@ interface Cell extends LedgerCellHead {
   errorCodes: Set<string>;
 }
 
-/** Serializable form of a ledger, for merging partial ledgers built in parallel (worker threads). */
+/**
+ * Serializable form of a ledger, for merging partial ledgers built in parallel (worker threads). A cell's
+ * resources are four parallel lists rather than a list of tuples: a worker's snapshot holds ~17,000 resources on
+ * the bench trail, and a small array for each is one more object to build, clone between threads and read.
+ */
 export interface LedgerSnapshot {
-  version: 1;
-  cells: Array<LedgerCellHead & { resources: Array<[string, number, string, string]>; eventNames: string[]; errorCodes: string[] }>;
+  version: 2;
+  cells: Array<LedgerCellHead & SnapshotResources & { eventNames: string[]; errorCodes: string[] }>;
   records: Array<[string, string, number]>;
   /** Regions of the calls added (`awsRegion`), any principal. */
   regions?: string[];
+}
+
+/** A snapshot cell's resources: entry `i` of each list belongs to `resources[i]`. */
+interface SnapshotResources {
+  resources: string[];
+  resourceCounts: number[];
+  resourceFirstSeen: string[];
+  resourceLastSeen: string[];
 }
 
 /** The cells of one (principal, session, action), by outcome. */
@@ -221,74 +227,12 @@ export class UsageLedger {
    * `view.session`, only that session's calls (a view over the role's usage, never a replacement for it).
    */
   usageOf(principal: string, view: UsageView = {}): PrincipalUsage {
-    const used = new Map<string, ActionUsage & { _res: Map<string, ResourceUsage>; _ses: Set<string>; _ev: Set<string> }>();
-    const attempts: Record<'denied' | 'failed', Map<string, AttemptUsage & { _res: Set<string>; _ses: Set<string>; _err: Set<string> }>> = {
-      denied: new Map(),
-      failed: new Map(),
-    };
-    for (const cell of this.byPrincipal.get(principal)?.list ?? []) {
-      const { session, action, outcome } = cell;
-      if (view.session !== undefined && session !== view.session) continue;
-      if (outcome === 'succeeded') {
-        let u = used.get(action);
-        if (!u) {
-          u = { action, role: cell.role, count: 0, firstSeen: cell.firstSeen, lastSeen: cell.lastSeen, resources: [], sessions: [], eventNames: [], _res: new Map(), _ses: new Set(), _ev: new Set() };
-          used.set(action, u);
-        }
-        if (cell.role === 'primary') u.role = 'primary';
-        u.count += cell.count;
-        if (cell.firstSeen < u.firstSeen) u.firstSeen = cell.firstSeen;
-        if (cell.lastSeen > u.lastSeen) u.lastSeen = cell.lastSeen;
-        if (session) u._ses.add(session);
-        for (const e of cell.eventNames) u._ev.add(e);
-        for (const [resource, [count, first, last]] of cell.resources) {
-          const r = u._res.get(resource);
-          if (!r) u._res.set(resource, { resource, count, firstSeen: first, lastSeen: last });
-          else {
-            r.count += count;
-            if (first < r.firstSeen) r.firstSeen = first;
-            if (last > r.lastSeen) r.lastSeen = last;
-          }
-        }
-      } else {
-        const map = attempts[outcome];
-        let a = map.get(action);
-        if (!a) {
-          a = { action, count: 0, firstSeen: cell.firstSeen, lastSeen: cell.lastSeen, errorCodes: [], resources: [], sessions: [], _res: new Set(), _ses: new Set(), _err: new Set() };
-          map.set(action, a);
-        }
-        a.count += cell.count;
-        if (cell.firstSeen < a.firstSeen) a.firstSeen = cell.firstSeen;
-        if (cell.lastSeen > a.lastSeen) a.lastSeen = cell.lastSeen;
-        if (session) a._ses.add(session);
-        for (const e of cell.errorCodes) a._err.add(e);
-        for (const r of cell.resources.keys()) a._res.add(r);
-      }
-    }
-    const sortedUsed: ActionUsage[] = [...used.values()]
-      .sort((a, b) => cmp(a.action, b.action))
-      .map(({ _res, _ses, _ev, ...u }) => ({
-        ...u,
-        resources: [..._res.values()].sort((a, b) => cmp(a.resource, b.resource)),
-        sessions: [..._ses].sort(),
-        eventNames: [..._ev].sort(),
-      }));
-    const finish = (m: (typeof attempts)['denied']): AttemptUsage[] =>
-      [...m.values()]
-        .sort((a, b) => cmp(a.action, b.action))
-        .map(({ _res, _ses, _err, ...a }) => ({
-          ...a,
-          resources: [..._res].sort(),
-          sessions: [..._ses].sort(),
-          errorCodes: [..._err].sort(),
-        }));
-    const bySession = this.recordCounts.get(principal);
     let records = 0;
-    for (const [session, n] of bySession ?? []) {
+    for (const [session, n] of this.recordCounts.get(principal) ?? []) {
       if (view.session === undefined || view.session === session) records += n;
     }
     const sessions = this.sessionsOf(principal).filter((s) => view.session === undefined || s === view.session);
-    return { principalArn: principal, used: sortedUsed, denied: finish(attempts.denied), failed: finish(attempts.failed), sessions, records };
+    return principalUsage(principal, this.byPrincipal.get(principal)?.list ?? [], records, sessions, view.session);
   }
 
   /** The regions of every call added (any principal), sorted: where the inputs show activity. */
@@ -300,6 +244,13 @@ export class UsageLedger {
   snapshot(): LedgerSnapshot {
     const cells: LedgerSnapshot['cells'] = [];
     for (const cell of this.cells) {
+      const res: SnapshotResources = { resources: [], resourceCounts: [], resourceFirstSeen: [], resourceLastSeen: [] };
+      for (const [r, c] of cell.resources) {
+        res.resources.push(r);
+        res.resourceCounts.push(c[0]);
+        res.resourceFirstSeen.push(c[1]);
+        res.resourceLastSeen.push(c[2]);
+      }
       cells.push({
         principal: cell.principal,
         session: cell.session,
@@ -310,17 +261,20 @@ export class UsageLedger {
         count: cell.count,
         firstSeen: cell.firstSeen,
         lastSeen: cell.lastSeen,
-        resources: [...cell.resources].map(([r, [c, f, l]]) => [r, c, f, l]),
+        ...res,
         eventNames: [...cell.eventNames],
         errorCodes: [...cell.errorCodes],
       });
     }
     const records: LedgerSnapshot['records'] = [];
     for (const [p, m] of this.recordCounts) for (const [s, n] of m) records.push([p, s, n]);
-    return { version: 1, cells, records, regions: [...this.regions] };
+    return { version: 2, cells, records, regions: [...this.regions] };
   }
 
-  /** Fold a snapshot (e.g. from a worker) into this ledger. Merging is commutative and associative. */
+  /**
+   * Fold a snapshot (e.g. from a worker) into this ledger. Merging is commutative and associative. Runs once
+   * per worker in the main thread, cold: plain indexed loops, no tuple destructuring.
+   */
   merge(snapshot: LedgerSnapshot): void {
     for (const [p, s, n] of snapshot.records) this.bumpRecords(p, s, n);
     for (const r of snapshot.regions ?? []) this.regions.add(r);
@@ -334,17 +288,26 @@ export class UsageLedger {
       if (c.lastSeen > cell.lastSeen) cell.lastSeen = c.lastSeen;
       for (const e of c.eventNames) cell.eventNames.add(e);
       for (const e of c.errorCodes) cell.errorCodes.add(e);
-      for (const [raw, count, first, last] of c.resources) {
-        const r = cell.level === 0 ? raw : generalizeResource(raw, cell.level);
-        const x = cell.resources.get(r);
-        if (!x) cell.resources.set(r, [count, first, last]);
-        else {
-          x[0] += count;
-          if (first < x[1]) x[1] = first;
-          if (last > x[2]) x[2] = last;
-        }
-      }
+      mergeResources(cell, c, cell.level !== (c.level ?? 0));
       if (cell.resources.size > MAX_DISTINCT_RESOURCES) compact(cell, cell.level + 1);
+    }
+  }
+}
+
+/**
+ * Adds a snapshot cell's resources to `cell`, generalized to the cell's level when `generalize` (a snapshot
+ * cell already at that level holds only resources generalizing leaves unchanged: see LEVEL_SEGMENTS).
+ */
+function mergeResources(cell: Cell, c: SnapshotResources, generalize: boolean): void {
+  const { resources, resourceCounts: counts, resourceFirstSeen: firsts, resourceLastSeen: lasts } = c;
+  for (let i = 0; i < resources.length; i++) {
+    const r = generalize ? generalizeResource(resources[i]!, cell.level) : resources[i]!;
+    const x = cell.resources.get(r);
+    if (!x) cell.resources.set(r, [counts[i]!, firsts[i]!, lasts[i]!]);
+    else {
+      x[0] += counts[i]!;
+      if (firsts[i]! < x[1]) x[1] = firsts[i]!;
+      if (lasts[i]! > x[2]) x[2] = lasts[i]!;
     }
   }
 }
@@ -398,8 +361,4 @@ export function generalizeResource(resource: string, level: number): string {
     if (slash < 0) return resource;
   }
   return `${resource.slice(0, slash)}/*`;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
