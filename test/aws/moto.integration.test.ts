@@ -3,6 +3,7 @@
  * Every command the adapters send is recorded by a client middleware; the last block checks that
  * docs/permissions.json allows exactly those calls.
  */
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import {
   CreateTrailCommand,
   CloudTrailClient,
@@ -26,6 +27,7 @@ import { sharedRoles } from '../../src/core/ports/function-directory.js';
 import { COMMAND_ACTIONS } from '../../src/adapters/aws/actions.js';
 import { createAwsClients, resolveAwsConfig, type AwsClients } from '../../src/adapters/aws/config.js';
 import { AwsAdapterError } from '../../src/adapters/aws/errors.js';
+import { createCloudFormationClient, readStackReferences } from '../../src/adapters/aws/cloudformation.js';
 import { IamRolePolicySource } from '../../src/adapters/aws/iam.js';
 import { LambdaFunctionDirectory } from '../../src/adapters/aws/lambda.js';
 import { LookupEventsSource } from '../../src/adapters/aws/lookup.js';
@@ -475,6 +477,48 @@ describe('CLI wiring helpers (moto)', () => {
   });
 });
 
+describe('deployed stack (moto)', () => {
+  const template = {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Parameters: { Stage: { Type: 'String' } },
+    Resources: { Receipts: { Type: 'AWS::S3::Bucket', Properties: { BucketName: 'orders-receipts-prod' } } },
+  };
+
+  beforeAll(async () => {
+    const cfn = new CloudFormationClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    try {
+      await cfn.send(new CreateStackCommand({ StackName: 'orders-stack', TemplateBody: JSON.stringify(template), Parameters: [{ ParameterKey: 'Stage', ParameterValue: 'prod' }] }));
+    } finally {
+      cfn.destroy();
+    }
+  });
+
+  it('reads the references of a stack through DescribeStacks and ListStackResources (pr --stack)', async () => {
+    const before = sent.length;
+    const src = await readStackReferences(clients.cloudformation(), 'orders-stack');
+    expect(src.values.get('Ref:Stage')).toBe('prod');
+    expect(src.values.get('Ref:Receipts')).toBe('orders-receipts-prod');
+    expect(src.values.get('GetAtt:Receipts.Arn')).toBe('arn:aws:s3:::orders-receipts-prod');
+    expect(src.values.get('Ref:AWS::AccountId')).toBe(ACCT);
+    expect(sent.slice(before).map((c) => c.command)).toEqual(['DescribeStacksCommand', 'ListStackResourcesCommand']);
+  });
+
+  it('the client of createCloudFormationClient (what pr --stack makes) names CloudFormation and its endpoint when it gets no answer', async () => {
+    // Nothing listens on the discard port of the loopback address: the connection is refused at once.
+    const cfg = await resolveAwsConfig({ region: 'us-east-1', endpointUrl: 'http://127.0.0.1:9', maxAttempts: 1, timeoutSeconds: 2 });
+    for (const client of [createCloudFormationClient(cfg), createAwsClients(cfg).cloudformation()]) {
+      try {
+        const e = await readStackReferences(client, 'orders-stack').catch((x: unknown) => x);
+        expect(e).toBeInstanceOf(AwsAdapterError);
+        expect(e).toMatchObject({ code: 'unreachable', action: 'cloudformation:DescribeStacks' });
+        expect((e as Error).message).toContain('Could not connect to CloudFormation at http://127.0.0.1:9');
+      } finally {
+        client.destroy();
+      }
+    }
+  });
+});
+
 describe('docs/permissions.json', () => {
   it('allows exactly the actions of the commands the adapters sent (LookupEvents through the fake)', async () => {
     // LookupEvents is not in moto: run it through the fake, which records the command class it received.
@@ -495,7 +539,7 @@ describe('docs/permissions.json', () => {
     const implied = new Set(['kms:Decrypt']);
     expect([...granted].filter((a) => !implied.has(a)).sort()).toEqual([...used].sort());
     // No wildcard actions, and only read-only services' actions
-    for (const a of granted) expect(a).toMatch(/^(iam|lambda|cloudtrail|s3|kms):[A-Z][A-Za-z]+$/);
+    for (const a of granted) expect(a).toMatch(/^(iam|lambda|cloudtrail|s3|kms|cloudformation):[A-Z][A-Za-z]+$/);
     // Every command in the action table was exercised (so the table has no stale entries)
     expect(Object.keys(COMMAND_ACTIONS).filter((c) => !commands.has(c))).toEqual([]);
   });

@@ -1,7 +1,7 @@
 /**
  * The IAM action each SDK command that policy-trim sends needs. One table, used by error messages
  * ("policy-trim lacks cloudtrail:LookupEvents") and checked against `docs/permissions.json` by a test.
- * Sources: the Service Authorization Reference pages for IAM, Lambda, CloudTrail and S3
+ * Sources: the Service Authorization Reference pages for IAM, Lambda, CloudTrail, S3 and CloudFormation
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
  */
 export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
@@ -20,6 +20,9 @@ export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   // ListObjectsV2 is authorized as s3:ListBucket on the bucket; GetObject as s3:GetObject on the object.
   ListObjectsV2Command: 's3:ListBucket',
   GetObjectCommand: 's3:GetObject',
+  // `pr --stack`: the stack's parameters and ARN, then its resources' physical ids (adapters/aws/cloudformation.ts).
+  DescribeStacksCommand: 'cloudformation:DescribeStacks',
+  ListStackResourcesCommand: 'cloudformation:ListStackResources',
 };
 
 /** The IAM action for an SDK command class name (e.g. `LookupEventsCommand`), or undefined. */

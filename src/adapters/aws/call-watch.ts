@@ -5,7 +5,7 @@
  */
 
 /** The services policy-trim calls, as a person names them. */
-export type AwsServiceName = 'IAM' | 'STS' | 'Lambda' | 'CloudTrail' | 'S3';
+export type AwsServiceName = 'IAM' | 'STS' | 'Lambda' | 'CloudTrail' | 'S3' | 'CloudFormation';
 
 /** The service behind each kind of regional client made in `config.ts`. */
 export const SERVICE_OF_KIND: Readonly<Record<string, AwsServiceName>> = {
@@ -13,6 +13,7 @@ export const SERVICE_OF_KIND: Readonly<Record<string, AwsServiceName>> = {
   cloudtrail: 'CloudTrail',
   'cloudtrail-lookup': 'CloudTrail',
   s3: 'S3',
+  cloudformation: 'CloudFormation',
 };
 
 /** Told once per service and endpoint when a call has had no answer for {@link WAIT_NOTICE_MS}. */

@@ -5,6 +5,7 @@
  * has a connect and a request timeout and a bounded number of attempts (the SDK's standard retry mode, with
  * exponential backoff): an endpoint that never answers fails in seconds with a typed error (`errors.ts`).
  */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -120,6 +121,8 @@ export interface AwsClients {
    */
   cloudtrailLookup(region?: string): CloudTrailClient;
   s3(region?: string): S3Client;
+  /** CloudFormation client (`pr --stack`: the deployed stack's references). */
+  cloudformation(region?: string): CloudFormationClient;
   /** Called for every new client (tests add a recording middleware here). */
   onClient?: (client: AnyClient) => void;
   /** Closes every client's sockets. */
@@ -127,7 +130,7 @@ export interface AwsClients {
 }
 
 /** Any of the clients above. */
-export type AnyClient = IAMClient | STSClient | LambdaClient | CloudTrailClient | S3Client;
+export type AnyClient = IAMClient | STSClient | LambdaClient | CloudTrailClient | S3Client | CloudFormationClient;
 
 /**
  * Builds the clients. With an endpoint URL, S3 uses path-style addressing (`http://host/bucket/key`),
@@ -181,6 +184,8 @@ export function createAwsClients(
             ...(cfg.endpointUrl ? { forcePathStyle: true } : { followRegionRedirects: true }),
           }),
       ),
+    cloudformation: (region = cfg.region) =>
+      regional('cloudformation', region, () => new CloudFormationClient(clientConfig(cfg, region))),
     destroy: () => {
       for (const c of made) c.destroy();
     },
