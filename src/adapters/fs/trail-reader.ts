@@ -1,31 +1,21 @@
 /**
  * Reads CloudTrail records from local files and directories.
  *
- * - Inputs: files and directories (recursive, entries in sorted order so every run reads in the same order).
- *   Inside directories only trail-looking files are read (`.json`, `.json.gz`, `.jsonl`, `.ndjson`, `.gz`,
- *   and those with `.gz`); others (named in the stats as not a CloudTrail file name), hidden files and
- *   `CloudTrail-Digest` files are skipped without being opened, and counted. A file named explicitly is always
- *   read.
- * - S3 delivery layout (`AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/`): year, month and day folders
- *   (and standard file names) that cannot hold records in the window are pruned from their path alone, before
- *   anything inside is listed, stat'ed or opened (margin: see `core/trail/layout.ts`).
+ * - What is read, in which order, and what is pruned or skipped unopened: the walk, `trail-walk.ts`.
  * - Streaming: files are read one after another with a small bounded read-ahead ({@link DEFAULT_READ_AHEAD}
  *   files being read and decompressed while the current one is parsed), so memory does not grow with the
- *   number of files (the set of directories already visited, kept to break symlink loops, grows with the
- *   number of folders only). Files up to {@link WHOLE_FILE_MAX_BYTES} are read whole (fastest: one
- *   JSON.parse); larger ones are streamed, NDJSON line by line.
+ *   number of files. Files up to {@link WHOLE_FILE_MAX_BYTES} are read whole (fastest: one JSON.parse); larger
+ *   ones are streamed, NDJSON line by line.
  * - Bad input never stops the run: see `adapters/trail-decode/` for the problems reported.
  */
 
-import { promises as fsp } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
 import { InvariantError } from '../../core/errors.js';
-import type { TimeWindow } from '../../core/usage/time-window.js';
-import { isDigestPath, pathMayHoldWindow } from '../../core/trail/layout.js';
 import { createTrailStats, FileSink, SKIPPED_EXAMPLES, type TrailItem, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
 import { parseTrailBuffer, parseTrailStream, readError } from '../trail-decode/decode.js';
+import { nodeTrailFs, walkTrailInputs, type TrailFs, type TrailInput, type TrailWalkOptions } from './trail-walk.js';
 
+export { nodeTrailFs, walkTrailInputs, type TrailFs, type TrailInput, type TrailWalkOptions } from './trail-walk.js';
 
 /** Files read and decompressed ahead of the one being parsed: overlaps disk and gunzip (thread pool) with parsing. */
 export const DEFAULT_READ_AHEAD = 4;
@@ -38,36 +28,12 @@ export const DEFAULT_READ_AHEAD = 4;
  */
 export const WHOLE_FILE_MAX_BYTES = 16 * 1024 * 1024;
 
-/** File names read when found inside a directory. */
-const TRAIL_FILE_RE = /\.(json|jsonl|ndjson)(\.gz)?$|\.gz$/i;
-
-/** The file-system calls the reader makes; inject to observe or fake them (tests). Defaults to `node:fs`. */
-export interface TrailFs {
-  stat(path: string): Promise<{ isFile(): boolean; isDirectory(): boolean; size: number }>;
-  readdir(path: string): Promise<Array<{ name: string; isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }>>;
-  realpath(path: string): Promise<string>;
-  open(path: string): Promise<FileHandle>;
-}
-
-/** `node:fs` as a {@link TrailFs}. */
-export const nodeTrailFs: TrailFs = {
-  stat: (p) => fsp.stat(p),
-  readdir: (p) => fsp.readdir(p, { withFileTypes: true }),
-  realpath: (p) => fsp.realpath(p),
-  open: (p) => fsp.open(p, 'r'),
-};
-
 /** Options of {@link readTrail}. */
-export interface TrailReadOptions extends Omit<TrailParseOptions, 'stats'> {
-  window?: TimeWindow;
-  /** Delay allowed between a record's eventTime and its file's delivery, for pruning (ms; default 24 h). */
-  maxDeliveryDelayMs?: number;
+export interface TrailReadOptions extends Omit<TrailParseOptions, 'stats' | 'window'>, TrailWalkOptions {
   /** Files read ahead (≥ 1; default {@link DEFAULT_READ_AHEAD}). */
   readAhead?: number;
   /** Files larger than this (bytes) are streamed instead of read whole (default {@link WHOLE_FILE_MAX_BYTES}). */
   wholeFileMaxBytes?: number;
-  /** File-system implementation (default `node:fs`). */
-  fs?: TrailFs;
 }
 
 /** A read in progress: iterate it once (per item, or per batch with `batches()`), then read `stats`. */
@@ -77,8 +43,6 @@ export interface TrailRead extends AsyncIterable<TrailItem> {
   /** The same items grouped per file (or per chunk of a large file): one await per batch instead of per item. */
   batches(): AsyncIterable<TrailItem[]>;
 }
-
-type Found = TrailInput;
 
 type Prepared =
   | { kind: 'items'; items: TrailItem[] }
@@ -140,11 +104,11 @@ async function* readBatches(paths: string[], options: TrailReadOptions, stats: T
     maxProblemsPerFile: options.maxProblemsPerFile,
     stats,
   };
-  const walker = walk(paths, options, fs, stats)[Symbol.asyncIterator]();
+  const walker = walkTrailInputs(paths, { ...options, fs }, stats)[Symbol.asyncIterator]();
   const queue: Array<Promise<Prepared>> = [];
   let walked = false;
 
-  const prepare = async (found: Found): Promise<Prepared> => {
+  const prepare = async (found: TrailInput): Promise<Prepared> => {
     if (found.kind === 'problem') return { kind: 'items', items: found.items };
     return openTrailFile(found.path, parseOptions, fs, wholeMax);
   };
@@ -225,18 +189,6 @@ export async function* readTrailFile(
   }
 }
 
-/** What {@link walkTrailInputs} finds: a file to read, or problems met while walking (missing input, loop...). */
-export type TrailInput = { kind: 'file'; path: string } | { kind: 'problem'; items: TrailItem[] };
-
-/**
- * Lists the files {@link readTrail} would read, in the same order, with the same pruning and skipping, adding
- * the walk's counters (filesSeen, dirsPruned, filesPruned, filesSkipped, walk problems) to `stats`. Lets
- * another reader (the worker pool) hand the files out.
- */
-export function walkTrailInputs(paths: string[], options: TrailReadOptions, stats: TrailReadStats): AsyncGenerator<TrailInput> {
-  return walk(paths, options, options.fs ?? nodeTrailFs, stats);
-}
-
 function openError(sink: FileSink, err: unknown): void {
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'EACCES' || e?.code === 'EPERM') {
@@ -268,136 +220,3 @@ export function addTrailStats(total: TrailReadStats, more: TrailReadStats): void
   for (const ex of more.skippedExamples) if (total.skippedExamples.length < SKIPPED_EXAMPLES) total.skippedExamples.push(ex);
 }
 
-function skip(stats: TrailReadStats, path: string): void {
-  stats.filesSkipped++;
-  if (stats.skippedExamples.length < SKIPPED_EXAMPLES) stats.skippedExamples.push(path);
-}
-
-function problemItems(stats: TrailReadStats, path: string, err: unknown, what: 'input' | 'directory'): TrailItem[] {
-  const sink = new FileSink(path, { stats });
-  const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'ENOENT' || e?.code === 'ENOTDIR') {
-    sink.problem(
-      'not-found',
-      `${what === 'input' ? 'trail input' : 'directory'} ${path} does not exist (${e.code}). Check the path given to --trail; the other inputs were read.`,
-    );
-  } else if (e?.code === 'EACCES' || e?.code === 'EPERM') {
-    sink.problem(
-      'unreadable',
-      `cannot read ${what} ${path}: permission denied (${e.code}). Check its permissions; the other inputs were read.`,
-    );
-  } else {
-    readError(sink, err);
-  }
-  return sink.items;
-}
-
-/** What the walk carries from folder to folder. */
-interface WalkContext {
-  fs: TrailFs;
-  stats: TrailReadStats;
-  window: TrailReadOptions['window'];
-  prune: { maxDeliveryDelayMs: TrailReadOptions['maxDeliveryDelayMs'] };
-  /** Real paths of the folders already listed (a symlink back to one is skipped). */
-  visited: Set<string>;
-}
-
-/** Lists the files to read, depth first in sorted order, pruning by the window and skipping non-trail files. */
-async function* walk(paths: string[], options: TrailReadOptions, fs: TrailFs, stats: TrailReadStats): AsyncGenerator<Found> {
-  const ctx: WalkContext = { fs, stats, window: options.window, prune: { maxDeliveryDelayMs: options.maxDeliveryDelayMs }, visited: new Set() };
-  for (const input of paths) {
-    let st: Awaited<ReturnType<TrailFs['stat']>>;
-    try {
-      st = await fs.stat(input);
-    } catch (err) {
-      yield { kind: 'problem', items: problemItems(stats, input, err, 'input') };
-      continue;
-    }
-    if (st.isDirectory()) {
-      if (!pathMayHoldWindow(input, ctx.window, ctx.prune)) {
-        stats.dirsPruned++;
-        continue;
-      }
-      yield* walkDir(ctx, input);
-    } else {
-      stats.filesSeen++;
-      if (!pathMayHoldWindow(input, ctx.window, ctx.prune)) {
-        stats.filesPruned++;
-        continue;
-      }
-      yield { kind: 'file', path: input };
-    }
-  }
-}
-
-/** One folder's entries (sorted), or the problem that stopped listing it (unreadable, or a loop). */
-async function listDir(ctx: WalkContext, path: string): Promise<{ entries: Awaited<ReturnType<TrailFs['readdir']>> } | { problem: Found }> {
-  try {
-    const real = await ctx.fs.realpath(path);
-    if (ctx.visited.has(real)) {
-      const sink = new FileSink(path, { stats: ctx.stats });
-      sink.problem('symlink-loop', `${path} leads back to ${real}, which was already read; it was skipped to avoid reading twice.`);
-      return { problem: { kind: 'problem', items: sink.items } };
-    }
-    ctx.visited.add(real);
-    const entries = await ctx.fs.readdir(path);
-    return { entries: [...entries].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0)) };
-  } catch (err) {
-    return { problem: { kind: 'problem', items: problemItems(ctx.stats, path, err, 'directory') } };
-  }
-}
-
-/** Whether an entry is a folder or a file, following a symlink; a problem when the link is broken. */
-async function entryKind(ctx: WalkContext, child: string, entry: Awaited<ReturnType<TrailFs['readdir']>>[number]): Promise<'dir' | 'file' | 'other' | Found> {
-  if (!entry.isSymbolicLink()) return entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : 'other';
-  try {
-    const st = await ctx.fs.stat(child);
-    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
-  } catch (err) {
-    return { kind: 'problem', items: problemItems(ctx.stats, child, err, 'input') };
-  }
-}
-
-/** The files under one folder, depth first in sorted order. */
-async function* walkDir(ctx: WalkContext, path: string): AsyncGenerator<Found> {
-  const listed = await listDir(ctx, path);
-  if ('problem' in listed) {
-    yield listed.problem;
-    return;
-  }
-  const { stats } = ctx;
-  for (const entry of listed.entries) {
-    const name = entry.name;
-    const child = join(path, name);
-    const kind = await entryKind(ctx, child, entry);
-    if (typeof kind !== 'string') {
-      yield kind;
-      continue;
-    }
-    if (kind === 'dir') {
-      if (name === 'CloudTrail-Digest' || name.startsWith('.')) {
-        stats.filesSkipped++; // a whole folder of non-records; counted once
-        if (stats.skippedExamples.length < SKIPPED_EXAMPLES) stats.skippedExamples.push(`${child}/`);
-        continue;
-      }
-      if (!pathMayHoldWindow(child, ctx.window, ctx.prune)) {
-        stats.dirsPruned++;
-        continue;
-      }
-      yield* walkDir(ctx, child);
-    } else if (kind === 'file') {
-      stats.filesSeen++;
-      if (name.startsWith('.') || !TRAIL_FILE_RE.test(name) || isDigestPath(child)) {
-        // Never opened: the example says why when it is the name (not a digest or a hidden file).
-        skip(stats, TRAIL_FILE_RE.test(name) || name.startsWith('.') ? child : `${child}: not a CloudTrail file name`);
-        continue;
-      }
-      if (!pathMayHoldWindow(child, ctx.window, ctx.prune)) {
-        stats.filesPruned++;
-        continue;
-      }
-      yield { kind: 'file', path: child };
-    }
-    // sockets, FIFOs, devices: not files to read; ignored
-  }
-}
