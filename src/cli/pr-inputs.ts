@@ -10,7 +10,9 @@ import { readPolicyFiles } from '../adapters/fs/policy-files.js';
 import { readParameterFile, readTerraformState } from '../adapters/fs/iac-inputs.js';
 import type { RoleConfig } from '../core/config/types.js';
 import type { PlanInput, SiteText } from '../core/iac/plan-types.js';
+import { localReferenceValues, withLocalValues } from '../core/iac/local-values.js';
 import { mergeReferenceValues, type ReferenceSource } from '../core/iac/resolve.js';
+import type { RecordingFacts } from '../core/pr/body.js';
 import { parsePolicyDocument } from '../core/policy/parse.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import { forTerminal } from '../core/render/escape.js';
@@ -77,6 +79,22 @@ export async function referenceValues(args: Record<string, unknown>, io: CliIo, 
   const merged = mergeReferenceValues(...sources);
   for (const w of merged.warnings) io.stderr(`warning: ${forTerminal(w.message)}\n`);
   return merged.values;
+}
+
+/** The text of each --parameters file (a samconfig names the Region the stack deploys to). */
+export async function parameterTexts(args: Record<string, unknown>): Promise<{ file: string; text: string }[]> {
+  const files = ((args.parameters as string[] | undefined) ?? []).map(String);
+  return Promise.all(files.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
+}
+
+/**
+ * The values one role's plan resolves references with: the explicit sources', then what the run knows offline
+ * (core/iac/local-values.ts: the role ARN's account and partition, the Region the code or the trail names, a
+ * serverless file's `custom:` values), which never override an explicit value.
+ */
+export function valuesForRole(explicit: PlanInput['values'], roleArn: string, sites: readonly SiteText[], parameterFiles: readonly { file: string; text: string }[], recording: RecordingFacts): PlanInput['values'] {
+  const local = localReferenceValues({ role: roleArn, sites, parameterFiles, trail: { arn: recording.trailArn, multiRegion: recording.trail?.multiRegion } });
+  return withLocalValues(explicit, local);
 }
 
 /** Whether the run may call AWS for what the repository does not say (the role's managed policies). */

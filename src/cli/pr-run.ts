@@ -14,7 +14,7 @@ import type { CliIo } from './io.js';
 import { branchesFor, loadPrConfig, mergedArgs, selectedRoles, type PrRepository } from './pr-config.js';
 import { printDryRun } from './pr-dry-run.js';
 import { githubClient, githubToken, repositorySlug } from './pr-github.js';
-import { managedPolicies, readSiteTexts, referenceValues } from './pr-inputs.js';
+import { managedPolicies, parameterTexts, readSiteTexts, referenceValues, valuesForRole } from './pr-inputs.js';
 import type { RoleSelection } from './pr-options.js';
 import { editNotes, identifyRole, planRole, type RolePullRequest } from './pr-plan.js';
 import { handEditedNotes } from './pr-hand-edits.js';
@@ -31,8 +31,11 @@ interface RunState {
   ctx: TrimContext;
   run: ObservedRun;
   values: Awaited<ReturnType<typeof referenceValues>>;
+  /** The --parameters files' texts, for the Region a samconfig names (offline values, per role). */
+  parameterFiles: Awaited<ReturnType<typeof parameterTexts>>;
   branches: Map<RoleConfig, string>;
-  base: string;
+  /** The base branch when known (`--base`, `pr.base`, or the remote's default when publishing). */
+  base?: string;
 }
 
 /** `pr --role`/`--all`: returns the exit code (the first failing role's, else 0). */
@@ -56,12 +59,12 @@ async function runMerged(args: Record<string, unknown>, io: CliIo, repo: PrRepos
   const git: GitContext = { cwd: repo.root, remote: 'origin', token: githubToken(args, io.env), env: { ...process.env, ...io.env } };
   if (!dry) await assertCleanWorkTree(git); // before anything slow is read: a dirty tree is refused anyway
   const publish = dry ? undefined : await publishContext(args, io, repo, git);
-  const base = publish?.base ?? (args.base as string | undefined) ?? repo.config.config.pr.base ?? 'the default branch';
+  const base = publish?.base ?? (args.base as string | undefined) ?? repo.config.config.pr.base;
   const values = await referenceValues(args, io, roles.map((r) => r.role).filter((r) => r.startsWith('arn:')));
   const only = roles.length === 1 && roles[0]!.role.startsWith('arn:') ? { role: roles[0]!.role } : {};
   const run = await observeActivity(args, io, ctx, only);
   printActivitySummary(args, io, run);
-  const state: RunState = { args, io, repo, ctx, run, values, branches, base };
+  const state: RunState = { args, io, repo, ctx, run, values, parameterFiles: await parameterTexts(args), branches, base };
   if (dry) return eachRole(roles, io, args, (role) => dryRunRole(state, role));
   const start = (await currentBranch(git)) ?? (await resolveCommit(git, 'HEAD'))!;
   try {
@@ -100,13 +103,18 @@ async function roleInputs(state: RunState, role: RoleConfig) {
   const live = await managedPolicies(state.args, state.io, role.role);
   const who = identifyRole(state.args, state.io, state.ctx, state.run, role, live.roleArn);
   const sites = await readSiteTexts(role, state.repo);
-  return { live, who, sites };
+  return { live, who, sites, values: roleValues(state, who.roleArn, sites) };
+}
+
+/** The role's reference values: the run's explicit ones and what its ARN, its code and the trail say. */
+function roleValues(state: RunState, roleArn: string, sites: Parameters<typeof valuesForRole>[2]) {
+  return valuesForRole(state.values, roleArn, sites, state.parameterFiles, state.run.recording);
 }
 
 /** `--dry-run` for one role: plan from the checked-out files and print. */
 async function dryRunRole(state: RunState, role: RoleConfig): Promise<void> {
-  const { live, who, sites } = await roleInputs(state, role);
-  const pr = planRole(state.args, state.io, state.ctx, state.run, { role, branch: state.branches.get(role)!, sites, values: state.values, managed: live.managed, base: state.base }, who);
+  const { live, who, sites, values } = await roleInputs(state, role);
+  const pr = planRole(state.args, state.io, state.ctx, state.run, { role, branch: state.branches.get(role)!, sites, values, managed: live.managed, base: state.base }, who);
   printPlanNotes(state.args, state.io, pr);
   printDryRun(pr, state.io);
 }
@@ -121,7 +129,7 @@ async function publishOne(state: RunState, publish: Omit<PublishContext, 'baseSh
   const sites = await readSiteTexts(role, state.repo);
   const extraNotes = remote.kind === 'tool' ? await handEditedNotes(publish.git, remote.sha, sites, publish.base) : [];
   for (const n of extraNotes) state.io.stderr(`${forTerminal(role.role)}: note: ${forTerminal(n.notes.join(' '))}\n`);
-  const pr: RolePullRequest = planRole(state.args, state.io, state.ctx, state.run, { role, branch, sites, values: state.values, managed: live.managed, base: publish.base, extraNotes }, who);
+  const pr: RolePullRequest = planRole(state.args, state.io, state.ctx, state.run, { role, branch, sites, values: roleValues(state, who.roleArn, sites), managed: live.managed, base: publish.base, extraNotes }, who);
   printPlanNotes(state.args, state.io, pr);
   const result = await publishRole(pr, remote, { ...publish, baseSha });
   report(state.io, pr, result);
