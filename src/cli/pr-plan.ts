@@ -11,7 +11,7 @@ import type { RoleConfig } from '../core/config/types.js';
 import { planEdits } from '../core/iac/plan.js';
 import type { PlanInput, PlanResult, SiteText } from '../core/iac/plan-types.js';
 import { siteLabel } from '../core/iac/plan-grants.js';
-import { renderPullRequest, type ActivitySourceRead, type ObservedActivity, type PullRequestText, type SiteEditNote } from '../core/pr/body.js';
+import { dataEventsRecorded, renderPullRequest, type ActivitySourceRead, type ObservedActivity, type PullRequestText, type SiteEditNote } from '../core/pr/body.js';
 import { suggest } from '../core/trim/suggest.js';
 import type { TrimInput } from '../core/trim/types.js';
 import { roleNameOf } from './options.js';
@@ -39,8 +39,8 @@ export interface RolePlanInputs {
   sites: SiteText[];
   values: PlanInput['values'];
   managed: PlanInput['managedPolicies'];
-  /** The branch pull requests merge into, for the body's rollback section. */
-  base: string;
+  /** The branch pull requests merge into, for the body's rollback section; unknown in a dry run without one. */
+  base?: string;
   /** Notes of the command itself for the body (a file changed by hand since the last run). */
   extraNotes?: SiteEditNote[];
 }
@@ -98,9 +98,12 @@ export function planRole(args: Record<string, unknown>, io: CliIo, ctx: TrimCont
     result: plan.suggestion,
     observed: observedActivity(args, ctx, run, usage),
     recording: run.recording,
+    // Asked of the recording for every action the suggestion speaks of: derived from the findings alone, the
+    // coverage lists only the types a removal or a kept action happens to cite (SNS and Lambda went missing).
+    dataEvents: dataEventsRecorded(plan.suggestion, run.recording, ctx.knowledge),
     edits: [...editNotes(plan), ...(inputs.extraNotes ?? [])],
     toolVersion: toolVersion(),
-    baseBranch: inputs.base,
+    ...(inputs.base === undefined ? {} : { baseBranch: inputs.base }),
     report: { path: reportPath },
     original: plan.granted,
     levelOf: (action) => ctx.catalog.action(action)?.accessLevel,
