@@ -97,8 +97,8 @@ export interface PullRequestInput {
   dataEvents?: readonly DataEventCoverage[];
   edits: readonly SiteEditNote[];
   toolVersion: string;
-  /** The branch the pull request merges into. */
-  baseBranch: string;
+  /** The branch the pull request merges into; absent when not known (a dry run with neither --base nor pr.base). */
+  baseBranch?: string;
   /** Where the full report is committed on the pull request's branch, used when the body is too long. */
   report: { path: string; url?: string };
   /** The role's policies before the edit: to tell which of its own Deny statements refused a denied attempt. */
