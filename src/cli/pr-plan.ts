@@ -11,7 +11,7 @@ import type { RoleConfig } from '../core/config/types.js';
 import { planEdits } from '../core/iac/plan.js';
 import type { PlanInput, PlanResult, SiteText } from '../core/iac/plan-types.js';
 import { siteLabel } from '../core/iac/plan-grants.js';
-import { dataEventsRecorded, renderPullRequest, type ActivitySourceRead, type ObservedActivity, type PullRequestText, type SiteEditNote } from '../core/pr/body.js';
+import { dataEventsRecorded, planFacts, renderPullRequest, type ActivitySourceRead, type ObservedActivity, type PullRequestText, type SiteEditNote } from '../core/pr/body.js';
 import { suggest } from '../core/trim/suggest.js';
 import type { TrimInput } from '../core/trim/types.js';
 import { roleNameOf } from './options.js';
@@ -106,10 +106,21 @@ export function planRole(args: Record<string, unknown>, io: CliIo, ctx: TrimCont
     ...(inputs.base === undefined ? {} : { baseBranch: inputs.base }),
     report: { path: reportPath },
     original: plan.granted,
+    beforeMerging: beforeMerging(plan),
+    // The body describes the edit: what it keeps, and what an unresolved reference may allow (body-plan.ts).
+    plan: planFacts(plan.granted, plan.trimmed, (p) => ctx.catalog.expandActionPattern(p)),
     levelOf: (action) => ctx.catalog.action(action)?.accessLevel,
   });
   const window = { from: ctx.window.since?.toISOString() ?? 'the oldest record read', to: (ctx.window.until ?? io.now()).toISOString() };
   return { role: inputs.role, roleArn, branch: inputs.branch, plan, text, reportPath, window };
+}
+
+/** The planner's notes on policies it left without statements: IAM refuses them, so the reviewer acts first. */
+const EMPTIED = /IAM does not accept a policy document without statements/;
+
+/** The notes the body puts in its "Before merging" list. */
+export function beforeMerging(plan: PlanResult): string[] {
+  return [...new Set([...plan.edits.flatMap((e) => e.notes), ...(plan.notes ?? [])].filter((n) => EMPTIED.test(n)))];
 }
 
 /** The body's "files edited" entries: one per edited file, and the plan's notes about files it left alone. */

@@ -8,7 +8,7 @@ import type { PolicyDocument } from '../policy/types.js';
 import { compareActionStrings } from '../trim/actions.js';
 import { ACCESS_LEVEL_ORDER } from '../trim/model.js';
 import type { SuggestResult } from '../trim/suggest.js';
-import type { DeniedAttemptFinding, Finding, RemovedActionFinding } from '../trim/types.js';
+import type { DeniedAttemptFinding, Finding, RemovedActionFinding, UsedNotGrantedFinding } from '../trim/types.js';
 import type { Block, Quoter, Section } from './body-layout.js';
 import { formatCount } from './markdown.js';
 
@@ -166,14 +166,29 @@ export function deniedSection(result: SuggestResult, original: readonly PolicyDo
 }
 
 /** Successful calls the given policies do not allow: another policy or a resource policy did. */
-export function usedNotGrantedSection(result: SuggestResult, q: Quoter): Section | undefined {
+export function usedNotGrantedSection(result: SuggestResult, q: Quoter, throughUnresolved: readonly UsedNotGrantedFinding[] = []): Section | undefined {
   const list = byAction(findingsOf(result, 'used-not-granted'));
-  if (list.length === 0) return undefined;
+  if (list.length === 0 && throughUnresolved.length === 0) return undefined;
+  const calls = throughUnresolved.reduce((n, f) => n + f.resources.length, 0);
+  // Not listed: an unresolved reference may stand for any resource, so these may well be granted here.
+  const maybe = throughUnresolved.length
+    ? [`${plural(calls, 'resource')} of ${codeList(byAction([...throughUnresolved]).map((f) => f.action), q)} ${calls === 1 ? 'is' : 'are'} left out: the policies may allow ${calls === 1 ? 'it' : 'them'} through a reference that is not resolved.`]
+    : [];
   return {
-    heading: `### Used but not granted: ${plural(list.length, 'action')}`,
-    intro: ['These calls succeeded although the policies edited here do not allow them: another policy or a resource policy did. Nothing is added for them.'],
-    blocks: [{ kind: 'list', rows: list.map((f) => `- ${q.code(f.action)} on ${codeList(f.resources, q)}`) }],
+    heading: `### Used but not granted: ${list.length ? plural(list.length, 'action') : 'none for certain'}`,
+    intro: [...(list.length ? ['These calls succeeded although the policies edited here do not allow them: another policy or a resource policy did. Nothing is added for them.'] : []), ...maybe],
+    blocks: [{ kind: 'list', rows: list.map((f) => `- ${q.code(f.action)} on ${resourceList(f.resources, q)}`) }],
   };
+}
+
+/** Most resources one used-but-not-granted row names: a busy role calls hundreds of objects of one bucket. */
+const RESOURCES_SHOWN = 5;
+
+/** A row's resources: the first few as code, then "and N more". */
+function resourceList(resources: readonly string[], q: Quoter): string {
+  const shown = resources.slice(0, RESOURCES_SHOWN);
+  const more = resources.length - shown.length;
+  return codeList(shown, q) + (more > 0 ? ` and ${formatCount(more)} more` : '');
 }
 
 /** Statements copied as written (Deny statements, policy variables, …) and why. */

@@ -7,6 +7,7 @@ import type { AccessLevel } from '../catalog/types.js';
 import type { PolicyDocument } from '../policy/types.js';
 import type { TrailRegionFacts, RegionCoverage } from '../trail/region-coverage.js';
 import type { SuggestResult } from '../trim/suggest.js';
+import type { PlanFacts } from './body-plan.js';
 
 /** One source of activity that was read. */
 export interface ActivitySourceRead {
@@ -105,6 +106,16 @@ export interface PullRequestInput {
   original?: readonly PolicyDocument[];
   /** Access level of an action (from the catalog): flags Permissions-management grants kept unobservable. */
   levelOf?: (action: string) => AccessLevel | undefined;
+  /**
+   * What the edit does (body-plan.ts), when the body describes an edit: an action it keeps is not listed as
+   * removed, and a call an unresolved reference may allow is not listed as "used but not granted".
+   */
+  plan?: PlanFacts;
+  /**
+   * What the reviewer must do before merging (an emptied policy to remove, which IAM would refuse to deploy):
+   * sentences shown first, above everything else.
+   */
+  beforeMerging?: readonly string[];
   /** The body's length limit; default GitHub's (limits.ts). Tests lower it. */
   maxLength?: number;
 }

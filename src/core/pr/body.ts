@@ -8,7 +8,8 @@
  * report") and the whole report is returned to be committed on the branch.
  */
 import { escapeControls } from '../render/escape.js';
-import type { TrimResult } from '../trim/types.js';
+import type { TrimResult, UsedNotGrantedFinding } from '../trim/types.js';
+import { planView } from './body-plan.js';
 import { coverageSection } from './body-coverage.js';
 import { editsSection, footer, rollbackSection, safetySection, summaryParagraph, windowSection } from './body-context.js';
 import {
@@ -29,6 +30,7 @@ import { clipText, formatCount, markdownLink, markdownText } from './markdown.js
 export type { ActivitySourceRead, DataEventCoverage, ObservedActivity, PullRequestInput, PullRequestText, RecordingFacts, SiteEditNote, SkippedInput } from './body-types.js';
 export { clipText, markdownCode, markdownProse, markdownText } from './markdown.js';
 export { dataEventsRecorded } from './body-coverage.js';
+export { planFacts, type PlanFacts } from './body-plan.js';
 
 /** The longest title: GitHub shows about this much in lists and notifications. */
 export const TITLE_MAX = 100;
@@ -54,17 +56,25 @@ export function pullRequestTitle(role: string, stats: TrimResult['stats']): stri
   return prefix + clipText(name, TITLE_MAX - prefix.length);
 }
 
+/** The input with its suggestion as the edit carries it out (body-plan.ts), and the calls it leaves unlisted. */
+function viewed(input: PullRequestInput): { input: PullRequestInput; throughUnresolved: UsedNotGrantedFinding[] } {
+  if (!input.plan) return { input, throughUnresolved: [] };
+  const view = planView(input.result, input.plan);
+  return { input: { ...input, result: view.result }, throughUnresolved: view.throughUnresolved };
+}
+
 /** Every section after the summary, in reading order (absent ones left out). */
-function sections(input: PullRequestInput, q: Quoter): Section[] {
+function sections(input: PullRequestInput, q: Quoter, throughUnresolved: readonly UsedNotGrantedFinding[] = []): Section[] {
   const r = input.result;
   return [
+    beforeMergingSection(input.beforeMerging ?? [], q),
     windowSection(input.observed, q),
     coverageSection(input, q),
     removedSection(r, q),
     narrowedSection(r, q),
     unobservableSection(r, input.levelOf, q),
     deniedSection(r, input.original, q),
-    usedNotGrantedSection(r, q),
+    usedNotGrantedSection(r, q, throughUnresolved),
     keptUsedSection(r, q),
     verbatimSection(r, q),
     safetySection(r, q),
@@ -73,10 +83,21 @@ function sections(input: PullRequestInput, q: Quoter): Section[] {
   ].filter((s): s is Section => s !== undefined);
 }
 
+/** What the reviewer must do before merging, first of all (an empty policy IAM would refuse on deploy). */
+function beforeMergingSection(items: readonly string[], q: Quoter): Section | undefined {
+  if (items.length === 0) return undefined;
+  return {
+    heading: '### Before merging',
+    intro: ['This edit cannot be deployed as it is: do this first.'],
+    blocks: [{ kind: 'list', rows: items.map((n) => `- [ ] ${q.prose(n)}`), fixed: true }],
+  };
+}
+
 /** The whole report: every section, every row, every value as it is. */
-export function renderFullReport(input: PullRequestInput): string {
+export function renderFullReport(given: PullRequestInput): string {
+  const { input, throughUnresolved } = viewed(given);
   const q = quoter(FULL_LIMITS);
-  return [summaryParagraph(input, q), ...sections(input, q).map((s) => renderSection(s)), footer(input, q)].join('\n\n') + '\n';
+  return [summaryParagraph(input, q), ...sections(input, q, throughUnresolved).map((s) => renderSection(s)), footer(input, q)].join('\n\n') + '\n';
 }
 
 /**
@@ -86,7 +107,7 @@ export function renderFullReport(input: PullRequestInput): string {
  */
 export function renderPullRequest(input: PullRequestInput): PullRequestText {
   const max = input.maxLength ?? PULL_REQUEST_BODY_MAX;
-  const title = pullRequestTitle(input.role, input.result.stats);
+  const title = pullRequestTitle(input.role, viewed(input).input.result.stats);
   const full = renderFullReport(input);
   if (pullRequestBodyLength(full) <= max) return { title, body: full };
   return { title, body: shortBody(input, max), fullReport: `# ${markdownText(title)}\n\n${full}` };
@@ -107,11 +128,12 @@ function reportNotice(input: PullRequestInput, q: Quoter): string {
  * largest sections are the ones cut), and the footer. Falls back to the summary, the notice and the footer,
  * and at the very last to whole lines of those, so the limit holds whatever the input.
  */
-function shortBody(input: PullRequestInput, max: number): string {
+function shortBody(given: PullRequestInput, max: number): string {
+  const { input, throughUnresolved } = viewed(given);
   const q = quoter(SHORT_LIMITS);
   const head = [summaryParagraph(input, q), reportNotice(input, q)];
   const tail = footer(input, q);
-  const secs = sections(input, q);
+  const secs = sections(input, q, throughUnresolved);
   const assemble = (shown: number[][]) => [...head, ...secs.map((s, i) => renderSection(s, shown[i])), tail].join('\n\n') + '\n';
   const none = secs.map((s) => s.blocks.map((b) => (b.fixed ? b.rows.length : 0)));
   const shown = distribute(secs, max - pullRequestBodyLength(assemble(none)));
