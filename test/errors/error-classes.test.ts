@@ -20,12 +20,26 @@ import { PolicyTextError } from '../../src/core/render/parse-jsonencode.js';
 import { RenderError } from '../../src/core/render/terraform.js';
 import { AwsAdapterError, toAwsError } from '../../src/adapters/aws/errors.js';
 import { ParallelReadError } from '../../src/adapters/fs/parallel-pool.js';
+import { LayoutError } from '../../src/core/iac/emit.js';
+import { HclSyntaxError } from '../../src/core/iac/terraform-lexer.js';
+import { IacError } from '../../src/core/iac/errors.js';
+import type { GrantSite } from '../../src/core/iac/types.js';
+import { ReferenceSourceError } from '../../src/core/iac/resolve.js';
+import { ConfigError } from '../../src/core/config/errors.js';
+import { PullRequestInputError } from '../../src/core/pr/errors.js';
+import { GitBranchHasOtherCommitsError, GitError } from '../../src/adapters/git/errors.js';
+import { GitHubApiError } from '../../src/adapters/github/errors.js';
 
 const awsError = (name: string, message = 'no'): Error => Object.assign(new Error(message), { name });
 const ctx = { action: 'iam:GetRole', resource: 'arn:aws:iam::123456789012:role/app', profile: 'prod' };
 
-/** One instance of every error class in src/ (AwsAdapterError once per code), as its throw sites build it. */
-const CASES: Array<{ cls: string; err: PolicyTrimError }> = [
+const site: GrantSite = { format: 'json', file: 'infra/policy.json' };
+
+/**
+ * One instance of every error class in src/ (AwsAdapterError once per code), as its throw sites build it.
+ * `tool` marks a case whose code makes it the tool's error in a class that is otherwise the user's.
+ */
+const CASES: Array<{ cls: string; err: PolicyTrimError; tool?: boolean }> = [
   { cls: 'PolicyTrimError', err: new PolicyTrimError({ code: 'example', message: 'an example' }) },
   { cls: 'InvariantError', err: new InvariantError('the walk yields no records') },
   { cls: 'BundledDataError', err: new BundledDataError('cannot read bundled data file data/iam/catalog.json') },
@@ -47,10 +61,21 @@ const CASES: Array<{ cls: string; err: PolicyTrimError }> = [
   { cls: 'AwsAdapterError', err: new AwsAdapterError({ code: 'no-region', message: 'no Region configured', hint: 'Pass --region.' }) },
   { cls: 'AwsAdapterError', err: new AwsAdapterError({ code: 'bad-input', message: 'not an S3 URL', hint: 'Use s3://BUCKET/PREFIX.' }) },
   { cls: 'ParallelReadError', err: new ParallelReadError('reading f.json.gz failed in a worker thread: boom', 'f.json.gz') },
+  { cls: 'LayoutError', err: new LayoutError('cannot remove Action, the only key of its map', 120) },
+  { cls: 'HclSyntaxError', err: new HclSyntaxError(14, 'expected = after the attribute name') },
+  { cls: 'IacError', err: new IacError({ code: 'iac-site-not-found', site, message: 'no statement with Sid Read', hint: 'Fix the site in .policy-trim.yml.' }) },
+  { cls: 'IacError', err: new IacError({ code: 'iac-edit-check-failed', site, message: 'the edited file does not read back as planned' }), tool: true },
+  { cls: 'ReferenceSourceError', err: new ReferenceSourceError({ code: 'tf-state-invalid', file: 'state.json', message: 'not the JSON of terraform show -json', hint: 'Pass the output of `terraform show -json`.' }) },
+  { cls: 'ConfigError', err: new ConfigError({ code: 'config-not-found', file: 'cfg.yml', message: 'no such file' }) },
+  { cls: 'PullRequestInputError', err: new PullRequestInputError('pr-repo-invalid', '--repo "x" is not OWNER/NAME', 'Pass --repo OWNER/NAME.', { usage: true }) },
+  { cls: 'GitError', err: new GitError({ code: 'git-not-a-repository', message: '/tmp/x is not in a git work tree', hint: 'Run policy-trim pr inside the repository.' }) },
+  { cls: 'GitBranchHasOtherCommitsError', err: new GitBranchHasOtherCommitsError('policy-trim/app', [{ sha: 'a'.repeat(40), author: 'A <a@example.com>', subject: 'fix', byTool: false }], true) },
+  { cls: 'GitHubApiError', err: new GitHubApiError({ code: 'github-unauthorized', message: 'GitHub refused the token (401)', hint: 'Check GITHUB_TOKEN.', status: 401, operation: 'create the pull request' }) },
+  { cls: 'GitHubApiError', err: new GitHubApiError({ code: 'github-body-too-long', message: 'the body is longer than GitHub accepts', hint: 'Report this.', status: 422, operation: 'create the pull request' }), tool: true },
 ];
 
 /** The errors that are bugs in policy-trim; every other class is the user's to act on. */
-const TOOL_CLASSES = new Set(['InvariantError', 'InternalError', 'ParallelReadError']);
+const TOOL_CLASSES = new Set(['InvariantError', 'InternalError', 'ParallelReadError', 'LayoutError']);
 
 function capture(): { io: CliIo; text: () => string } {
   let err = '';
@@ -59,7 +84,7 @@ function capture(): { io: CliIo; text: () => string } {
 }
 
 describe('every error class is a PolicyTrimError', () => {
-  it.each(CASES.map((c) => [`${c.cls} [${c.err.code}]`, c] as const))('%s', (_label, { cls, err }) => {
+  it.each(CASES.map((c) => [`${c.cls} [${c.err.code}]`, c] as const))('%s', (_label, { cls, err, tool }) => {
     // Given an instance as its throw sites build it
     expect(err).toBeInstanceOf(PolicyTrimError);
     expect(err).toBeInstanceOf(Error);
@@ -67,7 +92,7 @@ describe('every error class is a PolicyTrimError', () => {
     expect(err.code).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
     expect(err.message.length).toBeGreaterThan(0);
     expect([ERROR_EXIT.ERROR, ERROR_EXIT.USAGE]).toContain(err.exitCode);
-    expect(err.source).toBe(TOOL_CLASSES.has(cls) ? 'tool' : 'user');
+    expect(err.source).toBe(tool || TOOL_CLASSES.has(cls) ? 'tool' : 'user');
 
     // When the CLI prints it (with and without --debug)
     const plain = capture();

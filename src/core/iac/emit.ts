@@ -5,6 +5,7 @@
  * emitters (`yaml-emit.ts`, `json-emit.ts`) render new values in the file's own layout.
  */
 
+import { PolicyTrimError } from '../errors.js';
 import type { QuoteStyle, TMap, TNode, TSeq, TTree } from './tree.js';
 
 /** A value to write. `keep` reproduces a node of the file as written; `raw` is text in the file's own syntax. */
@@ -40,13 +41,17 @@ export interface Emitter {
   result(): string;
 }
 
-/** The layout of an edit cannot be written without touching text the edit does not own. */
-export class LayoutError extends Error {
+/**
+ * The layout of an edit cannot be written without touching text the edit does not own. The site's editor
+ * (site-context.ts) turns it into the user's `iac-unsupported` error naming the file and line; one that escapes
+ * that is a bug, hence the tool's source.
+ */
+export class LayoutError extends PolicyTrimError {
   constructor(
     message: string,
     readonly offset: number,
   ) {
-    super(message);
+    super({ code: 'iac-layout', message, source: 'tool' });
   }
 }
 

@@ -40,7 +40,7 @@ export class HclSyntaxError extends PolicyTrimError {
     readonly offset: number,
     reason: string,
   ) {
-    super({ code: 'iac-parse-error', message: reason });
+    super({ code: 'iac-parse-error', message: reason, hint: 'Check the file with `terraform validate`; policy-trim reads only valid HCL.' });
   }
 }
 
