@@ -211,8 +211,22 @@ describe('option audit', () => {
 });
 
 describe('README', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
   it('lists the baselines the knowledge has', () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const n of loadBundledCloudTrailKnowledge().baselineNames()) expect(readme).toContain(n);
+  });
+
+  it.each(COMMANDS.map(([cmd]) => [cmd.command.split(' ')[0], cmd] as const))('names every option %s declares, and every value of its fixed sets', (_, cmd) => {
+    // The options every command shares (yargs' own, and --debug) are documented once, not per command.
+    const shared = new Set(['help', 'version', 'debug', 'V']);
+    const o = declared(cmd);
+    const missing = Object.keys(o.key).filter((k) => !shared.has(k) && !positionals(cmd).includes(k) && !new RegExp(`--${k}(?![\\w-])`).test(readme));
+    expect(missing).toEqual([]);
+    // A value counts as documented on a line that names its option.
+    const lines = readme.split('\n');
+    const documented = (k: string, v: string) => lines.some((l) => l.includes(`--${k}`) && new RegExp(`(^|[^\\w-])${v}([^\\w-]|$)`).test(l));
+    const values = Object.entries(o.choices).filter(([k]) => !positionals(cmd).includes(k)).flatMap(([k, vs]) => vs.map((v) => [k, String(v)] as const)).filter(([k, v]) => !documented(k, v)).map(([k, v]) => `--${k} ${v}`);
+    expect(values).toEqual([]);
   });
 });
