@@ -101,6 +101,7 @@ export function compressActions(actions: string[], catalog: Catalog, allowed: (w
     // kept" is one subtraction instead of a scan (kept names × prefix lengths × service size was ~0.25 s).
     const notKeptBefore = new Int32Array(lower.length + 1);
     for (let i = 0; i < lower.length; i++) notKeptBefore[i + 1] = notKeptBefore[i]! + (kept.has(nameAt[i]!) ? 0 : 1);
+    const mine: string[] = [];
     for (const name of [...kept].sort()) {
       let chosen: string | undefined;
       for (let len = MIN_WILDCARD_PREFIX; len < name.length; len++) {
@@ -120,8 +121,12 @@ export function compressActions(actions: string[], catalog: Catalog, allowed: (w
           break;
         }
       }
-      out.add(chosen ?? `${svc}:${name}`);
+      mine.push(chosen ?? `${svc}:${name}`);
     }
+    // A name whose every wildcard was refused (the grant allows `Name*` but no shorter prefix) may be covered by
+    // the wildcard a longer name chose: `Name` beside `Name*` re-trims to `Name*` alone, so write that at once.
+    const stems = mine.filter((a) => a.endsWith('*')).map((w) => w.slice(0, -1).toLowerCase());
+    for (const a of mine) if (a.endsWith('*') || !stems.some((s) => a.toLowerCase().startsWith(s))) out.add(a);
   }
   return sortActionStrings([...out]);
 }
