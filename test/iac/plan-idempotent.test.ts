@@ -25,12 +25,19 @@ function applied(input: PlanInput, files: Record<string, string>): Record<string
   return out;
 }
 
-/** Plan, apply, plan again: the second plan must change nothing (and the first must have changed something). */
+/**
+ * Plan, apply, plan again: the second plan must change nothing (and the first must have changed something), and
+ * the policy it reads back from the edited files is the one the first plan said they would hold.
+ */
 function expectIdempotent(sites: GrantSite[], files: Record<string, string>, o: PlanOptions = {}): void {
-  const once = applied(planInput(sites, files, o), files);
+  const first = planEdits(planInput(sites, files, o));
+  const once = { ...files };
+  for (const e of first.edits) once[e.file] = e.after;
   expect(once).not.toEqual(files);
   const again = planEdits(planInput(sites, once, o));
   expect(again.edits.map((e) => e.file)).toEqual([]);
+  expect(again.granted).toEqual(first.trimmed);
+  expect(again.trimmed).toEqual(again.granted);
 }
 
 /** A JSON policy file granting every S3 action on a bucket's objects: its trim is a long list with patterns. */
@@ -84,6 +91,12 @@ describe('planEdits is idempotent: re-planning its own output proposes nothing',
     const values = { 'aws:region': 'us-east-1', 'aws:accountId': ACCOUNT, 'self:custom.table': 'orders', 'self:custom.uploads': 'orders-receipts', 'GetAtt:JobsQueue.Arn': QUEUE };
     const shared = managed(`arn:aws:iam::${ACCOUNT}:policy/orders-shared`, ['s3:GetObject', 's3:DeleteObject'], ['arn:aws:s3:::orders-config/*']);
     expectIdempotent(sites, { [FILE]: fixture('serverless/provider/serverless.yml') }, { values, managed: [shared] });
+  });
+
+  it('Terraform: a policy document data source, references resolved', () => {
+    const FILE = 'infra/main.tf';
+    const values = { 'aws_dynamodb_table.orders.arn': TABLE, 'aws_s3_bucket.receipts.arn': RECEIPTS };
+    expectIdempotent([{ format: 'terraform', file: FILE, address: 'data.aws_iam_policy_document.orders' }], { [FILE]: fixture('terraform/data-source/before.tf') }, { values });
   });
 
   it('Terraform: a role with inline statements', () => {
