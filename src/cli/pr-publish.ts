@@ -2,8 +2,9 @@
  * Publishing one role's pull request: the branch is rebuilt from the base, the edited files are committed with
  * the tool's message and trailers, pushed under a lease, and the pull request found by its head branch is
  * created, updated or closed. Every safety check lives in the git adapter (adapters/git), which runs it whatever
- * this module checked; here the decisions are made: push nothing over a person's commits (comment instead), no
- * new commit when the branch already holds this very edit, close the pull request when nothing is left to trim.
+ * this module checked; here the decisions are made: push nothing over a person's commits (comment instead, once
+ * for the same commits), no new commit when the branch already holds this very edit, close the pull request when
+ * nothing is left to trim.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,7 @@ import { pushToolBranch, type RemoteBranchState } from '../adapters/git/remote-b
 import { resolveCommit } from '../adapters/git/repository.js';
 import { runGit, type GitContext } from '../adapters/git/run.js';
 import type { GitHubClient, PullRequest } from '../adapters/github/client.js';
+import { blockedAlreadySaid, blockedComment as blockedCommentText } from '../core/pr/blocked-comment.js';
 import { trimCommitMessage } from '../core/pr/commit-message.js';
 import type { RolePullRequest } from './pr-plan.js';
 import { toolVersion } from './pr-plan.js';
@@ -26,6 +28,11 @@ export interface PublishResult {
   url?: string;
   /** Whether a new commit was pushed. */
   pushed: boolean;
+  /**
+   * For `blocked`: whether a comment was posted now (false: an earlier run's comment already names these
+   * commits, so the pull request is left as it is).
+   */
+  commented?: boolean;
 }
 
 /** What every role of a run shares. */
@@ -44,14 +51,7 @@ export const NOTHING_LEFT_COMMENT =
 
 /** The comment left when a person's commits are on the branch: policy-trim pushes nothing over them. */
 export function blockedComment(pr: RolePullRequest, commits: readonly BranchCommit[]): string {
-  const list = commits.slice(0, 10).map((c) => `- \`${c.sha.slice(0, 12)}\` ${c.subject.replace(/[\r\n]+/g, ' ').slice(0, 120)}`);
-  return [
-    `policy-trim did not update this pull request: the branch \`${pr.branch}\` has ${commits.length} commit(s) policy-trim did not make, and it never pushes over anyone's work.`,
-    '',
-    ...list,
-    '',
-    `Its latest proposal would be: ${pr.text.title}. To get it, merge or close this pull request (or delete the branch); policy-trim then opens a fresh one on its next run.`,
-  ].join('\n');
+  return blockedCommentText({ branch: pr.branch, title: pr.text.title, commits });
 }
 
 /** Publishes one role (the branch is checked out, on the base, with the edits planned from its files). */
@@ -59,8 +59,10 @@ export async function publishRole(pr: RolePullRequest, remote: RemoteBranchState
   const open = await ctx.github.findOpenPullRequest(pr.branch, ctx.base);
   if (remote.kind === 'other-commits') {
     if (!open) throw new GitBranchHasOtherCommitsError(pr.branch, remote.commits, remote.createdByTool);
-    await ctx.github.comment(open.number, blockedComment(pr, remote.commits));
-    return { status: 'blocked', url: open.url, pushed: false };
+    // Once per situation: a scheduled run finding the same commits again has nothing new to say.
+    const said = blockedAlreadySaid(await ctx.github.listComments(open.number), remote.commits);
+    if (!said) await ctx.github.comment(open.number, blockedComment(pr, remote.commits));
+    return { status: 'blocked', url: open.url, pushed: false, commented: !said };
   }
   if (pr.plan.edits.length === 0) {
     if (!open) return { status: 'nothing-to-trim', pushed: false };

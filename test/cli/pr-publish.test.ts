@@ -138,7 +138,7 @@ describe('one role through its pull request’s life', () => {
     firstSha = sha;
   }, 90_000);
 
-  it('a person’s commit on the branch: nothing is pushed over it, a comment says why', async () => {
+  it('a person’s commit on the branch: nothing is pushed over it, a comment says why, once per set of commits', async () => {
     const person = repo.personClone();
     repo.git(person, 'checkout', '--quiet', BRANCH);
     writeFileSync(join(person, 'NOTES.md'), 'keep sqs for the migration\n');
@@ -153,6 +153,23 @@ describe('one role through its pull request’s life', () => {
     expect(repo.remoteSha(BRANCH)).toBe(theirs);
     expect(fake.pulls[0]!.comments.at(-1)).toMatch(/did not update this pull request: the branch `policy-trim\/orders-api-role` has 1 commit\(s\) policy-trim did not make[\s\S]*Keep queue access until the migration/);
     expect(repo.remoteSha('main')).toBe(mainSha);
+    const comments = fake.pulls[0]!.comments.length;
+
+    // The next scheduled run finds the same commit: the comment already says it, so nothing is posted again.
+    const before = fake.requests.length;
+    const again = await pr(repo, fake);
+    expect(again.code, again.stderr).toBe(0);
+    expect(repo.remoteSha(BRANCH)).toBe(theirs);
+    expect(fake.pulls[0]!.comments).toHaveLength(comments);
+    expect(calls(fake).slice(before)).toEqual(['GET /repos/octo-org/infra/pulls', 'GET /repos/octo-org/infra/issues/1/comments']);
+
+    // Another commit is a new situation: one more comment, naming both.
+    repo.git(person, 'commit', '--quiet', '--allow-empty', '-m', 'And the topic too');
+    repo.git(person, 'push', '--quiet', 'origin', BRANCH);
+    const third = await pr(repo, fake);
+    expect(third.code, third.stderr).toBe(0);
+    expect(fake.pulls[0]!.comments).toHaveLength(comments + 1);
+    expect(fake.pulls[0]!.comments.at(-1)).toMatch(/has 2 commit\(s\) policy-trim did not make[\s\S]*And the topic too[\s\S]*Keep queue access/);
 
     // The person is done: the branch is theirs no more.
     repo.git(repo.remote, 'update-ref', `refs/heads/${BRANCH}`, firstSha);

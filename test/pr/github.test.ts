@@ -65,10 +65,11 @@ describe('pull requests', () => {
     expect(closed).toMatchObject({ state: 'closed', labels: ['policy-trim', 'security'] });
     expect(fake.pulls[0]!.comments).toEqual(['A person pushed to this branch.', 'Nothing is left to trim.']);
     expect(await client.findOpenPullRequest(BRANCH)).toBeUndefined();
+    expect(await client.listComments(1)).toEqual(['A person pushed to this branch.', 'Nothing is left to trim.']);
 
     const calls = fake.requests.map((r) => `${r.method} ${r.path}`);
     expect(calls).toContain('POST /repos/octo-org/infra/issues/1/labels');
-    expect(calls.slice(-3)).toEqual(['POST /repos/octo-org/infra/issues/1/comments', 'PATCH /repos/octo-org/infra/pulls/1', 'GET /repos/octo-org/infra/pulls']);
+    expect(calls.slice(-4)).toEqual(['POST /repos/octo-org/infra/issues/1/comments', 'PATCH /repos/octo-org/infra/pulls/1', 'GET /repos/octo-org/infra/pulls', 'GET /repos/octo-org/infra/issues/1/comments']);
     expect(fake.requests.every((r) => r.hasAuthorization)).toBe(true);
     expect(fake.requests.find((r) => r.method === 'PATCH' && (r.body as { state?: string }).state === 'closed')).toBeTruthy();
   });

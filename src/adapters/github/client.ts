@@ -1,8 +1,8 @@
 /**
  * A small GitHub REST client for the tool's pull requests, on `@octokit/rest`: find the open pull request of
- * a branch, create one, update its title and body, label it, comment on it, close it. One repository per
- * client. The API root comes from the option, else `GITHUB_API_URL` (set by GitHub Actions, also on GitHub
- * Enterprise Server), else `https://api.github.com`; the token from the option, else `GITHUB_TOKEN`.
+ * a branch, create one, update its title and body, label it, comment on it and read its comments, close it. One
+ * repository per client. The API root comes from the option, else `GITHUB_API_URL` (set by GitHub Actions, also
+ * on GitHub Enterprise Server), else `https://api.github.com`; the token from the option, else `GITHUB_TOKEN`.
  * Octokit's own logging is silenced and its errors are replaced by redacted typed ones, so the token cannot
  * leak through either.
  */
@@ -190,6 +190,17 @@ export class GitHubClient {
     return this.#call(operation, async (c) => {
       const res = await this.#octokit.rest.issues.createComment({ ...c, issue_number: number, body });
       return { id: res.data.id, url: res.data.html_url };
+    });
+  }
+
+  /**
+   * The text of every comment on a pull request, oldest first, all pages (`GET /repos/{o}/{r}/issues/{n}/comments`):
+   * how policy-trim finds what it said before, by the hidden marker it puts in its own comments.
+   */
+  async listComments(number: number): Promise<string[]> {
+    return this.#call(`read the comments of pull request #${number}`, async (c) => {
+      const all = await this.#octokit.paginate(this.#octokit.rest.issues.listComments, { ...c, issue_number: number, per_page: 100 });
+      return all.map((comment) => comment.body ?? '');
     });
   }
 
