@@ -68,13 +68,10 @@ export async function referenceValues(args: Record<string, unknown>, io: CliIo, 
   for (const file of list('parameters')) sources.push(await readParameterFile(file));
   if (list('stack').length) {
     const aws = await loadAws();
+    // The run's shared clients: the same Region, endpoint, timeouts, retries and wait notice as every other AWS
+    // call, closed with them by closeAwsClients when the command ends.
     const clients = await awsClients(args, io);
-    const client = aws.createCloudFormationClient(clients.config);
-    try {
-      for (const stack of list('stack')) sources.push(await aws.readStackReferences(client, stack, { profile: clients.config.profile, knownArns }));
-    } finally {
-      client.destroy();
-    }
+    for (const stack of list('stack')) sources.push(await aws.readStackReferences(clients.cloudformation(), stack, { profile: clients.config.profile, knownArns }));
   }
   const merged = mergeReferenceValues(...sources);
   for (const w of merged.warnings) io.stderr(`warning: ${forTerminal(w.message)}\n`);
