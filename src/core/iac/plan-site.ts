@@ -16,6 +16,8 @@ import type { ManagedAttachment, SamTemplateUse, SiteEdit } from './types.js';
 /** What planning a site needs. */
 export interface SitePlanner extends StatementTrimmer {
   inlineResolved: boolean;
+  /** Why managed policies' documents are missing (PlanInput.managedPoliciesUnread), for the notes that need it. */
+  managedUnread?: string;
 }
 
 /** The planned edit of a site, in tokens of `view.table`. */
@@ -164,7 +166,7 @@ function planAttachment(plan: SitePlan, a: AttachmentInfo, planner: SitePlanner,
   };
   if (a.ownSite) return keep();
   if (a.unresolved.length > 0) return keep(`managed policy ${a.resolved} kept: it is named by ${a.unresolved.map((r) => r.written).join(', ')}, which is not resolved.`);
-  if (!a.document || !a.arn) return keep(`managed policy ${a.arn ?? a.resolved} (attached at ${position(plan.view, writtenPart(a, plan.view))}) kept as written: its document is not known.`);
+  if (!a.document || !a.arn) return keep(`managed policy ${a.arn ?? a.resolved} (attached at ${position(plan.view, writtenPart(a, plan.view))}) kept as written: ${unknownDocument(planner)}.`);
   const statements = trimmedDocument(a, planner);
   if (!statements) return keep();
   if (!canHostStatements(plan.view)) return { from: plan, info: a, statements };
@@ -173,6 +175,12 @@ function planAttachment(plan: SitePlan, a: AttachmentInfo, planner: SitePlanner,
   hostStatements(plan, statements, planner);
   plan.notes.push(replacedNote(a, plan, plan, statements.length));
   return undefined;
+}
+
+/** Why an attachment's document is missing: the reason the command gave, else that it was not given. */
+function unknownDocument(planner: SitePlanner): string {
+  const why = planner.managedUnread?.trim().replace(/[.\s]+$/, '');
+  return why ? `its document is not known (${why})` : 'its document is not known';
 }
 
 /** Where an attachment is written: the resource or function whose list holds it, and the attachment by key. */

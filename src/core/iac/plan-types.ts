@@ -34,6 +34,12 @@ export interface PlanInput {
    */
   managedPolicies: ReadonlyMap<string, PolicyDocument>;
   /**
+   * Why the documents of the role's managed policies could not be read (e.g. the role could not be read from
+   * IAM), when they could not. Said only in the note of each attachment kept for want of its document: a role
+   * that attaches nothing, or only policies other sites define, has nothing unknown and gets no note.
+   */
+  managedPoliciesUnread?: string;
+  /**
    * The suggestion for some documents, with the command's usage, catalog, knowledge, recording and options
    * bound: the planner asks it for each statement it may change (so each site keeps its own statements) and
    * once for the whole grant (for the pull request's body).

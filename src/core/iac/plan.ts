@@ -33,6 +33,7 @@ export function planEdits(input: PlanInput, editors: EditorLookup = editorFor): 
     suggestFor: (d) => input.suggestFor(d),
     values: input.values,
     inlineResolved: input.inlineResolved === true,
+    ...(input.managedPoliciesUnread ? { managedUnread: input.managedPoliciesUnread } : {}),
     ...(catalog ? { expand: (p: string) => catalog.expandActionPattern(p) } : {}),
   };
   const plans = planSites(views, planner);
