@@ -79,7 +79,7 @@ describe('--fail-on', () => {
     const dir = fixture();
     const run = await runCli(['suggest', '--role', ROLE, '--policy', join(dir, 'policy.json'), '--trail', join(dir, 'trail'), '--trail-config', join(dir, 'selectors.json'), '--fail-on', 'removable', 'denied']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/--fail-on removable: [1-9]\d* removable action\(s\); exit 2/);
+    expect(run.stderr).toMatch(/--fail-on removable: [1-9]\d* unused action\(s\); exit 2/);
     expect(run.stderr).not.toMatch(/--fail-on [a-z,]*denied/);
   });
 });

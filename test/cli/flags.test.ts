@@ -59,7 +59,7 @@ describe('options with a fixed set of values', () => {
     ['suggest', ['--target', 'manged'], ['managed', 'inline']],
     ['suggest', ['--format', 'yml'], ['json', 'yaml', 'terraform']],
     ['suggest', ['--terraform-style', 'hcl'], ['data-source', 'jsonencode']],
-    ['suggest', ['--fail-on', 'removeable'], ['removable', 'narrowable', 'denied']],
+    ['suggest', ['--fail-on', 'removeable'], ['unused', 'unused-write', 'unused-on-star', 'removable', 'narrowable', 'denied', 'new-drift']],
     ['suggest', ['--drop-unobservable', 'snss'], ['IAM service prefix']],
     ['suggest', ['--drop-unobservable', ''], ['empty value']],
     ['usage', ['--format', 'yaml'], ['table', 'json']],

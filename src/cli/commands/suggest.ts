@@ -21,9 +21,7 @@ import { formatExplain, formatSuggestSummary } from '../suggest-report.js';
 import { withActivityOptions } from '../sources.js';
 import { checkRoleActivity, observeActivity, printActivitySummary, roleUsage, trimContext, trimOptionsFrom, withTrimOptions } from '../suggest-wiring.js';
 import { closeAwsClients, loadRolePolicies, withAwsOptions } from '../aws-wiring.js';
-
-/** Values of `--fail-on`: which findings make `suggest` exit 2 (for CI gates). */
-const FAIL_ON = ['removable', 'narrowable', 'denied'] as const;
+import { FAIL_ON_CHOICES, failOnGate } from '../fail-on-gate.js';
 
 export const suggestCommand: CommandModule = {
   command: 'suggest',
@@ -43,7 +41,7 @@ export const suggestCommand: CommandModule = {
               .option('out', { type: 'string', describe: 'Write the policy to this file (atomically) instead of stdout' })
               .option('explain', { type: 'boolean', default: false, describe: 'Show the evidence behind each statement (stderr)' }),
           )
-            .option('fail-on', { choices: FAIL_ON, array: true, describe: 'Exit 2 when the suggestion has these findings (CI gate)' })
+            .option('fail-on', { choices: FAIL_ON_CHOICES, array: true, describe: 'Exit 2 when the suggestion has these findings (CI gate; the vocabulary of gate.fail-on in .policy-trim.yml)' })
             .option('report', { type: 'string', describe: 'Write the findings and evidence as JSON to this file' })
             .option('force', { type: 'boolean', default: false, describe: 'Let --out or --report overwrite an input file, or each other' }),
         ),
@@ -113,7 +111,7 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
     }),
   );
   if (args.explain) io.stderr(formatExplain(result));
-  return failOnGate(result, (args['fail-on'] as string[] | undefined) ?? [], io);
+  return failOnGate(result, policies.documents, (args['fail-on'] as string[] | undefined) ?? [], io);
 }
 
 /** A failed safety proof: a bug in policy-trim. Say so, and save the inputs with `--report`. */
@@ -124,22 +122,6 @@ async function reportInternalError(e: InternalError, args: Record<string, unknow
   io.stderr(`  inputs for the bug report (${dump.length} characters): rerun with --report FILE to save them\n`);
   if (args.report) await writeResult(JSON.stringify({ error: e.message, violations: e.violations, inputs: e.inputs }, null, 2) + '\n', String(args.report), io);
   return EXIT.ERROR;
-}
-
-/**
- * `--fail-on`: exit 2 when the suggestion has findings of a gated kind, saying on stderr which gates tripped
- * and how many findings each counts.
- */
-function failOnGate(result: SuggestResult, failOn: string[], io: CliIo): number {
-  const counts: Record<(typeof FAIL_ON)[number], [number, string]> = {
-    removable: [result.stats.removedActions, 'removable action(s)'],
-    narrowable: [result.stats.narrowedActions, 'narrowable action(s)'],
-    denied: [result.stats.deniedAttempts, 'denied attempt(s)'],
-  };
-  const tripped = FAIL_ON.filter((g) => failOn.includes(g) && counts[g][0] > 0);
-  if (tripped.length === 0) return EXIT.OK;
-  io.stderr(`policy-trim: --fail-on ${tripped.join(',')}: ${tripped.map((g) => `${counts[g][0]} ${counts[g][1]}`).join(', ')}; exit ${EXIT.FINDINGS}\n`);
-  return EXIT.FINDINGS;
 }
 
 /** `--out` and `--report` may not replace an input (policy files, boundary, trail configuration, trail files) or each other, unless `--force`. */
