@@ -7,6 +7,7 @@ import type { Argv } from 'yargs';
 import { createTrailStats, type TrailReadStats } from '../adapters/trail-decode/sink.js';
 import type { AwsClients } from '../adapters/aws/config.js';
 import type { PolicyDocument } from '../core/policy/types.js';
+import type { RolePolicies } from '../core/ports/policy-source.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
 import type { RegionRead } from '../core/trail/region-coverage.js';
 import type { TrailRecording } from '../core/trail/recording.js';
@@ -84,8 +85,31 @@ export async function awsClients(args: Record<string, unknown>, io: CliIo): Prom
   return p;
 }
 
+/** A role's policies as IAM gave them once per command run, by the role as asked (name or ARN). */
+const roleCache = new WeakMap<Record<string, unknown>, Map<string, Promise<RolePolicies>>>();
+
+/**
+ * The role's policies from IAM through this run's clients, read once per run and role: `pr` needs them for
+ * the managed policies' documents and again to compare the live role with the repository, and a second read
+ * would double the IAM calls (and the wait when IAM does not answer). A failure is remembered too, so it is met
+ * once per role, not retried by each reader.
+ */
+export function liveRolePolicies(args: Record<string, unknown>, io: CliIo, role: string): Promise<RolePolicies> {
+  let byRole = roleCache.get(args);
+  if (!byRole) roleCache.set(args, (byRole = new Map()));
+  let p = byRole.get(role);
+  if (!p) {
+    p = (async () => (await loadAws()).awsPolicySource(await awsClients(args, io)).getRolePolicies(role))();
+    // Read by whoever asks; an unread rejection must not surface as an unhandled one.
+    p.catch(() => {});
+    byRole.set(role, p);
+  }
+  return p;
+}
+
 /** Release the sockets of the clients made for `args`, if any. */
 export async function closeAwsClients(args: Record<string, unknown>): Promise<void> {
+  roleCache.delete(args);
   const p = clientCache.get(args);
   if (!p) return;
   clientCache.delete(args);

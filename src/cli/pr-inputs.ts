@@ -16,7 +16,7 @@ import type { RecordingFacts } from '../core/pr/body.js';
 import { parsePolicyDocument } from '../core/policy/parse.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import { forTerminal } from '../core/render/escape.js';
-import { awsClients, loadAws } from './aws-wiring.js';
+import { awsClients, liveRolePolicies, loadAws } from './aws-wiring.js';
 import { CliError } from './errors.js';
 import type { CliIo } from './io.js';
 import type { PrRepository } from './pr-config.js';
@@ -118,9 +118,8 @@ export async function managedPolicies(args: Record<string, unknown>, io: CliIo, 
   // Offline, an attachment's document is unknown: the planner keeps the attachment and its notes say so.
   if (!awsInReach(args, io.env)) return { managed: new Map() };
   try {
-    const aws = await loadAws();
-    const clients = await awsClients(args, io);
-    const live = await aws.awsPolicySource(clients).getRolePolicies(role);
+    // Read once per run: the live role's comparison with the repository reads the same (cli/pr-live-diff.ts).
+    const live = await liveRolePolicies(args, io, role);
     const managed = new Map<string, PolicyDocument>();
     for (const d of live.documents) {
       if (d.arn && d.kind !== 'inline') managed.set(d.arn, { ...parsePolicyDocument(d.text, d.arn), kind: d.kind });

@@ -2,13 +2,17 @@
  * `policy-trim pr`: the live role compared with the repository's grant (issue 10 §1), as notes for stderr and
  * the pull request's body. The run always goes on from the repository's version: a difference, or a live role
  * that cannot be read, is said, never fatal.
+ *
+ * Every run says where it stands, so that silence has one meaning: no note means the live role was read and
+ * grants what the repository grants. A run that did not read it (offline, or IAM refused) says so in one note,
+ * because a reviewer cannot otherwise tell "no drift" from "drift not looked for".
  */
 import type { RawPolicyDocument, RolePolicySource } from '../core/ports/policy-source.js';
 import { compareLiveGrant, liveDifferenceNotes } from '../core/iac/live-diff.js';
 import { parsePolicyDocument } from '../core/policy/parse.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import type { ActionUniverse } from '../core/policy/verify.js';
-import { awsClients, loadAws } from './aws-wiring.js';
+import { liveRolePolicies } from './aws-wiring.js';
 import type { CliIo } from './io.js';
 import { awsInReach } from './pr-inputs.js';
 
@@ -20,19 +24,24 @@ export interface LiveGrantDeps {
   /** The never-wider proof's action universe (the run's catalog). */
   catalog: ActionUniverse;
   /**
-   * Where the live role's policies come from. Default: IAM through the run's AWS clients, and only when AWS is
-   * in reach (as for the managed policies' documents); offline, nothing is compared and nothing said.
+   * Where the live role's policies come from. Default: IAM through the run's AWS clients (read once per run
+   * with the managed policies' documents), and only when AWS is in reach; offline, nothing is compared and
+   * {@link NOT_READ_OFFLINE} says so.
    */
   source?: RolePolicySource;
 }
 
+/** The one note of a run that does not call AWS: the live role was not compared. */
+export const NOT_READ_OFFLINE =
+  "The live role was not read (this run had no AWS credentials, --profile or --endpoint-url): changes made to it outside the repository were not looked for. The pull request edits the repository's version.";
+
 /**
  * Notes on how the live role `roleArn` (an ARN or a name) differs from `repositoryGranted`
- * (`PlanResult.granted`): empty when they grant the same or when AWS is not in reach; one note when the live
- * role cannot be read (an AWS error, an unparsable document) instead of an error.
+ * (`PlanResult.granted`): empty when they grant the same; one note when AWS is not in reach
+ * ({@link NOT_READ_OFFLINE}) or when the live role cannot be read (an AWS error, an unparsable document).
  */
 export async function liveGrantNotes(roleArn: string, repositoryGranted: PolicyDocument[], deps: LiveGrantDeps): Promise<string[]> {
-  if (!deps.source && !awsInReach(deps.args, deps.io.env)) return [];
+  if (!deps.source && !awsInReach(deps.args, deps.io.env)) return [NOT_READ_OFFLINE];
   let live: PolicyDocument[];
   try {
     live = await readLiveRole(roleArn, deps);
@@ -44,8 +53,7 @@ export async function liveGrantNotes(roleArn: string, repositoryGranted: PolicyD
 
 /** The live role's documents, parsed, its boundary as kind `boundary`. */
 async function readLiveRole(roleArn: string, deps: LiveGrantDeps): Promise<PolicyDocument[]> {
-  const source = deps.source ?? (await loadAws()).awsPolicySource(await awsClients(deps.args, deps.io));
-  const role = await source.getRolePolicies(roleArn);
+  const role = await (deps.source ? deps.source.getRolePolicies(roleArn) : liveRolePolicies(deps.args, deps.io, roleArn));
   const parse = (d: RawPolicyDocument): PolicyDocument => ({ ...parsePolicyDocument(d.text, d.name), kind: d.kind });
   return [...role.documents.map(parse), ...(role.boundary ? [parse(role.boundary)] : [])];
 }

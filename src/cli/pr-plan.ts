@@ -16,6 +16,7 @@ import { suggest } from '../core/trim/suggest.js';
 import type { TrimInput } from '../core/trim/types.js';
 import { roleNameOf } from './options.js';
 import type { CliIo } from './io.js';
+import { liveGrantNotes } from './pr-live-diff.js';
 import { checkRoleActivity, roleUsage, trimOptionsFrom, type ObservedRun, type TrimContext } from './suggest-wiring.js';
 
 /** Everything a role's pull request is made of. */
@@ -30,6 +31,11 @@ export interface RolePullRequest {
   reportPath: string;
   /** The observation window for the commit message (ISO timestamps; an open start is said in words). */
   window: { from: string; to: string };
+  /**
+   * How the live role compares with the repository's grant (issue 10 §1), for stderr; the body has them too.
+   * Optional so that a pull request built by hand (tests of the publisher) need not say.
+   */
+  liveNotes?: string[];
 }
 
 /** What the plan of one role is made from, read before: sites, reference values, managed policies. */
@@ -75,8 +81,11 @@ export function identifyRole(args: Record<string, unknown>, io: CliIo, ctx: Trim
   return { roleArn: traced ?? liveArn ?? role.role, usage };
 }
 
-/** Plans one role: suggestion, checked edits, title and body. Throws IacError and InternalError. */
-export function planRole(args: Record<string, unknown>, io: CliIo, ctx: TrimContext, run: ObservedRun, inputs: RolePlanInputs, who: RoleIdentity): RolePullRequest {
+/**
+ * Plans one role: suggestion, checked edits, the live role compared with the repository's grant, title and
+ * body. Throws IacError and InternalError; the live role's comparison never throws.
+ */
+export async function planRole(args: Record<string, unknown>, io: CliIo, ctx: TrimContext, run: ObservedRun, inputs: RolePlanInputs, who: RoleIdentity): Promise<RolePullRequest> {
   const { roleArn, usage } = who;
   const written = inputs.role.role;
   const name = roleNameOf(roleArn) ?? written.slice(written.lastIndexOf('/') + 1);
@@ -91,6 +100,9 @@ export function planRole(args: Record<string, unknown>, io: CliIo, ctx: TrimCont
     samTemplates: loadBundledSamTemplates(),
     trimContext: context,
   });
+  // §1: the plan above is the repository's whatever the live role holds; the comparison only adds notes. The
+  // role is read as the configuration names it, as for its managed policies, so IAM is asked once.
+  const liveNotes = await liveGrantNotes(written, plan.granted, { args, io, catalog: ctx.catalog });
   const reportPath = reportPathFor(inputs.branch);
   const text = renderPullRequest({
     role: roleArn,
@@ -101,7 +113,7 @@ export function planRole(args: Record<string, unknown>, io: CliIo, ctx: TrimCont
     // Asked of the recording for every action the suggestion speaks of: derived from the findings alone, the
     // coverage lists only the types a removal or a kept action happens to cite (SNS and Lambda went missing).
     dataEvents: dataEventsRecorded(plan.suggestion, run.recording, ctx.knowledge),
-    edits: [...editNotes(plan), ...(inputs.extraNotes ?? [])],
+    edits: [...editNotes(plan), ...(inputs.extraNotes ?? []), ...liveRoleEntry(roleArn, liveNotes)],
     toolVersion: toolVersion(),
     ...(inputs.base === undefined ? {} : { baseBranch: inputs.base }),
     report: { path: reportPath },
@@ -112,7 +124,12 @@ export function planRole(args: Record<string, unknown>, io: CliIo, ctx: TrimCont
     levelOf: (action) => ctx.catalog.action(action)?.accessLevel,
   });
   const window = { from: ctx.window.since?.toISOString() ?? 'the oldest record read', to: (ctx.window.until ?? io.now()).toISOString() };
-  return { role: inputs.role, roleArn, branch: inputs.branch, plan, text, reportPath, window };
+  return { role: inputs.role, roleArn, branch: inputs.branch, plan, text, reportPath, window, liveNotes };
+}
+
+/** The body's entry for the live role's notes (none when it was read and grants what the repository does). */
+function liveRoleEntry(roleArn: string, notes: string[]): SiteEditNote[] {
+  return notes.length ? [{ file: 'the live role', site: roleArn, notes }] : [];
 }
 
 /** The planner's notes on policies it left without statements: IAM refuses them, so the reviewer acts first. */

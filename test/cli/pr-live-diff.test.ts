@@ -2,13 +2,13 @@
  * `pr`'s comparison of the live role with the repository's grant, against IAM in moto: the live role's inline
  * policy and attached managed policy are read through the IAM adapter, compared semantically with a repository
  * grant that differs, and the differences come back as notes; an IAM error is one note, and offline nothing is
- * compared.
+ * compared and one note says so. The role is read from IAM once per run, whoever asks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';
-import { closeAwsClients } from '../../src/cli/aws-wiring.js';
+import { closeAwsClients, liveRolePolicies } from '../../src/cli/aws-wiring.js';
 import type { CliIo } from '../../src/cli/io.js';
-import { liveGrantNotes } from '../../src/cli/pr-live-diff.js';
+import { liveGrantNotes, NOT_READ_OFFLINE } from '../../src/cli/pr-live-diff.js';
 import { parsePolicyDocument } from '../../src/core/policy/parse.js';
 import type { PolicyDocument } from '../../src/core/policy/types.js';
 import { MOTO_ACCOUNT_ID, seedRole, startMoto, useFakeAwsEnv, type MotoServer } from '../support/moto.js';
@@ -98,8 +98,23 @@ describe('liveGrantNotes against IAM (moto)', () => {
 });
 
 describe('liveGrantNotes offline', () => {
-  it('compares nothing and says nothing when AWS is not in reach', async () => {
+  it('compares nothing when AWS is not in reach, and says so in one note (no note means compared and the same)', async () => {
     const args: Record<string, unknown> = {};
-    expect(await liveGrantNotes(ROLE_ARN, REPOSITORY, { args, io: quietIo({}), catalog })).toEqual([]);
+    expect(await liveGrantNotes(ROLE_ARN, REPOSITORY, { args, io: quietIo({}), catalog })).toEqual([NOT_READ_OFFLINE]);
   });
+});
+
+describe('liveRolePolicies', () => {
+  it('reads a role once per run (the managed policies and the comparison share the read), again after the clients are closed', async () => {
+    const args: Record<string, unknown> = { region: 'us-east-1', 'endpoint-url': moto.endpoint };
+    const io = quietIo({ ...process.env });
+    const first = liveRolePolicies(args, io, ROLE_ARN);
+    expect(liveRolePolicies(args, io, ROLE_ARN)).toBe(first);
+    expect((await first).roleArn).toBe(ROLE_ARN);
+    await closeAwsClients(args);
+    const again = liveRolePolicies(args, io, ROLE_ARN);
+    expect(again).not.toBe(first);
+    await again;
+    await closeAwsClients(args);
+  }, 60_000);
 });

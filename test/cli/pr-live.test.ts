@@ -1,13 +1,15 @@
 /**
  * `policy-trim pr` with AWS in reach (moto): the documents of the role's attached managed policies come from IAM
  * (offline: `--managed-policy ARN=FILE` gives the same plan), so an over-granting attachment is replaced by
- * explicit statements; and references resolve through a deployed stack (`--stack`).
+ * explicit statements; references resolve through a deployed stack (`--stack`); and the live role is compared
+ * with the repository's grant (issue 10 §1): a difference is reported, the edit is planned from the repository.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, seedRole, useFakeAwsEnv, type MotoServer } from '../support/moto.js';
 import { tempDir } from '../support/offline-fixture.js';
+import { NOT_READ_OFFLINE } from '../../src/cli/pr-live-diff.js';
 import { IAM_TF, infraRepo, ROLE, runPr, SHARED_JSON } from './pr-fixture.js';
 
 const SHARED_ARN = 'arn:aws:iam::123456789012:policy/orders-api-shared-access';
@@ -43,6 +45,36 @@ resource "aws_iam_role_policy" "logs" {
 }
 `;
 
+/** The body's entry for the live role: its line and the notes under it, up to the blank line after them. */
+function liveEntry(stdout: string): string | undefined {
+  return /^- `the live role`\n(?: {2,}.*(?:\n|$))*/m.exec(stdout)?.[0].trimEnd();
+}
+
+/** The dry run's output less the live role's entry: what the plan and the rest of the body say. */
+function withoutLiveEntry(stdout: string): string {
+  return stdout.replace(/^- `the live role`\n(?: {2,}.*(?:\n|$))*/m, '');
+}
+
+/** The diff a dry run prints, before the title and the body. */
+function diffOf(stdout: string): string {
+  return stdout.slice(stdout.indexOf('diff --git'), stdout.indexOf('# Title: '));
+}
+
+/** The role's inline policy as deployed from the repository (examples/orders-api), as a parsed document. */
+const DEPLOYED_INLINE = JSON.parse(readFileSync(resolve(import.meta.dirname, '..', '..', 'examples', 'orders-api', 'policies', 'orders-api-role.inline.json'), 'utf8')) as { Statement: { Sid?: string }[] };
+
+/** moto emptied, then the role seeded with `inline` policies only (no attachment: the repository has none). */
+async function reseedRole(inline: Record<string, object>): Promise<void> {
+  await (await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' })).arrayBuffer();
+  const { IAMClient } = await import('@aws-sdk/client-iam');
+  const iam = new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  try {
+    await seedRole(iam, { name: 'orders-api-role', inline: Object.fromEntries(Object.entries(inline).map(([k, v]) => [k, JSON.stringify(v)])) });
+  } finally {
+    iam.destroy();
+  }
+}
+
 let moto: MotoServer;
 let restoreEnv: () => void;
 
@@ -77,7 +109,15 @@ describe('pr with AWS in reach', () => {
     writeFileSync(file, SHARED_JSON);
     const offline = await runPr(repo, ['--role', ROLE, '--dry-run', '--managed-policy', `${SHARED_ARN}=${file}`], repo.env);
     expect(offline.code, offline.stderr).toBe(0);
-    expect(offline.stdout).toBe(live.stdout);
+    // The same plan and body, but for the live role's entry: offline it was not read, and one line says so;
+    // live, the role in IAM (the shared policy alone) differs from the repository both ways.
+    expect(withoutLiveEntry(offline.stdout)).toBe(withoutLiveEntry(live.stdout));
+    expect(liveEntry(offline.stdout)).toBe(`- \`the live role\`\n  - \`${ROLE}\`: ${NOT_READ_OFFLINE}`);
+    const entry = liveEntry(live.stdout);
+    expect(entry).toMatch(/^ {4}- The live role grants \d+ permissions the repository does not \(e\.g\. s3:DeleteBucket on arn:aws:s3:::orders-archive-123456789012 \(denied by the repository, not by the live role\);/m);
+    expect(entry).toMatch(/^ {4}- The repository grants \d+ permissions the live role does not \(e\.g\. events:PutEvents on \\\*;/m);
+    expect(entry).not.toContain(NOT_READ_OFFLINE);
+    expect(offline.stderr).toContain(`note: ${NOT_READ_OFFLINE}\n`);
 
     // Neither: the attachment is kept, and the plan says why.
     const unknown = await runPr(repo, ['--role', ROLE, '--dry-run'], repo.env);
@@ -126,5 +166,57 @@ describe('pr with AWS in reach', () => {
     expect(unresolved.code, unresolved.stderr).toBe(0);
     expect(unresolved.stderr).toMatch(/`!GetAtt OrdersTable\.Arn` is not resolved/);
     expect(resolved.stdout).not.toBe(unresolved.stdout);
+  }, 120_000);
+});
+
+// Runs after the tests above: each reseeds moto with the live role it needs.
+describe('pr compares the live role with the repository (issue 10 §1)', () => {
+  const live = (repo: ReturnType<typeof infraRepo>, ...more: string[]) =>
+    runPr(repo, ['--role', ROLE, '--dry-run', '--region', 'us-east-1', '--endpoint-url', moto.endpoint, ...more], { ...(process.env as Record<string, string>), ...repo.env });
+  const shared = JSON.parse(SHARED_JSON) as { Statement: object[] };
+
+  it('the live role holds a statement the repository does not: reported on stderr and in the body, the edit planned from the repository', async () => {
+    const extra = { Sid: 'HandMade', Effect: 'Allow', Action: 'sns:Subscribe', Resource: 'arn:aws:sns:us-east-1:123456789012:orders-events' };
+    await reseedRole({ 'orders-api-role': DEPLOYED_INLINE, shared: { ...shared, Statement: [...shared.Statement, extra] } });
+    const repo = infraRepo();
+    const run = await live(repo);
+    expect(run.code, run.stderr).toBe(0);
+    const note = "The live role grants 1 permission the repository does not (e.g. sns:Subscribe on arn:aws:sns:us-east-1:123456789012:orders-events): someone changed it outside this code, or the code is not deployed yet. The pull request edits the repository's version.";
+    expect(run.stderr).toContain(`${ROLE}: note: ${note}\n`);
+    expect(run.stderr).not.toMatch(/The repository grants/);
+    expect(liveEntry(run.stdout)).toBe(`- \`the live role\`\n  - \`${ROLE}\`: ${note}`);
+    // The edit is the repository's: what an offline run plans, and nothing of the live role's extra grant.
+    const offline = await runPr(repo, ['--role', ROLE, '--dry-run'], repo.env);
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(diffOf(run.stdout)).toBe(diffOf(offline.stdout));
+    expect(diffOf(run.stdout)).not.toContain('sns:Subscribe');
+    // --quiet: the notes leave stderr, the body keeps them.
+    const quiet = await live(repo, '--quiet');
+    expect(quiet.stderr).not.toContain(note);
+    expect(liveEntry(quiet.stdout)).toBe(liveEntry(run.stdout));
+  }, 120_000);
+
+  it('the live role lacks a statement the repository has: reported, and the edit still planned from the repository', async () => {
+    await reseedRole({ 'orders-api-role': { ...DEPLOYED_INLINE, Statement: DEPLOYED_INLINE.Statement.filter((st) => st.Sid !== 'Notifications') }, shared });
+    const repo = infraRepo();
+    const run = await live(repo);
+    expect(run.code, run.stderr).toBe(0);
+    const note = 'The repository grants 2 permissions the live role does not (e.g. events:PutEvents on *; sns:Publish on *): the code is not deployed yet, or the role was narrowed outside it. The pull request edits the repository\'s version.';
+    expect(run.stderr).toContain(`${ROLE}: note: ${note}\n`);
+    expect(run.stderr).not.toMatch(/The live role grants/);
+    expect(liveEntry(run.stdout)).toBe(`- \`the live role\`\n  - \`${ROLE}\`: ${note.replace(/\*/g, '\\*')}`);
+    const offline = await runPr(repo, ['--role', ROLE, '--dry-run'], repo.env);
+    expect(diffOf(run.stdout)).toBe(diffOf(offline.stdout));
+    // The repository's Notifications statement is trimmed as usage says, not dropped because the live role lacks it.
+    expect(diffOf(run.stdout)).toMatch(/^[ +].*sns:Publish/m);
+  }, 120_000);
+
+  it('says nothing of the live role when it grants what the repository does', async () => {
+    await reseedRole({ 'orders-api-role': DEPLOYED_INLINE, shared });
+    const repo = infraRepo();
+    const run = await live(repo);
+    expect(run.code, run.stderr).toBe(0);
+    expect(liveEntry(run.stdout)).toBeUndefined();
+    expect(run.stderr).not.toMatch(/live role/);
   }, 120_000);
 });
