@@ -106,6 +106,8 @@ export function awsInReach(args: Record<string, unknown>, env: Record<string, st
 export interface LiveRole {
   roleArn?: string;
   managed: Map<string, PolicyDocument>;
+  /** Why the documents are missing when IAM could not be read (PlanInput.managedPoliciesUnread). */
+  unread?: string;
 }
 
 /**
@@ -126,8 +128,10 @@ export async function managedPolicies(args: Record<string, unknown>, io: CliIo, 
     }
     return { roleArn: live.roleArn, managed };
   } catch (e) {
-    io.stderr(`warning: ${forTerminal(role)}: could not read the role from IAM (${forTerminal((e as Error).message)}); attachments are kept as they are (give --managed-policy ARN=FILE to trim them offline).\n`);
-    return { managed: new Map() };
+    // What it costs is said where it applies: the planner notes each attachment kept for want of its document
+    // (with --managed-policy ARN=FILE as the way out), and the live role's comparison says it was not made.
+    io.stderr(`warning: ${forTerminal(role)}: could not read the role from IAM (${forTerminal((e as Error).message)}).\n`);
+    return { managed: new Map(), unread: `the role could not be read from IAM: ${(e as Error).message}; give --managed-policy ARN=FILE to trim it offline` };
   }
 }
 

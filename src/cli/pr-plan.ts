@@ -45,6 +45,8 @@ export interface RolePlanInputs {
   sites: SiteText[];
   values: PlanInput['values'];
   managed: PlanInput['managedPolicies'];
+  /** Why the managed policies' documents are missing, when IAM could not be read (said in the attachments' notes). */
+  managedUnread?: string;
   /** The branch pull requests merge into, for the body's rollback section; unknown in a dry run without one. */
   base?: string;
   /** Notes of the command itself for the body (a file changed by hand since the last run). */
@@ -95,6 +97,7 @@ export async function planRole(args: Record<string, unknown>, io: CliIo, ctx: Tr
     sites: inputs.sites,
     values: inputs.values,
     managedPolicies: inputs.managed,
+    ...(inputs.managedUnread ? { managedPoliciesUnread: inputs.managedUnread } : {}),
     suggestFor: (documents) => suggest({ ...context, documents }),
     inlineResolved: Boolean(args['inline-resolved']),
     samTemplates: loadBundledSamTemplates(),

@@ -114,7 +114,7 @@ function roleValues(state: RunState, roleArn: string, sites: Parameters<typeof v
 /** `--dry-run` for one role: plan from the checked-out files and print. */
 async function dryRunRole(state: RunState, role: RoleConfig): Promise<void> {
   const { live, who, sites, values } = await roleInputs(state, role);
-  const pr = await planRole(state.args, state.io, state.ctx, state.run, { role, branch: state.branches.get(role)!, sites, values, managed: live.managed, base: state.base }, who);
+  const pr = await planRole(state.args, state.io, state.ctx, state.run, { role, branch: state.branches.get(role)!, sites, values, managed: live.managed, managedUnread: live.unread, base: state.base }, who);
   printPlanNotes(state.args, state.io, pr);
   printDryRun(pr, state.io);
 }
@@ -129,7 +129,7 @@ async function publishOne(state: RunState, publish: Omit<PublishContext, 'baseSh
   const sites = await readSiteTexts(role, state.repo);
   const extraNotes = remote.kind === 'tool' ? await handEditedNotes(publish.git, remote.sha, sites, publish.base) : [];
   for (const n of extraNotes) state.io.stderr(`${forTerminal(role.role)}: note: ${forTerminal(n.notes.join(' '))}\n`);
-  const pr: RolePullRequest = await planRole(state.args, state.io, state.ctx, state.run, { role, branch, sites, values: roleValues(state, who.roleArn, sites), managed: live.managed, base: publish.base, extraNotes }, who);
+  const pr: RolePullRequest = await planRole(state.args, state.io, state.ctx, state.run, { role, branch, sites, values: roleValues(state, who.roleArn, sites), managed: live.managed, managedUnread: live.unread, base: publish.base, extraNotes }, who);
   printPlanNotes(state.args, state.io, pr);
   const result = await publishRole(pr, remote, { ...publish, baseSha });
   report(state.io, pr, result);

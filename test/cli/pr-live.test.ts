@@ -211,6 +211,19 @@ describe('pr compares the live role with the repository (issue 10 §1)', () => {
     expect(diffOf(run.stdout)).toMatch(/^[ +].*sns:Publish/m);
   }, 120_000);
 
+  it('a role IAM cannot read: one warning, the attachment kept saying why, the comparison said not made; the edit planned from the repository', async () => {
+    await (await fetch(`${moto.endpoint}/moto-api/reset`, { method: 'POST' })).arrayBuffer();
+    const repo = infraRepo({ '.policy-trim.yml': ATTACHED_CONFIG, 'infra/iam.tf': ATTACHED_TF });
+    const run = await live(repo);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr.match(/^warning: .*could not read the role from IAM/gm)).toHaveLength(1);
+    expect(run.stderr).toMatch(new RegExp(`note: .*managed policy ${SHARED_ARN.replace(/[/.]/g, '\\$&')} \\(attached at infra/iam\\.tf:\\d+\\) kept as written: its document is not known \\(the role could not be read from IAM: .+; give --managed-policy ARN=FILE to trim it offline\\)\\.`));
+    expect(run.stderr).toMatch(/note: Could not read the live role .+: it was not compared with the repository, whose version the pull request edits\./);
+    expect(liveEntry(run.stdout)).toMatch(/^- `the live role`\n {2}- `[^`]+`: Could not read the live role /);
+    const offline = await runPr(repo, ['--role', ROLE, '--dry-run'], repo.env);
+    expect(diffOf(run.stdout)).toBe(diffOf(offline.stdout));
+  }, 120_000);
+
   it('says nothing of the live role when it grants what the repository does', async () => {
     await reseedRole({ 'orders-api-role': DEPLOYED_INLINE, shared });
     const repo = infraRepo();
