@@ -88,6 +88,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         },
       );
     }
+    if (!wantsHelp(argv)) skipHelpCache(parser);
     await parser.parseAsync();
     return exitCode;
   } catch (err) {
@@ -103,6 +104,18 @@ function versionText(): string {
   const pkg = JSON.parse(readFileSync(join(dataDir(), '..', 'package.json'), 'utf8')) as { version?: string };
   const info = loadBundledCatalog().info();
   return `policy-trim ${pkg.version ?? 'unknown'} (catalog ${info.source}, updated ${info.updatedAt})\n`;
+}
+
+/**
+ * yargs renders the whole help text (cliui measuring every line's width) right after starting a command's
+ * handler, to cache it for a later failure; our `.fail` never shows help, so a run that did not ask for help
+ * never reads it (~35 ms of an admin `suggest`). yargs has no option for this: its usage instance's
+ * `cacheHelpMessage` is replaced, and left alone if a yargs version lacks it (then only the time is lost).
+ */
+function skipHelpCache(parser: Argv): void {
+  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+  const usage = (parser as unknown as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 /** Whether the command line asks for help (the only time yargs's help text is shown). */
