@@ -16,7 +16,7 @@ import { liveRolePolicies } from './aws-wiring.js';
 import type { CliIo } from './io.js';
 import { awsInReach } from './pr-inputs.js';
 
-/** What {@link liveGrantNotes} needs besides the role and the repository's grant. */
+/** What {@link compareLiveRole} needs besides the role and the repository's grant. */
 export interface LiveGrantDeps {
   /** The command's (merged) arguments: `--profile`, `--region`, `--endpoint-url`, and what says AWS is in reach. */
   args: Record<string, unknown>;
@@ -35,20 +35,37 @@ export interface LiveGrantDeps {
 export const NOT_READ_OFFLINE =
   "The live role was not read (this run had no AWS credentials, --profile or --endpoint-url): changes made to it outside the repository were not looked for. The pull request edits the repository's version.";
 
+/** The live role compared with the repository: what to say, and whether applying the repository takes grants away. */
+export interface LiveRoleComparison {
+  /** Sentences for stderr and the body; empty when the live role was read and grants what the repository does. */
+  notes: string[];
+  /**
+   * The live role grants or attaches something the repository does not: applying the repository (with or
+   * without this pull request) takes it away, so the reviewer checks it before merging.
+   */
+  removesLiveGrants: boolean;
+}
+
+/** What a reviewer must check before merging when {@link LiveRoleComparison.removesLiveGrants}. */
+export const LIVE_GRANTS_REMOVED =
+  'The live role grants more than the repository (see "The live role" below): applying the repository, with or without this change, takes that away. If the role needs it, add it to the code first.';
+
 /**
- * Notes on how the live role `roleArn` (an ARN or a name) differs from `repositoryGranted`
- * (`PlanResult.granted`): empty when they grant the same; one note when AWS is not in reach
- * ({@link NOT_READ_OFFLINE}) or when the live role cannot be read (an AWS error, an unparsable document).
+ * How the live role `roleArn` (an ARN or a name) differs from `repositoryGranted` (`PlanResult.granted`):
+ * no notes when they grant the same; one note when AWS is not in reach ({@link NOT_READ_OFFLINE}) or when the
+ * live role cannot be read (an AWS error, an unparsable document).
  */
-export async function liveGrantNotes(roleArn: string, repositoryGranted: PolicyDocument[], deps: LiveGrantDeps): Promise<string[]> {
-  if (!deps.source && !awsInReach(deps.args, deps.io.env)) return [NOT_READ_OFFLINE];
+export async function compareLiveRole(roleArn: string, repositoryGranted: PolicyDocument[], deps: LiveGrantDeps): Promise<LiveRoleComparison> {
+  if (!deps.source && !awsInReach(deps.args, deps.io.env)) return { notes: [NOT_READ_OFFLINE], removesLiveGrants: false };
   let live: PolicyDocument[];
   try {
     live = await readLiveRole(roleArn, deps);
   } catch (e) {
-    return [`Could not read the live role ${roleArn} (${(e as Error).message}): it was not compared with the repository, whose version the pull request edits.`];
+    const notes = [`Could not read the live role ${roleArn} (${(e as Error).message}): it was not compared with the repository, whose version the pull request edits.`];
+    return { notes, removesLiveGrants: false };
   }
-  return liveDifferenceNotes(compareLiveGrant(repositoryGranted, live, deps.catalog));
+  const diff = compareLiveGrant(repositoryGranted, live, deps.catalog);
+  return { notes: liveDifferenceNotes(diff), removesLiveGrants: diff.liveOnlyCount > 0 || diff.attachments.liveOnly.length > 0 };
 }
 
 /** The live role's documents, parsed, its boundary as kind `boundary`. */

@@ -11,12 +11,13 @@ import type { RoleConfig } from '../core/config/types.js';
 import { planEdits } from '../core/iac/plan.js';
 import type { PlanInput, PlanResult, SiteText } from '../core/iac/plan-types.js';
 import { siteLabel } from '../core/iac/plan-grants.js';
+import { EMPTIED_POLICY_NOTE } from '../core/iac/plan-site.js';
 import { dataEventsRecorded, planFacts, renderPullRequest, type ActivitySourceRead, type ObservedActivity, type PullRequestText, type SiteEditNote } from '../core/pr/body.js';
 import { suggest } from '../core/trim/suggest.js';
 import type { TrimInput } from '../core/trim/types.js';
 import { roleNameOf } from './options.js';
 import type { CliIo } from './io.js';
-import { liveGrantNotes } from './pr-live-diff.js';
+import { compareLiveRole, LIVE_GRANTS_REMOVED } from './pr-live-diff.js';
 import { checkRoleActivity, roleUsage, trimOptionsFrom, type ObservedRun, type TrimContext } from './suggest-wiring.js';
 
 /** Everything a role's pull request is made of. */
@@ -105,7 +106,7 @@ export async function planRole(args: Record<string, unknown>, io: CliIo, ctx: Tr
   });
   // §1: the plan above is the repository's whatever the live role holds; the comparison only adds notes. The
   // role is read as the configuration names it, as for its managed policies, so IAM is asked once.
-  const liveNotes = await liveGrantNotes(written, plan.granted, { args, io, catalog: ctx.catalog });
+  const live = await compareLiveRole(written, plan.granted, { args, io, catalog: ctx.catalog });
   const reportPath = reportPathFor(inputs.branch);
   const text = renderPullRequest({
     role: roleArn,
@@ -116,43 +117,40 @@ export async function planRole(args: Record<string, unknown>, io: CliIo, ctx: Tr
     // Asked of the recording for every action the suggestion speaks of: derived from the findings alone, the
     // coverage lists only the types a removal or a kept action happens to cite (SNS and Lambda went missing).
     dataEvents: dataEventsRecorded(plan.suggestion, run.recording, ctx.knowledge),
-    edits: [...editNotes(plan), ...(inputs.extraNotes ?? []), ...liveRoleEntry(roleArn, liveNotes)],
+    edits: [...editNotes(plan), ...(inputs.extraNotes ?? [])],
+    planNotes: planNotes(plan),
+    liveRole: live.notes,
     toolVersion: toolVersion(),
     ...(inputs.base === undefined ? {} : { baseBranch: inputs.base }),
     report: { path: reportPath },
     original: plan.granted,
-    beforeMerging: beforeMerging(plan),
+    beforeMerging: [...beforeMerging(plan), ...(live.removesLiveGrants ? [LIVE_GRANTS_REMOVED] : [])],
     // The body describes the edit: what it keeps, and what an unresolved reference may allow (body-plan.ts).
     plan: planFacts(plan.granted, plan.trimmed, (p) => ctx.catalog.expandActionPattern(p)),
     levelOf: (action) => ctx.catalog.action(action)?.accessLevel,
   });
   const window = { from: ctx.window.since?.toISOString() ?? 'the oldest record read', to: (ctx.window.until ?? io.now()).toISOString() };
-  return { role: inputs.role, roleArn, branch: inputs.branch, plan, text, reportPath, window, liveNotes };
+  return { role: inputs.role, roleArn, branch: inputs.branch, plan, text, reportPath, window, liveNotes: live.notes };
 }
 
-/** The body's entry for the live role's notes (none when it was read and grants what the repository does). */
-function liveRoleEntry(roleArn: string, notes: string[]): SiteEditNote[] {
-  return notes.length ? [{ file: 'the live role', site: roleArn, notes }] : [];
-}
-
-/** The planner's notes on policies it left without statements: IAM refuses them, so the reviewer acts first. */
-const EMPTIED = /IAM does not accept a policy document without statements/;
-
-/** The notes the body puts in its "Before merging" list. */
+/** The notes the body puts in its "Before merging" list: policies left without statements, which IAM refuses. */
 export function beforeMerging(plan: PlanResult): string[] {
-  return [...new Set([...plan.edits.flatMap((e) => e.notes), ...(plan.notes ?? [])].filter((n) => EMPTIED.test(n)))];
+  return [...new Set([...plan.edits.flatMap((e) => e.notes), ...(plan.notes ?? [])].filter((n) => n.endsWith(EMPTIED_POLICY_NOTE)))];
 }
 
-/** The body's "files edited" entries: one per edited file, and the plan's notes about files it left alone. */
+/** The body's "files edited" entries: one per edited file, with the notes on its sites. */
 export function editNotes(plan: PlanResult): SiteEditNote[] {
-  const out: SiteEditNote[] = plan.edits.map((e) => ({ file: e.file, site: e.sites.map(siteLabel).join(', '), notes: e.notes }));
+  return plan.edits.map((e) => ({ file: e.file, site: e.sites.map(siteLabel).join(', '), notes: e.notes }));
+}
+
+/** The plan's notes that belong to no edited file: files it left alone, references it could not resolve. */
+export function planNotes(plan: PlanResult): string[] {
   const said = new Set(plan.edits.flatMap((e) => e.notes));
   const others = (plan.notes ?? []).filter((n) => ![...said].some((m) => n === m || n.endsWith(m)));
   for (const u of plan.unresolved) {
     others.push(`${siteLabel(u.site)}: \`${u.reference.written}\` is not resolved (--tf-state, --stack, --parameters give values): the statements using it are trimmed at action level only, and it is kept as written.`);
   }
-  if (others.length) out.push({ file: 'the plan', site: 'every site', notes: [...new Set(others)] });
-  return out;
+  return [...new Set(others)];
 }
 
 /** The window, the sources read and the record counts, as the body reports them. */

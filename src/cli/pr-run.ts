@@ -16,7 +16,7 @@ import { printDryRun } from './pr-dry-run.js';
 import { githubClient, githubToken, repositorySlug } from './pr-github.js';
 import { managedPolicies, parameterTexts, readSiteTexts, referenceValues, valuesForRole } from './pr-inputs.js';
 import type { RoleSelection } from './pr-options.js';
-import { editNotes, identifyRole, planRole, type RolePullRequest } from './pr-plan.js';
+import { editNotes, identifyRole, planNotes, planRole, type RolePullRequest } from './pr-plan.js';
 import { handEditedNotes } from './pr-hand-edits.js';
 import { publishRole, type PublishContext, type PublishResult } from './pr-publish.js';
 import { assertTrailPathsExist } from './sources.js';
@@ -141,7 +141,7 @@ async function publishOne(state: RunState, publish: Omit<PublishContext, 'baseSh
  */
 export function printPlanNotes(args: Record<string, unknown>, io: CliIo, pr: RolePullRequest): void {
   if (args.quiet) return;
-  for (const note of new Set([...editNotes(pr.plan).flatMap((n) => n.notes), ...(pr.liveNotes ?? [])])) io.stderr(`${forTerminal(pr.role.role)}: note: ${forTerminal(note)}\n`);
+  for (const note of new Set([...editNotes(pr.plan).flatMap((n) => n.notes), ...planNotes(pr.plan), ...(pr.liveNotes ?? [])])) io.stderr(`${forTerminal(pr.role.role)}: note: ${forTerminal(note)}\n`);
 }
 
 /** stdout: the pull request's URL (the result); stderr: what was done. */
@@ -153,7 +153,9 @@ function report(io: CliIo, pr: RolePullRequest, result: PublishResult): void {
     unchanged: 'pull request unchanged (the branch already held this edit)',
     closed: 'nothing left to trim: pull request closed with a comment',
     'nothing-to-trim': 'nothing left to trim: no pull request opened',
-    blocked: 'the branch holds commits policy-trim did not make: nothing pushed; commented on the pull request',
+    blocked: result.commented === false
+      ? 'the branch holds commits policy-trim did not make: nothing pushed; the pull request already has a comment naming them'
+      : 'the branch holds commits policy-trim did not make: nothing pushed; commented on the pull request',
   };
   io.stderr(`${forTerminal(pr.role.role)}: branch ${forTerminal(pr.branch)}: ${what[result.status]}${result.url ? ` ${forTerminal(result.url)}` : ''}\n`);
 }

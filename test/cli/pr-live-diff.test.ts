@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';
 import { closeAwsClients, liveRolePolicies } from '../../src/cli/aws-wiring.js';
 import type { CliIo } from '../../src/cli/io.js';
-import { liveGrantNotes, NOT_READ_OFFLINE } from '../../src/cli/pr-live-diff.js';
+import { compareLiveRole, NOT_READ_OFFLINE, type LiveRoleComparison } from '../../src/cli/pr-live-diff.js';
 import { parsePolicyDocument } from '../../src/core/policy/parse.js';
 import type { PolicyDocument } from '../../src/core/policy/types.js';
 import { MOTO_ACCOUNT_ID, seedRole, startMoto, useFakeAwsEnv, type MotoServer } from '../support/moto.js';
@@ -44,10 +44,10 @@ const catalog = loadBundledCatalog();
 const quietIo = (env: Record<string, string | undefined>): CliIo => ({ stdout: () => {}, stderr: () => {}, interactive: false, env, now: () => new Date('2026-11-23T00:00:00Z') });
 
 /** The notes for `role` with the run's arguments pointing at moto; the clients made for them are closed after. */
-async function notesFor(role: string, repository: PolicyDocument[]): Promise<string[]> {
+async function compared(role: string, repository: PolicyDocument[]): Promise<LiveRoleComparison> {
   const args: Record<string, unknown> = { region: 'us-east-1', 'endpoint-url': moto.endpoint };
   try {
-    return await liveGrantNotes(role, repository, { args, io: quietIo({ ...process.env }), catalog });
+    return await compareLiveRole(role, repository, { args, io: quietIo({ ...process.env }), catalog });
   } finally {
     await closeAwsClients(args);
   }
@@ -70,9 +70,11 @@ afterAll(async () => {
   restoreEnv?.();
 });
 
-describe('liveGrantNotes against IAM (moto)', () => {
+describe('compareLiveRole against IAM (moto)', () => {
   it('reads the inline and the attached managed policy and says how the live role differs from the repository', async () => {
-    const notes = await notesFor(ROLE_ARN, REPOSITORY);
+    const { notes, removesLiveGrants } = await compared(ROLE_ARN, REPOSITORY);
+    // The live role's extra grant and attachment go when the repository is applied: checked before merging.
+    expect(removesLiveGrants).toBe(true);
     expect(notes).toEqual([
       `The live role grants 1 permission the repository does not (e.g. s3:DeleteObject on ${ORDERS}/*): someone changed it outside this code, or the code is not deployed yet. The pull request edits the repository's version.`,
       `The repository grants 1 permission the live role does not (e.g. dynamodb:GetItem on ${TABLE}): the code is not deployed yet, or the role was narrowed outside it.`,
@@ -86,21 +88,22 @@ describe('liveGrantNotes against IAM (moto)', () => {
       doc('infra/iam.tf#data.aws_iam_policy_document.orders', 'inline', { Effect: 'Allow', Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'], Resource: `${ORDERS}/*` }),
       doc(SHARED_ARN, 'customer-managed', { Effect: 'Allow', Action: 'dynamodb:Query', Resource: TABLE }),
     ];
-    expect(await notesFor('orders-api-role', repository)).toEqual([]);
+    expect(await compared('orders-api-role', repository)).toEqual({ notes: [], removesLiveGrants: false });
   }, 60_000);
 
   it('turns an IAM error into one note instead of stopping the run', async () => {
     const missing = `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/no-such-role`;
-    const notes = await notesFor(missing, REPOSITORY);
+    const { notes, removesLiveGrants } = await compared(missing, REPOSITORY);
+    expect(removesLiveGrants).toBe(false);
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatch(new RegExp(`^Could not read the live role ${missing.replace(/[/.]/g, '\\$&')} \\(.+\\): it was not compared with the repository, whose version the pull request edits\\.$`));
   }, 60_000);
 });
 
-describe('liveGrantNotes offline', () => {
+describe('compareLiveRole offline', () => {
   it('compares nothing when AWS is not in reach, and says so in one note (no note means compared and the same)', async () => {
     const args: Record<string, unknown> = {};
-    expect(await liveGrantNotes(ROLE_ARN, REPOSITORY, { args, io: quietIo({}), catalog })).toEqual([NOT_READ_OFFLINE]);
+    expect(await compareLiveRole(ROLE_ARN, REPOSITORY, { args, io: quietIo({}), catalog })).toEqual({ notes: [NOT_READ_OFFLINE], removesLiveGrants: false });
   });
 });
 

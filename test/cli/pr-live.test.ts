@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, seedRole, useFakeAwsEnv, type MotoServer } from '../support/moto.js';
 import { tempDir } from '../support/offline-fixture.js';
-import { NOT_READ_OFFLINE } from '../../src/cli/pr-live-diff.js';
+import { LIVE_GRANTS_REMOVED, NOT_READ_OFFLINE } from '../../src/cli/pr-live-diff.js';
 import { IAM_TF, infraRepo, ROLE, runPr, SHARED_JSON } from './pr-fixture.js';
 
 const SHARED_ARN = 'arn:aws:iam::123456789012:policy/orders-api-shared-access';
@@ -45,14 +45,23 @@ resource "aws_iam_role_policy" "logs" {
 }
 `;
 
-/** The body's entry for the live role: its line and the notes under it, up to the blank line after them. */
+/** The list of the body's "The live role" section, up to the blank line after it. */
 function liveEntry(stdout: string): string | undefined {
-  return /^- `the live role`\n(?: {2,}.*(?:\n|$))*/m.exec(stdout)?.[0].trimEnd();
+  return /^### The live role\n\n((?:- .*(?:\n|$))+)/m.exec(stdout)?.[1]!.trimEnd();
 }
 
-/** The dry run's output less the live role's entry: what the plan and the rest of the body say. */
+/** The "Before merging" item a live role granting more than the repository adds. */
+const LIVE_ITEM = `- [ ] ${LIVE_GRANTS_REMOVED}`;
+
+/** The dry run's output less what the live role adds: its section, and its item (and section) before merging. */
 function withoutLiveEntry(stdout: string): string {
-  return stdout.replace(/^- `the live role`\n(?: {2,}.*(?:\n|$))*/m, '');
+  const noSection = stdout.replace(/^### The live role\n\n(?:- .*(?:\n|$))+\n?/m, '');
+  const alone = `\n\n${LIVE_ITEM}\n\n`;
+  const at = noSection.indexOf(alone);
+  const start = noSection.lastIndexOf('### Before merging\n\n', at);
+  // The item alone in its section: the section goes; beside others: the item's line goes.
+  if (at >= 0 && start >= 0 && !noSection.slice(start, at).includes('- [ ]')) return noSection.slice(0, start) + noSection.slice(at + alone.length);
+  return noSection.replace(`${LIVE_ITEM}\n`, '');
 }
 
 /** The diff a dry run prints, before the title and the body. */
@@ -112,10 +121,12 @@ describe('pr with AWS in reach', () => {
     // The same plan and body, but for the live role's entry: offline it was not read, and one line says so;
     // live, the role in IAM (the shared policy alone) differs from the repository both ways.
     expect(withoutLiveEntry(offline.stdout)).toBe(withoutLiveEntry(live.stdout));
-    expect(liveEntry(offline.stdout)).toBe(`- \`the live role\`\n  - \`${ROLE}\`: ${NOT_READ_OFFLINE}`);
+    expect(liveEntry(offline.stdout)).toBe(`- ${NOT_READ_OFFLINE}`);
+    expect(offline.stdout).not.toContain(LIVE_ITEM);
+    expect(live.stdout).toContain(LIVE_ITEM);
     const entry = liveEntry(live.stdout);
-    expect(entry).toMatch(/^ {4}- The live role grants \d+ permissions the repository does not \(e\.g\. s3:DeleteBucket on arn:aws:s3:::orders-archive-123456789012 \(denied by the repository, not by the live role\);/m);
-    expect(entry).toMatch(/^ {4}- The repository grants \d+ permissions the live role does not \(e\.g\. events:PutEvents on \\\*;/m);
+    expect(entry).toMatch(/^- The live role grants \d+ permissions the repository does not \(e\.g\. s3:DeleteBucket on arn:aws:s3:::orders-archive-123456789012 \(denied by the repository, not by the live role\);/m);
+    expect(entry).toMatch(/^- The repository grants \d+ permissions the live role does not \(e\.g\. events:PutEvents on \\\*;/m);
     expect(entry).not.toContain(NOT_READ_OFFLINE);
     expect(offline.stderr).toContain(`note: ${NOT_READ_OFFLINE}\n`);
 
@@ -184,7 +195,9 @@ describe('pr compares the live role with the repository (issue 10 §1)', () => {
     const note = "The live role grants 1 permission the repository does not (e.g. sns:Subscribe on arn:aws:sns:us-east-1:123456789012:orders-events): someone changed it outside this code, or the code is not deployed yet. The pull request edits the repository's version.";
     expect(run.stderr).toContain(`${ROLE}: note: ${note}\n`);
     expect(run.stderr).not.toMatch(/The repository grants/);
-    expect(liveEntry(run.stdout)).toBe(`- \`the live role\`\n  - \`${ROLE}\`: ${note}`);
+    expect(liveEntry(run.stdout)).toBe(`- ${note}`);
+    // Applying the repository takes the hand-made grant away: the reviewer checks it before merging.
+    expect(run.stdout).toContain(LIVE_ITEM);
     // The edit is the repository's: what an offline run plans, and nothing of the live role's extra grant.
     const offline = await runPr(repo, ['--role', ROLE, '--dry-run'], repo.env);
     expect(offline.code, offline.stderr).toBe(0);
@@ -204,7 +217,9 @@ describe('pr compares the live role with the repository (issue 10 §1)', () => {
     const note = 'The repository grants 2 permissions the live role does not (e.g. events:PutEvents on *; sns:Publish on *): the code is not deployed yet, or the role was narrowed outside it. The pull request edits the repository\'s version.';
     expect(run.stderr).toContain(`${ROLE}: note: ${note}\n`);
     expect(run.stderr).not.toMatch(/The live role grants/);
-    expect(liveEntry(run.stdout)).toBe(`- \`the live role\`\n  - \`${ROLE}\`: ${note.replace(/\*/g, '\\*')}`);
+    expect(liveEntry(run.stdout)).toBe(`- ${note.replace(/\*/g, '\\*')}`);
+    // Applying the repository takes nothing of the live role's away: nothing to check before merging.
+    expect(run.stdout).not.toContain(LIVE_ITEM);
     const offline = await runPr(repo, ['--role', ROLE, '--dry-run'], repo.env);
     expect(diffOf(run.stdout)).toBe(diffOf(offline.stdout));
     // The repository's Notifications statement is trimmed as usage says, not dropped because the live role lacks it.
@@ -219,7 +234,7 @@ describe('pr compares the live role with the repository (issue 10 §1)', () => {
     expect(run.stderr.match(/^warning: .*could not read the role from IAM/gm)).toHaveLength(1);
     expect(run.stderr).toMatch(new RegExp(`note: .*managed policy ${SHARED_ARN.replace(/[/.]/g, '\\$&')} \\(attached at infra/iam\\.tf:\\d+\\) kept as written: its document is not known \\(the role could not be read from IAM: .+; give --managed-policy ARN=FILE to trim it offline\\)\\.`));
     expect(run.stderr).toMatch(/note: Could not read the live role .+: it was not compared with the repository, whose version the pull request edits\./);
-    expect(liveEntry(run.stdout)).toMatch(/^- `the live role`\n {2}- `[^`]+`: Could not read the live role /);
+    expect(liveEntry(run.stdout)).toMatch(/^- Could not read the live role /);
     const offline = await runPr(repo, ['--role', ROLE, '--dry-run'], repo.env);
     expect(diffOf(run.stdout)).toBe(diffOf(offline.stdout));
   }, 120_000);

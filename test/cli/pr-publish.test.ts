@@ -159,6 +159,7 @@ describe('one role through its pull request’s life', () => {
     const before = fake.requests.length;
     const again = await pr(repo, fake);
     expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/nothing pushed; the pull request already has a comment naming them/);
     expect(repo.remoteSha(BRANCH)).toBe(theirs);
     expect(fake.pulls[0]!.comments).toHaveLength(comments);
     expect(calls(fake).slice(before)).toEqual(['GET /repos/octo-org/infra/pulls', 'GET /repos/octo-org/infra/issues/1/comments']);

@@ -43,6 +43,16 @@ describe('the body of an edit with unresolved references', () => {
     expect(body.match(/o\d+\.pdf/g)!.length).toBe(5);
   });
 
+  it('lists the plan\'s notes and the live role apart from the edited files, which alone are counted', () => {
+    const edits = [{ file: 'infra/iam.tf', site: 'data.aws_iam_policy_document.app', notes: [] }];
+    const body = renderFullReport(inputFor(run, [], { edits, planNotes: ['template.yaml, function Fn: `!GetAtt T.Arn` is not resolved.'], liveRole: ['The live role was not read.'] }));
+    expect(body).toContain('### Files edited: 1\n');
+    expect(body).toMatch(/### Notes on the plan\n\n- template\.yaml, function Fn: `!GetAtt T\.Arn` is not resolved\.\n/);
+    expect(body).toMatch(/### The live role\n\n- The live role was not read\.\n/);
+    const none = renderFullReport(inputFor(run, [], { edits }));
+    expect(none).not.toMatch(/### Notes on the plan|### The live role/);
+  });
+
   it('puts an emptied policy at the top, in a "Before merging" list', () => {
     const note = 'p.json: no statement is left. IAM does not accept a policy document without statements: remove this policy (and whatever attaches it) rather than deploy it empty.';
     const body = renderFullReport(inputFor(run, [], { beforeMerging: [note] }));

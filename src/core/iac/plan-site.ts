@@ -75,8 +75,12 @@ function noteEmptied(plan: SitePlan): void {
     site.format === 'json' ||
     (site.format === 'terraform' && /^(data\.|aws_iam_policy\.|aws_iam_role_policy\.)/.test(site.address)) ||
     (site.format === 'cloudformation' && (site.policy !== undefined || readCfnModel(view.text, site).document !== undefined));
-  if (own) plan.notes.push(`${view.label}: no statement is left. IAM does not accept a policy document without statements: remove this policy (and whatever attaches it) rather than deploy it empty.`);
+  if (own) plan.notes.push(`${view.label}: ${EMPTIED_POLICY_NOTE}`);
 }
+
+/** The note on a policy of its own the edit leaves without statements (after the site's label); see {@link noteEmptied}. */
+export const EMPTIED_POLICY_NOTE =
+  'no statement is left. IAM does not accept a policy document without statements: remove this policy (and whatever attaches it) rather than deploy it empty.';
 
 function describeStatement(st: Statement, index: number): string {
   return `statement ${index + 1}${st.sid === undefined ? '' : ` (${st.sid})`}`;

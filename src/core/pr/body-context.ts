@@ -138,6 +138,18 @@ export function editsSection(edits: readonly SiteEditNote[], q: Quoter): Section
   return { heading: `### Files edited: ${formatCount(files.size)}`, blocks: [{ kind: 'list', rows }] };
 }
 
+/** The plan's notes on what it did not edit: files left alone, references it could not resolve. */
+export function planNotesSection(notes: readonly string[], q: Quoter): Section | undefined {
+  if (notes.length === 0) return undefined;
+  return { heading: '### Notes on the plan', blocks: [{ kind: 'list', rows: notes.map((n) => `- ${q.prose(n)}`) }] };
+}
+
+/** The live role compared with the repository's grant (the edit is the repository's either way). */
+export function liveRoleSection(notes: readonly string[], q: Quoter): Section | undefined {
+  if (notes.length === 0) return undefined;
+  return { heading: '### The live role', blocks: [{ kind: 'list', rows: notes.map((n) => `- ${q.prose(n)}`), fixed: true }] };
+}
+
 /** How to undo the change, before and after merging. */
 export function rollbackSection(baseBranch: string | undefined, q: Quoter): Section {
   const base = baseBranch === undefined ? 'the base branch' : q.code(baseBranch);

@@ -97,6 +97,13 @@ export interface PullRequestInput {
    */
   dataEvents?: readonly DataEventCoverage[];
   edits: readonly SiteEditNote[];
+  /** The plan's notes that belong to no edited file (files left alone, references not resolved). */
+  planNotes?: readonly string[];
+  /**
+   * How the live role compares with the repository's grant: sentences, none when it was read and grants the
+   * same (one when it was not read, so that silence means "compared").
+   */
+  liveRole?: readonly string[];
   toolVersion: string;
   /** The branch the pull request merges into; absent when not known (a dry run with neither --base nor pr.base). */
   baseBranch?: string;

@@ -11,7 +11,7 @@ import { escapeControls } from '../render/escape.js';
 import type { TrimResult, UsedNotGrantedFinding } from '../trim/types.js';
 import { planView } from './body-plan.js';
 import { coverageSection } from './body-coverage.js';
-import { editsSection, footer, rollbackSection, safetySection, summaryParagraph, windowSection } from './body-context.js';
+import { editsSection, footer, liveRoleSection, planNotesSection, rollbackSection, safetySection, summaryParagraph, windowSection } from './body-context.js';
 import {
   deniedSection,
   keptUsedSection,
@@ -79,6 +79,8 @@ function sections(input: PullRequestInput, q: Quoter, throughUnresolved: readonl
     verbatimSection(r, q),
     safetySection(r, q),
     editsSection(input.edits, q),
+    planNotesSection(input.planNotes ?? [], q),
+    liveRoleSection(input.liveRole ?? [], q),
     rollbackSection(input.baseBranch, q),
   ].filter((s): s is Section => s !== undefined);
 }
@@ -88,7 +90,7 @@ function beforeMergingSection(items: readonly string[], q: Quoter): Section | un
   if (items.length === 0) return undefined;
   return {
     heading: '### Before merging',
-    intro: ['This edit cannot be deployed as it is: do this first.'],
+    intro: ['Do or check these first: otherwise applying this change fails or takes away more than it says.'],
     blocks: [{ kind: 'list', rows: items.map((n) => `- [ ] ${q.prose(n)}`), fixed: true }],
   };
 }
