@@ -84,11 +84,12 @@ export function compressActions(actions: string[], catalog: Catalog, allowed: (w
   const byService = new Map<string, Set<string>>();
   for (const a of actions) {
     const info = catalog.action(a);
-    const svc = (info?.service ?? a.split(':')[0]).toLowerCase();
-    const name = info?.name ?? a.split(':')[1];
-    const set = byService.get(svc) ?? new Set<string>();
-    set.add(name);
-    byService.set(svc, set);
+    // The catalog's service prefixes are lower case already.
+    const svc = info ? info.service : a.split(':')[0].toLowerCase();
+    const name = info ? info.name : a.split(':')[1];
+    const set = byService.get(svc);
+    if (set) set.add(name);
+    else byService.set(svc, new Set([name]));
   }
   const out = new Set<string>();
   for (const [svc, kept] of byService) {
@@ -104,16 +105,20 @@ export function compressActions(actions: string[], catalog: Catalog, allowed: (w
     const mine: string[] = [];
     for (const name of [...kept].sort()) {
       let chosen: string | undefined;
+      const nameLower = name.toLowerCase();
+      // ASCII (every catalog name): a cut of the lower-cased name is the lower-cased cut. Not so beyond ASCII
+      // (`İ` grows, a final `Σ` lower-cases by context), so such a name lower-cases each cut itself.
+      const cut = /^[\x00-\x7f]*$/.test(name) ? (n: number) => nameLower.slice(0, n) : (n: number) => name.slice(0, n).toLowerCase();
       for (let len = MIN_WILDCARD_PREFIX; len < name.length; len++) {
-        const prefix = name.slice(0, len);
-        const [lo, hi] = prefixRange(lower, prefix.toLowerCase());
+        const [lo, hi] = prefixRange(lower, cut(len));
         const matched = hi - lo;
         if (matched < MIN_WILDCARD_ACTIONS) break; // longer prefixes match even fewer
+        const prefix = name.slice(0, len);
         if (notKeptBefore[hi] === notKeptBefore[lo] && allowed(`${svc}:${prefix}*`)) {
           // Readability: lengthen the prefix while it still matches the same actions (`GetO*` → `GetObject*`).
           let best = prefix;
           for (let l2 = len + 1; l2 <= name.length; l2++) {
-            const [lo2, hi2] = prefixRange(lower, name.slice(0, l2).toLowerCase());
+            const [lo2, hi2] = prefixRange(lower, cut(l2));
             if (hi2 - lo2 !== matched) break;
             best = name.slice(0, l2);
           }
@@ -126,7 +131,13 @@ export function compressActions(actions: string[], catalog: Catalog, allowed: (w
     // A name whose every wildcard was refused (the grant allows `Name*` but no shorter prefix) may be covered by
     // the wildcard a longer name chose: `Name` beside `Name*` re-trims to `Name*` alone, so write that at once.
     const stems = mine.filter((a) => a.endsWith('*')).map((w) => w.slice(0, -1).toLowerCase());
-    for (const a of mine) if (a.endsWith('*') || !stems.some((s) => a.toLowerCase().startsWith(s))) out.add(a);
+    for (const a of mine) {
+      if (a.endsWith('*') || stems.length === 0) out.add(a);
+      else {
+        const al = a.toLowerCase();
+        if (!stems.some((s) => al.startsWith(s))) out.add(a);
+      }
+    }
   }
   return sortActionStrings([...out]);
 }
@@ -138,6 +149,12 @@ export function compressActions(actions: string[], catalog: Catalog, allowed: (w
  * calls saved.
  */
 export function sortActionStrings(list: string[]): string[] {
+  // Nearly in order already (the catalog's code-unit order differs from this one only where case differs,
+  // e.g. `GetACL` and `GetAccount`, and where `s3-x:` sorts before `s3:`): TimSort with the comparator merges the
+  // few runs in ~n comparisons, without the 2n keyed strings (~10 ms instead of ~40 ms for 22,000 ids, cold).
+  let descents = 0;
+  for (let i = 1; i < list.length && descents <= list.length >>> 3; i++) if (compareActionStrings(list[i - 1]!, list[i]!) > 0) descents++;
+  if (descents <= list.length >>> 3) return list.sort(compareActionStrings);
   if (list.some((a) => a.includes('\u0000'))) return list.sort(compareActionStrings);
   const keyed = list.map((a) => `${a.toLowerCase()}\u0000${a}`).sort();
   return keyed.map((k) => k.slice(k.indexOf('\u0000') + 1));

@@ -29,7 +29,9 @@ export function decideActions(analyzed: Analyzed[], ctx: DecisionContext, unmatc
   const d: Decisions = { entries: [], unobsOf: new Map(), grantedFrom: new Map(), removedUnobs: new Map(), removedEvidence: new Map() };
   for (const s of analyzed) {
     for (const action of s.actions) {
-      d.grantedFrom.set(action, [...(d.grantedFrom.get(action) ?? []), s.ref]);
+      const from = d.grantedFrom.get(action);
+      if (from) from.push(s.ref);
+      else d.grantedFrom.set(action, [s.ref]);
       decideOne(s, action, ctx, unmatched.has(action), d);
     }
   }
@@ -77,6 +79,14 @@ function patternsOfUse(s: Analyzed, arns: string[]): string[] {
   return out;
 }
 
+/** No recording gap (an action with a static reason is not asked about its recording); never mutated. */
+const NO_GAPS: { unrecorded: readonly string[]; reason?: Unobs } = Object.freeze({ unrecorded: Object.freeze([] as string[]) });
+
+/** Keep the action on the statement's resources as written. */
+function keepWhole(d: Decisions, s: Analyzed, action: string, bases: KeepBasis[]): void {
+  d.entries.push({ action, condKey: s.condKey, condition: s.st.condition, from: [s], kind: s.kind, resources: s.patterns.slice(), bases: new Set(bases) });
+}
+
 /** Decide one action of one statement, adding to `d`. */
 function decideOne(s: Analyzed, action: string, ctx: DecisionContext, unmatched: boolean, d: Decisions): void {
   const { takesResource } = ctx.facts(action);
@@ -84,38 +94,39 @@ function decideOne(s: Analyzed, action: string, ctx: DecisionContext, unmatched:
   const { usedHere, unknownResource } = usedResourcesIn(s, takesResource, u);
   const usedBasis: KeepBasis = u?.role === 'secondary' ? 'secondary' : 'used';
   const stat = ctx.staticReason(action);
-  const { unrecorded, reason: recReason } = stat ? { unrecorded: [] as string[], reason: undefined } : ctx.recordingGaps(action, s);
+  const gaps = stat ? NO_GAPS : ctx.recordingGaps(action, s);
+  const unrecorded = gaps.unrecorded;
+  const recReason = gaps.reason;
   const isBaseline = stat?.code === 'baseline';
   const keepUnobs = isBaseline || (ctx.keepsUnobservable(action) && (stat !== undefined || unrecorded.length > 0));
-  const whole = (...bases: KeepBasis[]) =>
-    d.entries.push({ action, condKey: s.condKey, condition: s.st.condition, from: [s], kind: s.kind, resources: s.patterns.slice(), bases: new Set(bases) });
 
   // Used and successful, yet no statement matches it in our evaluation (an action without resource types
   // granted only on ARN patterns, e.g. s3:ListAllMyBuckets on arn:aws:s3:::*): some grant allowed it, so our
   // model is what is wrong. Keep every granting statement's resources for it.
-  if (unmatched) return void whole('used-unmatched');
+  if (unmatched) return keepWhole(d, s, action, ['used-unmatched']);
   if (keepUnobs && (stat || s.kind === 'notResource' || !takesResource)) {
     noteUnobs(d, action, stat ?? recReason!);
     const bases: KeepBasis[] = [isBaseline ? 'baseline' : 'unobservable'];
     if (usedHere.length > 0 || unknownResource) bases.push(usedBasis);
-    return void whole(...bases);
+    return keepWhole(d, s, action, bases);
   }
   // A used call with no resource we could name, or an action without resource types granted through a
   // NotResource statement (its request resource is `*`): keep the statement's resources as written.
   if (unknownResource || (s.kind === 'notResource' && !takesResource && usedHere.includes('*'))) {
-    return void whole(unknownResource ? 'used-resource-unknown' : usedBasis);
+    return keepWhole(d, s, action, [unknownResource ? 'used-resource-unknown' : usedBasis]);
   }
-  const parts: string[] = [];
-  const bases = new Set<KeepBasis>();
-  if (keepUnobs && unrecorded.length > 0) {
+  const keepGaps = keepUnobs && unrecorded.length > 0;
+  if (keepGaps) {
     noteUnobs(d, action, recReason!);
-    parts.push(...unrecorded);
-    bases.add('unobservable');
   } else if (!keepUnobs && (stat || unrecorded.length > 0) && usedHere.length === 0) {
     d.removedUnobs.set(action, stat ?? recReason!);
   } else if (!stat && unrecorded.length === 0 && !d.removedEvidence.has(action)) {
     d.removedEvidence.set(action, ctx.evidenceOfRemoval(action));
   }
+  // Nothing to keep (most of a `*` grant's ~11,000 removed actions): no entry, nothing to allocate.
+  if (!keepGaps && usedHere.length === 0) return;
+  const parts: string[] = keepGaps ? [...unrecorded] : [];
+  const bases = new Set<KeepBasis>(keepGaps ? ['unobservable'] : []);
   const rest = usedHere.filter((r) => !parts.some((p) => patternCovers(p, r, RESOURCE_PATTERN)));
   if (rest.length > 0) {
     bases.add(usedBasis);

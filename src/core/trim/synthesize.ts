@@ -6,9 +6,9 @@
 import type { Catalog } from '../catalog/types.js';
 import type { Statement } from '../policy/types.js';
 import { ACTION_PATTERN, RESOURCE_PATTERN, patternCovers, patternsIntersect } from '../wildcard.js';
-import { compareActionStrings, compressActions } from './actions.js';
+import { compressActions, sortActionStrings } from './actions.js';
 import { statementCoversResource } from './match.js';
-import { BASIS_ORDER, cmp, refKey, sortRefs, USED_BASES, type Entry } from './model.js';
+import { BASIS_ORDER, cmp, refKey, sortRefs, USED_BASES, type Analyzed, type Entry } from './model.js';
 import type { StatementEvidence } from './types.js';
 
 /** A derived statement before it gets its Sid and is split for size, with its evidence and services. */
@@ -34,19 +34,27 @@ function minimizePatterns(patterns: string[]): string[] {
 
 /** Merge the entries per (condition, kind, action); drop conditional resources an unconditional grant covers. */
 export function mergeEntries(entries: Entry[]): Entry[] {
-  const merged = new Map<string, Entry>();
+  // Per (condition, kind), then per action (plus, for NotResource, the sorted patterns as JSON): nested maps,
+  // so ~11,000 entries of a `*` grant build no key string each. The list keeps first-seen order.
+  const merged = new Map<string, Map<string, Entry>>();
+  const mergedList: Entry[] = [];
   for (const e of entries) {
-    // condKey is JSON text (no raw control characters), so \u0001 cannot occur inside a part.
-    const k = `${e.condKey}\u0001${e.kind}\u0001${e.action}${e.kind === 'notResource' ? `\u0001${JSON.stringify([...e.resources].sort())}` : ''}`;
-    const prev = merged.get(k);
-    if (!prev) merged.set(k, { ...e, resources: [...e.resources], bases: new Set(e.bases), from: [...e.from] });
-    else {
+    // condKey is JSON text (no raw control characters), so \u0001 cannot occur inside it.
+    const outer = e.kind === 'resource' ? e.condKey : `${e.condKey}\u0001`;
+    let byAction = merged.get(outer);
+    if (!byAction) merged.set(outer, (byAction = new Map()));
+    const k = e.kind === 'resource' ? e.action : `${e.action}\u0001${JSON.stringify([...e.resources].sort())}`;
+    const prev = byAction.get(k);
+    if (!prev) {
+      const copy: Entry = { ...e, resources: [...e.resources], bases: new Set(e.bases), from: [...e.from] };
+      byAction.set(k, copy);
+      mergedList.push(copy);
+    } else {
       if (e.kind === 'resource') prev.resources.push(...e.resources);
       e.bases.forEach((b) => prev.bases.add(b));
       prev.from.push(...e.from);
     }
   }
-  const mergedList = [...merged.values()];
   for (const e of mergedList) if (e.kind === 'resource') e.resources = minimizePatterns(e.resources);
   const uncondResource = new Map<string, string[]>();
   for (const e of mergedList) if (e.condKey === '' && e.kind === 'resource') uncondResource.set(e.action, e.resources);
@@ -60,6 +68,31 @@ export function mergeEntries(entries: Entry[]): Entry[] {
   return finalEntries;
 }
 
+/**
+ * A key for a resource list: its one pattern (most lists), else its JSON. Injective: JSON text of an array
+ * starts with `[`, a single pattern's key with \u0002.
+ */
+function resourcesKey(resources: readonly string[]): string {
+  return resources.length === 1 ? `\u0002${resources[0]}` : JSON.stringify(resources);
+}
+
+/**
+ * The entries' source statements in first-met order, one per statement reference (each analyzed statement has
+ * its own). The same statement is met once per action (~11,000 for a `*` grant): skipped by identity.
+ */
+function sourcesOf(entries: readonly Entry[]): Analyzed[] {
+  const seen = new Set<Analyzed>();
+  const byRef = new Map<string, Analyzed>();
+  for (const e of entries) {
+    for (const src of e.from) {
+      if (seen.has(src)) continue;
+      seen.add(src);
+      byRef.set(refKey(src.ref), src);
+    }
+  }
+  return [...byRef.values()];
+}
+
 /** Group the entries sharing (condition, kind, resources) into draft statements, sorted for stable output. */
 export function draftStatements(finalEntries: Entry[], catalog: Catalog): Draft[] {
   interface Group {
@@ -71,15 +104,15 @@ export function draftStatements(finalEntries: Entry[], catalog: Catalog): Draft[
   }
   const groups = new Map<string, Group>();
   for (const e of finalEntries) {
-    const k = `${e.condKey}\u0001${e.kind}\u0001${JSON.stringify(e.resources)}`;
+    const k = `${e.condKey}\u0001${e.kind}\u0001${resourcesKey(e.resources)}`;
     const g = groups.get(k) ?? { condKey: e.condKey, condition: e.condition, kind: e.kind, resources: e.resources, entries: [] };
     g.entries.push(e);
     groups.set(k, g);
   }
   const drafts: Draft[] = [];
   for (const g of groups.values()) {
-    const concrete = [...new Set(g.entries.map((e) => e.action))].sort(compareActionStrings);
-    const sources = [...new Map(g.entries.flatMap((e) => e.from).map((s) => [refKey(s.ref), s])).values()];
+    const concrete = sortActionStrings([...new Set(g.entries.map((e) => e.action))]);
+    const sources = sourcesOf(g.entries);
     const allowedWildcard = (w: string) =>
       sources.some((src) => {
         if (src.condKey !== g.condKey) return false;
