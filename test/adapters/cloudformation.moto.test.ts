@@ -14,8 +14,8 @@
 
 import { CloudFormationClient, CreateStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCloudFormationClient, readStackReferences } from '../../src/adapters/aws/cloudformation.js';
-import { resolveAwsConfig } from '../../src/adapters/aws/config.js';
+import { readStackReferences } from '../../src/adapters/aws/cloudformation.js';
+import { createAwsClients, resolveAwsConfig } from '../../src/adapters/aws/config.js';
 import { samEditor } from '../../src/core/iac/cfn-editor.js';
 import { parseParameterFile } from '../../src/core/iac/cfn-params.js';
 import { mergeReferenceValues, resolveTokens, type ReferenceSource } from '../../src/core/iac/resolve.js';
@@ -104,7 +104,7 @@ beforeAll(async () => {
     admin.destroy();
   }
   const cfg = await resolveAwsConfig({ region: REGION, endpointUrl: moto.endpoint });
-  const client = createCloudFormationClient(cfg);
+  const client = createAwsClients(cfg).cloudformation();
   recordCommands(client, sent);
   try {
     src = await readStackReferences(client, 'orders-api', { knownArns: [outputs.FnRoleArn!] });
@@ -178,7 +178,7 @@ describe('a stack deployed in moto', () => {
 
   it('a stack that does not exist is not-found', async () => {
     const cfg = await resolveAwsConfig({ region: REGION, endpointUrl: moto.endpoint });
-    const client = createCloudFormationClient(cfg);
+    const client = createAwsClients(cfg).cloudformation();
     await expect(readStackReferences(client, 'no-such-stack')).rejects.toMatchObject({ code: 'not-found', resource: 'no-such-stack' });
     client.destroy();
   });

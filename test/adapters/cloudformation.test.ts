@@ -10,8 +10,8 @@ import type { Stack, StackResourceSummary } from '@aws-sdk/client-cloudformation
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCloudFormationClient, GET_ATT, readStackReferences, stackPlace, stackReferenceValues } from '../../src/adapters/aws/cloudformation.js';
-import { resolveAwsConfig } from '../../src/adapters/aws/config.js';
+import { GET_ATT, readStackReferences, stackPlace, stackReferenceValues } from '../../src/adapters/aws/cloudformation.js';
+import { createAwsClients, resolveAwsConfig } from '../../src/adapters/aws/config.js';
 import { AwsAdapterError } from '../../src/adapters/aws/errors.js';
 import { compileArnTemplate, matchArnTemplate } from '../../src/core/catalog/arn.js';
 import { useFakeAwsEnv } from '../support/moto.js';
@@ -204,7 +204,7 @@ afterAll(async () => {
 
 async function client(opts: { maxAttempts?: number; timeoutSeconds?: number } = {}) {
   const cfg = await resolveAwsConfig({ region: 'eu-west-1', endpointUrl: fake.endpoint, ...opts });
-  return createCloudFormationClient(cfg);
+  return createAwsClients(cfg).cloudformation();
 }
 
 describe('readStackReferences over HTTP (local stand-in)', () => {

@@ -27,7 +27,7 @@ import { sharedRoles } from '../../src/core/ports/function-directory.js';
 import { COMMAND_ACTIONS } from '../../src/adapters/aws/actions.js';
 import { createAwsClients, resolveAwsConfig, type AwsClients } from '../../src/adapters/aws/config.js';
 import { AwsAdapterError } from '../../src/adapters/aws/errors.js';
-import { createCloudFormationClient, readStackReferences } from '../../src/adapters/aws/cloudformation.js';
+import { readStackReferences } from '../../src/adapters/aws/cloudformation.js';
 import { IamRolePolicySource } from '../../src/adapters/aws/iam.js';
 import { LambdaFunctionDirectory } from '../../src/adapters/aws/lambda.js';
 import { LookupEventsSource } from '../../src/adapters/aws/lookup.js';
@@ -503,10 +503,10 @@ describe('deployed stack (moto)', () => {
     expect(sent.slice(before).map((c) => c.command)).toEqual(['DescribeStacksCommand', 'ListStackResourcesCommand']);
   });
 
-  it('the client of createCloudFormationClient (what pr --stack makes) names CloudFormation and its endpoint when it gets no answer', async () => {
+  it('the CloudFormation client of createAwsClients (what pr --stack uses) names CloudFormation and its endpoint when it gets no answer', async () => {
     // Nothing listens on the discard port of the loopback address: the connection is refused at once.
     const cfg = await resolveAwsConfig({ region: 'us-east-1', endpointUrl: 'http://127.0.0.1:9', maxAttempts: 1, timeoutSeconds: 2 });
-    for (const client of [createCloudFormationClient(cfg), createAwsClients(cfg).cloudformation()]) {
+    for (const client of [createAwsClients(cfg).cloudformation()]) {
       try {
         const e = await readStackReferences(client, 'orders-stack').catch((x: unknown) => x);
         expect(e).toBeInstanceOf(AwsAdapterError);

@@ -21,31 +21,17 @@
  */
 
 import {
-  CloudFormationClient,
+  type CloudFormationClient,
   DescribeStacksCommand,
   ListStackResourcesCommand,
   type Stack,
   type StackResourceSummary,
 } from '@aws-sdk/client-cloudformation';
 import { mayBeList, type ReferenceSource, type SkippedReference } from '../../core/iac/resolve.js';
-import { watchCalls, type WaitListener } from './call-watch.js';
-import { clientConfig, DEFAULT_TIMEOUT_SECONDS, type ResolvedAwsConfig } from './config.js';
 import { AwsAdapterError, awsErrorName, callAws, toAwsError } from './errors.js';
 
 /** The part of the CloudFormation client this adapter uses. */
 export type CloudFormationSender = Pick<CloudFormationClient, 'send'>;
-
-/**
- * A CloudFormation client with the shared timeouts and retries, for `region` (default: the resolved one), and the
- * call watch every client of `config.ts` has: a call that gets no answer fails naming CloudFormation and the
- * endpoint, and `onWait` hears of one that waits long. `AwsClients.cloudformation()` is the same client, made
- * and closed with the others.
- */
-export function createCloudFormationClient(cfg: ResolvedAwsConfig, region = cfg.region, onWait?: WaitListener): CloudFormationClient {
-  const client = new CloudFormationClient(clientConfig(cfg, region));
-  watchCalls(client, 'CloudFormation', cfg.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS, onWait);
-  return client;
-}
 
 /** Options of {@link readStackReferences}. */
 export interface StackReferenceOptions {
