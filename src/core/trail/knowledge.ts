@@ -53,31 +53,82 @@ function dataEventTypes(tables: CloudTrailTables, m: EventMapper): Map<string, s
   return dataType;
 }
 
+/** Evidence of the management-event tier (without evidence tables, only the Service Reference flag counts). */
+function evidenceOfWith(evidence: EvidenceIndex | undefined, catalog: Catalog, action: string): ObservationEvidence | undefined {
+  if (evidence) return evidence.evidenceOf(action);
+  return catalog.identifiableFromCloudTrail(action)
+    ? { tier: 'proven', source: 'AWS Service Reference SupportedBy: IAM Access Analyzer policy generation identifies it from CloudTrail' }
+    : undefined;
+}
+
+/** Everything static about one action (trim asks ~8 questions of each of ~22,000 ids). */
+interface ActionFacts {
+  dataType?: string;
+  never?: string;
+  secondary?: string;
+  unidentifiable?: string;
+  evidence?: ObservationEvidence;
+  scope: 'regional' | 'global';
+  eventSource: string;
+}
+
+/** The tables factsOf reads, by lower-case action id. */
+interface FactTables {
+  dataType: Map<string, string>;
+  never: Map<string, string>;
+  secondary: Map<string, string>;
+}
+
 /**
- * Each action's evidence and exception, memoized per action (lower case): a pure function of the id, bounded by
- * the catalog's ~22,000 actions, which an `Action: "*"` grant asks about twice each. Without evidence tables,
- * only the Service Reference flag counts.
+ * An action's facts, memoized by the exact string asked (bounded: callers may ask about spellings read from
+ * logs). Its service's scope and eventSource are looked up once per prefix, not once per action.
  */
-function memoizedEvidence(evidence: EvidenceIndex | undefined, catalog: Catalog) {
-  const evidenceMemo = new Map<string, ObservationEvidence | undefined>();
-  const exceptionMemo = new Map<string, { kind: string; reason: string } | undefined>();
-  return {
-    evidenceOf(action: string): ObservationEvidence | undefined {
-      const key = action.toLowerCase();
-      if (evidenceMemo.has(key)) return evidenceMemo.get(key);
-      const found = evidence
-        ? evidence.evidenceOf(action)
-        : catalog.identifiableFromCloudTrail(action)
-          ? { tier: 'proven' as const, source: 'AWS Service Reference SupportedBy: IAM Access Analyzer policy generation identifies it from CloudTrail' }
-          : undefined;
-      evidenceMemo.set(key, found);
-      return found;
-    },
-    exceptionOf(action: string): { kind: string; reason: string } | undefined {
-      const key = action.toLowerCase();
-      if (!exceptionMemo.has(key)) exceptionMemo.set(key, evidence?.exceptionOf(action));
-      return exceptionMemo.get(key);
-    },
+function factsLookup(
+  t: FactTables,
+  evidence: EvidenceIndex | undefined,
+  catalog: Catalog,
+  m: EventMapper,
+  options: KnowledgeOptions,
+): (action: string) => ActionFacts {
+  const factsMemo = new Map<string, ActionFacts>();
+  const perPrefix = new Map<string, { scope: 'regional' | 'global'; eventSource: string }>();
+  const serviceOf = (action: string) => {
+    const colon = action.indexOf(':');
+    // Without a colon the evidence's prefix is empty and the mapper's is the whole string: not shared.
+    if (colon < 0) return { scope: evidence?.scopeOf(action) ?? 'regional', eventSource: m.eventSourceOf(action) };
+    const prefix = action.slice(0, colon);
+    let svc = perPrefix.get(prefix);
+    if (!svc) perPrefix.set(prefix, (svc = { scope: evidence?.scopeOf(action) ?? 'regional', eventSource: m.eventSourceOf(prefix) }));
+    return svc;
+  };
+  return (action) => {
+    let f = factsMemo.get(action);
+    if (f) return f;
+    const lower = action.toLowerCase();
+    const dataTypeOf = t.dataType.get(lower);
+    const found = dataTypeOf === undefined ? evidenceOfWith(evidence, catalog, action) : undefined;
+    const exception = dataTypeOf === undefined && !found ? evidence?.exceptionOf(action) : undefined;
+    const { scope, eventSource } = serviceOf(action);
+    f = {
+      dataType: dataTypeOf,
+      never: t.never.get(lower),
+      secondary: t.secondary.get(lower),
+      // A data-event action's visibility depends on the trail's selectors, which the recording answers.
+      unidentifiable:
+        dataTypeOf !== undefined || found ? undefined : exception ? exception.reason : options.assumeManagementLogged ? undefined : UNKNOWN_TIER_REASON,
+      evidence:
+        dataTypeOf !== undefined
+          ? undefined
+          : (found ??
+            (options.assumeManagementLogged && !exception
+              ? { tier: 'assumed', source: '--assume-management-logged: trusted to be logged as a management event' }
+              : undefined)),
+      scope,
+      eventSource,
+    };
+    if (factsMemo.size >= MAX_MEMOIZED_ACTIONS) factsMemo.clear();
+    factsMemo.set(action, f);
+    return f;
   };
 }
 
@@ -95,7 +146,6 @@ export function createCloudTrailKnowledge(
 ): CloudTrailKnowledge {
   const m = mapper ?? createEventMapper(tables, catalog);
   const evidence: EvidenceIndex | undefined = tables.evidence ? createEvidenceIndex(tables.evidence, catalog) : undefined;
-  const { evidenceOf, exceptionOf } = memoizedEvidence(evidence, catalog);
   const dataType = dataEventTypes(tables, m);
   const never = new Map(tables.events.neverLogged.map((f) => [canon(catalog, f.action, 'events.json neverLogged').toLowerCase(), `${f.reason} (source: ${f.source})`]));
   const secondary = new Map(tables.events.secondaryOnly.map((f) => [canon(catalog, f.action, 'events.json secondaryOnly').toLowerCase(), `${f.reason} (source: ${f.source})`]));
@@ -111,47 +161,7 @@ export function createCloudTrailKnowledge(
       b.actions.map((f) => ({ action: canon(catalog, f.action, `events.json baselines.${name}`), code: 'baseline', reason: `${f.reason} (source: ${f.source})` })),
     );
   }
-  /** Everything static about one action, by the exact string asked (trim asks ~8 questions of each of ~22,000 ids). */
-  interface ActionFacts {
-    dataType?: string;
-    never?: string;
-    secondary?: string;
-    unidentifiable?: string;
-    evidence?: ObservationEvidence;
-    scope: 'regional' | 'global';
-    eventSource: string;
-  }
-  const factsMemo = new Map<string, ActionFacts>();
-  const factsOf = (action: string): ActionFacts => {
-    let f = factsMemo.get(action);
-    if (f) return f;
-    const lower = action.toLowerCase();
-    const dataTypeOf = dataType.get(lower);
-    const found = dataTypeOf === undefined ? evidenceOf(action) : undefined;
-    const exception = dataTypeOf === undefined && !found ? exceptionOf(action) : undefined;
-    const colon = action.indexOf(':');
-    f = {
-      dataType: dataTypeOf,
-      never: never.get(lower),
-      secondary: secondary.get(lower),
-      // A data-event action's visibility depends on the trail's selectors, which the recording answers.
-      unidentifiable:
-        dataTypeOf !== undefined || found ? undefined : exception ? exception.reason : options.assumeManagementLogged ? undefined : UNKNOWN_TIER_REASON,
-      evidence:
-        dataTypeOf !== undefined
-          ? undefined
-          : (found ??
-            (options.assumeManagementLogged && !exception
-              ? { tier: 'assumed', source: '--assume-management-logged: trusted to be logged as a management event' }
-              : undefined)),
-      scope: evidence?.scopeOf(action) ?? 'regional',
-      eventSource: m.eventSourceOf(colon < 0 ? action : action.slice(0, colon)),
-    };
-    // Bounded: callers may ask about spellings read from logs. The catalog has ~22,000 actions.
-    if (factsMemo.size >= MAX_MEMOIZED_ACTIONS) factsMemo.clear();
-    factsMemo.set(action, f);
-    return f;
-  };
+  const factsOf = factsLookup({ dataType, never, secondary }, evidence, catalog, m, options);
   return {
     dataEventTypeOf: (action) => factsOf(action).dataType,
     neverLoggedReason: (action) => factsOf(action).never,

@@ -32,6 +32,14 @@ export interface ActionFacts {
   readOnly: boolean;
 }
 
+/** The four answers of `facts`, by takesResource + 2 × readOnly (shared and frozen). */
+const FACTS: readonly ActionFacts[] = [
+  Object.freeze({ takesResource: false, readOnly: false }),
+  Object.freeze({ takesResource: true, readOnly: false }),
+  Object.freeze({ takesResource: false, readOnly: true }),
+  Object.freeze({ takesResource: true, readOnly: true }),
+];
+
 /** Builds the context over one trim input. */
 export function createDecisionContext(input: TrimInput): DecisionContext {
   const { catalog, knowledge, recording, usage } = input;
@@ -42,28 +50,27 @@ export function createDecisionContext(input: TrimInput): DecisionContext {
     const k = canon(u.action).toLowerCase();
     usedBy.set(k, [...(usedBy.get(k) ?? []), u]);
   }
-  const usedMemo = new Map<string, ActionUsage | undefined>();
+  const usedMemo = new Map<string, ActionUsage>();
   const dropServices = opts.dropUnobservableServices ? new Set(opts.dropUnobservableServices.map((x) => x.toLowerCase())) : undefined;
   const staticReasons = staticReasonsOf(input, canon);
-  // One catalog lookup per action (each returns a fresh copy): a `*` grant asks about ~22,000 actions.
-  const factsMemo = new Map<string, ActionFacts>();
+  // The catalog caches its infos: one lookup and one of four shared answers, no object per action.
   const facts = (action: string): ActionFacts => {
-    let f = factsMemo.get(action);
-    if (!f) {
-      const info = catalog.action(action);
-      f = { takesResource: (info?.resourceTypes.length ?? 1) > 0, readOnly: info ? info.accessLevel === 'Read' || info.accessLevel === 'List' : false };
-      factsMemo.set(action, f);
-    }
-    return f;
+    const info = catalog.action(action);
+    if (!info) return FACTS[1]!;
+    const readOnly = info.accessLevel === 'Read' || info.accessLevel === 'List';
+    return FACTS[(info.resourceTypes.length > 0 ? 1 : 0) + (readOnly ? 2 : 0)]!;
   };
   return {
     facts,
     canon,
     usedOf(a) {
-      // Asked by decisions and again by findings, by the exact id: merge once.
-      if (usedMemo.has(a)) return usedMemo.get(a);
+      // Asked by decisions and again by findings, by the exact id: merge once. Only uses are remembered
+      // (a handful), not the ~22,000 unused actions of a `*` grant.
+      const hit = usedMemo.get(a);
+      if (hit) return hit;
       const list = usedBy.get(a.toLowerCase());
-      const merged = list ? mergeUsage(list) : undefined;
+      if (!list) return undefined;
+      const merged = mergeUsage(list);
       usedMemo.set(a, merged);
       return merged;
     },

@@ -13,6 +13,7 @@ import type { KeepBasis, StatementRef } from './types.js';
 
 /** What the decisions produced: the kept entries and what the findings need to say. */
 export interface Decisions {
+  /** The kept entries, each with its own lists and set: mergeEntries (synthesize.ts) merges them in place. */
   entries: Entry[];
   /** Per kept-unobservable action, its (most specific) reason. */
   unobsOf: Map<string, Unobs>;

@@ -32,7 +32,11 @@ function minimizePatterns(patterns: string[]): string[] {
   return uniq.filter((p) => !uniq.some((q) => q !== p && patternCovers(q, p, RESOURCE_PATTERN)));
 }
 
-/** Merge the entries per (condition, kind, action); drop conditional resources an unconditional grant covers. */
+/**
+ * Merge the entries per (condition, kind, action); drop conditional resources an unconditional grant covers.
+ * Takes ownership of `entries` (decide's, each with its own lists and set, read by nobody after): the first
+ * entry of each key becomes the merged one and is changed in place, instead of ~11,000 copies for a `*` grant.
+ */
 export function mergeEntries(entries: Entry[]): Entry[] {
   // Per (condition, kind), then per action (plus, for NotResource, the sorted patterns as JSON): nested maps,
   // so ~11,000 entries of a `*` grant build no key string each. The list keeps first-seen order.
@@ -46,9 +50,8 @@ export function mergeEntries(entries: Entry[]): Entry[] {
     const k = e.kind === 'resource' ? e.action : `${e.action}\u0001${JSON.stringify([...e.resources].sort())}`;
     const prev = byAction.get(k);
     if (!prev) {
-      const copy: Entry = { ...e, resources: [...e.resources], bases: new Set(e.bases), from: [...e.from] };
-      byAction.set(k, copy);
-      mergedList.push(copy);
+      byAction.set(k, e);
+      mergedList.push(e);
     } else {
       if (e.kind === 'resource') prev.resources.push(...e.resources);
       e.bases.forEach((b) => prev.bases.add(b));

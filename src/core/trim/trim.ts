@@ -76,7 +76,7 @@ export function trimPolicy(input: TrimInput): TrimResult {
   const ctx = createDecisionContext(input);
   const unmatched = unmatchedUses(classified.analyzed, usage.used, ctx.canon, catalog);
   const decisions = decideActions(classified.analyzed, ctx, unmatched);
-  const finalEntries = mergeEntries(decisions.entries);
+  const finalEntries = mergeEntries(decisions.entries); // decisions.entries are merged in place: not read after
   const drafts = draftStatements(finalEntries, catalog);
 
   const keptActions = new Set(finalEntries.map((e) => e.action));
