@@ -48,7 +48,14 @@ export interface SuggestContext {
  */
 export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext): string {
   const out: string[] = [];
-  const by = <K extends Finding['kind']>(kind: K) => result.findings.filter((f) => f.kind === kind) as Extract<Finding, { kind: K }>[];
+  // One pass over the findings (~22,000 for a `*` grant), each kind in its original order.
+  const byKind = new Map<string, Finding[]>();
+  for (const f of result.findings) {
+    const list = byKind.get(f.kind);
+    if (list) list.push(f);
+    else byKind.set(f.kind, [f]);
+  }
+  const by = <K extends Finding['kind']>(kind: K) => (byKind.get(kind) ?? []) as Extract<Finding, { kind: K }>[];
   const s = result.stats;
   out.push(`policy-trim suggest: ${ctx.role}${ctx.function ? ` (function ${ctx.function})` : ''}`);
   out.push(`  window ${ctx.window}; ${ctx.records} call(s) by this role${ctx.sessions.length ? ` from ${ctx.sessions.join(', ')}` : ''}`);
@@ -60,10 +67,14 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
   if (removed.length) {
     out.push(`removed (${removed.length}): not used in the window, and the trail would have shown them${evidenceTally(removed)}`);
     for (const level of LEVEL_ORDER) {
-      const ids = removed
-        .filter((f: RemovedActionFinding) => f.accessLevel === level)
-        .map((f) => f.action + (f.unobservable ? ' (unobservable, dropped on request)' : f.evidence?.tier === 'assumed' ? ' (assumed logged)' : ''));
-      if (ids.length) out.push(`  ${level}: ${short(ids)}`);
+      // Only the first LIST_MAX are shown (then "+N more"): label those, count the rest.
+      const ids: string[] = [];
+      let n = 0;
+      for (const f of removed) {
+        if (f.accessLevel !== level) continue;
+        if (n++ < LIST_MAX) ids.push(f.action + (f.unobservable ? ' (unobservable, dropped on request)' : f.evidence?.tier === 'assumed' ? ' (assumed logged)' : ''));
+      }
+      if (n) out.push(`  ${level}: ${shortOf(ids, n)}`);
     }
   }
   const narrowed = by('narrowed-resource');
@@ -108,8 +119,13 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
 /** ` — evidence: 12 proven, 30 documented, 4 selector`: what the removals rest on (RemovedActionFinding.evidence). */
 function evidenceTally(removed: RemovedActionFinding[]): string {
   const tiers = ['proven', 'documented', 'selector', 'assumed'] as const;
-  const counts = tiers.map((t) => [t, removed.filter((f) => f.evidence?.tier === t).length] as const).filter(([, n]) => n > 0);
-  const dropped = removed.filter((f) => f.unobservable).length;
+  const perTier = new Map<string, number>();
+  let dropped = 0;
+  for (const f of removed) {
+    if (f.evidence) perTier.set(f.evidence.tier, (perTier.get(f.evidence.tier) ?? 0) + 1);
+    if (f.unobservable) dropped++;
+  }
+  const counts = tiers.map((t) => [t, perTier.get(t) ?? 0] as const).filter(([, n]) => n > 0);
   const parts = counts.map(([t, n]) => `${n} ${t}`);
   if (dropped) parts.push(`${dropped} unobservable, dropped on request`);
   return parts.length ? ` — evidence: ${parts.join(', ')}` : '';
@@ -162,7 +178,8 @@ function unobservableLines(unobservable: KeptUnobservableFinding[], kept: number
   // Group actions whose reasons differ only by the action's own name (e.g. one data-event type).
   const byReason = new Map<string, string[]>();
   for (const f of unobservable) {
-    const key = f.reason.split(f.action).join('\u0000');
+    // Most reasons do not name their action: then the reason is its own key, with no copy made.
+    const key = f.reason.includes(f.action) ? f.reason.split(f.action).join('\u0000') : f.reason;
     // Appended in place: a `*` grant puts thousands of actions under one reason.
     const list = byReason.get(key);
     if (list) list.push(f.action);
@@ -218,4 +235,9 @@ export function formatExplain(result: SuggestResult): string {
 function short(items: string[], max = LIST_MAX): string {
   if (items.length <= max) return items.join(', ');
   return `${items.slice(0, max).join(', ')} (+${items.length - max} more)`;
+}
+
+/** `short` of a list of `total` items given only its first LIST_MAX (or all, when fewer). */
+function shortOf(first: string[], total: number): string {
+  return total <= LIST_MAX ? first.join(', ') : `${first.join(', ')} (+${total - LIST_MAX} more)`;
 }
