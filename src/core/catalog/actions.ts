@@ -155,6 +155,9 @@ export function createActionQueries(services: Services): ActionQueries {
   return { action, actionsOf, expandActionPattern, expandNotAction };
 }
 
+/** The empty list of an action without resource types or condition keys (frozen, shared). */
+const NONE: readonly never[] = Object.freeze([]);
+
 /** The cached info of an action by the slow path: split, fold, look up (every action of its service built at once). */
 function lookupAction(services: Services, actionId: string): ActionInfo | undefined {
   const colon = actionId.indexOf(':');
@@ -172,15 +175,20 @@ function lookupAction(services: Services, actionId: string): ActionInfo | undefi
  */
 function serviceInfos(s: ServiceIndex): Map<string, ActionInfo> {
   const out = new Map<string, ActionInfo>();
+  // A service's actions name the same few resource types: one frozen object per spelling, shared.
+  const rtOf = new Map<string, ActionResourceType>();
+  const rt = (r: string): ActionResourceType => {
+    let t = rtOf.get(r);
+    if (!t) rtOf.set(r, (t = Object.freeze(r.endsWith('*') ? { name: r.slice(0, -1), required: true } : { name: r, required: false })));
+    return t;
+  };
   for (const [name, raw] of Object.entries(s.raw.a)) {
     const lower = name.toLowerCase();
     const prev = out.get(lower);
     if (prev && prev.name > name) continue;
     const level = LEVELS[raw[0]];
     if (!level) throw new CatalogDataError(`data/iam/catalog.json: ${s.prefix}:${name} has unknown access level "${raw[0]}"`);
-    const resourceTypes: ActionResourceType[] = (raw[1] ?? []).map((r) =>
-      Object.freeze(r.endsWith('*') ? { name: r.slice(0, -1), required: true } : { name: r, required: false }),
-    );
+    const resourceTypes = raw[1] && raw[1].length > 0 ? Object.freeze(raw[1].map(rt)) : NONE;
     out.set(
       lower,
       Object.freeze({
@@ -188,8 +196,8 @@ function serviceInfos(s: ServiceIndex): Map<string, ActionInfo> {
         service: s.prefix,
         name,
         accessLevel: level,
-        resourceTypes: Object.freeze(resourceTypes),
-        conditionKeys: Object.freeze([...(raw[2] ?? [])]),
+        resourceTypes,
+        conditionKeys: raw[2] && raw[2].length > 0 ? Object.freeze([...raw[2]]) : NONE,
       }),
     );
   }

@@ -74,6 +74,8 @@ export function refKey(r: StatementRef): string {
 
 /** Statement references, unique, by document then index. */
 export function sortRefs(refs: StatementRef[]): StatementRef[] {
+  // One reference (each removed action of a single `*` statement): nothing to merge or sort.
+  if (refs.length === 1) return [refs[0]!];
   const seen = new Map<string, StatementRef>();
   for (const r of refs) seen.set(refKey(r), r);
   return [...seen.values()].sort((a, b) => cmp(a.document, b.document) || a.index - b.index);
