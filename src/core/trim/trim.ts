@@ -63,6 +63,35 @@ function verbatimGrantsOf(input: TrimInput, c: ReturnType<typeof classifyStateme
 }
 
 /**
+ * Kind order, then id (removed actions keep their access-level order); independent of the ledger's order. As
+ * a stable sort by that comparator, with each kind's bucket sorted apart (a `*` grant has ~22,000 findings).
+ */
+function sortFindings(findings: Finding[]): Finding[] {
+  const buckets = new Map<number, Finding[]>();
+  for (const f of findings) {
+    const rank = FINDING_ORDER.indexOf(f.kind);
+    const b = buckets.get(rank);
+    if (b) b.push(f);
+    else buckets.set(rank, [f]);
+  }
+  const out: Finding[] = [];
+  for (const rank of [...buckets.keys()].sort((x, y) => x - y)) {
+    const b = buckets.get(rank)!;
+    // One kind per rank (FINDING_ORDER names each once); kinds it lacks share -1, sorted by id as before.
+    if (b[0]!.kind !== 'removed-action') b.sort((x, y) => cmp(x.id, y.id));
+    for (const f of b) out.push(f);
+  }
+  return out;
+}
+
+/** The size of the union of two sets of action ids (or of a map's keys and a set). */
+function sizeOfUnion(a: ReadonlySet<string> | ReadonlyMap<string, unknown>, b: ReadonlySet<string>): number {
+  let n = a.size;
+  for (const x of b) if (!a.has(x)) n++;
+  return n;
+}
+
+/**
  * Diff granted against used and synthesize the narrowed policy, in phases: classify the statements, decide
  * per (statement, action), merge and group into statements, write the findings, assemble the documents. See
  * the module comment for the safety choices. The result is not yet verified: call {@link suggest}
@@ -95,16 +124,13 @@ export function trimPolicy(input: TrimInput): TrimResult {
   const out = assemble(classified, drafts, target, opts.documentName ?? 'policy-trim');
   findings.push(out.sizeFinding);
 
-  // Kind order, then id (removed actions keep their access-level order); independent of the ledger's order.
-  findings.sort((a, b) => FINDING_ORDER.indexOf(a.kind) - FINDING_ORDER.indexOf(b.kind) || (a.kind === 'removed-action' ? 0 : cmp(a.id, b.id)));
-  const allGranted = new Set<string>([...decisions.grantedFrom.keys(), ...verbatimGrants]);
   return {
     documents: out.documents,
-    findings,
+    findings: sortFindings(findings),
     evidence: out.evidence,
     stats: {
-      grantedActions: allGranted.size,
-      keptActions: new Set([...keptActions, ...verbatimGrants]).size,
+      grantedActions: sizeOfUnion(decisions.grantedFrom, verbatimGrants),
+      keptActions: sizeOfUnion(keptActions, verbatimGrants),
       removedActions: removed.removed.length,
       narrowedActions: findings.filter((f) => f.kind === 'narrowed-resource').length,
       unobservableActions: findings.filter((f) => f.kind === 'kept-unobservable').length,
