@@ -96,14 +96,19 @@ export function createActionQueries(services: Services): ActionQueries {
   /**
    * Exact id as asked (any casing) → its cached info. Trim and the verifier ask about the same ~22,000 ids
    * several times each (a `*` grant: ~300,000 calls); this skips the split, the two lower-casings and the two
-   * map lookups of the slow path. Only hits are stored, so the map holds at most one entry per spelling asked.
+   * map lookups of the slow path. Only hits are stored: the canonical ids of each service looked up, and each
+   * other spelling asked.
    */
   const infoById = new Map<string, ActionInfo>();
+  /** A service's infos, once built, under their canonical ids: the next canonical lookups are hits. */
+  const register = (infos: Map<string, ActionInfo>): void => {
+    for (const info of infos.values()) infoById.set(info.id, info);
+  };
 
   function action(actionId: string): ActionInfo | undefined {
     let info = infoById.get(actionId);
     if (!info) {
-      info = lookupAction(services, actionId);
+      info = lookupAction(services, actionId, register);
       if (!info) return undefined;
       infoById.set(actionId, info);
     }
@@ -159,12 +164,13 @@ export function createActionQueries(services: Services): ActionQueries {
 const NONE: readonly never[] = Object.freeze([]);
 
 /** The cached info of an action by the slow path: split, fold, look up (every action of its service built at once). */
-function lookupAction(services: Services, actionId: string): ActionInfo | undefined {
+function lookupAction(services: Services, actionId: string, onBuilt: (infos: Map<string, ActionInfo>) => void): ActionInfo | undefined {
   const colon = actionId.indexOf(':');
   if (colon <= 0 || colon === actionId.length - 1) return undefined;
   const s = services.service(actionId.slice(0, colon));
   if (!s) return undefined;
-  return (s.infoByLower ??= serviceInfos(s)).get(actionId.slice(colon + 1).toLowerCase());
+  if (!s.infoByLower) onBuilt((s.infoByLower = serviceInfos(s)));
+  return s.infoByLower.get(actionId.slice(colon + 1).toLowerCase());
 }
 
 /**

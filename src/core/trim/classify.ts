@@ -35,6 +35,7 @@ export function analyze(
   let actions: string[];
   if (st.action && st.action.length > 0) {
     const set = new Set<string>();
+    let only: string[] = [];
     for (const p of st.action) {
       const ex = catalog.expandActionPattern(p);
       if (ex.length === 0) {
@@ -45,9 +46,12 @@ export function analyze(
           },
         };
       }
-      ex.forEach((a) => set.add(a));
+      if (st.action.length > 1) ex.forEach((a) => set.add(a));
+      else only = ex;
     }
-    actions = sortActionStrings([...set]);
+    // One pattern's expansion has no duplicates (`*` alone: ~22,000 ids, no set needed); copied, as the
+    // catalog's answer is not ours to sort.
+    actions = sortActionStrings(st.action.length === 1 ? only.slice() : [...set]);
   } else if (st.notAction && st.notAction.length > 0) {
     actions = catalog.expandNotAction(st.notAction);
   } else {
