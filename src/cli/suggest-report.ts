@@ -138,7 +138,8 @@ function dominatedByUnobservable(unobservable: KeptUnobservableFinding[], kept: 
   if (unobservable.length < DOMINATED_MIN || unobservable.length * 2 < kept) return undefined;
   const byService = new Map<string, number>();
   for (const f of unobservable) {
-    const svc = f.action.split(':')[0]!;
+    const colon = f.action.indexOf(':');
+    const svc = colon < 0 ? f.action : f.action.slice(0, colon);
     byService.set(svc, (byService.get(svc) ?? 0) + 1);
   }
   const top = [...byService].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);

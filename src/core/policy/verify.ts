@@ -151,7 +151,12 @@ function provenSets(statements: Located[]): ProvenSets {
 
 /** The key of the four matching sets (statement numbers, in their order). */
 function setsKey(p: ProvenSets, sets: Located[][]): string {
-  return sets.map((list) => list.map((x) => p.idOf.get(x)).join(',')).join('|');
+  let key = '';
+  for (const list of sets) {
+    for (const x of list) key += `${p.idOf.get(x)},`;
+    key += '|';
+  }
+  return key;
 }
 
 /** Checks one action: every piece of every suggestion Allow that matches it. False when none matches. */

@@ -17,7 +17,7 @@ export interface Decisions {
   entries: Entry[];
   /** Per kept-unobservable action, its (most specific) reason. */
   unobsOf: Map<string, Unobs>;
-  /** Per granted action, the statements that granted it. */
+  /** Per granted action, the statements that granted it (lists may be shared between actions: read only). */
   grantedFrom: Map<string, StatementRef[]>;
   /** Unobservable actions dropped at the user's request, with why they could not be seen. */
   removedUnobs: Map<string, Unobs>;
@@ -28,11 +28,17 @@ export interface Decisions {
 /** Decide every (statement, action) pair. `unmatched`: used actions no statement matches (kept as granted). */
 export function decideActions(analyzed: Analyzed[], ctx: DecisionContext, unmatched: Set<string>): Decisions {
   const d: Decisions = { entries: [], unobsOf: new Map(), grantedFrom: new Map(), removedUnobs: new Map(), removedEvidence: new Map() };
+  const shared = new Set<StatementRef[]>();
   for (const s of analyzed) {
+    // An action granted by this statement alone shares the statement's one-element list (a `*` grant: ~22,000
+    // actions, one list); a second statement granting it gets the action its own list.
+    const only: StatementRef[] = [s.ref];
+    shared.add(only);
     for (const action of s.actions) {
       const from = d.grantedFrom.get(action);
-      if (from) from.push(s.ref);
-      else d.grantedFrom.set(action, [s.ref]);
+      if (!from) d.grantedFrom.set(action, only);
+      else if (from.length === 1 && shared.has(from)) d.grantedFrom.set(action, [from[0]!, s.ref]);
+      else from.push(s.ref);
       decideOne(s, action, ctx, unmatched.has(action), d);
     }
   }
