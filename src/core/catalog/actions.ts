@@ -19,6 +19,8 @@ export interface ServiceIndex {
   /** canonical ids sorted, and their lower-case forms (parallel arrays) */
   ids: string[];
   idsLower: string[];
+  /** Whether `ids[i]` is the id of the i-th raw action (the generated file's sorted keys): then infos share it. */
+  rawOrder: boolean;
   compiledTemplates?: { name: string; compiled: CompiledArnTemplate }[];
 }
 
@@ -54,9 +56,10 @@ export function createServices(rawServices: LazySection<RawService>): Services {
     if (!isObject(raw) || !isObject(raw.a)) return undefined;
     const names = Object.keys(raw.a);
     // The generated file already has sorted keys; sort only when given something else.
-    if (!names.every((n, i) => i === 0 || names[i - 1]! < n)) names.sort(byCodeUnit);
+    const rawOrder = names.every((n, i) => i === 0 || names[i - 1]! < n);
+    if (!rawOrder) names.sort(byCodeUnit);
     const ids = names.map((n) => `${p}:${n}`);
-    idx = { prefix: p, raw, ids, idsLower: ids.map((i) => i.toLowerCase()) };
+    idx = { prefix: p, raw, ids, idsLower: ids.map((i) => i.toLowerCase()), rawOrder };
     indexes.set(p, idx);
     return idx;
   }
@@ -188,7 +191,9 @@ function serviceInfos(s: ServiceIndex): Map<string, ActionInfo> {
     if (!t) rtOf.set(r, (t = Object.freeze(r.endsWith('*') ? { name: r.slice(0, -1), required: true } : { name: r, required: false })));
     return t;
   };
-  for (const [name, raw] of Object.entries(s.raw.a)) {
+  const entries = Object.entries(s.raw.a);
+  for (let i = 0; i < entries.length; i++) {
+    const [name, raw] = entries[i]!;
     const lower = name.toLowerCase();
     const prev = out.get(lower);
     if (prev && prev.name > name) continue;
@@ -198,7 +203,9 @@ function serviceInfos(s: ServiceIndex): Map<string, ActionInfo> {
     out.set(
       lower,
       Object.freeze({
-        id: `${s.prefix}:${name}`,
+        // The index's own id string where it is the same text: callers hold it already (its hash is computed
+        // once), and ~22,000 fresh copies would each be hashed again.
+        id: s.rawOrder ? s.ids[i]! : `${s.prefix}:${name}`,
         service: s.prefix,
         name,
         accessLevel: level,
