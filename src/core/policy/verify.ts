@@ -159,14 +159,22 @@ function setsKey(p: ProvenSets, sets: Located[][]): string {
   return key;
 }
 
+/** No statement (shared: most policies have no Deny, and each action asked for two lists of them). */
+const NO_STATEMENTS: Located[] = [];
+
+/** The statements that match a lower-cased action id. */
+function matching(list: Located[], lower: string): Located[] {
+  return list.length === 0 ? NO_STATEMENTS : list.filter((x) => x.matchesLowered(lower));
+}
+
 /** Checks one action: every piece of every suggestion Allow that matches it. False when none matches. */
 function checkAction(lower: string, action: string, sides: Sides, rc: RegionCache, found: Collector, proven: ProvenSets): boolean {
   const service = serviceOfLowered(lower);
-  const allows = sides.suggAllowsOf(service).filter((x) => x.matchesLowered(lower));
+  const allows = matching(sides.suggAllowsOf(service), lower);
   if (allows.length === 0) return false;
-  const oAllows = sides.origAllowsOf(service).filter((x) => x.matchesLowered(lower));
-  const oDenies = sides.origDeniesOf(service).filter((x) => x.matchesLowered(lower));
-  const sDenies = sides.suggDeniesOf(service).filter((x) => x.matchesLowered(lower));
+  const oAllows = matching(sides.origAllowsOf(service), lower);
+  const oDenies = matching(sides.origDeniesOf(service), lower);
+  const sDenies = matching(sides.suggDeniesOf(service), lower);
   const key = setsKey(proven, [allows, oAllows, oDenies, sDenies]);
   if (proven.clean.has(key)) return true;
   const before = found.list.length + found.dropped;

@@ -35,18 +35,14 @@ function serviceNames(catalog: Catalog, svc: string): ServiceNames {
     let lower = all.map((n) => n.toLowerCase());
     let name = all;
     if (!lower.every((l, i) => i === 0 || lower[i - 1]! <= l)) {
-      // The catalog sorts by AWS casing (`GetACL` < `GetAccount`); re-sort by the lower-cased name. Keys
-      // `lower\0name` under the built-in code-unit sort (no comparator: run natively, not ~100,000 JS calls)
-      // order by `lower` first when no name holds a NUL (none does; the comparator is the fallback).
-      if (all.some((n) => n.includes('\u0000'))) {
-        const pairs = all.map((n, i) => [lower[i]!, n] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-        lower = pairs.map((p) => p[0]);
-        name = pairs.map((p) => p[1]);
-      } else {
-        const keyed = all.map((n, i) => `${lower[i]}\u0000${n}`).sort();
-        lower = keyed.map((k) => k.slice(0, k.indexOf('\u0000')));
-        name = keyed.map((k) => k.slice(k.indexOf('\u0000') + 1));
-      }
+      // The catalog sorts by AWS casing (`GetACL` < `GetAccount`); re-sort by the lower-cased name, then the
+      // name. Positions, not `lower\0name` keys: the list is nearly in order, so TimSort needs ~n comparisons
+      // and no string is built.
+      const l0 = lower;
+      const order = all.map((_, i) => i);
+      order.sort((i, j) => (l0[i]! < l0[j]! ? -1 : l0[i]! > l0[j]! ? 1 : all[i]! < all[j]! ? -1 : all[i]! > all[j]! ? 1 : 0));
+      lower = order.map((i) => l0[i]!);
+      name = order.map((i) => all[i]!);
     }
     names = { all, lower, name };
     perCatalog.set(svc, names);
