@@ -11,7 +11,7 @@ import { groupByAction, memoByAction } from './by-action.js';
 import type { DecisionContext } from './context.js';
 import type { Decisions } from './decide.js';
 import { mayAllow, statementMatchesAction, statementMayIntersectResource } from './match.js';
-import { ACCESS_LEVEL_ORDER, sortRefs, USED_BASES, type Analyzed, type Entry } from './model.js';
+import { ACCESS_LEVEL_ORDER, sortRefs, USED_BASES, type Analyzed, type Entry, type Unobs } from './model.js';
 import type { Draft } from './synthesize.js';
 import type { Finding, KeptUnobservableFinding } from './types.js';
 
@@ -121,18 +121,20 @@ export function keptFindings(analyzed: Analyzed[], finalEntries: Entry[], drafts
       });
     }
     const un = unobsOf.get(a);
-    if (un && mine.some((e) => e.bases.has('unobservable') || e.bases.has('baseline'))) {
-      const id = `unobservable/${a}`;
-      const resources = sortedUnique(mine.length === 1 ? mine[0]!.resources.slice() : mine.flatMap((e) => e.resources));
-      const message = `${a} kept although unused: ${un.reason}.`;
-      // Whole literals, not a conditional spread (~11,000 times): same keys, same order.
-      const f: KeptUnobservableFinding = mine.some((e) => e.kind === 'notResource')
-        ? { id, kind: 'kept-unobservable', action: a, code: un.code, reason: un.reason, resources, notResource: true, message }
-        : { id, kind: 'kept-unobservable', action: a, code: un.code, reason: un.reason, resources, message };
-      findings.push(f);
-    }
+    if (un && mine.some((e) => e.bases.has('unobservable') || e.bases.has('baseline'))) findings.push(keptUnobservable(a, un, mine));
   }
   return findings;
+}
+
+/** The `kept-unobservable` finding of a kept action and its entries. */
+function keptUnobservable(a: string, un: Unobs, mine: readonly Entry[]): KeptUnobservableFinding {
+  const id = `unobservable/${a}`;
+  const resources = sortedUnique(mine.length === 1 ? mine[0]!.resources.slice() : mine.flatMap((e) => e.resources));
+  const message = `${a} kept although unused: ${un.reason}.`;
+  // Whole literals, not a conditional spread (~11,000 times for a `*` grant): same keys, same order.
+  return mine.some((e) => e.kind === 'notResource')
+    ? { id, kind: 'kept-unobservable', action: a, code: un.code, reason: un.reason, resources, notResource: true, message }
+    : { id, kind: 'kept-unobservable', action: a, code: un.code, reason: un.reason, resources, message };
 }
 
 /** Sorted (code units) and without duplicates. */
