@@ -130,13 +130,14 @@ function staticReasonsOf(input: TrimInput, canon: (a: string) => string): (a: st
     }
   }
   return (a) => {
-    const b = baseline.get(a.toLowerCase());
+    const lower = a.toLowerCase();
+    const b = baseline.get(lower);
     if (b) return b;
     const nl = knowledge.neverLoggedReason(a);
     if (nl) return { code: 'never-logged', reason: nl };
     const so = knowledge.secondaryOnlyReason(a);
     if (so) return { code: 'secondary-only', reason: so };
-    const dep = possiblyNeeded.get(a.toLowerCase());
+    const dep = possiblyNeeded.get(lower);
     if (dep) return dep;
     const ni = knowledge.unidentifiableReason(a);
     if (ni) return { code: 'not-identifiable', reason: ni };
