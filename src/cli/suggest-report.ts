@@ -1,6 +1,7 @@
 /**
  * The human side of `suggest`: the stderr summary a person reads at a glance, and `--explain`.
  */
+import { unobservableDominance } from '../core/trim/unobservable-share.js';
 import type { AccessLevel } from '../core/catalog/types.js';
 import type {
   DeniedAttemptFinding,
@@ -132,20 +133,12 @@ function evidenceTally(removed: RemovedActionFinding[]): string {
 }
 
 /** Unobservable actions are most of what is kept (a `*` or NotAction grant): say so, and the way forward. */
-const DOMINATED_MIN = 100;
-
 function dominatedByUnobservable(unobservable: KeptUnobservableFinding[], kept: number): string | undefined {
-  if (unobservable.length < DOMINATED_MIN || unobservable.length * 2 < kept) return undefined;
-  const byService = new Map<string, number>();
-  for (const f of unobservable) {
-    const colon = f.action.indexOf(':');
-    const svc = colon < 0 ? f.action : f.action.slice(0, colon);
-    byService.set(svc, (byService.get(svc) ?? 0) + 1);
-  }
-  const top = [...byService].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);
+  const d = unobservableDominance(unobservable, kept);
+  if (!d) return undefined;
   return (
-    `${unobservable.length} of the ${kept} kept actions are kept only because CloudTrail cannot show their use ` +
-    `(most in ${top.map(([svc, n]) => `${svc} ${n}`).join(', ')}): the result is dominated by what the logs cannot see. ` +
+    `${d.unobservable} of the ${d.kept} kept actions are kept only because CloudTrail cannot show their use ` +
+    `(most in ${d.topServices.map(([svc, n]) => `${svc} ${n}`).join(', ')}): the result is dominated by what the logs cannot see. ` +
     'Review them, or pass --drop-unobservable SERVICE,... for services you know the role does not use (or --drop-unobservable alone for all).'
   );
 }

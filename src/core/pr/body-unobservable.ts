@@ -8,6 +8,7 @@ import type { AccessLevel } from '../catalog/types.js';
 import { compareActionStrings } from '../trim/actions.js';
 import type { SuggestResult } from '../trim/suggest.js';
 import type { KeptUnobservableFinding } from '../trim/types.js';
+import { unobservableDominance } from '../trim/unobservable-share.js';
 import type { Block, Quoter, Section } from './body-layout.js';
 import { codeList, findingsOf, plural } from './body-findings.js';
 import { formatCount } from './markdown.js';
@@ -20,9 +21,6 @@ const ESCALATION_ACTIONS = new Set(['iam:passrole']);
 
 /** Groups of more actions than this are folded in `<details>`: the reason stays visible, the list does not. */
 const INLINE_ACTIONS = 8;
-
-/** Unobservable actions dominate what is kept from this many on (and half of the kept ones). */
-const DOMINATED_MIN = 100;
 
 /** One reason and the actions kept for it. */
 interface ReasonGroup {
@@ -56,16 +54,11 @@ function groupRow(group: ReasonGroup, q: Quoter): string {
 
 /** Most of what is kept is kept only because CloudTrail cannot show it: say so, and the way forward. */
 function dominatedNote(unobservable: readonly KeptUnobservableFinding[], kept: number, q: Quoter): string | undefined {
-  if (unobservable.length < DOMINATED_MIN || unobservable.length * 2 < kept) return undefined;
-  const byService = new Map<string, number>();
-  for (const f of unobservable) {
-    const svc = f.action.split(':')[0]!;
-    byService.set(svc, (byService.get(svc) ?? 0) + 1);
-  }
-  const top = [...byService].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 5);
+  const d = unobservableDominance(unobservable, kept);
+  if (!d) return undefined;
   return (
-    `${formatCount(unobservable.length)} of the ${formatCount(kept)} kept actions are kept only because CloudTrail cannot show their use ` +
-    `(most in ${top.map(([svc, n]) => `${q.code(svc)} ${formatCount(n)}`).join(', ')}): the result is dominated by what the logs cannot see. ` +
+    `${formatCount(d.unobservable)} of the ${formatCount(d.kept)} kept actions are kept only because CloudTrail cannot show their use ` +
+    `(most in ${d.topServices.map(([svc, n]) => `${q.code(svc)} ${formatCount(n)}`).join(', ')}): the result is dominated by what the logs cannot see. ` +
     'Review them, or pass `--drop-unobservable SERVICE,...` for services you know the role does not use (or `--drop-unobservable` alone for all).'
   );
 }
