@@ -4,16 +4,13 @@
  * file. The counting lives here, not beside the vocabulary, because it reads a `SuggestResult` (core/trim),
  * which the configuration room may not import.
  */
-import { canonicalFailOn, FAIL_ON_VALUES, type FailOnCondition } from '../core/config/fail-on.js';
+import { canonicalFailOn, type FailOnCondition } from '../core/config/fail-on.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import { forTerminal } from '../core/render/escape.js';
 import type { SuggestResult } from '../core/trim/suggest.js';
 import type { RemovedActionFinding } from '../core/trim/types.js';
 import { EXIT } from './errors.js';
 import type { CliIo } from './io.js';
-
-/** The `--fail-on` option's choices: every condition and older spelling the configuration accepts. */
-export const FAIL_ON_CHOICES: readonly string[] = FAIL_ON_VALUES;
 
 /** The access level each `unused-<level>` condition names. */
 const LEVEL_OF: Partial<Record<FailOnCondition, RemovedActionFinding['accessLevel']>> = {

@@ -9,12 +9,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { commitStaged, hasStagedChanges, stageFiles } from '../adapters/git/commit.js';
-import { GitBranchHasOtherCommitsError, type BranchCommit } from '../adapters/git/errors.js';
+import { GitBranchHasOtherCommitsError } from '../adapters/git/errors.js';
 import { pushToolBranch, type RemoteBranchState } from '../adapters/git/remote-branch.js';
 import { resolveCommit } from '../adapters/git/repository.js';
 import { runGit, type GitContext } from '../adapters/git/run.js';
 import type { GitHubClient, PullRequest } from '../adapters/github/client.js';
-import { blockedAlreadySaid, blockedComment as blockedCommentText } from '../core/pr/blocked-comment.js';
+import { blockedAlreadySaid, blockedComment } from '../core/pr/blocked-comment.js';
 import { trimCommitMessage } from '../core/pr/commit-message.js';
 import type { RolePullRequest } from './pr-plan.js';
 import { toolVersion } from './pr-plan.js';
@@ -49,11 +49,6 @@ export interface PublishContext {
 export const NOTHING_LEFT_COMMENT =
   'policy-trim: nothing left to trim. The role now uses everything its policy grants (or the grants were trimmed by another change), so this pull request is closed. policy-trim will open a new one if unused permissions appear again.';
 
-/** The comment left when a person's commits are on the branch: policy-trim pushes nothing over them. */
-export function blockedComment(pr: RolePullRequest, commits: readonly BranchCommit[]): string {
-  return blockedCommentText({ branch: pr.branch, title: pr.text.title, commits });
-}
-
 /** Publishes one role (the branch is checked out, on the base, with the edits planned from its files). */
 export async function publishRole(pr: RolePullRequest, remote: RemoteBranchState, ctx: PublishContext): Promise<PublishResult> {
   const open = await ctx.github.findOpenPullRequest(pr.branch, ctx.base);
@@ -61,7 +56,7 @@ export async function publishRole(pr: RolePullRequest, remote: RemoteBranchState
     if (!open) throw new GitBranchHasOtherCommitsError(pr.branch, remote.commits, remote.createdByTool);
     // Once per situation: a scheduled run finding the same commits again has nothing new to say.
     const said = blockedAlreadySaid(await ctx.github.listComments(open.number), remote.commits);
-    if (!said) await ctx.github.comment(open.number, blockedComment(pr, remote.commits));
+    if (!said) await ctx.github.comment(open.number, blockedComment({ branch: pr.branch, title: pr.text.title, commits: remote.commits }));
     return { status: 'blocked', url: open.url, pushed: false, commented: !said };
   }
   if (pr.plan.edits.length === 0) {

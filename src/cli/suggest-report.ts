@@ -226,12 +226,12 @@ export function formatExplain(result: SuggestResult): string {
   return terminalLines(out);
 }
 
+/** The first `max` items, then how many more. */
 function short(items: string[], max = LIST_MAX): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} (+${items.length - max} more)`;
+  return shortOf(items.slice(0, max), items.length, max);
 }
 
-/** `short` of a list of `total` items given only its first LIST_MAX (or all, when fewer). */
-function shortOf(first: string[], total: number): string {
-  return total <= LIST_MAX ? first.join(', ') : `${first.join(', ')} (+${total - LIST_MAX} more)`;
+/** `short` of a list of `total` items given only its first `max` (or all, when fewer). */
+function shortOf(first: string[], total: number, max = LIST_MAX): string {
+  return total <= max ? first.join(', ') : `${first.join(', ')} (+${total - max} more)`;
 }

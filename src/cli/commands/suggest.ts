@@ -21,7 +21,8 @@ import { formatExplain, formatSuggestSummary } from '../suggest-report.js';
 import { withActivityOptions } from '../sources.js';
 import { checkRoleActivity, observeActivity, printActivitySummary, roleUsage, trimContext, trimOptionsFrom, withTrimOptions } from '../suggest-wiring.js';
 import { closeAwsClients, loadRolePolicies, withAwsOptions } from '../aws-wiring.js';
-import { FAIL_ON_CHOICES, failOnGate } from '../fail-on-gate.js';
+import { FAIL_ON_VALUES } from '../../core/config/fail-on.js';
+import { failOnGate } from '../fail-on-gate.js';
 
 export const suggestCommand: CommandModule = {
   command: 'suggest',
@@ -41,7 +42,7 @@ export const suggestCommand: CommandModule = {
               .option('out', { type: 'string', describe: 'Write the policy to this file (atomically) instead of stdout' })
               .option('explain', { type: 'boolean', default: false, describe: 'Show the evidence behind each statement (stderr)' }),
           )
-            .option('fail-on', { choices: FAIL_ON_CHOICES, array: true, describe: 'Exit 2 when the suggestion has these findings (CI gate; the vocabulary of gate.fail-on in .policy-trim.yml)' })
+            .option('fail-on', { choices: FAIL_ON_VALUES, array: true, describe: 'Exit 2 when the suggestion has these findings (CI gate; the vocabulary of gate.fail-on in .policy-trim.yml)' })
             .option('report', { type: 'string', describe: 'Write the findings and evidence as JSON to this file' })
             .option('force', { type: 'boolean', default: false, describe: 'Let --out or --report overwrite an input file, or each other' }),
         ),
