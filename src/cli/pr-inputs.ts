@@ -13,7 +13,7 @@ import type { PlanInput, SiteText } from '../core/iac/plan-types.js';
 import { localReferenceValues, withLocalValues } from '../core/iac/local-values.js';
 import { mergeReferenceValues, type ReferenceSource } from '../core/iac/resolve.js';
 import type { RecordingFacts } from '../core/pr/body.js';
-import { parsePolicyDocument } from '../core/policy/parse.js';
+import { parseRoleDocument } from '../core/policy/parse.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import { forTerminal } from '../core/render/escape.js';
 import { awsClients, liveRolePolicies, loadAws } from './aws-wiring.js';
@@ -124,7 +124,7 @@ export async function managedPolicies(args: Record<string, unknown>, io: CliIo, 
     const live = await liveRolePolicies(args, io, role);
     const managed = new Map<string, PolicyDocument>();
     for (const d of live.documents) {
-      if (d.arn && d.kind !== 'inline') managed.set(d.arn, { ...parsePolicyDocument(d.text, d.arn), kind: d.kind });
+      if (d.arn && d.kind !== 'inline') managed.set(d.arn, parseRoleDocument(d, d.arn));
     }
     return { roleArn: live.roleArn, managed };
   } catch (e) {

@@ -7,9 +7,9 @@
  * grants what the repository grants. A run that did not read it (offline, or IAM refused) says so in one note,
  * because a reviewer cannot otherwise tell "no drift" from "drift not looked for".
  */
-import type { RawPolicyDocument, RolePolicySource } from '../core/ports/policy-source.js';
+import type { RolePolicySource } from '../core/ports/policy-source.js';
 import { compareLiveGrant, liveDifferenceNotes } from '../core/iac/live-diff.js';
-import { parsePolicyDocument } from '../core/policy/parse.js';
+import { parseRoleDocument } from '../core/policy/parse.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import type { ActionUniverse } from '../core/policy/verify.js';
 import { liveRolePolicies } from './aws-wiring.js';
@@ -71,6 +71,5 @@ export async function compareLiveRole(roleArn: string, repositoryGranted: Policy
 /** The live role's documents, parsed, its boundary as kind `boundary`. */
 async function readLiveRole(roleArn: string, deps: LiveGrantDeps): Promise<PolicyDocument[]> {
   const role = await (deps.source ? deps.source.getRolePolicies(roleArn) : liveRolePolicies(deps.args, deps.io, roleArn));
-  const parse = (d: RawPolicyDocument): PolicyDocument => ({ ...parsePolicyDocument(d.text, d.name), kind: d.kind });
-  return [...role.documents.map(parse), ...(role.boundary ? [parse(role.boundary)] : [])];
+  return [...role.documents.map((d) => parseRoleDocument(d)), ...(role.boundary ? [parseRoleDocument(role.boundary)] : [])];
 }

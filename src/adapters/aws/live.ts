@@ -6,7 +6,7 @@ import type { ActivityProgress, ActivitySource } from '../../core/ports/activity
 import type { TrailConfig } from '../../core/trail/config.js';
 import type { FunctionInfo } from '../../core/ports/function-directory.js';
 import type { RolePolicies } from '../../core/ports/policy-source.js';
-import { parsePolicyDocument } from '../../core/policy/parse.js';
+import { parseRoleDocument } from '../../core/policy/parse.js';
 import type { PolicyDocument } from '../../core/policy/types.js';
 import { parseTrailRecording, type TrailRecording } from '../../core/trail/recording.js';
 import type { AwsClients } from './config.js';
@@ -102,11 +102,10 @@ export async function loadRolePolicyDocuments(
       hint: 'Drop --role (the function names its role), or pass the function that uses this role.',
     });
   }
-  const parse = (d: RolePolicies['documents'][number]): PolicyDocument => ({ ...parsePolicyDocument(d.text, d.name), kind: d.kind });
   return {
     roleArn: raw.roleArn,
-    documents: raw.documents.map(parse),
-    ...(raw.boundary ? { boundary: parse(raw.boundary) } : {}),
+    documents: raw.documents.map((d) => parseRoleDocument(d)),
+    ...(raw.boundary ? { boundary: parseRoleDocument(raw.boundary) } : {}),
     notEditable: raw.documents.filter((d) => !d.editable).map((d) => d.name),
     ...(func ? { function: func } : {}),
     raw,

@@ -58,6 +58,14 @@ export function parsePolicyText(text: string, name: string, format?: 'json' | 'y
 }
 
 /**
+ * A document as a role's policy source gives it (its JSON text, name and kind: IAM, or a fake of it), parsed
+ * and marked with its kind. `name` replaces the source's name where the caller keys documents otherwise (by ARN).
+ */
+export function parseRoleDocument(d: { text: string; name: string; kind: NonNullable<PolicyDocument['kind']> }, name = d.name): PolicyDocument {
+  return { ...parsePolicyDocument(d.text, name), kind: d.kind };
+}
+
+/**
  * Parse one identity policy document. `input` is JSON/YAML text or an already-parsed value; `name` says where
  * it came from (file path, `inline:NAME`, a managed policy ARN) and appears in every error.
  * Throws `PolicyError` on the first problem found.
