@@ -14,6 +14,7 @@
 
 import { verifyNeverWider, type ActionUniverse } from '../policy/verify.js';
 import type { ConditionBlock, Counterexample, PolicyDocument, Statement } from '../policy/types.js';
+import { hasOpaqueSymbol } from './plan-resolve.js';
 
 /** How the live role differs from the repository's grant. */
 export interface LiveGrantDifference {
@@ -41,7 +42,6 @@ export const LINE_CAP = 10;
 /** Every counterexample is kept, so that the count is exact (a wildcard grant yields one per catalog action). */
 const PROOF_LIMIT = Number.POSITIVE_INFINITY;
 
-const SYMBOL = /\uE000[^\uE001]*\uE001/;
 const MANAGED_ARN = /^arn:[^:]+:iam::[^:]*:policy\//;
 
 /**
@@ -94,11 +94,11 @@ function repositorySide(repository: PolicyDocument[], role: Role): { documents: 
 /** Whether any string of the statement holds an unresolved reference. */
 function holdsSymbol(s: Statement): boolean {
   const conditionValues = Object.values(s.condition ?? {}).flatMap((keys) => Object.values(keys).flat());
-  return [...(s.action ?? []), ...(s.notAction ?? []), ...(s.resource ?? []), ...(s.notResource ?? []), ...conditionValues].some((v) => SYMBOL.test(v));
+  return [...(s.action ?? []), ...(s.notAction ?? []), ...(s.resource ?? []), ...(s.notResource ?? []), ...conditionValues].some(hasOpaqueSymbol);
 }
 
 function actionsHoldSymbol(s: Statement): boolean {
-  return [...(s.action ?? []), ...(s.notAction ?? [])].some((v) => SYMBOL.test(v));
+  return [...(s.action ?? []), ...(s.notAction ?? [])].some(hasOpaqueSymbol);
 }
 
 /** The statement on every resource, without the condition clauses that name an unresolved reference. */
@@ -112,7 +112,7 @@ function actionLevel(s: Statement): Statement {
 function withoutSymbols(block: ConditionBlock): ConditionBlock | undefined {
   const out: ConditionBlock = {};
   for (const [op, keys] of Object.entries(block)) {
-    const clean = Object.entries(keys).filter(([, values]) => !values.some((v) => SYMBOL.test(v)));
+    const clean = Object.entries(keys).filter(([, values]) => !values.some(hasOpaqueSymbol));
     if (clean.length) out[op] = Object.fromEntries(clean);
   }
   return Object.keys(out).length ? out : undefined;

@@ -58,6 +58,19 @@ export function opaqueSymbol(file: string, ref: IacReference): string {
   return `\uE000${file}#${ref.key}\uE001`;
 }
 
+/** Every opaque symbol in a string (see {@link opaqueSymbol}). */
+const OPAQUE_SYMBOLS = /\uE000[^\uE001]*\uE001/g;
+
+/** Whether a string of the planner's documents holds an unresolved reference's opaque symbol. */
+export function hasOpaqueSymbol(value: string): boolean {
+  return value.includes('\uE000');
+}
+
+/** The string with each opaque symbol read as `*`: what an unresolved reference may stand for. */
+export function symbolsAsWildcards(value: string): string {
+  return value.replace(OPAQUE_SYMBOLS, '*');
+}
+
 /** A resolved string (site tokens left for unresolved references) with each token spelled as its opaque symbol. */
 export function toSymbols(value: string, table: ReferenceTable, site: GrantSite): string {
   return value.replace(REFERENCE_TOKEN, (_m, index: string) => {

@@ -10,6 +10,7 @@ import type { Finding, UsedNotGrantedFinding } from '../trim/types.js';
 import type { SuggestResult } from '../trim/suggest.js';
 import { compilePattern, RESOURCE_PATTERN } from '../wildcard.js';
 import type { PolicyDocument } from '../policy/types.js';
+import { hasOpaqueSymbol, symbolsAsWildcards } from '../iac/plan-resolve.js';
 
 /** What the edit does, as the body needs to know it (see {@link planView}). */
 export interface PlanFacts {
@@ -50,9 +51,6 @@ export function planView(result: SuggestResult, facts: PlanFacts): PlanView {
   return { result: { ...result, findings, stats }, throughUnresolved };
 }
 
-/** The opaque symbol the planner spells an unresolved reference with (core/iac/plan-resolve.ts). */
-const SYMBOL = /\uE000[^\uE001]*\uE001/g;
-
 /**
  * {@link PlanFacts} from the planner's documents: `trimmed` (after the edit) for what is kept, `granted` (before)
  * for what an unresolved reference may allow, the reference read as `*` (it may stand for anything).
@@ -63,9 +61,9 @@ export function planFacts(granted: readonly PolicyDocument[], trimmed: readonly 
   const allows = (docs: readonly PolicyDocument[]) => docs.flatMap((d) => d.statements).filter((s) => s.effect === 'Allow' && s.action !== undefined);
   const keptActions = actionsOf(allows(trimmed).flatMap((s) => s.action!));
   const viaSymbol = allows(granted).flatMap((s) => {
-    const patterns = (s.resource ?? []).filter((r) => r.includes('\uE000'));
+    const patterns = (s.resource ?? []).filter(hasOpaqueSymbol);
     if (patterns.length === 0) return [];
-    return [{ actions: actionsOf(s.action!), resources: patterns.map((p) => compilePattern(p.replace(SYMBOL, '*'), RESOURCE_PATTERN)) }];
+    return [{ actions: actionsOf(s.action!), resources: patterns.map((p) => compilePattern(symbolsAsWildcards(p), RESOURCE_PATTERN)) }];
   });
   return {
     keeps: (action) => keptActions.has(action.toLowerCase()),
