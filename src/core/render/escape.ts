@@ -5,8 +5,8 @@
  * forge a summary line ("verified: never wider ...").
  *
  * One home for every medium: {@link forTerminal} (stderr summaries, `--explain`, the `usage` table, warnings,
- * error messages) lives here now; `forMarkdown` and `forHtml`, when a Markdown or HTML report is added, belong
- * in this file too (both should first apply {@link escapeControls}, then the medium's own metacharacters).
+ * error messages) and {@link escapeHtml} (the drift report's HTML page) live here; Markdown's escaping is in
+ * `core/pr/markdown.ts`. Each first applies {@link escapeControls}, then the medium's own metacharacters.
  */
 
 /**
@@ -40,4 +40,16 @@ export function forTerminal(value: unknown): string {
 /** Applies {@link forTerminal} to each line of `lines` and ends each with a newline: the renderers' last step. */
 export function terminalLines(lines: readonly string[]): string {
   return lines.map((l) => forTerminal(l) + '\n').join('');
+}
+
+/** HTML's metacharacters and their references: safe in text and in a double- or single-quoted attribute value. */
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Makes untrusted text safe inside HTML text or a quoted attribute value (also inline SVG): control characters
+ * become `\u001b`-style escapes first ({@link escapeControls}), then `&`, `<`, `>`, `"` and `'` become character
+ * references. Not for `<script>` or `<style>` content, where references are not read.
+ */
+export function escapeHtml(value: unknown): string {
+  return escapeControls(typeof value === 'string' ? value : String(value)).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c]!);
 }
