@@ -137,21 +137,32 @@ export async function loadRolePolicies(
   return { documents, roleArn: loaded.roleArn };
 }
 
+/**
+ * What remote sources may leave out: another role's calls, another function's (`suggest --role/--function`);
+ * `regions`: the Regions whose Event history to read (`drift --regions`; else the role's functions' Regions, or
+ * the client's).
+ */
+export interface ActivityFilter {
+  role?: string;
+  function?: string;
+  regions?: string[];
+}
+
 /** Activity from trail buckets (`--trail s3://…`, `--trail-name`) and Event history (`--lookup`). */
 export async function readRemoteActivity(
   args: Record<string, unknown>,
   io: CliIo,
   window: TimeWindow,
   tally: ActivityTally,
-  filter: { role?: string; function?: string },
+  filter: ActivityFilter,
   remote: string[],
 ): Promise<{ stats: TrailReadStats; recording?: TrailRecording; reads: RegionRead[] }> {
   const aws = await loadAws();
   const clients = await awsClients(args, io);
   const stats = createTrailStats();
   const roleAccount = filter.role ? /^arn:[^:]+:iam::(\d{12}):/.exec(filter.role)?.[1] : undefined;
-  let regions = [clients.config.region];
-  if (filter.role && (args.lookup || remote.length || args['trail-name'])) {
+  let regions = filter.regions?.length ? filter.regions : [clients.config.region];
+  if (filter.role && !filter.regions?.length && (args.lookup || remote.length || args['trail-name'])) {
     try {
       const functions = await aws.awsFunctionDirectory(clients).listFunctions();
       regions = aws.regionsForRole(clients.config.region, filter.role, functions);

@@ -23,6 +23,7 @@ const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   catalog: async () => (await import('./commands/catalog.js')).catalogCommand,
   config: async () => (await import('./commands/config.js')).configCommand,
   pr: async () => (await import('./commands/pr.js')).prCommand,
+  drift: async () => (await import('./commands/drift.js')).driftCommand,
 };
 
 /** The commands' names (`render <file>` → `render`). */

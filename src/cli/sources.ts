@@ -14,7 +14,7 @@ import { localReads, type RegionRead } from '../core/trail/region-coverage.js';
 import { collectActivity, formatActivitySummary, inputSize, readProgressLine } from './activity.js';
 import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
-import { readRemoteActivity } from './aws-wiring.js';
+import { readRemoteActivity, type ActivityFilter } from './aws-wiring.js';
 
 /** `--trail`, `--trail-config`, `--lookup`, `--trail-name`. */
 export function withActivityOptions<T>(y: Argv<T>): Argv<T> {
@@ -56,7 +56,7 @@ export async function readActivity(
   io: CliIo,
   window: TimeWindow,
   tally: ActivityTally,
-  filter: { role?: string; function?: string },
+  filter: ActivityFilter,
 ): Promise<ActivityReadResult> {
   const trails = (args.trail as string[] | undefined) ?? [];
   const local = trails.filter((t) => !t.startsWith('s3://'));

@@ -22,6 +22,7 @@ import type { CliIo } from './io.js';
 import { matchRole, windowFromArgs } from './options.js';
 import { readJsonFile } from './read-json.js';
 import { readActivity, type ActivityReadResult } from './sources.js';
+import type { ActivityFilter } from './aws-wiring.js';
 
 /** `--baseline`, `--drop-unobservable`, `--assume-management-logged`, `--target`, `--allow-no-activity`. */
 export function withTrimOptions<T>(y: Argv<T>): Argv<T> {
@@ -69,7 +70,7 @@ export interface ObservedRun {
  * Reads every activity source of `args` into a new tally (`filter` narrows what remote sources fetch), and the
  * trail's recording configuration limited to the Regions read.
  */
-export async function observeActivity(args: Record<string, unknown>, io: CliIo, ctx: TrimContext, filter: { role?: string; function?: string }): Promise<ObservedRun> {
+export async function observeActivity(args: Record<string, unknown>, io: CliIo, ctx: TrimContext, filter: ActivityFilter): Promise<ObservedRun> {
   const tally = new ActivityTally(loadBundledNormalizer());
   const activity = await readActivity(args, io, ctx.window, tally, filter);
   const recording = await recordingOf(args, activity, tally.ledger.regionsSeen());

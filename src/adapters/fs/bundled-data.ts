@@ -77,3 +77,9 @@ export function loadBundledCatalog(): Catalog {
   }
   return cachedCatalog;
 }
+
+/** The version of the installed policy-trim: the package.json beside the bundled `data/`. */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(dataDir(), '..', 'package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
