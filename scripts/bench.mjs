@@ -15,6 +15,8 @@
 //   node scripts/bench.mjs --suggest            `suggest` on the bundled example with grant-everything policies
 //            (--suggest admin,poweruser,example picks scenarios; default admin,poweruser; --runs default 5 here;
 //            see scripts/bench-suggest.mjs)
+//   node scripts/bench.mjs --drift [...]        `drift` over a fleet of 200 roles (scripts/bench-drift.mjs; its options there)
+//            --roles N (with the trail options: N roles over the accounts, uniquely named, instead of 8 per account)
 //
 // The trail is deterministic (seeded per file, fixed dates in October 2026) and cached: it is rebuilt only when
 // the generator code, the seed or the size changes (a key stored in <cache>/trail-N.manifest.json).
@@ -78,10 +80,16 @@ const GZIP_LEVEL = 6;
 // cache key: edit the measurement code freely without regenerating the trails.)
 // GENERATOR-START
 
-/** Roles and functions of one account: 8 roles, 2–4 functions each, sharing the role. */
-function accountPrincipals(account) {
+/**
+ * Roles and functions of one account: 8 roles, 2–4 functions each, sharing the role. With `--roles N` (a fleet,
+ * for `drift`), N roles over the accounts instead, named uniquely across them (`orders-3333-00-lambda-role`).
+ */
+function accountPrincipals(account, fleetRoles = 0) {
   const rng = createRng(SEED ^ Number(account.slice(-6)));
-  const apps = ['orders', 'billing', 'search', 'images', 'notify', 'auth', 'reports', 'ingest'];
+  const words = ['orders', 'billing', 'search', 'images', 'notify', 'auth', 'reports', 'ingest'];
+  const a = ACCOUNTS.indexOf(account);
+  const n = fleetRoles ? Math.floor(fleetRoles / ACCOUNTS.length) + (a < fleetRoles % ACCOUNTS.length ? 1 : 0) : 0;
+  const apps = fleetRoles ? Array.from({ length: n }, (_, i) => `${words[i % 8]}-${account.slice(-4)}-${String(Math.floor(i / 8)).padStart(2, '0')}`) : words;
   return apps.map((app) => ({
     role: `${app}-lambda-role`,
     roleId: rng.awsId('AROA', 17),
@@ -170,7 +178,7 @@ const ERROR_OF = {
 function buildFile(plan, index) {
   const f = plan.files[index];
   const rng = createRng((SEED ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0);
-  const principals = accountPrincipals(f.account);
+  const principals = accountPrincipals(f.account, plan.fleetRoles);
   const sessions = new Map();
   const identityFor = (p, fn) => {
     const k = `${p.role}/${fn}`;
@@ -215,7 +223,7 @@ function buildFile(plan, index) {
 }
 
 /** The file plan: which stream, day and delivery time each file has and how many records it holds. */
-function makePlan(total, keyPool = 0) {
+function makePlan(total, keyPool = 0, fleetRoles = 0) {
   const rng = createRng(SEED);
   const nFiles = Math.max(1, Math.round(total / RECORDS_PER_FILE));
   const streams = ACCOUNTS.flatMap((account) => REGIONS.map((region) => ({ account, region })));
@@ -241,28 +249,28 @@ function makePlan(total, keyPool = 0) {
     const delivery = Math.floor((end + 5 * 60_000) / 60_000) * 60_000;
     files.push({ ...stream, start, end, key: deliveryKey(stream.account, stream.region, delivery, rng.alnum(16)), records: sizes[i] });
   }
-  return { total, keyPool, files };
+  return { total, keyPool, fleetRoles, files };
 }
 const DAY_MS_BENCH = 86_400_000;
 // GENERATOR-END
 
-function sourceKey(total, keyPool) {
+function sourceKey(total, keyPool, fleetRoles = 0) {
   const h = createHash('sha256');
   h.update(readFileSync(join(ROOT, 'scripts', 'synthetic-trail.mjs')));
   const sections = readFileSync(SELF, 'utf8').match(/\/\/ GENERATOR-START[\s\S]*?\/\/ GENERATOR-END/g) ?? [];
   if (sections.length !== 2) throw new Error('bench.mjs: GENERATOR-START/END markers missing');
   for (const sec of sections) h.update(sec); // constants, the mix, the plan, the file builder
-  h.update(`${GENERATOR_VERSION}:${SEED}:${total}:${GZIP_LEVEL}:${keyPool}`);
+  h.update(`${GENERATOR_VERSION}:${SEED}:${total}:${GZIP_LEVEL}:${keyPool}${fleetRoles ? `:roles${fleetRoles}` : ''}`);
   return h.digest('hex').slice(0, 16);
 }
 
 /** Makes sure `<cache>/trail-<N>/` holds the trail for N records; returns its manifest. */
-async function ensureTrail(cache, total, keyPool, regenerate) {
-  const name = keyPool ? `trail-${total}-pool${keyPool}` : `trail-${total}`;
+async function ensureTrail(cache, total, keyPool, regenerate, fleetRoles = 0) {
+  const name = `trail-${total}${keyPool ? `-pool${keyPool}` : ''}${fleetRoles ? `-roles${fleetRoles}` : ''}`;
   const dir = join(cache, name);
   // Beside the trail, not in it: `usage --trail DIR` would read (and report) it as a non-CloudTrail file.
   const manifestPath = join(cache, `${name}.manifest.json`);
-  const key = sourceKey(total, keyPool);
+  const key = sourceKey(total, keyPool, fleetRoles);
   if (!regenerate && existsSync(manifestPath)) {
     const m = JSON.parse(readFileSync(manifestPath, 'utf8'));
     if (m.key === key && m.files === m.fileList.length && m.fileList.every((f) => existsSync(join(dir, f)))) {
@@ -272,14 +280,14 @@ async function ensureTrail(cache, total, keyPool, regenerate) {
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const plan = makePlan(total, keyPool);
+  const plan = makePlan(total, keyPool, fleetRoles);
   log(`generating ${fmtInt(total)} records in ${plan.files.length} files into ${relative(ROOT, dir) || dir} ...`);
   const t0 = performance.now();
   const nWorkers = Math.max(1, Math.min(cpus().length, 4));
   const results = await Promise.all(
     Array.from({ length: nWorkers }, (_, w) =>
       new Promise((res, rej) => {
-        const worker = new Worker(SELF, { workerData: { total, keyPool, dir, worker: w, of: nWorkers } });
+        const worker = new Worker(SELF, { workerData: { total, keyPool, fleetRoles, dir, worker: w, of: nWorkers } });
         worker.once('message', res);
         worker.once('error', rej);
         worker.once('exit', (code) => code !== 0 && rej(new Error(`generator worker exited with ${code}`)));
@@ -299,6 +307,7 @@ async function ensureTrail(cache, total, keyPool, regenerate) {
     accounts: ACCOUNTS.length,
     regions: REGIONS.length,
     days: DAYS,
+    ...(fleetRoles ? { fleetRoles } : {}),
     fileList: plan.files.map((f) => f.key),
   };
   writeFileSync(manifestPath, JSON.stringify(manifest));
@@ -307,8 +316,8 @@ async function ensureTrail(cache, total, keyPool, regenerate) {
 }
 
 function workerMain() {
-  const { total, keyPool, dir, worker, of } = workerData;
-  const plan = makePlan(total, keyPool);
+  const { total, keyPool, fleetRoles, dir, worker, of } = workerData;
+  const plan = makePlan(total, keyPool, fleetRoles);
   let rawBytes = 0;
   let gzBytes = 0;
   let records = 0;
@@ -443,6 +452,7 @@ function parseArgs(argv) {
     else if (a === '--cache') opt.cache = resolve(val());
     else if (a === '--regenerate') opt.regenerate = true;
     else if (a === '--key-pool') opt.keyPool = Math.max(0, Number(val()) | 0);
+    else if (a === '--roles') opt.fleetRoles = Math.max(0, Number(val()) | 0);
     else if (a === '--generate-only') opt.generateOnly = true;
     else if (a === '--stand-in') opt.standIn = val();
     else if (a === '--single-file') opt.singleFileGB = argv[i + 1] && !argv[i + 1].startsWith('--') ? Number(val()) : 1;
@@ -453,6 +463,7 @@ function parseArgs(argv) {
 }
 
 async function main() {
+  if (process.argv[2] === '--drift') return (await import('./bench-drift.mjs')).main(process.argv.slice(3));
   let opt;
   try {
     opt = parseArgs(process.argv.slice(2));
@@ -479,7 +490,7 @@ async function main() {
   opt.runs ??= 3;
   if (opt.singleFileGB) return singleFileBench(opt, m);
   const trails = [];
-  for (const n of opt.sizes) trails.push(await ensureTrail(opt.cache, n, opt.keyPool, opt.regenerate));
+  for (const n of opt.sizes) trails.push(await ensureTrail(opt.cache, n, opt.keyPool, opt.regenerate, opt.fleetRoles));
   if (opt.generateOnly) return 0;
 
   if (!opt.standIn && !existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
