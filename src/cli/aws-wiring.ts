@@ -6,6 +6,7 @@
 import type { Argv } from 'yargs';
 import { createTrailStats, type TrailReadStats } from '../adapters/trail-decode/sink.js';
 import type { AwsClients } from '../adapters/aws/config.js';
+import type { AccountConfig } from '../core/config/types.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import type { RolePolicies } from '../core/ports/policy-source.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
@@ -107,9 +108,39 @@ export function liveRolePolicies(args: Record<string, unknown>, io: CliIo, role:
   return p;
 }
 
+/** Clients assumed into a fleet account once per run, by account id. */
+const accountCache = new WeakMap<Record<string, unknown>, Map<string, Promise<AwsClients>>>();
+
+/**
+ * The clients for `account`: when `.policy-trim.yml`'s `accounts:` lists it, its `assume-role` assumed with the
+ * run's credentials (once per run and account); otherwise the run's own clients.
+ */
+export function accountClients(args: Record<string, unknown>, io: CliIo, account: string | undefined, accounts: readonly AccountConfig[]): Promise<AwsClients> {
+  const entry = accounts.find((a) => a.id === account);
+  if (!entry) return awsClients(args, io);
+  let byAccount = accountCache.get(args);
+  if (!byAccount) accountCache.set(args, (byAccount = new Map()));
+  let p = byAccount.get(entry.id);
+  if (!p) {
+    p = (async () => (await loadAws()).assumeAccountRole(await awsClients(args, io), entry.id, entry.assumeRole))();
+    p.catch(() => {});
+    byAccount.set(entry.id, p);
+  }
+  return p;
+}
+
 /** Release the sockets of the clients made for `args`, if any. */
 export async function closeAwsClients(args: Record<string, unknown>): Promise<void> {
   roleCache.delete(args);
+  const assumed = accountCache.get(args);
+  accountCache.delete(args);
+  for (const a of assumed?.values() ?? []) {
+    try {
+      (await a).destroy();
+    } catch {
+      // the role could not be assumed: nothing to release
+    }
+  }
   const p = clientCache.get(args);
   if (!p) return;
   clientCache.delete(args);
@@ -126,11 +157,12 @@ export async function loadRolePolicies(
   io: CliIo,
   role: string | undefined,
   fn: string | undefined,
+  opts: { through?: AwsClients; notes?: boolean } = {},
 ): Promise<{ documents: PolicyDocument[]; roleArn?: string }> {
   const aws = await loadAws();
-  const clients = await awsClients(args, io);
+  const clients = opts.through ?? (await awsClients(args, io));
   const loaded = await aws.loadRolePolicyDocuments(clients, role, fn);
-  for (const name of loaded.notEditable) {
+  for (const name of opts.notes === false ? [] : loaded.notEditable) {
     io.stderr(`note: ${forTerminal(name)} is AWS-managed and cannot be edited: detach it and attach the suggestion as a customer-managed or inline policy.\n`);
   }
   const documents = [...loaded.documents, ...(loaded.boundary ? [{ ...loaded.boundary, kind: 'boundary' as const }] : [])];

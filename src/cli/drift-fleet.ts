@@ -7,13 +7,13 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readPolicyFiles } from '../adapters/fs/policy-files.js';
-import type { RoleConfig } from '../core/config/types.js';
+import type { AccountConfig, RoleConfig } from '../core/config/types.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import { roleRefFrom } from '../core/pr/branch.js';
 import type { FunctionInfo } from '../core/ports/function-directory.js';
 import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
-import { awsClients, loadAws, loadRolePolicies } from './aws-wiring.js';
+import { accountClients, awsClients, loadAws, loadRolePolicies } from './aws-wiring.js';
 import { matchRole } from './options.js';
 
 /** One role of the fleet, as far as it is known before the activity is read. */
@@ -44,7 +44,7 @@ function configFunctions(r: RoleConfig): string[] | undefined {
 }
 
 /** The fleet of this run (usage errors before any log is read). */
-export async function resolveFleet(args: Record<string, unknown>, io: CliIo, configRoles: readonly RoleConfig[]): Promise<Fleet> {
+export async function resolveFleet(args: Record<string, unknown>, io: CliIo, configRoles: readonly RoleConfig[], accounts: readonly AccountConfig[]): Promise<Fleet> {
   const fromFlag = splitList(args.roles as string[] | undefined);
   const policyDir = args.policy as string | undefined;
   const inConfig = (ref: string): number => configRoles.findIndex((r) => sameRole(r.role, ref));
@@ -53,10 +53,10 @@ export async function resolveFleet(args: Record<string, unknown>, io: CliIo, con
     const functions = i >= 0 ? configFunctions(configRoles[i]!) : undefined;
     return { ...roleOf(ref), ...(functions ? { functions } : {}), ...(i >= 0 ? { configIndex: i } : {}) };
   };
-  if (fromFlag.length > 0) return withLambdaFunctions(args, io, { roles: dedupeRoles(fromFlag.map(fromConfig)), origin: '--roles' });
-  if (configRoles.length > 0) return withLambdaFunctions(args, io, { roles: configRoles.map((r) => fromConfig(r.role)), origin: 'config' });
+  if (fromFlag.length > 0) return withLambdaFunctions(args, io, { roles: dedupeRoles(fromFlag.map(fromConfig)), origin: '--roles' }, accounts);
+  if (configRoles.length > 0) return withLambdaFunctions(args, io, { roles: configRoles.map((r) => fromConfig(r.role)), origin: 'config' }, accounts);
   if (policyDir) return { roles: (await roleFolders(policyDir)).map(fromConfig), origin: '--policy' };
-  const functions = await listFunctions(args, io);
+  const functions = await listFunctions(args, io, accounts);
   return { roles: rolesOfFunctions(functions), origin: 'lambda' };
 }
 
@@ -100,11 +100,17 @@ async function roleFolders(dir: string): Promise<string[]> {
   return roles;
 }
 
-/** Every Lambda function of the Regions asked for (`--regions`, else the client's Region). */
-async function listFunctions(args: Record<string, unknown>, io: CliIo): Promise<FunctionInfo[]> {
+/**
+ * Every Lambda function of the Regions asked for (`--regions`, else the client's Region): in each account of
+ * `accounts:` through its assumed role, else in the caller's account.
+ */
+async function listFunctions(args: Record<string, unknown>, io: CliIo, accounts: readonly AccountConfig[]): Promise<FunctionInfo[]> {
   const aws = await loadAws();
-  const clients = await awsClients(args, io);
-  return aws.awsFunctionDirectory(clients, args.regions as string[] | undefined).listFunctions();
+  const regions = args.regions as string[] | undefined;
+  if (accounts.length === 0) return aws.awsFunctionDirectory(await awsClients(args, io), regions).listFunctions();
+  const out: FunctionInfo[] = [];
+  for (const a of accounts) out.push(...(await aws.awsFunctionDirectory(await accountClients(args, io, a.id, accounts), regions).listFunctions()));
+  return out;
 }
 
 /** The execution roles of `functions`, each with the functions it serves (sorted). */
@@ -121,11 +127,11 @@ export function rolesOfFunctions(functions: readonly FunctionInfo[]): FleetRole[
  * each, so a shared role is reported as shared. Offline, or when Lambda cannot be read, the trail's sessions
  * stand in (said on stderr).
  */
-async function withLambdaFunctions(args: Record<string, unknown>, io: CliIo, fleet: Fleet): Promise<Fleet> {
+async function withLambdaFunctions(args: Record<string, unknown>, io: CliIo, fleet: Fleet, accounts: readonly AccountConfig[]): Promise<Fleet> {
   if (args.policy || fleet.roles.every((r) => r.functions !== undefined)) return fleet;
   let functions: FunctionInfo[];
   try {
-    functions = await listFunctions(args, io);
+    functions = await listFunctions(args, io, accounts);
   } catch (e) {
     io.stderr(`warning: could not list Lambda functions (${(e as Error).message.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')}): the functions of each role are taken from its sessions in the trail.\n`);
     return fleet;
@@ -164,9 +170,13 @@ export interface RolePolicySet {
  * The role's policies: offline from `--policy DIR/ROLE-NAME/` (files of AWS-managed policies in its
  * `aws-managed/` folder, named after the policy), else from IAM. Failures are the caller's to report per role.
  */
-export async function readFleetPolicies(args: Record<string, unknown>, io: CliIo, role: FleetRole): Promise<RolePolicySet> {
+export async function readFleetPolicies(args: Record<string, unknown>, io: CliIo, role: FleetRole, accounts: readonly AccountConfig[]): Promise<RolePolicySet> {
   const dir = args.policy as string | undefined;
-  if (!dir) return loadRolePolicies(args, io, role.arn ?? role.ref, undefined);
+  if (!dir) {
+    const account = role.arn ? roleRefFrom(role.arn).account : undefined;
+    // One note per AWS-managed policy of 200 roles would bury the summary: the report lists them per role.
+    return loadRolePolicies(args, io, role.arn ?? role.ref, undefined, { through: await accountClients(args, io, account, accounts), notes: false });
+  }
   const folder = join(dir, role.name);
   const managedDir = join(folder, 'aws-managed');
   const hasManaged = await stat(managedDir).then((s) => s.isDirectory(), () => false);

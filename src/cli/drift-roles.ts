@@ -43,7 +43,7 @@ export async function analyseFleet(args: Record<string, unknown>, io: CliIo, ctx
 async function analyseRole(args: Record<string, unknown>, io: CliIo, ctx: TrimContext, run: ObservedRun, role: FleetRole, principals: string[], config: LoadedConfig | undefined): Promise<AnalysedRole> {
   const location = await roleLocation(role, config);
   try {
-    const policies = await readFleetPolicies(args, io, role);
+    const policies = await readFleetPolicies(args, io, role, config?.config.accounts ?? []);
     const roleArn = policies.roleArn ?? roleArnFromTrail(role, principals);
     const account = roleArn ? /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] : undefined;
     if (!roleArn || !account) {

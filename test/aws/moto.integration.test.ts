@@ -34,6 +34,7 @@ import { LookupEventsSource } from '../../src/adapters/aws/lookup.js';
 import { S3TrailSource } from '../../src/adapters/aws/s3-trail.js';
 import { CloudTrailConfigSource, trailS3Url } from '../../src/adapters/aws/trail-config.js';
 import { loadRolePolicyDocuments, openAwsActivity, regionsForRole } from '../../src/adapters/aws/live.js';
+import { assumeAccountRole } from '../../src/adapters/aws/accounts.js';
 import { FakeClock } from '../support/clock.js';
 import { FakeLookupCloudTrail, makeEvents } from '../support/cloudtrail-lookup.js';
 import { MOTO_ACCOUNT_ID, recordCommands, startMoto, useFakeAwsEnv, type MotoServer, type SentCommand } from '../support/moto.js';
@@ -519,6 +520,22 @@ describe('deployed stack (moto)', () => {
   });
 });
 
+describe('fleet accounts (moto)', () => {
+  it('assumes an account\'s read-only role and builds clients on the temporary credentials it gets', async () => {
+    const assumed = await assumeAccountRole(clients, '111111111111', 'policy-trim-read');
+    try {
+      expect(assumed.config.credentials?.accessKeyId).toMatch(/^ASIA/);
+      expect(assumed.config.credentials?.sessionToken).toBeTruthy();
+      expect(assumed.config.profile).toBeUndefined();
+    } finally {
+      assumed.destroy();
+    }
+    const call = sent.find((c) => c.command === 'AssumeRoleCommand');
+    expect(call?.input).toMatchObject({ RoleArn: 'arn:aws:iam::111111111111:role/policy-trim-read', RoleSessionName: 'policy-trim-drift' });
+    // That the clients then read the other account is shown by test/drift/drift-live.test.ts (moto pins no account there).
+  });
+});
+
 describe('docs/permissions.json', () => {
   it('allows exactly the actions of the commands the adapters sent (LookupEvents through the fake)', async () => {
     // LookupEvents is not in moto: run it through the fake, which records the command class it received.
@@ -539,7 +556,7 @@ describe('docs/permissions.json', () => {
     const implied = new Set(['kms:Decrypt']);
     expect([...granted].filter((a) => !implied.has(a)).sort()).toEqual([...used].sort());
     // No wildcard actions, and only read-only services' actions
-    for (const a of granted) expect(a).toMatch(/^(iam|lambda|cloudtrail|s3|kms|cloudformation):[A-Z][A-Za-z]+$/);
+    for (const a of granted) expect(a).toMatch(/^(iam|lambda|cloudtrail|s3|kms|cloudformation|sts):[A-Z][A-Za-z]+$/);
     // Every command in the action table was exercised (so the table has no stale entries)
     expect(Object.keys(COMMAND_ACTIONS).filter((c) => !commands.has(c))).toEqual([]);
   });

@@ -5,6 +5,7 @@
  */
 import { AttachRolePolicyCommand, CreatePolicyCommand, CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,8 @@ let dir: string;
 
 beforeAll(async () => {
   restoreEnv = useFakeAwsEnv();
-  moto = await startMoto();
+  // Not pinned to one account: credentials from AssumeRole act in the assumed role's account (accounts:).
+  moto = await startMoto(60_000, { multiAccount: true });
   const base = { endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } };
   const iam = new IAMClient(base);
   const lambda = new LambdaClient(base);
@@ -39,6 +41,7 @@ beforeAll(async () => {
   }
   iam.destroy();
   lambda.destroy();
+  await seedFleetAccount(base);
   dir = tempDir('policy-trim-drift-live-');
   mkdirSync(join(dir, 'trail'));
   const shared = `arn:aws:iam::${ACCT}:role/shared-fn-role`;
@@ -49,6 +52,25 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'trail', 'a.json'), JSON.stringify({ Records: [record] }));
   writeMultiRegionSelectors(dir);
 }, 120_000);
+
+/** Account of `accounts:` in the second test, and its one function role. */
+const FLEET_ACCOUNT = '111111111111';
+
+/** A role and a function in FLEET_ACCOUNT, made with credentials assumed into it (moto switches accounts so). */
+async function seedFleetAccount(base: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } }): Promise<void> {
+  const sts = new STSClient(base);
+  const c = (await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${FLEET_ACCOUNT}:role/setup`, RoleSessionName: 'seed' }))).Credentials!;
+  sts.destroy();
+  const there = { ...base, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! } };
+  const iam = new IAMClient(there);
+  const lambda = new LambdaClient(there);
+  const arn = (await iam.send(new CreateRoleCommand({ RoleName: 'fleet-fn-role', AssumeRolePolicyDocument: ASSUME }))).Role!.Arn!;
+  await iam.send(new PutRolePolicyCommand({ RoleName: 'fleet-fn-role', PolicyName: 'admin', PolicyDocument: policy(['iam:CreateUser']) }));
+  const zip = Buffer.from('504b0506' + '00'.repeat(18), 'hex');
+  await lambda.send(new CreateFunctionCommand({ FunctionName: 'fleet-fn', Runtime: 'nodejs20.x', Role: arn, Handler: 'index.handler', Code: { ZipFile: zip } }));
+  iam.destroy();
+  lambda.destroy();
+}
 
 afterAll(async () => {
   await moto?.stop();
@@ -81,5 +103,21 @@ describe('drift live (moto IAM and Lambda)', () => {
     expect(solo.findings.filter((f) => f.kind === 'UNUSED').map((f) => f.id)).toEqual([`UNUSED[${ACCT}:solo-fn-role][iam:AttachRolePolicy]`, `UNUSED[${ACCT}:solo-fn-role][sqs:PurgeQueue]`]);
     expect(report.roles[0]!.roleName).toBe('solo-fn-role');
     expect(report.roles[0]!.risk.reason).toContain('1 unused Permissions management action(s)');
+  }, 60_000);
+
+  it('covers the accounts of .policy-trim.yml through each one\'s assumed role, and only them', async () => {
+    const repo = tempDir('policy-trim-drift-accounts-');
+    writeFileSync(join(repo, '.policy-trim.yml'), `version: 1\naccounts:\n  - id: '${FLEET_ACCOUNT}'\n    assume-role: policy-trim-read\n`);
+    const run = await runCli([
+      'drift', '--dir', repo, '--endpoint-url', moto.endpoint, '--region', 'us-east-1',
+      '--trail', join(dir, 'trail'), '--trail-config', join(dir, 'selectors.json'),
+      '--until', '2026-11-01T00:00:00Z', '--days', '30', '--format', 'json',
+    ], new Date('2026-11-23T00:00:00Z'), process.env);
+    expect(run.stderr).toContain('drift: 1 role(s) (from lambda)');
+    const report = JSON.parse(run.stdout) as DriftReport;
+    expect(report.accounts).toEqual([FLEET_ACCOUNT]);
+    expect(report.roles.map((r) => [r.roleArn, r.functions])).toEqual([[`arn:aws:iam::${FLEET_ACCOUNT}:role/fleet-fn-role`, ['fleet-fn']]]);
+    expect(report.roles[0]!.findings.map((f) => f.id)).toContain(`UNUSED[${FLEET_ACCOUNT}:fleet-fn-role][iam:CreateUser]`);
+    expect(run.code).toBe(0);
   }, 60_000);
 });

@@ -35,12 +35,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts moto; rejects (with its output) when it does not answer within `timeoutMs`. */
-export async function startMoto(timeoutMs = 60_000): Promise<MotoServer> {
+/**
+ * Starts moto; rejects (with its output) when it does not answer within `timeoutMs`. `multiAccount`: let
+ * credentials from STS AssumeRole act in the assumed role's account (moto does so only when MOTO_ACCOUNT_ID is
+ * not set; the default account is {@link MOTO_ACCOUNT_ID} either way).
+ */
+export async function startMoto(timeoutMs = 60_000, opts: { multiAccount?: boolean } = {}): Promise<MotoServer> {
   const port = await freePort();
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('AWS_')) env[k] = v;
-  env.MOTO_ACCOUNT_ID = MOTO_ACCOUNT_ID;
+  if (!opts.multiAccount) env.MOTO_ACCOUNT_ID = MOTO_ACCOUNT_ID;
   env.MOTO_IAM_LOAD_MANAGED_POLICIES = 'true';
   const child: ChildProcess = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     env,

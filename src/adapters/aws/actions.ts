@@ -23,6 +23,8 @@ export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   // `pr --stack`: the stack's parameters and ARN, then its resources' physical ids (adapters/aws/cloudformation.ts).
   DescribeStacksCommand: 'cloudformation:DescribeStacks',
   ListStackResourcesCommand: 'cloudformation:ListStackResources',
+  // `drift` over `.policy-trim.yml`'s accounts: the read-only role of each account (adapters/aws/accounts.ts).
+  AssumeRoleCommand: 'sts:AssumeRole',
 };
 
 /** The IAM action for an SDK command class name (e.g. `LookupEventsCommand`), or undefined. */

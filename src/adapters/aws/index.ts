@@ -11,3 +11,4 @@ export * from './trail-config.js';
 export * from './progress.js';
 export * from './live.js';
 export * from './cloudformation.js';
+export * from './accounts.js';

@@ -69,7 +69,7 @@ async function runDrift(given: Record<string, unknown>, io: CliIo): Promise<numb
   const previous = args['previous-report'] !== undefined ? await readPreviousReport(String(args['previous-report'])) : undefined;
   const ctx = trimContext(args, io);
 
-  const fleet = await resolveFleet(args, io, config?.config.roles ?? []);
+  const fleet = await resolveFleet(args, io, config?.config.roles ?? [], config?.config.accounts ?? []);
   const run = await observeActivity(args, io, ctx, { regions: args.regions as string[] | undefined });
   printActivitySummary(args, io, run);
   const analysed = await analyseFleet(args, io, ctx, run, fleet.roles, config);
