@@ -6,6 +6,7 @@
 import type { Argv } from 'yargs';
 import { createTrailStats, type TrailReadStats } from '../adapters/trail-decode/sink.js';
 import type { AwsClients } from '../adapters/aws/config.js';
+import type { LookupEstimate } from '../adapters/aws/lookup.js';
 import type { AccountConfig } from '../core/config/types.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import type { RolePolicies } from '../core/ports/policy-source.js';
@@ -15,7 +16,7 @@ import type { TrailRecording } from '../core/trail/recording.js';
 import type { ActivityTally } from '../core/usage/tally.js';
 import { DAY_MS } from '../core/usage/time-window.js';
 import { forTerminal } from '../core/render/escape.js';
-import { usageError } from './errors.js';
+import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
 
 /** Seconds an AWS call waits for an answer by default (kept equal to the adapters' DEFAULT_TIMEOUT_SECONDS). */
@@ -129,6 +130,30 @@ export function accountClients(args: Record<string, unknown>, io: CliIo, account
   return p;
 }
 
+/** Event history reads estimated longer than this ask for `--yes` (seconds: 10 minutes at 2 requests/s). */
+export const LOOKUP_CONFIRM_SECONDS = 600;
+/** Estimated reads longer than this are said before they run (seconds). */
+const LOOKUP_NOTE_SECONDS = 60;
+
+/**
+ * What to say before a long read of Event history (paced at 2 requests/s per Region), and the error that stops
+ * one above {@link LOOKUP_CONFIRM_SECONDS} without `--yes`.
+ */
+export function lookupEstimateNotice(e: LookupEstimate, yes: boolean): { note?: string; refuse?: CliError } {
+  if (e.seconds < LOOKUP_NOTE_SECONDS) return {};
+  const minutes = Math.ceil(e.seconds / 60);
+  const note = `note: reading Event history will take about ${minutes} minute(s): about ${e.pagesPerRegion} page(s) in each of ${e.regions} Region(s), at most 2 requests a second (CloudTrail's limit)`;
+  if (e.seconds <= LOOKUP_CONFIRM_SECONDS || yes) return { note };
+  return {
+    note,
+    refuse: new CliError(
+      'lookup-too-long',
+      `Event history would take about ${minutes} minutes to read; stopped before reading it`,
+      'Pass --yes to read it anyway; or read the trail\'s bucket instead (--trail s3://… or --trail-name: minutes, not hours), or shorten the window (--days).',
+    ),
+  };
+}
+
 /** Release the sockets of the clients made for `args`, if any. */
 export async function closeAwsClients(args: Record<string, unknown>): Promise<void> {
   roleCache.delete(args);
@@ -212,6 +237,11 @@ export async function readRemoteActivity(
     regions,
     ...(roleAccount ? { accountIds: [roleAccount] } : {}),
     onProgress: progress,
+    onLookupEstimate: (e) => {
+      const said = lookupEstimateNotice(e, Boolean(args.yes));
+      if (said.note) io.stderr(said.note + '\n');
+      if (said.refuse) throw said.refuse;
+    },
     stats,
   });
   if (opened.sources.length === 0) throw usageError('nothing to read: give --trail s3://…, --trail-name or --lookup');

@@ -22,6 +22,7 @@ export function withActivityOptions<T>(y: Argv<T>): Argv<T> {
     .option('trail', { type: 'string', array: true, describe: 'CloudTrail logs: files, directories (S3 delivery layout), or s3://BUCKET/PREFIX' })
     .option('trail-config', { type: 'string', describe: 'JSON printed by `aws cloudtrail get-event-selectors`: which data events the trail recorded' })
     .option('lookup', { type: 'boolean', default: false, describe: 'Read CloudTrail Event history (LookupEvents; management events only, 90 days)' })
+    .option('yes', { type: 'boolean', default: false, describe: 'Read Event history even when it is estimated to take more than 10 minutes (2 requests/s per Region)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No progress and no information on stderr (what was read, the summary); warnings, problems and errors still shown' })
     .option('trail-name', { type: 'string', describe: 'Read the logs of this trail from its S3 bucket, and its event selectors' })
     .option('jobs', jobsOption()) as Argv<T>;

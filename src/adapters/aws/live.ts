@@ -13,7 +13,7 @@ import type { AwsClients } from './config.js';
 import { AwsAdapterError } from './errors.js';
 import { IamRolePolicySource } from './iam.js';
 import { LambdaFunctionDirectory } from './lambda.js';
-import { LookupEventsSource } from './lookup.js';
+import { LookupEventsSource, type LookupEstimate } from './lookup.js';
 import { S3TrailSource, type S3TrailOptions } from './s3-trail.js';
 import { CloudTrailConfigSource, trailS3Url } from './trail-config.js';
 
@@ -51,6 +51,8 @@ export interface AwsActivityOptions {
   /** Accounts whose bucket folders to read (default: discovered; pass the role's account to read only it). */
   accountIds?: readonly string[];
   onProgress?: (label: string, p: ActivityProgress) => void;
+  /** Event history's estimated length, once its first page is read (throw to stop: see LookupSourceOptions). */
+  onLookupEstimate?: (e: LookupEstimate) => void;
   /** Shared counters for trail reads (see S3TrailOptions.stats). */
   stats?: S3TrailOptions['stats'];
 }
@@ -145,6 +147,7 @@ export async function openAwsActivity(clients: AwsClients, opts: AwsActivityOpti
       source: new LookupEventsSource((r) => clients.cloudtrailLookup(r), {
         regions: opts.regions?.length ? opts.regions : [clients.config.region],
         onProgress: progress('lookup'),
+        ...(opts.onLookupEstimate ? { onEstimate: opts.onLookupEstimate } : {}),
         profile,
       }),
     });

@@ -61,6 +61,20 @@ export interface LookupSourceOptions {
   paceTps?: number;
   onProgress?: (p: ActivityProgress) => void;
   profile?: string;
+  /**
+   * Called once, after the first page of the first Region when there are more, with the read's estimated
+   * length; throwing stops the read before the next request (the error is the read's).
+   */
+  onEstimate?: (e: LookupEstimate) => void;
+}
+
+/** How long a read of Event history will take, from how far back its first page reached. */
+export interface LookupEstimate {
+  regions: number;
+  /** Pages of one Region, estimated from the first page's reach (Regions assumed alike). */
+  pagesPerRegion: number;
+  /** Seconds for every Region at the paced rate. */
+  seconds: number;
 }
 
 /** Regions to read: the given ones plus us-east-1, de-duplicated and sorted (deterministic order). */
@@ -128,6 +142,7 @@ export class LookupEventsSource implements ActivitySource {
     const span = Math.max(1, window.until.getTime() - window.since.getTime());
     let pages = 0;
     let firstError: AwsAdapterError | undefined;
+    let stop: { error: unknown } | undefined;
     for (let r = 0; r < regions.length; r++) {
       const region = regions[r];
       const client = this.clientFor(region);
@@ -156,6 +171,14 @@ export class LookupEventsSource implements ActivitySource {
           page++;
           pages++;
           token = out.NextToken || undefined;
+          if (pages === 1 && token && this.opts.onEstimate) {
+            try {
+              this.opts.onEstimate(estimateOf(regionFraction(events, token, window, span), regions.length, this.opts.paceTps ?? LOOKUP_PACE_TPS));
+            } catch (e) {
+              stop = { error: e };
+              break;
+            }
+          }
           if (this.opts.onProgress) {
             const done = (r + regionFraction(events, token, window, span)) / regions.length;
             const elapsed = clock.now() - started;
@@ -179,6 +202,7 @@ export class LookupEventsSource implements ActivitySource {
         };
         summary.failures.push(failure);
       }
+      if (stop) throw stop.error;
     }
     if (firstError && summary.failures.length === regions.length) throw firstError;
   }
@@ -224,6 +248,13 @@ function eventItem(ev: TrailEvent, region: string, scope: string, position: stri
     };
   }
   return { kind: 'record', record, source: { file: scope, index } };
+}
+
+/** The estimate from the share of a Region's window the first page covered (at least one page per Region). */
+function estimateOf(fraction: number, regions: number, paceTps: number): LookupEstimate {
+  // A first page that covers nothing measurable (every event in one instant) says only "many": 1,000 pages.
+  const pagesPerRegion = fraction > 0 ? Math.max(1, Math.ceil(1 / fraction)) : 1000;
+  return { regions, pagesPerRegion, seconds: Math.round((pagesPerRegion * regions) / paceTps) };
 }
 
 /**
