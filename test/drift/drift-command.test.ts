@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DriftReport } from '../../src/core/drift/types.js';
 import { runCli } from '../support/cli.js';
+import { driftReportSchemaErrors, sarifSchemaErrors } from '../support/drift-schemas.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -47,6 +48,12 @@ describe('drift on the fixture fleet', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     for (const ext of ['md', 'json', 'sarif', 'html']) golden(`fleet.${ext}`, stable(readFileSync(join(out, `drift.${ext}`), 'utf8')));
+    expect(driftReportSchemaErrors(JSON.parse(readFileSync(join(out, 'drift.json'), 'utf8')))).toEqual([]);
+    const sarif = JSON.parse(readFileSync(join(out, 'drift.sarif'), 'utf8'));
+    expect(sarifSchemaErrors(sarif)).toEqual([]);
+    // Every result sits in a file of the repository: the policy's file where the file says, else the role's line.
+    const uris = new Set(sarif.runs[0].results.map((r: any) => r.locations[0].physicalLocation.artifactLocation.uri));
+    expect([...uris].sort()).toEqual(['.policy-trim.yml', 'policies/orders-api-role/orders-api.json']);
   });
 
   it('reads the fleet as a reviewer needs it: shared role, refused calls, AWS-managed policy, idle role, risk order', async () => {

@@ -8,8 +8,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Ajv, type ValidateFunction } from 'ajv';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { sarifSchemaErrors } from '../support/drift-schemas.js';
+import { describe, expect, it } from 'vitest';
 import type { AccessLevel } from '../../src/core/catalog/types.js';
 import { formatFindingId } from '../../src/core/config/finding-id.js';
 import { MAX_SARIF_RESULTS, renderDriftSarif } from '../../src/core/drift/render-sarif.js';
@@ -25,26 +25,8 @@ const FALLBACK: SourceLocation = { file: '.policy-trim.yml', line: 1 };
 
 type Json = any;
 
-let validateSarif: ValidateFunction;
-
-/**
- * The official schema is draft-04 (its root says `"id"`); ajv 8 reads draft-06 and later only. Draft-04 and
- * draft-07 read every keyword this file uses alike except the root's id (checked here: no boolean
- * exclusiveMinimum/Maximum, the one other draft-04 difference), so it is compiled as draft-07 with `$id`.
- * Formats (uri, date-time) are not checked: ajv has no format validators without the ajv-formats package.
- */
-beforeAll(() => {
-  const text = readFileSync(join(FIXTURES, 'sarif', 'sarif-schema-2.1.0.json'), 'utf8');
-  expect(text).not.toMatch(/"exclusive(?:Minimum|Maximum)"\s*:\s*(?:true|false)/);
-  const { $schema, id, ...schema } = JSON.parse(text) as Record<string, unknown>;
-  expect($schema).toBe('http://json-schema.org/draft-04/schema#');
-  validateSarif = new Ajv({ strict: false, validateFormats: false, allErrors: true }).compile({ $id: id as string, ...schema });
-});
-
 /** The log's schema errors (empty when valid). */
-function sarifErrors(log: Json): string[] {
-  return validateSarif(log) ? [] : (validateSarif.errors ?? []).slice(0, 10).map((e) => `${e.instancePath} ${e.message}`);
-}
+const sarifErrors = (log: Json): string[] => sarifSchemaErrors(log);
 
 function render(report: DriftReport, options: Partial<Parameters<typeof renderDriftSarif>[1]> = {}): Json {
   return JSON.parse(renderDriftSarif(report, { fallback: FALLBACK, ...options }));

@@ -22,10 +22,6 @@ export interface DriftReportInput {
   usedNow(roleArn: string, action: string): boolean;
 }
 
-/** The order roles are ranked in, as the report explains it. */
-export const RISK_ORDER_EXPLAINED =
-  'Roles are ranked by unused Permissions management actions, then unused Write actions, then unused actions granted on "*", then actions refused, then all unused actions (more first); ties by role ARN.';
-
 /** Assembles the report. */
 export function buildDriftReport(input: DriftReportInput): DriftReport {
   const ranked = rankRoles(input.roles);
