@@ -12,6 +12,8 @@ import { renderCommand } from '../../src/cli/commands/render.js';
 import { functionsCommand } from '../../src/cli/commands/functions.js';
 import { catalogCommand } from '../../src/cli/commands/catalog.js';
 import { configCommand } from '../../src/cli/commands/config.js';
+import { driftCommand } from '../../src/cli/commands/drift.js';
+import { FAIL_ON_CONDITIONS, FAIL_ON_RULES } from '../../src/core/config/fail-on.js';
 import { prCommand } from '../../src/cli/commands/pr.js';
 import { PR_FREE_FORM_OPTIONS } from '../../src/cli/pr-options.js';
 import type { CommandModule } from '../../src/cli/command.js';
@@ -107,6 +109,11 @@ const FREE_FORM: Record<string, string> = {
   baseline: 'checked against the knowledge (baselinesFromArgs)',
   'drop-unobservable': 'checked against the catalog (dropUnobservableOptions)',
   file: 'positional: a path', what: 'positional with choices', patterns: 'positional: action patterns',
+  roles: 'drift: role names or ARNs, comma-separated (each reported, or reported with its error)',
+  format: 'drift: comma-separated or repeated, checked against md, json, sarif, html (driftOutputs)',
+  'out-dir': 'drift: a folder, created',
+  'previous-report': 'drift: a path, read and checked to be a drift report (readPreviousReport)',
+  'fail-on': 'drift: comma-separated or repeated, checked against the one vocabulary (failOnFrom)',
 };
 
 /** Every command, with the positionals it needs to be parsed at all (the audit runs each of them). */
@@ -118,6 +125,7 @@ const COMMANDS: Array<[CommandModule, string[]]> = [
   [catalogCommand, ['catalog', 'info']],
   [configCommand, ['config', 'validate']],
   [prCommand, ['pr']],
+  [driftCommand, ['drift']],
 ];
 
 /** What yargs records of a command's declared options (`Argv.getOptions()`, missing from the type definitions). */
@@ -212,6 +220,10 @@ describe('option audit', () => {
 
 describe('README', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+  it('writes the exact rule of each --fail-on condition as the core defines it (one vocabulary, one wording)', () => {
+    for (const c of FAIL_ON_CONDITIONS) expect(readme).toContain(`| \`${c}\` | ${FAIL_ON_RULES[c]} |`);
+  });
 
   it('lists the baselines the knowledge has', () => {
     for (const n of loadBundledCloudTrailKnowledge().baselineNames()) expect(readme).toContain(n);
