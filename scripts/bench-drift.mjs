@@ -8,6 +8,8 @@
 //            --roles N (the fleet; default 200)  --subset M (the smaller fleet; default 50)
 //            --records A,B (default 1000000,250000) --cache DIR (default .bench/)
 //            --cases 1000000:200,250000:200,...  (records:roles pairs to run; default every size × both fleets)
+//            --key-pool K (the trail with S3 object keys drawn from K per prefix: distinct usage stops growing early)
+//            --without-grant-all (leave the AdministratorAccess and PowerUserAccess roles out of both fleets)
 //            --heap-prof (one extra run of the first case under node's --heap-prof, into <cache>/drift-prof/)
 //            --snapshot (copy dist/, bin/ and package.json to <cache>/drift-cli/ first and run that copy: on a shared
 //            checkout another `npm run build` mid-benchmark would otherwise change what is measured)
@@ -148,8 +150,8 @@ const TRAIL_CONFIG = {
 };
 
 /** Writes <cache>/drift-fleet-N/{policies-N, policies-M, trail-config.json}; returns their paths and the mix. */
-function writeFleet(cache, n, m) {
-  const dir = join(cache, `drift-fleet-${n}`);
+function writeFleet(cache, n, m, withoutGrantAll) {
+  const dir = join(cache, `drift-fleet-${n}${withoutGrantAll ? '-without-grant-all' : ''}`);
   const all = join(dir, `policies-${n}`);
   const sub = join(dir, `policies-${m}`);
   rmSync(all, { recursive: true, force: true });
@@ -161,6 +163,7 @@ function writeFleet(cache, n, m) {
   const subMix = {};
   roles.forEach((r, i) => {
     const p = policiesOf(r, i);
+    if (withoutGrantAll && (p.kind === 'admin' || p.kind === 'poweruser')) return;
     const folder = join(all, r.role);
     mkdirSync(folder, { recursive: true });
     for (const [file, d] of Object.entries(p.files)) writeFileSync(join(folder, file), JSON.stringify(d, null, 2) + '\n');
@@ -229,16 +232,16 @@ function measure(args, out = '/dev/null') {
   });
 }
 
-function ensureTrail(cache, records, roles) {
-  const name = `trail-${records}-roles${roles}`;
-  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench.mjs'), '--generate-only', '--records', String(records), '--roles', String(roles), '--cache', cache], { stdio: ['ignore', 'inherit', 'inherit'], cwd: ROOT });
+function ensureTrail(cache, records, roles, keyPool) {
+  const name = `trail-${records}${keyPool ? `-pool${keyPool}` : ''}-roles${roles}`;
+  const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'bench.mjs'), '--generate-only', '--records', String(records), '--roles', String(roles), '--cache', cache, ...(keyPool ? ['--key-pool', String(keyPool)] : [])], { stdio: ['ignore', 'inherit', 'inherit'], cwd: ROOT });
   if (r.status !== 0) throw new Error(`generating ${name} failed (exit ${r.status})`);
   const manifest = JSON.parse(readFileSync(join(cache, `${name}.manifest.json`), 'utf8'));
   return { dir: join(cache, name), ...manifest };
 }
 
 function parseArgs(argv) {
-  const opt = { runs: 3, roles: 200, subset: 50, records: [1_000_000, 250_000], cache: join(ROOT, '.bench'), cases: null, heapProf: false, snapshot: false };
+  const opt = { runs: 3, roles: 200, subset: 50, records: [1_000_000, 250_000], cache: join(ROOT, '.bench'), cases: null, heapProf: false, snapshot: false, keyPool: 0, withoutGrantAll: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -258,6 +261,8 @@ function parseArgs(argv) {
     else if (a === '--cases') opt.cases = val().split(',').map((c) => c.split(':').map(int)).map(([records, roles]) => ({ records, roles }));
     else if (a === '--heap-prof') opt.heapProf = true;
     else if (a === '--snapshot') opt.snapshot = true;
+    else if (a === '--key-pool') opt.keyPool = int(val());
+    else if (a === '--without-grant-all') opt.withoutGrantAll = true;
     else throw new Error(`unknown option ${a} (see the comment at the top of scripts/bench-drift.mjs)`);
   }
   if (opt.subset > opt.roles) throw new Error('--subset must not exceed --roles');
@@ -281,8 +286,8 @@ export async function main(argv = process.argv.slice(2)) {
   log(`machine: ${machine.nproc} CPUs (${machine.cpu}), ${machine.memoryGiB} GiB, node ${machine.node}; peak RSS via ${machine.rss}`);
   const cases = opt.cases ?? opt.records.flatMap((records) => [opt.roles, opt.subset].map((roles) => ({ records, roles })));
   const trails = new Map();
-  for (const records of new Set(cases.map((c) => c.records))) trails.set(records, ensureTrail(opt.cache, records, opt.roles));
-  const fleet = writeFleet(opt.cache, opt.roles, opt.subset);
+  for (const records of new Set(cases.map((c) => c.records))) trails.set(records, ensureTrail(opt.cache, records, opt.roles, opt.keyPool));
+  const fleet = writeFleet(opt.cache, opt.roles, opt.subset, opt.withoutGrantAll);
   log(`fleet of ${opt.roles}: ${JSON.stringify(fleet.mix[opt.roles])}; subset of ${opt.subset}: ${JSON.stringify(fleet.mix[opt.subset])}`);
 
   let cli = join(ROOT, 'bin', 'policy-trim');
@@ -333,6 +338,8 @@ export async function main(argv = process.argv.slice(2)) {
   const rows = results.map((r) => ({
     records: r.records,
     roles: r.roles,
+    /** The roles in the report (fewer than the fleet's name with --without-grant-all). */
+    reported: r.report.roles,
     wallS: +(median(r.runs.map((x) => x.ms)) / 1000).toFixed(1),
     cpuS: +(median(r.runs.map((x) => x.cpuMs)) / 1000).toFixed(1),
     rssMiB: Math.round(mib(median(r.runs.map((x) => x.rssKiB)))),
@@ -347,7 +354,7 @@ export async function main(argv = process.argv.slice(2)) {
   const lines = [
     '| records | roles | wall s (median) | runs s | CPU s | peak RSS MiB (median) | min–max | report MB | findings | load avg |',
     '|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((x) => `| ${fmtInt(x.records)} | ${x.roles} | ${x.wallS} | ${x.runsS.join(', ')} | ${x.cpuS} | **${x.rssMiB}** | ${x.rssRange.join('–')} | ${x.reportMB} | ${fmtInt(x.findings)} | ${x.load.join('–')} |`),
+    ...rows.map((x) => `| ${fmtInt(x.records)} | ${x.reported} | ${x.wallS} | ${x.runsS.join(', ')} | ${x.cpuS} | **${x.rssMiB}** | ${x.rssRange.join('–')} | ${x.reportMB} | ${fmtInt(x.findings)} | ${x.load.join('–')} |`),
     '',
   ];
   const derived = {};
@@ -356,8 +363,9 @@ export async function main(argv = process.argv.slice(2)) {
     const big = at(records, opt.roles);
     const small = at(records, opt.subset);
     if (big && small) {
-      derived[`mibPerRole@${records}`] = +((big.rssMiB - small.rssMiB) / (opt.roles - opt.subset)).toFixed(2);
-      lines.push(`- ${fmtInt(records)} records: (RSS ${opt.roles} − RSS ${opt.subset}) / ${opt.roles - opt.subset} = (${big.rssMiB} − ${small.rssMiB}) / ${opt.roles - opt.subset} = **${derived[`mibPerRole@${records}`]} MiB per role**`);
+      const d = big.reported - small.reported;
+      derived[`mibPerRole@${records}`] = +((big.rssMiB - small.rssMiB) / d).toFixed(2);
+      lines.push(`- ${fmtInt(records)} records: (RSS ${big.reported} − RSS ${small.reported}) / ${d} = (${big.rssMiB} − ${small.rssMiB}) / ${d} = **${derived[`mibPerRole@${records}`]} MiB per role**`);
     }
   }
   if (sizes.length >= 2) {
@@ -366,11 +374,11 @@ export async function main(argv = process.argv.slice(2)) {
       const lo = at(sizes.at(-1), roles);
       if (hi && lo) {
         derived[`records@${roles}`] = { low: lo.rssMiB, high: hi.rssMiB, change: +((hi.rssMiB / lo.rssMiB - 1) * 100).toFixed(0) };
-        lines.push(`- ${roles} roles: ${fmtInt(sizes.at(-1))} → ${fmtInt(sizes[0])} records (×${(sizes[0] / sizes.at(-1)).toFixed(0)}): peak RSS ${lo.rssMiB} → ${hi.rssMiB} MiB (${hi.rssMiB >= lo.rssMiB ? '+' : ''}${derived[`records@${roles}`].change}%)`);
+        lines.push(`- ${hi.reported} roles: ${fmtInt(sizes.at(-1))} → ${fmtInt(sizes[0])} records (×${(sizes[0] / sizes.at(-1)).toFixed(0)}): peak RSS ${lo.rssMiB} → ${hi.rssMiB} MiB (${hi.rssMiB >= lo.rssMiB ? '+' : ''}${derived[`records@${roles}`].change}%)`);
       }
     }
   }
-  writeFileSync(join(ROOT, '.bench', 'results-drift.json'), JSON.stringify({ machine, mix: fleet.mix, command: `policy-trim drift --trail T --policy P --trail-config C ${WINDOW.join(' ')} --format json > /dev/null`, rows, derived, raw: results }, null, 2) + '\n');
+  writeFileSync(join(ROOT, '.bench', `results-drift${opt.keyPool ? `-pool${opt.keyPool}` : ''}${opt.withoutGrantAll ? '-without-grant-all' : ''}.json`), JSON.stringify({ machine, keyPool: opt.keyPool || null, withoutGrantAll: opt.withoutGrantAll, mix: fleet.mix, command: `policy-trim drift --trail T --policy P --trail-config C ${WINDOW.join(' ')} --format json > /dev/null`, rows, derived, raw: results }, null, 2) + '\n');
   process.stdout.write(lines.join('\n') + '\n');
   const maxLoad = Math.max(...rows.flatMap((x) => x.load));
   if (maxLoad > machine.nproc * 0.5) log(`warning: the load average reached ${maxLoad} on ${machine.nproc} CPUs: wall times are noisy (memory much less so)`);
