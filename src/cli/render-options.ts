@@ -3,7 +3,8 @@
  * parsed values are checked against them rather than cast.
  */
 import type { Argv } from 'yargs';
-import { isRenderFormat, isTerraformStyle, RENDER_FORMATS, TERRAFORM_STYLES, type RenderFormat, type TerraformStyle } from '../core/render/index.js';
+import { isRenderFormat, RENDER_FORMATS, type RenderFormat } from '../core/render/documents.js';
+import { isTerraformStyle, TERRAFORM_STYLES, type TerraformStyle } from '../core/render/terraform.js';
 import { usageError } from './errors.js';
 
 /** Add `--format` (default json) and `--terraform-style` (default data-source). */

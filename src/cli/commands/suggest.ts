@@ -5,7 +5,7 @@
 import { terminalLines } from '../../core/render/escape.js';
 import type { Argv } from 'yargs';
 import { readPolicyFiles } from '../../adapters/fs/policy-files.js';
-import { renderDocuments } from '../../core/render/index.js';
+import { renderDocumentsWith } from '../../core/render/documents.js';
 import { suggest, type SuggestResult } from '../../core/trim/suggest.js';
 import { InternalError } from '../../core/trim/errors.js';
 import { describeWindow } from '../../core/usage/time-window.js';
@@ -98,7 +98,9 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
     ? JSON.stringify({ role: roleArn, function: fn ?? null, window: { since: window.since?.toISOString() ?? null, until: window.until?.toISOString() ?? null }, stats: result.stats, findings: result.findings, evidence: result.evidence }, null, 2) + '\n'
     : undefined;
   // The policy and the report are written together: neither file is replaced unless both could be written.
-  await writeResults([{ text: renderDocuments(result.documents, format, { style }), path: args.out as string | undefined }, ...(report !== undefined ? [{ text: report, path: String(args.report) }] : [])], io);
+  // The `yaml` package is loaded only when YAML is printed (~0.05 s of start-up otherwise; docs/BENCHMARKS.md).
+  const renderYaml = format === 'yaml' ? (await import('../../core/render/yaml.js')).renderYaml : undefined;
+  await writeResults([{ text: renderDocumentsWith(renderYaml, result.documents, format, { style }), path: args.out as string | undefined }, ...(report !== undefined ? [{ text: report, path: String(args.report) }] : [])], io);
   // --quiet: the summary is information; the policy, warnings and errors are not.
   if (!args.quiet) io.stderr(
     formatSuggestSummary(result, {

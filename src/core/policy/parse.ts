@@ -5,56 +5,23 @@
  * Values are kept as written: single strings become one-element lists, order is preserved, policy variables
  * (`${aws:username}`) stay verbatim, condition values become strings the way IAM compares them
  * (`true` → `"true"`, `3600` → `"3600"`).
+ *
+ * The parser itself is `parse-document.ts`; this module gives it the `yaml` package's reader. (`parse-json.ts`
+ * gives it none, for callers that must not load `yaml` when every document is JSON.)
  */
 
 import { parse as parseYaml } from 'yaml';
-import { PolicyError, type PolicyErrorLocation } from './errors.js';
-import type { ConditionBlock, PolicyDocument, PrincipalBlock, Statement } from './types.js';
+import { readPolicyDocument, readPolicyFileContent, readPolicySet, readPolicyText, type ParseOptions, type PolicyInput, type PolicySetResult } from './parse-document.js';
+import type { PolicyDocument } from './types.js';
 
-/** Versions IAM accepts. `2008-10-17` does not substitute policy variables. */
-export const POLICY_VERSIONS = ['2012-10-17', '2008-10-17'] as const;
-
-const TOP_KEYS = ['Version', 'Id', 'Statement'];
-const STATEMENT_KEYS = ['Sid', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
-
-/** Options of `parsePolicyDocument`. */
-export interface ParseOptions {
-  kind?: PolicyDocument['kind'];
-  /** Force the text format; by default text starting with `{` or `[` is read as JSON, anything else as YAML. */
-  format?: 'json' | 'yaml';
-}
+export { POLICY_VERSIONS, type ParseOptions, type PolicyInput, type PolicySetResult } from './parse-document.js';
 
 /**
  * Turn JSON or YAML text into a plain value. Throws `PolicyError` (`invalid-syntax`) naming the document and,
  * when known, the line and column.
  */
 export function parsePolicyText(text: string, name: string, format?: 'json' | 'yaml'): unknown {
-  const trimmed = text.replace(/^\uFEFF/, '').trim();
-  const loc: PolicyErrorLocation = { document: name };
-  if (trimmed === '') throw new PolicyError('invalid-syntax', loc, 'the document is empty; give it a JSON or YAML policy document');
-  const looksJson = format === 'json' || (format === undefined && (trimmed.startsWith('{') || trimmed.startsWith('[')));
-  if (looksJson) {
-    try {
-      return JSON.parse(trimmed);
-    } catch (e) {
-      if (format === 'json') {
-        throw new PolicyError('invalid-syntax', loc, `not valid JSON (${(e as Error).message}); fix the syntax or check the file is a policy document`);
-      }
-      // JSON-looking text that JSON rejects might still be YAML flow style (unquoted keys); try that, but
-      // report the JSON error, which is what the author most likely meant.
-      try {
-        return parseYaml(trimmed);
-      } catch {
-        throw new PolicyError('invalid-syntax', loc, `not valid JSON (${(e as Error).message}); fix the syntax or check the file is a policy document`);
-      }
-    }
-  }
-  try {
-    return parseYaml(trimmed);
-  } catch (e) {
-    const msg = (e as Error).message.split('\n')[0];
-    throw new PolicyError('invalid-syntax', loc, `not valid YAML (${msg}); fix the syntax or check the file is a policy document`);
-  }
+  return readPolicyText(parseYaml, text, name, format);
 }
 
 /**
@@ -71,183 +38,7 @@ export function parseRoleDocument(d: { text: string; name: string; kind: NonNull
  * Throws `PolicyError` on the first problem found.
  */
 export function parsePolicyDocument(input: string | unknown, name: string, options: ParseOptions = {}): PolicyDocument {
-  const value = typeof input === 'string' ? parsePolicyText(input, name, options.format) : input;
-  const loc: PolicyErrorLocation = { document: name };
-  if (!isPlainObject(value)) {
-    throw new PolicyError('not-an-object', loc, `the document must be an object with "Version" and "Statement", got ${describeType(value)}`);
-  }
-  for (const key of Object.keys(value)) {
-    if (!TOP_KEYS.includes(key)) {
-      throw new PolicyError('unknown-key', loc, `unknown top-level key "${key}"${suggestKey(key, TOP_KEYS)}; a policy document has only Version, Id and Statement`);
-    }
-  }
-  const doc: PolicyDocument = { name, statements: [] };
-  if (value.Version !== undefined) {
-    if (typeof value.Version !== 'string' || !(POLICY_VERSIONS as readonly string[]).includes(value.Version)) {
-      throw new PolicyError('bad-version', loc, `Version ${JSON.stringify(value.Version)} is not one IAM accepts; use "2012-10-17" (quote it in YAML)`);
-    }
-    doc.version = value.Version;
-  }
-  if (value.Id !== undefined) {
-    if (typeof value.Id !== 'string') throw new PolicyError('bad-value', loc, `Id must be a string, got ${describeType(value.Id)}`);
-    doc.id = value.Id;
-  }
-  if (options.kind) doc.kind = options.kind;
-  const st = value.Statement;
-  if (st === undefined || st === null) {
-    throw new PolicyError('missing-statement', loc, 'no "Statement"; add a Statement object or array');
-  }
-  if (Array.isArray(st)) {
-    if (st.length === 0) throw new PolicyError('missing-statement', loc, '"Statement" is an empty array; add at least one statement');
-    doc.statements = st.map((s, i) => parseStatement(s, { document: name, statementIndex: i }));
-  } else {
-    doc.singleStatementObject = true;
-    doc.statements = [parseStatement(st, { document: name, statementIndex: 0 })];
-  }
-  return doc;
-}
-
-function parseStatement(raw: unknown, loc: PolicyErrorLocation): Statement {
-  if (!isPlainObject(raw)) {
-    throw new PolicyError('not-an-object', loc, `a statement must be an object, got ${describeType(raw)}`);
-  }
-  if (raw.Sid !== undefined) {
-    if (typeof raw.Sid !== 'string') throw new PolicyError('bad-value', loc, `Sid must be a string, got ${describeType(raw.Sid)}`);
-    loc = { ...loc, sid: raw.Sid };
-  }
-  for (const key of Object.keys(raw)) {
-    if (!STATEMENT_KEYS.includes(key)) {
-      throw new PolicyError('unknown-key', loc, `unknown key "${key}"${suggestKey(key, STATEMENT_KEYS)}; a statement has only ${STATEMENT_KEYS.join(', ')}`);
-    }
-  }
-  if (raw.Effect === undefined) throw new PolicyError('missing-effect', loc, 'no "Effect"; add "Effect": "Allow" or "Effect": "Deny"');
-  if (raw.Effect !== 'Allow' && raw.Effect !== 'Deny') {
-    throw new PolicyError('bad-effect', loc, `Effect ${JSON.stringify(raw.Effect)} is neither "Allow" nor "Deny" (IAM spells them exactly so)`);
-  }
-  const s: Statement = { effect: raw.Effect };
-  if (raw.Sid !== undefined) s.sid = raw.Sid as string;
-
-  if (raw.Action !== undefined && raw.NotAction !== undefined) {
-    throw new PolicyError('action-and-notaction', loc, 'has both "Action" and "NotAction"; keep one (split the statement if you need both)');
-  }
-  if (raw.Action === undefined && raw.NotAction === undefined) {
-    throw new PolicyError('missing-action', loc, 'has neither "Action" nor "NotAction"; add the actions it grants or denies, e.g. "Action": "s3:GetObject"');
-  }
-  if (raw.Action !== undefined) s.action = stringList(raw.Action, 'Action', loc).map((a) => checkAction(a, 'Action', loc));
-  if (raw.NotAction !== undefined) s.notAction = stringList(raw.NotAction, 'NotAction', loc).map((a) => checkAction(a, 'NotAction', loc));
-
-  if (raw.Resource !== undefined && raw.NotResource !== undefined) {
-    throw new PolicyError('resource-and-notresource', loc, 'has both "Resource" and "NotResource"; keep one');
-  }
-  if (raw.Principal !== undefined && raw.NotPrincipal !== undefined) {
-    throw new PolicyError('principal-and-notprincipal', loc, 'has both "Principal" and "NotPrincipal"; keep one');
-  }
-  if (raw.Resource !== undefined) s.resource = stringList(raw.Resource, 'Resource', loc).map((r) => checkResource(r, 'Resource', loc));
-  if (raw.NotResource !== undefined) s.notResource = stringList(raw.NotResource, 'NotResource', loc).map((r) => checkResource(r, 'NotResource', loc));
-  if (raw.Principal !== undefined) s.principal = parsePrincipal(raw.Principal, 'Principal', loc);
-  if (raw.NotPrincipal !== undefined) s.notPrincipal = parsePrincipal(raw.NotPrincipal, 'NotPrincipal', loc);
-  // Resource policies name a principal and may omit Resource (it is the resource they are attached to);
-  // identity policies must say which resources.
-  if (s.resource === undefined && s.notResource === undefined && s.principal === undefined && s.notPrincipal === undefined) {
-    throw new PolicyError('missing-resource', loc, 'has neither "Resource" nor "NotResource"; identity policies need one, e.g. "Resource": "*"');
-  }
-  if (raw.Condition !== undefined) s.condition = parseCondition(raw.Condition, loc);
-  return s;
-}
-
-function stringList(v: unknown, field: string, loc: PolicyErrorLocation): string[] {
-  const list = Array.isArray(v) ? v : [v];
-  if (list.length === 0) throw new PolicyError('empty-list', loc, `"${field}" is an empty list; give at least one value or remove the statement`);
-  return list.map((x, i) => {
-    if (typeof x !== 'string') {
-      const where = Array.isArray(v) ? `${field}[${i}]` : field;
-      throw new PolicyError('bad-value', loc, `${where} must be a string, got ${describeType(x)} ${JSON.stringify(x)}; quote it`);
-    }
-    if (x === '') throw new PolicyError('bad-value', loc, `"${field}" holds an empty string; remove it`);
-    return x;
-  });
-}
-
-function checkAction(a: string, field: string, loc: PolicyErrorLocation): string {
-  // `*` alone, or `prefix:pattern` (IAM rejects actions without a service prefix).
-  if (/^\*+$/.test(a)) return a;
-  if (!/^[A-Za-z0-9*?-]+:[A-Za-z0-9*?_-]*$/.test(a)) {
-    const hint = a.includes(':') ? 'use "service:Action" with letters, digits, * and ?' : `add the service prefix, e.g. "s3:${a}"`;
-    throw new PolicyError('bad-action', loc, `${field} "${a}" is not an IAM action; ${hint}`);
-  }
-  return a;
-}
-
-function checkResource(r: string, field: string, loc: PolicyErrorLocation): string {
-  if (/^\*+$/.test(r) || r.startsWith('arn:') || r.startsWith('${')) return r;
-  throw new PolicyError('bad-resource', loc, `${field} "${r}" is neither "*" nor an ARN; write the full ARN, e.g. "arn:aws:s3:::${r}"`);
-}
-
-function parsePrincipal(v: unknown, field: string, loc: PolicyErrorLocation): PrincipalBlock {
-  if (v === '*') return '*';
-  if (!isPlainObject(v)) throw new PolicyError('bad-principal', loc, `${field} must be "*" or an object such as {"AWS": "arn:aws:iam::123456789012:root"}`);
-  const out: Record<string, string[]> = {};
-  for (const [kind, values] of Object.entries(v)) {
-    const list = Array.isArray(values) ? values : [values];
-    if (list.length === 0 || list.some((x) => typeof x !== 'string')) {
-      throw new PolicyError('bad-principal', loc, `${field}.${kind} must be a string or a list of strings`);
-    }
-    out[kind] = list as string[];
-  }
-  return out;
-}
-
-function parseCondition(v: unknown, loc: PolicyErrorLocation): ConditionBlock {
-  if (!isPlainObject(v)) throw new PolicyError('bad-condition', loc, `Condition must be an object of operator → key → values, got ${describeType(v)}`);
-  const out: ConditionBlock = {};
-  for (const [op, keys] of Object.entries(v)) {
-    if (!isPlainObject(keys)) {
-      throw new PolicyError('bad-condition', loc, `Condition operator "${op}" must map condition keys to values, e.g. {"${op}": {"aws:SourceVpc": "vpc-1"}}`);
-    }
-    const block: Record<string, string[]> = {};
-    for (const [key, values] of Object.entries(keys)) {
-      const list = Array.isArray(values) ? values : [values];
-      if (list.length === 0) throw new PolicyError('bad-condition', loc, `Condition ${op} "${key}" has no values; give at least one`);
-      block[key] = list.map((x) => {
-        // IAM compares condition values as strings: booleans and numbers are written either way.
-        if (typeof x === 'string') return x;
-        if (typeof x === 'boolean' || typeof x === 'number') return String(x);
-        throw new PolicyError('bad-condition', loc, `Condition ${op} "${key}" holds ${describeType(x)}; values must be strings, numbers or booleans`);
-      });
-    }
-    out[op] = block;
-  }
-  return out;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function describeType(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  return `a ${typeof v}`;
-}
-
-function suggestKey(key: string, known: string[]): string {
-  const hit = known.find((k) => k.toLowerCase() === key.toLowerCase());
-  return hit ? ` (did you mean "${hit}"? keys are case-sensitive)` : '';
-}
-
-/** One input of `parsePolicySet`. */
-export interface PolicyInput {
-  name: string;
-  /** JSON/YAML text or an already-parsed value. */
-  content: string | unknown;
-  kind?: PolicyDocument['kind'];
-}
-
-/** Result of `parsePolicySet`: the documents read and the errors of those that could not be. */
-export interface PolicySetResult {
-  documents: PolicyDocument[];
-  errors: PolicyError[];
+  return readPolicyDocument(parseYaml, input, name, options);
 }
 
 /**
@@ -255,17 +46,7 @@ export interface PolicySetResult {
  * its error is collected and returned, never dropped.
  */
 export function parsePolicySet(inputs: PolicyInput[]): PolicySetResult {
-  const documents: PolicyDocument[] = [];
-  const errors: PolicyError[] = [];
-  for (const input of inputs) {
-    try {
-      documents.push(parsePolicyDocument(input.content, input.name, { kind: input.kind }));
-    } catch (e) {
-      if (e instanceof PolicyError) errors.push(e);
-      else throw e;
-    }
-  }
-  return { documents, errors };
+  return readPolicySet(parseYaml, inputs);
 }
 
 /**
@@ -275,29 +56,5 @@ export function parsePolicySet(inputs: PolicyInput[]): PolicySetResult {
  * Returns one document; its name is `name`, plus `#PolicyName` for get-role-policy output.
  */
 export function parsePolicyFileContent(text: string, name: string, options: ParseOptions = {}): PolicyDocument {
-  const value = parsePolicyText(text, name, options.format);
-  if (isPlainObject(value)) {
-    if ('PolicyDocument' in value && !('Statement' in value)) {
-      const docName = typeof value.PolicyName === 'string' ? `${name}#${value.PolicyName}` : name;
-      return parsePolicyDocument(decodeEmbedded(value.PolicyDocument, docName), docName, { ...options, kind: 'inline' });
-    }
-    if (isPlainObject(value.PolicyVersion) && 'Document' in value.PolicyVersion && !('Statement' in value)) {
-      return parsePolicyDocument(decodeEmbedded(value.PolicyVersion.Document, name), name, options);
-    }
-  }
-  return parsePolicyDocument(value, name, options);
-}
-
-/** An embedded document may be an object, JSON text, or URL-encoded JSON text (the raw IAM API form). */
-function decodeEmbedded(v: unknown, name: string): unknown {
-  if (typeof v !== 'string') return v;
-  let text = v;
-  if (/^\s*%7B/i.test(text)) {
-    try {
-      text = decodeURIComponent(text.replace(/\+/g, '%20'));
-    } catch {
-      throw new PolicyError('invalid-syntax', { document: name }, 'the embedded PolicyDocument looks URL-encoded but does not decode; export it again with the AWS CLI');
-    }
-  }
-  return parsePolicyText(text, name);
+  return readPolicyFileContent(parseYaml, text, name, options);
 }

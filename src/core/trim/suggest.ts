@@ -3,7 +3,8 @@
  * (README, "The safety contract", rules 1 and 2). A failed proof is a bug in policy-trim: it throws {@link InternalError}
  * with the inputs attached and never returns the suggestion.
  */
-import { evaluate, verifyCovers, verifyNeverWider } from '../policy/index.js';
+import { evaluate } from '../policy/evaluate.js';
+import { verifyCovers, verifyNeverWider } from '../policy/verify.js';
 import type { AccessRequest, VerifyResult } from '../policy/types.js';
 import { InternalError } from './errors.js';
 import { trimPolicy } from './trim.js';
