@@ -46,12 +46,12 @@ export async function writeDriftOutputs(args: Record<string, unknown>, io: CliIo
 }
 
 /** One format's text; each renderer is loaded only when its format is asked for. */
-async function render(format: DriftFormat, report: DriftReport, sarifFallback: SourceLocation): Promise<string> {
+async function render(format: DriftFormat, report: DriftReport, sarifFallback: SourceLocation): Promise<string | Iterable<string>> {
   switch (format) {
     case 'md':
       return (await import('../core/drift/render-markdown.js')).renderDriftMarkdown(report);
     case 'json':
-      return JSON.stringify(report, null, 2) + '\n';
+      return (await import('../core/drift/render-json.js')).driftReportJson(report);
     case 'sarif':
       return (await import('../core/drift/render-sarif.js')).renderDriftSarif(report, { fallback: sarifFallback });
     case 'html':

@@ -5,14 +5,17 @@
  * so a failing `--report` never leaves a replaced `--out` behind. An existing file keeps its mode.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, open, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
 
-/** One output of a run: its text and where it goes (`undefined` or `-` is stdout). */
+/**
+ * One output of a run: its text and where it goes (`undefined` or `-` is stdout). A text too large to hold as
+ * one string (a fleet's JSON report) is given as chunks, written one after the other.
+ */
 export interface ResultOutput {
-  text: string;
+  text: string | Iterable<string>;
   path: string | undefined;
 }
 
@@ -45,21 +48,36 @@ export async function writeResults(outputs: ResultOutput[], io: CliIo): Promise<
       throw notWritten(s.path, e);
     }
   }
-  for (const o of outputs) if (isStdout(o.path)) io.stdout(o.text);
+  for (const o of outputs) {
+    if (!isStdout(o.path)) continue;
+    if (typeof o.text === 'string') io.stdout(o.text);
+    else for (const chunk of o.text) io.stdout(chunk);
+  }
 }
 
 /** Writes `text` to a new temporary file beside `path`, with the mode of an existing `path`; returns its name. */
-async function stage(text: string, path: string): Promise<string> {
+async function stage(text: string | Iterable<string>, path: string): Promise<string> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     const mode = await stat(path).then((s) => (s.isFile() ? s.mode & 0o7777 : undefined), () => undefined);
-    await writeFile(tmp, text, { encoding: 'utf8', flag: 'wx', ...(mode !== undefined ? { mode } : {}) });
+    if (typeof text === 'string') await writeFile(tmp, text, { encoding: 'utf8', flag: 'wx', ...(mode !== undefined ? { mode } : {}) });
+    else await writeChunks(tmp, text, mode);
     // writeFile's mode is filtered by the umask: set it exactly, so a 600 file stays 600 (and a 664 one 664).
     if (mode !== undefined) await chmod(tmp, mode);
     return tmp;
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
     throw notWritten(path, e);
+  }
+}
+
+/** Writes `chunks` to a new file one after the other (no string of the whole). */
+async function writeChunks(path: string, chunks: Iterable<string>, mode: number | undefined): Promise<void> {
+  const handle = await open(path, 'wx', mode);
+  try {
+    for (const chunk of chunks) await handle.write(chunk, null, 'utf8');
+  } finally {
+    await handle.close();
   }
 }
 

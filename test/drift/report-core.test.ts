@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { compareWithPrevious } from '../../src/core/drift/compare.js';
 import { applyAcknowledgements, evaluateGate } from '../../src/core/drift/gate.js';
+import { driftReportJson } from '../../src/core/drift/render-json.js';
 import { rankRoles } from '../../src/core/drift/report.js';
+import { sampleDriftReport } from '../support/drift-sample.js';
 import { zeroLevels } from '../../src/core/drift/role.js';
 import type { DriftFinding, RoleDrift } from '../../src/core/drift/types.js';
 
@@ -74,5 +76,19 @@ describe('acknowledgements and the gate', () => {
     expect(comparison.newRoles).toEqual(['arn:aws:iam::111122223333:role/fresh']);
     expect(comparison.newlyUnused).toEqual([now.find((x) => x.roleName === 'app')!.findings[1]!.id]);
     expect(evaluateGate(['new-drift'], now, comparison).counts).toEqual([{ condition: 'new-drift', count: 2 }]);
+  });
+});
+
+describe('driftReportJson', () => {
+  it('is JSON.stringify(report, null, 2) and a newline, one role at a time (with roles, without, without a comparison)', () => {
+    const full = sampleDriftReport();
+    const none = { ...sampleDriftReport(), roles: [] };
+    const { comparison: _c, ...noComparison } = sampleDriftReport();
+    for (const r of [full, none, noComparison]) {
+      const chunks = [...driftReportJson(r)];
+      expect(chunks.join('')).toBe(JSON.stringify(r, null, 2) + '\n');
+    }
+    // One chunk per role (and a few around them): never the whole report in one string.
+    expect([...driftReportJson(full)].length).toBe(full.roles.length + 4);
   });
 });
