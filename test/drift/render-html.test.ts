@@ -116,3 +116,17 @@ describe('renderDriftHtml', () => {
     expect(page).toContain('<section class="role" id="role-1"');
   });
 });
+
+describe('renderDriftHtml, a grant-everything role', () => {
+  it('lists at most HTML_LIST_MAX findings per list and says how many more the JSON report has', async () => {
+    const { HTML_LIST_MAX } = await import('../../src/core/drift/html-role.js');
+    const report = sampleDriftReport();
+    const role = report.roles[0]!;
+    const base = role.findings.find((f) => f.kind === 'UNUSED' && f.accessLevel === 'Write')!;
+    role.findings = Array.from({ length: HTML_LIST_MAX + 1500 }, (_, i) => ({ ...base, id: `UNUSED[111122223333:orders-api-role][svc:Action${i}]`, action: `svc:Action${i}` }));
+    const html = renderDriftHtml(report);
+    expect(html).toContain('svc:Action499<');
+    expect(html).not.toContain('svc:Action500<');
+    expect(html).toContain('…and 1,500 more: the JSON report lists every finding.');
+  });
+});

@@ -77,8 +77,17 @@ function kindGroup(group: KindGroup): string {
   return lines.join('\n');
 }
 
+/**
+ * Findings listed per list at most: a grant-everything role has ~11,000 unused actions, and a page with every one
+ * of dozens of such roles would not open (nor fit in one string); the JSON report lists them all.
+ */
+export const HTML_LIST_MAX = 500;
+
 function findingList(findings: readonly DriftFinding[]): string {
-  return `<ul class="findings">\n${findings.map(findingItem).join('\n')}\n</ul>`;
+  const shown = findings.slice(0, HTML_LIST_MAX).map(findingItem);
+  const more = findings.length - shown.length;
+  if (more > 0) shown.push(`<li class="muted">…and ${formatCount(more)} more: the JSON report lists every finding.</li>`);
+  return `<ul class="findings">\n${shown.join('\n')}\n</ul>`;
 }
 
 /** One finding with all its evidence. */
