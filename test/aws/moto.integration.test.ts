@@ -17,7 +17,8 @@ import {
   IAMClient,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { execFileSync } from 'node:child_process';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -235,6 +236,25 @@ describe('Lambda functions (moto)', () => {
     const eu = await dir.getFunction(`arn:aws:lambda:eu-west-1:${ACCT}:function:orders-eu`);
     expect(eu).toMatchObject({ name: 'orders-eu', region: 'eu-west-1', roleArn: `arn:aws:iam::${ACCT}:role/shared-fn-role` });
     await expect(dir.getFunction('nope')).rejects.toMatchObject({ code: 'not-found', action: 'lambda:GetFunctionConfiguration' });
+  });
+
+  it('reads a function\'s tracing mode and its event source mappings (the poller\'s sources of a split role)', async () => {
+    // The queue through boto3 (moto's own client library): the project has no SQS client of its own.
+    const queueArn = execFileSync('python3', ['-c', [
+      'import boto3, sys',
+      `q = boto3.client("sqs", endpoint_url="${moto.endpoint}", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")`,
+      'url = q.create_queue(QueueName="jobs")["QueueUrl"]',
+      'print(q.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])',
+    ].join('\n')], { encoding: 'utf8' }).trim();
+    const zip = Buffer.from('504b0506' + '00'.repeat(18), 'hex');
+    const role = `arn:aws:iam::${ACCT}:role/solo-fn-role`;
+    await admin.lambda('us-east-1').send(new CreateFunctionCommand({ FunctionName: 'traced', Runtime: 'nodejs20.x', Role: role, Handler: 'index.handler', Code: { ZipFile: zip }, TracingConfig: { Mode: 'Active' } }));
+    await admin.lambda('us-east-1').send(new CreateEventSourceMappingCommand({ FunctionName: 'traced', EventSourceArn: queueArn }));
+    const dir = new LambdaFunctionDirectory((r) => clients.lambda(r), ['us-east-1']);
+    const traced = await dir.getFunction('traced');
+    expect(traced.tracing).toBe('active');
+    expect(await dir.eventSourceMappings(traced)).toEqual([{ functionName: 'traced', sourceArn: queueArn }]);
+    expect(await dir.eventSourceMappings(await dir.getFunction('billing'))).toEqual([]);
   });
 });
 

@@ -13,6 +13,8 @@ export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   GetPolicyVersionCommand: 'iam:GetPolicyVersion',
   ListFunctionsCommand: 'lambda:ListFunctions',
   GetFunctionConfigurationCommand: 'lambda:GetFunctionConfiguration',
+  // `suggest --split-by-function`: which event sources Lambda's pollers read with the shared role.
+  ListEventSourceMappingsCommand: 'lambda:ListEventSourceMappings',
   LookupEventsCommand: 'cloudtrail:LookupEvents',
   GetTrailCommand: 'cloudtrail:GetTrail',
   DescribeTrailsCommand: 'cloudtrail:DescribeTrails',

@@ -1,8 +1,8 @@
 /**
  * Lambda function directory: functions with their execution roles, one or more regions.
  */
-import { GetFunctionConfigurationCommand, ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { FunctionDirectory, FunctionInfo } from '../../core/ports/function-directory.js';
+import { GetFunctionConfigurationCommand, ListEventSourceMappingsCommand, ListFunctionsCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { EventSourceMapping, FunctionDirectory, FunctionInfo } from '../../core/ports/function-directory.js';
 import { callAws } from './errors.js';
 
 /** The part of the Lambda client this adapter uses. */
@@ -46,6 +46,7 @@ export class LambdaFunctionDirectory implements FunctionDirectory {
             region,
             ...(f.Runtime ? { runtime: f.Runtime } : {}),
             ...(f.LastModified ? { lastModified: f.LastModified } : {}),
+            ...configurationFacts(f),
           });
         }
         marker = page.NextMarker || undefined;
@@ -74,6 +75,30 @@ export class LambdaFunctionDirectory implements FunctionDirectory {
       region,
       ...(out.Runtime ? { runtime: out.Runtime } : {}),
       ...(out.LastModified ? { lastModified: out.LastModified } : {}),
+      ...configurationFacts(out),
     };
   }
+
+  /** @inheritdoc */
+  async eventSourceMappings(fn: FunctionInfo): Promise<EventSourceMapping[]> {
+    const out: EventSourceMapping[] = [];
+    let marker: string | undefined;
+    do {
+      // By name in the function's Region (the client is regional): moto matches names only; AWS takes either.
+      const page = await callAws({ action: 'lambda:ListEventSourceMappings', resource: fn.arn || fn.name, profile: this.opts.profile }, () =>
+        this.clientFor(fn.region).send(new ListEventSourceMappingsCommand({ FunctionName: fn.name, Marker: marker })),
+      );
+      for (const m of page.EventSourceMappings ?? []) if (m.EventSourceArn) out.push({ functionName: fn.name, sourceArn: m.EventSourceArn });
+      marker = page.NextMarker || undefined;
+    } while (marker);
+    return out.sort((a, b) => (a.sourceArn < b.sourceArn ? -1 : a.sourceArn > b.sourceArn ? 1 : 0));
+  }
+}
+
+/** What a function's configuration says of its VPC and tracing (what its Lambda baselines follow). */
+function configurationFacts(f: Pick<FunctionConfiguration, 'VpcConfig' | 'TracingConfig'>): Pick<FunctionInfo, 'vpc' | 'tracing'> {
+  const vpc = f.VpcConfig ? { vpc: (f.VpcConfig.SubnetIds?.length ?? 0) > 0 } : {};
+  const mode = f.TracingConfig?.Mode;
+  const tracing = mode === 'Active' ? { tracing: 'active' as const } : mode === 'PassThrough' ? { tracing: 'pass-through' as const } : {};
+  return { ...vpc, ...tracing };
 }

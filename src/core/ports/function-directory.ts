@@ -11,6 +11,17 @@ export interface FunctionInfo {
   region: string;
   runtime?: string;
   lastModified?: string;
+  /** Whether it runs in a VPC (`VpcConfig` with subnets); absent when the listing did not say. */
+  vpc?: boolean;
+  /** Its X-Ray tracing mode (`TracingConfig.Mode`); absent when the listing did not say. */
+  tracing?: 'active' | 'pass-through';
+}
+
+/** One event source mapping of a function: Lambda's poller reads `sourceArn` with the function's role. */
+export interface EventSourceMapping {
+  functionName: string;
+  /** The queue, stream or cluster ARN. */
+  sourceArn: string;
 }
 
 /** A role used by more than one function (trimming it affects them all). */
@@ -26,6 +37,8 @@ export interface FunctionDirectory {
   listFunctions(): Promise<FunctionInfo[]>;
   /** The function named `nameOrArn` (name, partial or full ARN). Throws a typed not-found error. */
   getFunction(nameOrArn: string): Promise<FunctionInfo>;
+  /** The event source mappings of a function (`ListEventSourceMappings`), in its Region. */
+  eventSourceMappings(fn: FunctionInfo): Promise<EventSourceMapping[]>;
 }
 
 /**

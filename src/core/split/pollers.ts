@@ -9,12 +9,9 @@
  * calls on retries ("Creating and configuring an Amazon SQS event source mapping", AWS Lambda Developer Guide).
  */
 
-/** One event source mapping of a function of the shared role: `ListEventSourceMappings`' source → function. */
-export interface EventSourceMapping {
-  functionName: string;
-  /** The queue, stream or cluster ARN. */
-  sourceArn: string;
-}
+import type { EventSourceMapping } from '../ports/function-directory.js';
+
+export type { EventSourceMapping };
 
 /** Actions Lambda's pollers call on an event source, by the service of the source ARN. */
 export const POLLER_ACTIONS: Readonly<Record<string, readonly string[]>> = Object.freeze({
