@@ -101,6 +101,11 @@ export function iamTree(doc: PolicyDocument): IamObject {
   return new IamObject(top);
 }
 
+/** One statement as an ordered tree (what iamTree puts in `Statement`), for renderers that place statements elsewhere. */
+export function statementTree(s: Statement): IamObject {
+  return statementNode(canonicalStatement(s));
+}
+
 function statementNode(s: CanonicalStatement): IamObject {
   const e: Array<[string, IamNode]> = [];
   if (s.sid !== undefined) e.push(['Sid', s.sid]);

@@ -19,7 +19,9 @@ export type HclExpr =
   | { t: 'str'; v: string }
   | { t: 'list'; items: HclExpr[] }
   | { t: 'obj'; entries: Array<[string, HclExpr]> }
-  | { t: 'call'; fn: string; arg: HclExpr };
+  | { t: 'call'; fn: string; arg: HclExpr }
+  /** A reference written bare, such as `aws_iam_role.orders.id` (the caller vouches that it is a valid traversal). */
+  | { t: 'ref'; v: string };
 
 /** An item of a block body. */
 export type HclBodyItem =
@@ -93,6 +95,8 @@ function exprLines(e: HclExpr, indent: string): string[] {
   switch (e.t) {
     case 'str':
       return [hclString(e.v)];
+    case 'ref':
+      return [e.v];
     case 'list': {
       if (e.items.length === 0) return ['[]'];
       const only = e.items[0]!;

@@ -9,6 +9,18 @@ export { renderYaml, yamlNeedsQuotes } from './yaml.js';
 export { isTerraformStyle, RenderError, renderTerraform, TERRAFORM_STYLES, terraformName, type TerraformOptions, type TerraformStyle } from './terraform.js';
 export { parseJsonencode, parseJsonencodePolicy, policyDocumentFromIam, PolicyTextError, type PlainValue } from './parse-jsonencode.js';
 export { parseRenderInput } from './input.js';
+export { renderSplit, splitTree } from './split.js';
+export {
+  isSplitFormat,
+  RESIDUAL_KEY,
+  SPLIT_FORMATS,
+  type ServerlessLayout,
+  type SplitFormat,
+  type SplitRenderOptions,
+  type SplitRoleNaming,
+  type SplitRoleOutput,
+} from './split-types.js';
+export { allocateNames, fnv1a32, IAM_ROLE_NAME, LOGICAL_ID, logicalIdRule, NAME_MAX, roleNameRule, TERRAFORM_IDENTIFIER, terraformIdRule, type NameRule } from './split-names.js';
 export { isRenderFormat, RENDER_FORMATS, type RenderDocumentsOptions, type RenderFormat, type RenderOptions } from './documents.js';
 
 /**

@@ -112,7 +112,12 @@ const EMPTY_POLICY_COMMENT = [
   'a policy without statements: consider removing the policy (or its attachment) instead.',
 ];
 
-function dataSource(doc: PolicyDocument, name: string): HclBodyItem[] {
+/**
+ * `data "aws_iam_policy_document" "NAME"` for a document as body items (with the empty-policy comment above it
+ * when it has no statements), for renderers that write it among other blocks. `name` must already be a valid
+ * identifier. Throws RenderError as renderTerraform does.
+ */
+export function dataSourceItems(doc: PolicyDocument, name: string): HclBodyItem[] {
   const body: HclBodyItem[] = [];
   if (doc.version !== undefined && doc.version !== DATA_SOURCE_DEFAULT_VERSION) {
     body.push({ t: 'attr', name: 'version', value: str(doc.version) });
@@ -181,7 +186,7 @@ function jsonencode(doc: PolicyDocument, name: string, wrapper: 'locals' | 'none
 export function renderTerraform(doc: PolicyDocument, options: TerraformOptions = {}): string {
   const name = terraformName(options.name ?? doc.name);
   const style = options.style ?? 'data-source';
-  if (style === 'data-source') return hclFile(dataSource(doc, name));
+  if (style === 'data-source') return hclFile(dataSourceItems(doc, name));
   const wrapper = options.jsonencodeWrapper ?? 'locals';
   const text = hclFile(jsonencode(doc, name, wrapper));
   // The bare expression is written through the attribute layout so it is indented the same way; drop the name.

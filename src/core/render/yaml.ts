@@ -38,17 +38,18 @@ function scalar(s: string, forceQuotes: boolean): Scalar<string> {
   return node;
 }
 
-function toNode(node: IamNode): Scalar<string> | YAMLSeq | YAMLMap {
+/** An ordered IAM tree as YAML nodes, quoted as renderYaml quotes them (for renderers that build larger documents). */
+export function yamlNode(node: IamNode): Scalar<string> | YAMLSeq | YAMLMap {
   if (typeof node === 'string') return scalar(node, false);
   if (Array.isArray(node)) {
     const seq = new YAMLSeq();
-    for (const item of node) seq.items.push(toNode(item));
+    for (const item of node) seq.items.push(yamlNode(item));
     return seq;
   }
   const map = new YAMLMap();
   for (const [k, v] of node.entries) {
     // `Version` is always quoted: "2012-10-17" is a date to YAML 1.1 readers (and to some 1.2 libraries).
-    map.items.push(new Pair(scalar(k, false), k === 'Version' && typeof v === 'string' ? scalar(v, true) : toNode(v)));
+    map.items.push(new Pair(scalar(k, false), k === 'Version' && typeof v === 'string' ? scalar(v, true) : yamlNode(v)));
   }
   return map;
 }
@@ -66,7 +67,16 @@ export function renderYaml(doc: PolicyDocument): string {
 export function yamlFromTree(tree: IamObject): string {
   // The 1.2 core schema writes the tree; quoting for 1.1 readers is decided by yamlNeedsQuotes, which parses
   // every string both ways (the 1.1 schema would print the string `<<` bare, as a merge key).
+  return yamlText(yamlNode(tree));
+}
+
+/**
+ * YAML nodes as text in renderYaml's style (no folding, no block scalars, sequences indented), with an optional
+ * comment above (one `#` line per line of `comment`; the caller makes its lines safe, see escape.ts).
+ */
+export function yamlText(contents: Scalar<string> | YAMLSeq | YAMLMap, comment?: string): string {
   const document = new Document(null, { version: '1.2' });
-  document.contents = toNode(tree);
+  document.contents = contents;
+  if (comment !== undefined) document.commentBefore = comment;
   return document.toString({ lineWidth: 0, blockQuote: false, indentSeq: true });
 }
