@@ -114,6 +114,9 @@ const FREE_FORM: Record<string, string> = {
   'out-dir': 'drift: a folder, created',
   'previous-report': 'drift: a path, read and checked to be a drift report (readPreviousReport)',
   'fail-on': 'drift: comma-separated or repeated, checked against the one vocabulary (failOnFrom)',
+  functions: 'suggest --split-by-function: function names (sessions are matched against them)',
+  'event-source': 'suggest --split-by-function: FUNCTION=ARN, checked (offlineMappings)',
+  migration: 'suggest --split-by-function: a path, written',
 };
 
 /** Every command, with the positionals it needs to be parsed at all (the audit runs each of them). */

@@ -4,14 +4,11 @@
  */
 import { terminalLines } from '../../core/render/escape.js';
 import type { Argv } from 'yargs';
-import { readPolicyFiles } from '../../adapters/fs/policy-files.js';
 import { renderDocumentsWith } from '../../core/render/documents.js';
 import { suggest, type SuggestResult } from '../../core/trim/suggest.js';
 import { InternalError } from '../../core/trim/errors.js';
 import { describeWindow } from '../../core/usage/time-window.js';
-import type { PolicyDocument } from '../../core/policy/types.js';
-import { unknownConditionOperators } from '../../core/policy/conditions.js';
-import { CliError, EXIT, usageError } from '../errors.js';
+import { EXIT, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import type { CommandModule } from '../command.js';
 import { roleNameOf, withWindowOptions } from '../options.js';
@@ -20,7 +17,9 @@ import { renderChoices, withRenderOptions } from '../render-options.js';
 import { formatExplain, formatSuggestSummary } from '../suggest-report.js';
 import { withActivityOptions } from '../sources.js';
 import { checkRoleActivity, observeActivity, printActivitySummary, roleUsage, trimContext, trimOptionsFrom, withTrimOptions } from '../suggest-wiring.js';
-import { closeAwsClients, loadRolePolicies, withAwsOptions } from '../aws-wiring.js';
+import { closeAwsClients, withAwsOptions } from '../aws-wiring.js';
+import { readRolePolicies, warnUnknownConditionOperators } from '../role-policies.js';
+import { checkSplitOptions, runSplit, SPLIT_ONLY_FORMATS, withSplitOptions } from '../suggest-split.js';
 import { FAIL_ON_VALUES } from '../../core/config/fail-on.js';
 import { failOnGate } from '../fail-on-gate.js';
 
@@ -33,11 +32,12 @@ export const suggestCommand: CommandModule = {
         withWindowOptions(
           withTrimOptions(
             withRenderOptions(
-              y
+              withSplitOptions(y)
                 .option('role', { type: 'string', describe: 'The role: name or ARN' })
                 .option('function', { type: 'string', describe: 'Narrow to one Lambda function (its role session name)' })
                 .option('policy', { type: 'string', array: true, describe: 'Policy documents (files or directories) instead of reading IAM' })
                 .option('boundary', { type: 'string', describe: "With --policy: the role's permissions boundary document (an upper bound, never trimmed)" }),
+              SPLIT_ONLY_FORMATS,
             )
               .option('out', { type: 'string', describe: 'Write the policy to this file (atomically) instead of stdout' })
               .option('explain', { type: 'boolean', default: false, describe: 'Show the evidence behind each statement (stderr)' }),
@@ -61,6 +61,8 @@ export const suggestCommand: CommandModule = {
 
 /** The body of `suggest`: read, trim, verify, render, summarize. */
 async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<number> {
+  checkSplitOptions(args);
+  if (args['split-by-function']) return runSplit(args, io);
   const role = args.role as string | undefined;
   const fn = args.function as string | undefined;
   if (!role && !fn) throw usageError('name the role with --role NAME|ARN (or a Lambda function with --function NAME)');
@@ -143,49 +145,4 @@ async function checkSuggestOutputs(args: Record<string, unknown>, policyFiles: s
     ],
     Boolean(args.force),
   );
-}
-
-/** A warning on stderr for each Condition operator IAM does not define: the statement keeps it as written. */
-function warnUnknownConditionOperators(documents: PolicyDocument[], io: CliIo): void {
-  for (const u of unknownConditionOperators(documents)) {
-    // JSON quoting keeps control characters of a crafted file name or operator out of the terminal.
-    const doc = JSON.stringify(u.document).slice(1, -1);
-    io.stderr(`warning: ${doc} statement ${u.statement}: Condition operator ${JSON.stringify(u.operator)} is not one IAM defines; it is kept as written (check its spelling)\n`);
-  }
-}
-
-/** The role's policies: `--policy` files offline, otherwise IAM. */
-async function readRolePolicies(
-  args: Record<string, unknown>,
-  io: CliIo,
-  role: string | undefined,
-  fn: string | undefined,
-): Promise<{ documents: PolicyDocument[]; roleArn?: string; files?: string[] }> {
-  const files = args.policy as string[] | undefined;
-  if (args.boundary && !(files && files.length)) throw usageError('--boundary goes with --policy (from IAM, the boundary is read with the role)');
-  if (files && files.length) {
-    if (!role) throw usageError('with --policy, name the role with --role NAME|ARN (the trail is searched for it)');
-    const { documents, problems, files: policyFiles } = await readPolicyFiles(files);
-    if (problems.length) {
-      throw new CliError(
-        'policy-file-invalid',
-        `cannot use the policy files:\n${problems.map((p) => `  ${p.message}`).join('\n')}`,
-        'Fix or remove the files named above. No suggestion is made from a partial set of policies: it could drop grants the missing file holds.',
-      );
-    }
-    if (documents.length === 0) throw new CliError('no-policies', `no policy documents in ${files.join(', ')}`, 'Point --policy at the role\'s policy files.');
-    if (args.boundary) {
-      const b = await readPolicyFiles([String(args.boundary)]);
-      if (b.problems.length || b.documents.length !== 1) {
-        throw new CliError(
-          'boundary-file-invalid',
-          `cannot use the permissions boundary ${String(args.boundary)}: ${b.problems.map((p) => p.message).join('; ') || `expected one policy document, found ${b.documents.length}`}`,
-          'Give the boundary policy document as one JSON or YAML file.',
-        );
-      }
-      documents.push({ ...b.documents[0], kind: 'boundary' });
-    }
-    return { documents, roleArn: role.startsWith('arn:') ? role : undefined, files: policyFiles };
-  }
-  return loadRolePolicies(args, io, role, fn);
 }

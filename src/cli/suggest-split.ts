@@ -1,0 +1,172 @@
+/**
+ * `suggest --role R --split-by-function`: one least-privilege policy per function of a shared role, and a
+ * residual for what the role did that no function did (core/split), printed in the format the project deploys
+ * with (core/render/split.ts), with the summary on stderr and, on request, migration notes.
+ *
+ * The functions of R come from `.policy-trim.yml` (`roles[].functions`, with their VPC and tracing), `--functions`
+ * offline, or Lambda (`--function-roles-from-lambda`: which functions use R, their configuration and their event
+ * source mappings). Without any of them the split cannot tell a function's session from anyone else's: a usage
+ * error says so.
+ */
+import type { Argv } from 'yargs';
+import { loadConfig, type LoadedConfig } from '../adapters/fs/config-file.js';
+import { formatConfigProblem } from '../core/config/errors.js';
+import type { FunctionConfig } from '../core/config/types.js';
+import type { EventSourceMapping, FunctionInfo } from '../core/ports/function-directory.js';
+import { roleRefFrom } from '../core/pr/branch.js';
+import { terminalLines } from '../core/render/escape.js';
+import { renderSplit } from '../core/render/split.js';
+import { allocateNames, roleNameRule } from '../core/render/split-names.js';
+import { isSplitFormat, SPLIT_FORMATS, type SplitFormat } from '../core/render/split-types.js';
+import { attributeUsage } from '../core/split/attribute.js';
+import { migrationNotes } from '../core/split/migration.js';
+import { splitByFunction, type SplitFunction, type SplitResult } from '../core/split/split.js';
+import { splitSummaryLines } from '../core/split/summary.js';
+import { describeWindow } from '../core/usage/time-window.js';
+import { awsClients, loadAws } from './aws-wiring.js';
+import { EXIT, usageError } from './errors.js';
+import type { CliIo } from './io.js';
+import { writeResults } from './output.js';
+import { startDir } from './pr-config.js';
+import { readRolePolicies, warnUnknownConditionOperators } from './role-policies.js';
+import { observeActivity, printActivitySummary, resolvePrincipal, trimContext, trimOptionsFrom } from './suggest-wiring.js';
+
+/** The formats only a split is written in (json and yaml are a map from function to policy). */
+export const SPLIT_ONLY_FORMATS = SPLIT_FORMATS.filter((f) => f !== 'json' && f !== 'yaml' && f !== 'terraform');
+
+/** `--split-by-function` and what it reads. */
+export function withSplitOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('split-by-function', { type: 'boolean', default: false, describe: 'One policy per function of the role (and a residual for anyone else), in --format json, yaml, serverless, sam, cloudformation or terraform' })
+    .option('functions', { type: 'string', array: true, describe: 'With --split-by-function, offline: the role\'s functions (comma-separated or repeated), when .policy-trim.yml does not list them' })
+    .option('function-roles-from-lambda', { type: 'boolean', default: false, describe: 'With --split-by-function: read which functions use the role, their VPC, tracing and event sources from Lambda' })
+    .option('event-source', { type: 'string', array: true, describe: 'With --split-by-function, offline: FUNCTION=SOURCE_ARN, an event source Lambda reads with the role for that function' })
+    .option('migration', { type: 'string', describe: 'With --split-by-function: write migration notes (Markdown) to this file' })
+    .option('config', { type: 'string', describe: 'With --split-by-function: the configuration file whose roles[].functions list the role\'s functions (default: .policy-trim.yml at the repository root)' }) as Argv<T>;
+}
+
+/** Refuses the split's options without `--split-by-function`, and what does not apply to a split with it. */
+export function checkSplitOptions(args: Record<string, unknown>): void {
+  const split = Boolean(args['split-by-function']);
+  const only = ['functions', 'event-source', 'migration', 'config'].filter((o) => args[o] !== undefined).concat(args['function-roles-from-lambda'] ? ['function-roles-from-lambda'] : []);
+  if (!split) {
+    if (only.length) throw usageError(`--${only[0]} goes with --split-by-function`);
+    if ((SPLIT_ONLY_FORMATS as readonly string[]).includes(String(args.format))) throw usageError(`--format ${String(args.format)} is a format of --split-by-function (one role per function)`, 'Add --split-by-function, or choose json, yaml or terraform.');
+    return;
+  }
+  if (args.function !== undefined) throw usageError('--function and --split-by-function: the split already gives each function its own policy');
+  if (args['terraform-style'] !== undefined) throw usageError('--terraform-style does not apply to a split: it writes an aws_iam_role, an aws_iam_policy_document and an aws_iam_role_policy per function');
+  if (args['fail-on'] !== undefined) throw usageError('--fail-on does not apply to a split (gate on the role with suggest --role, or on the fleet with drift)');
+}
+
+/** The body of `suggest --split-by-function`. */
+export async function runSplit(args: Record<string, unknown>, io: CliIo): Promise<number> {
+  const role = args.role as string | undefined;
+  if (!role) throw usageError('--split-by-function needs the shared role: --role NAME|ARN');
+  const format = args.format;
+  if (!isSplitFormat(format)) throw usageError(`--format ${String(format)}: a split is written in ${SPLIT_FORMATS.join(', ')}`);
+  const ctx = trimContext(args, io);
+  const config = await loadConfig({ cwd: startDir(args), now: io.now(), ...(args.config !== undefined ? { config: String(args.config) } : {}) }).catch(() => undefined);
+  if (config) io.stderr(terminalLines(config.warnings.map((w) => `policy-trim: warning: ${formatConfigProblem(w)}`)));
+  const policies = await readRolePolicies(args, io, role, undefined);
+  warnUnknownConditionOperators(policies.documents, io);
+  const run = await observeActivity(args, io, ctx, { role: policies.roleArn });
+  printActivitySummary(args, io, run);
+  const roleArn = policies.roleArn ?? resolvePrincipal(run.tally.ledger.principals(), role) ?? role;
+  const known = await functionsOf(args, io, role, roleArn, config);
+  const ledger = run.tally.ledger;
+  const sessions = ledger.principals().includes(roleArn) ? ledger.sessionsOf(roleArn).map((s) => ({ session: s, usage: ledger.usageOf(roleArn, { session: s }) })) : [];
+  const attribution = attributeUsage(roleArn, known.functions.map((f) => f.name), sessions, known.mappings);
+  const name = roleRefFrom(roleArn).name;
+  const split = splitByFunction({ roleArn, documents: policies.documents, functions: known.functions, attribution, catalog: ctx.catalog, knowledge: ctx.knowledge, recording: run.recording, options: { ...trimOptionsFrom(args, ctx, name), baselines: ctx.baselines } });
+  const output = {
+    sharedRole: { name, ...(roleArn.startsWith('arn:') ? { arn: roleArn } : {}) },
+    functions: split.functions.map((f) => ({ functionName: f.name, documents: f.result.documents })),
+    residual: split.residual?.result.documents ?? [],
+  };
+  const window = describeWindow(ctx.window);
+  const migration = args.migration !== undefined ? migrationNotes(split, { sharedRoleArn: roleArn, roleNames: allocateNames(known.functions.map((f) => f.name), roleNameRule(name, 'shared-function')), window }) : undefined;
+  await writeResults(
+    [
+      { text: renderSplit(output, format as SplitFormat), path: args.out as string | undefined },
+      ...(migration !== undefined ? [{ text: migration, path: String(args.migration) }] : []),
+      ...(args.report ? [{ text: splitReport(split, roleArn, window, migration), path: String(args.report) }] : []),
+    ],
+    io,
+  );
+  if (!args.quiet) io.stderr(terminalLines([...splitSummaryLines(split, { roleArn, window }), ...known.notes]));
+  return EXIT.OK;
+}
+
+/** `--report` of a split: each part's findings and evidence, the residual, the matrix, and the migration notes. */
+function splitReport(split: SplitResult, roleArn: string, window: string, migration: string | undefined): string {
+  const part = (p: { usage: { used: unknown[] }; result: SplitResult['functions'][number]['result'] }) => ({ stats: p.result.stats, findings: p.result.findings, evidence: p.result.evidence });
+  return (
+    JSON.stringify(
+      {
+        role: roleArn,
+        window,
+        functions: split.functions.map((f) => ({ name: f.name, observed: f.observed, baselines: f.baselines, attribution: f.notes, ...part(f) })),
+        residual: split.residual ? { attribution: split.residual.notes, ...part(split.residual) } : null,
+        matrix: split.matrix,
+        migration: migration ?? null,
+      },
+      null,
+      2,
+    ) + '\n'
+  );
+}
+
+/** The role's functions (with what is known of them), their event sources, and notes on where they came from. */
+async function functionsOf(
+  args: Record<string, unknown>,
+  io: CliIo,
+  role: string,
+  roleArn: string,
+  config: LoadedConfig | undefined,
+): Promise<{ functions: SplitFunction[]; mappings: EventSourceMapping[]; notes: string[] }> {
+  const mappings = offlineMappings(args['event-source'] as string[] | undefined);
+  if (args['function-roles-from-lambda']) {
+    const live = await lambdaFunctions(args, io, roleArn);
+    return { functions: live.functions, mappings: [...mappings, ...live.mappings], notes: [`  functions of the role from Lambda: ${live.functions.map((f) => f.name).join(', ') || 'none'}`] };
+  }
+  const listed = ((args.functions as string[] | undefined) ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  if (listed.length) return { functions: [...new Set(listed)].map((name) => ({ name })), mappings, notes: ['  functions of the role from --functions (their VPC and tracing unknown: the Lambda basics kept)'] };
+  const fromConfig = config?.config.roles.find((r) => sameRoleName(r.role, role, roleArn))?.functions;
+  if (fromConfig?.length) return { functions: fromConfig.map(splitFunctionOf), mappings, notes: [`  functions of the role from ${config!.file}`] };
+  throw usageError(
+    `--split-by-function: which functions use ${role} is not known`,
+    'List them in .policy-trim.yml (roles[].functions), give --functions a,b,c, or read them from Lambda with --function-roles-from-lambda.',
+  );
+}
+
+/** A configured function as the split takes it. */
+function splitFunctionOf(f: FunctionConfig): SplitFunction {
+  return { name: f.name, ...(f.vpc !== undefined ? { vpc: f.vpc } : {}), ...(f.tracing !== undefined ? { tracing: f.tracing } : {}) };
+}
+
+/** A role as written in the file and as asked for: the same ARN, or the same name. */
+function sameRoleName(written: string, asked: string, arn: string): boolean {
+  if (written === asked || written === arn) return true;
+  return roleRefFrom(written).name.toLowerCase() === roleRefFrom(asked.startsWith('arn:') ? asked : arn.startsWith('arn:') ? arn : asked).name.toLowerCase();
+}
+
+/** `--event-source FUNCTION=ARN` values. */
+function offlineMappings(values: string[] | undefined): EventSourceMapping[] {
+  return (values ?? []).flatMap((v) => v.split(',')).filter(Boolean).map((v) => {
+    const at = v.indexOf('=');
+    if (at <= 0 || !v.slice(at + 1).startsWith('arn:')) throw usageError(`--event-source ${JSON.stringify(v)}: expected FUNCTION=SOURCE_ARN, e.g. orders-worker=arn:aws:sqs:us-east-1:111122223333:jobs`);
+    return { functionName: v.slice(0, at), sourceArn: v.slice(at + 1) };
+  });
+}
+
+/** From Lambda: the functions whose role is `roleArn`, their configuration and their event source mappings. */
+async function lambdaFunctions(args: Record<string, unknown>, io: CliIo, roleArn: string): Promise<{ functions: SplitFunction[]; mappings: EventSourceMapping[] }> {
+  const aws = await loadAws();
+  const dir = aws.awsFunctionDirectory(await awsClients(args, io), args.regions as string[] | undefined);
+  const mine: FunctionInfo[] = (await dir.listFunctions()).filter((f) => f.roleArn === roleArn);
+  const mappings: EventSourceMapping[] = [];
+  for (const f of mine) mappings.push(...(await dir.eventSourceMappings(f)));
+  const functions = mine.map((f) => ({ name: f.name, ...(f.vpc !== undefined ? { vpc: f.vpc } : {}), ...(f.tracing !== undefined ? { tracing: f.tracing } : {}) }));
+  return { functions, mappings };
+}
