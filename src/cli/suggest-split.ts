@@ -142,7 +142,7 @@ async function functionsOf(
 
 /** A configured function as the split takes it. */
 function splitFunctionOf(f: FunctionConfig): SplitFunction {
-  return { name: f.name, ...(f.vpc !== undefined ? { vpc: f.vpc } : {}), ...(f.tracing !== undefined ? { tracing: f.tracing } : {}) };
+  return { name: f.name, ...(f.vpc !== undefined ? { vpc: f.vpc } : {}), ...(f.tracing !== undefined ? { tracing: f.tracing } : {}), ...(f.unobservable !== undefined ? { unobservable: f.unobservable } : {}) };
 }
 
 /** A role as written in the file and as asked for: the same ARN, or the same name. */

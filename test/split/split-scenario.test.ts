@@ -73,6 +73,7 @@ const RECORDING = parseTrailRecording(
 
 const FUNCTIONS = ['orders-api', 'orders-worker', 'receipts-exporter'];
 let split: SplitResult;
+let splitInput: Parameters<typeof splitByFunction>[0];
 
 beforeAll(() => {
   const tally = new ActivityTally(loadBundledNormalizer());
@@ -86,7 +87,7 @@ beforeAll(() => {
   const ledger = tally.ledger;
   const sessions = ledger.sessionsOf(ROLE).map((s) => ({ session: s, usage: ledger.usageOf(ROLE, { session: s }) }));
   const attribution = attributeUsage(ROLE, FUNCTIONS, sessions, [{ functionName: 'orders-worker', sourceArn: JOBS }]);
-  split = splitByFunction({
+  splitInput = {
     roleArn: ROLE,
     documents: [POLICY],
     functions: [{ name: 'orders-api', vpc: false, tracing: 'pass-through' }, { name: 'orders-worker' }, { name: 'receipts-exporter', vpc: false }],
@@ -95,7 +96,8 @@ beforeAll(() => {
     knowledge: loadBundledCloudTrailKnowledge(),
     recording: RECORDING,
     options: {},
-  });
+  };
+  split = splitByFunction(splitInput);
 });
 
 const part = (name: string) => split.functions.find((f) => f.name === name)!;
@@ -131,6 +133,17 @@ describe('split of a shared role by function', () => {
     expect(idle.observed).toBe(false);
     expect(allows(idle.result.documents, 'dynamodb:GetItem', TABLE)).toBe(false);
     for (const f of split.functions) expect(allows(f.result.documents, 'sns:Publish', `arn:aws:sns:us-east-1:${ACCT}:t`), f.name).toBe(true);
+  });
+
+  it('a function whose configuration lists what it may do unseen keeps only that of the remainder (baselines stay)', () => {
+    const narrowed = splitByFunction({ ...splitInput, functions: [{ name: 'orders-api', unobservable: [] }, { name: 'orders-worker', unobservable: ['sns:Pub*'] }, { name: 'receipts-exporter' }] });
+    const docs = (name: string) => narrowed.functions.find((f) => f.name === name)!.result.documents;
+    const topic = `arn:aws:sns:us-east-1:${ACCT}:t`;
+    expect(allows(docs('orders-api'), 'sns:Publish', topic)).toBe(false);
+    expect(allows(docs('orders-worker'), 'sns:Publish', topic)).toBe(true);
+    expect(allows(docs('receipts-exporter'), 'sns:Publish', topic)).toBe(true);
+    expect(allows(docs('orders-api'), 'logs:PutLogEvents', `arn:aws:logs:us-east-1:${ACCT}:log-group:/aws/lambda/orders-api:log-stream:x`)).toBe(true);
+    for (const f of narrowed.functions) expect(verifyNeverWider([POLICY], f.result.documents, loadBundledCatalog()).ok).toBe(true);
   });
 
   it('follows each function\'s configuration for the Lambda baselines (unknown: kept)', () => {

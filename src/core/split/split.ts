@@ -5,7 +5,8 @@
  * role can never grant what the shared role did not, and never lacks what its function was seen doing.
  *
  * What CloudTrail cannot show cannot be attributed to one function: by default each function keeps the shared
- * role's whole unobservable remainder (trim keeps it, with its reason). The Lambda basics follow each function's
+ * role's whole unobservable remainder (trim keeps it, with its reason); a function whose configuration lists what
+ * it may do unseen keeps only that. The Lambda basics follow each function's
  * configuration when it is known: the VPC baseline is left out only for a function known to have no VPC, the
  * X-Ray one only for a function known not to trace actively (both only keep what the shared role grants).
  */
@@ -25,6 +26,11 @@ export interface SplitFunction {
   vpc?: boolean;
   /** Its tracing mode; undefined: not known. */
   tracing?: 'active' | 'pass-through';
+  /**
+   * What it may do that CloudTrail cannot show (action patterns, from the configuration): it keeps only these of
+   * the shared role's unobservable remainder. Undefined: all of it.
+   */
+  unobservable?: string[];
 }
 
 /** Everything the split needs, already read. */
@@ -73,7 +79,8 @@ export function splitByFunction(input: SplitInput): SplitResult {
   const functions = [...input.functions].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((fn): FunctionSplit => {
     const usage = input.attribution.byFunction.get(fn.name)!;
     const baselines = input.options.baselines ?? functionBaselines(fn);
-    const result = suggest({ ...base, usage, options: { ...input.options, baselines, documentName: `${input.options.documentName ?? 'policy-trim'}-${fn.name}` } });
+    const narrowed = fn.unobservable !== undefined ? { keepUnobservableOnly: fn.unobservable } : {};
+    const result = suggest({ ...base, usage, options: { ...input.options, ...narrowed, baselines, documentName: `${input.options.documentName ?? 'policy-trim'}-${fn.name}` } });
     const observed = usage.used.length + usage.denied.length + usage.failed.length > 0;
     return { name: fn.name, usage, result, baselines, observed, notes: input.attribution.notes.filter((n) => n.functionName === fn.name) };
   });

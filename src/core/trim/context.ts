@@ -7,6 +7,7 @@ import type { ObservationEvidence } from '../trail/evidence.js';
 import type { ActionUsage } from '../usage/types.js';
 import { cmp, type Analyzed, type Unobs } from './model.js';
 import type { TrimInput } from './types.js';
+import { ACTION_PATTERN, compilePatternUnion } from '../wildcard.js';
 
 /** The questions of {@link createDecisionContext}. */
 export interface DecisionContext {
@@ -52,6 +53,7 @@ export function createDecisionContext(input: TrimInput): DecisionContext {
   }
   const usedMemo = new Map<string, ActionUsage>();
   const dropServices = opts.dropUnobservableServices ? new Set(opts.dropUnobservableServices.map((x) => x.toLowerCase())) : undefined;
+  const keepOnly = opts.keepUnobservableOnly ? compilePatternUnion(opts.keepUnobservableOnly, ACTION_PATTERN) : undefined;
   const staticReasons = staticReasonsOf(input, canon);
   // The catalog caches its infos: one lookup and one of four shared answers, no object per action.
   const facts = (action: string): ActionFacts => {
@@ -76,7 +78,8 @@ export function createDecisionContext(input: TrimInput): DecisionContext {
     },
     staticReason: staticReasons,
     keepsUnobservable: (a) =>
-      (opts.keepUnobservable ?? true) || (dropServices !== undefined && !dropServices.has(a.slice(0, a.indexOf(':')).toLowerCase())),
+      ((opts.keepUnobservable ?? true) || (dropServices !== undefined && !dropServices.has(a.slice(0, a.indexOf(':')).toLowerCase()))) &&
+      (keepOnly === undefined || keepOnly(a)),
     recordingGaps(action, s) {
       const { readOnly } = facts(action);
       const unrecorded: string[] = [];

@@ -33,6 +33,12 @@ export interface TrimOptions {
    * case); undefined = every service. Baselines are still kept.
    */
   dropUnobservableServices?: string[];
+  /**
+   * Keep, of the unobservable actions, only those these action patterns match (IAM wildcards); drop the others
+   * as `keepUnobservable: false` would. For one function of a split role whose configuration lists what it may
+   * do unseen (`roles[].functions[].unobservable`). Baselines are still kept.
+   */
+  keepUnobservableOnly?: string[];
   /** How the suggestion will be attached: size limits differ. Default `managed`. */
   target?: 'managed' | 'inline';
   /** Name prefix for output documents. Default `policy-trim`. */
