@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { readPolicyFiles } from '../adapters/fs/policy-files.js';
 import type { AccountConfig, RoleConfig } from '../core/config/types.js';
 import type { PolicyDocument } from '../core/policy/types.js';
-import { roleRefFrom } from '../core/pr/branch.js';
+import { roleRefFrom, sameRoleRef } from '../core/pr/branch.js';
 import type { FunctionInfo } from '../core/ports/function-directory.js';
 import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -47,7 +47,7 @@ function configFunctions(r: RoleConfig): string[] | undefined {
 export async function resolveFleet(args: Record<string, unknown>, io: CliIo, configRoles: readonly RoleConfig[], accounts: readonly AccountConfig[]): Promise<Fleet> {
   const fromFlag = splitList(args.roles as string[] | undefined);
   const policyDir = args.policy as string | undefined;
-  const inConfig = (ref: string): number => configRoles.findIndex((r) => sameRole(r.role, ref));
+  const inConfig = (ref: string): number => configRoles.findIndex((r) => sameRoleRef(r.role, ref));
   const fromConfig = (ref: string): FleetRole => {
     const i = inConfig(ref);
     const functions = i >= 0 ? configFunctions(configRoles[i]!) : undefined;
@@ -74,18 +74,10 @@ function roleOf(ref: string): FleetRole {
 /** A role named twice (name and ARN, say) is one role. */
 function dedupeRoles(roles: FleetRole[]): FleetRole[] {
   const out: FleetRole[] = [];
-  for (const r of roles) if (!out.some((o) => sameRole(o.ref, r.ref))) out.push(r);
+  for (const r of roles) if (!out.some((o) => sameRoleRef(o.ref, r.ref))) out.push(r);
   return out;
 }
 
-/** A role as written and as wanted: the same ARN, or the same name (case-insensitive) in no other account. */
-function sameRole(written: string, wanted: string): boolean {
-  if (written === wanted) return true;
-  const a = roleRefFrom(written);
-  const b = roleRefFrom(wanted);
-  if (a.name.toLowerCase() !== b.name.toLowerCase()) return false;
-  return a.account === undefined || b.account === undefined || a.account === b.account;
-}
 
 /** Offline: one folder per role under `--policy DIR`, named after the role. */
 async function roleFolders(dir: string): Promise<string[]> {
@@ -141,7 +133,7 @@ async function withLambdaFunctions(args: Record<string, unknown>, io: CliIo, fle
     ...fleet,
     roles: fleet.roles.map((r) => {
       if (r.functions) return r;
-      const found = known.filter((k) => sameRole(k.arn!, r.arn ?? r.ref));
+      const found = known.filter((k) => sameRoleRef(k.arn!, r.arn ?? r.ref));
       return found.length === 1 ? { ...r, arn: r.arn ?? found[0]!.arn, functions: found[0]!.functions } : r;
     }),
   };

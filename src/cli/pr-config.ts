@@ -7,7 +7,7 @@ import { resolve, isAbsolute, join } from 'node:path';
 import { CONFIG_FILE_NAME, findRepositoryRoot, loadConfig, type LoadedConfig } from '../adapters/fs/config-file.js';
 import { isSet, resolveSettings } from '../core/config/precedence.js';
 import type { RoleConfig } from '../core/config/types.js';
-import { BRANCH_PREFIX, branchNamesForRoles, roleRefFrom } from '../core/pr/branch.js';
+import { BRANCH_PREFIX, branchNamesForRoles, roleRefFrom, sameRoleRef } from '../core/pr/branch.js';
 import { terminalLines } from '../core/render/escape.js';
 import { formatConfigProblem } from '../core/config/errors.js';
 import { CliError, usageError } from './errors.js';
@@ -65,7 +65,7 @@ export function selectedRoles(selection: Exclude<RoleSelection, { kind: 'discove
     return all;
   }
   return selection.roles.map((wanted) => {
-    const found = all.filter((r) => sameRole(r.role, wanted));
+    const found = all.filter((r) => sameRoleRef(r.role, wanted));
     if (found.length === 1) return found[0]!;
     const listed = all.map((r) => r.role).join(', ') || 'none';
     if (found.length === 0) throw usageError(`--role ${wanted}: not a role of ${repo.config.file} (it lists ${listed})`, 'Name a role as the file writes it, or add it with the places that define it.');
@@ -73,14 +73,6 @@ export function selectedRoles(selection: Exclude<RoleSelection, { kind: 'discove
   });
 }
 
-/** A role as given on the command line and as written in the file: the same ARN, or the same name (case-insensitive). */
-function sameRole(written: string, wanted: string): boolean {
-  if (written === wanted) return true;
-  const a = roleRefFrom(written);
-  const b = roleRefFrom(wanted);
-  if (a.name.toLowerCase() !== b.name.toLowerCase()) return false;
-  return a.account === undefined || b.account === undefined || a.account === b.account;
-}
 
 /**
  * The branch of each selected role: `policy-trim/<role>`, with the account when the file has two roles of one

@@ -13,7 +13,7 @@ import { loadConfig, type LoadedConfig } from '../adapters/fs/config-file.js';
 import { formatConfigProblem } from '../core/config/errors.js';
 import type { FunctionConfig } from '../core/config/types.js';
 import type { EventSourceMapping, FunctionInfo } from '../core/ports/function-directory.js';
-import { roleRefFrom } from '../core/pr/branch.js';
+import { roleRefFrom, sameRoleRef } from '../core/pr/branch.js';
 import { terminalLines } from '../core/render/escape.js';
 import { renderSplit } from '../core/render/split.js';
 import { allocateNames, roleNameRule } from '../core/render/split-names.js';
@@ -132,7 +132,7 @@ async function functionsOf(
   }
   const listed = ((args.functions as string[] | undefined) ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
   if (listed.length) return { functions: [...new Set(listed)].map((name) => ({ name })), mappings, notes: ['  functions of the role from --functions (their VPC and tracing unknown: the Lambda basics kept)'] };
-  const fromConfig = config?.config.roles.find((r) => sameRoleName(r.role, role, roleArn))?.functions;
+  const fromConfig = config?.config.roles.find((r) => sameRoleRef(r.role, roleArn.startsWith('arn:') ? roleArn : role))?.functions;
   if (fromConfig?.length) return { functions: fromConfig.map(splitFunctionOf), mappings, notes: [`  functions of the role from ${config!.file}`] };
   throw usageError(
     `--split-by-function: which functions use ${role} is not known`,
@@ -143,12 +143,6 @@ async function functionsOf(
 /** A configured function as the split takes it. */
 function splitFunctionOf(f: FunctionConfig): SplitFunction {
   return { name: f.name, ...(f.vpc !== undefined ? { vpc: f.vpc } : {}), ...(f.tracing !== undefined ? { tracing: f.tracing } : {}), ...(f.unobservable !== undefined ? { unobservable: f.unobservable } : {}) };
-}
-
-/** A role as written in the file and as asked for: the same ARN, or the same name. */
-function sameRoleName(written: string, asked: string, arn: string): boolean {
-  if (written === asked || written === arn) return true;
-  return roleRefFrom(written).name.toLowerCase() === roleRefFrom(asked.startsWith('arn:') ? asked : arn.startsWith('arn:') ? arn : asked).name.toLowerCase();
 }
 
 /** `--event-source FUNCTION=ARN` values. */

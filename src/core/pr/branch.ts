@@ -94,6 +94,18 @@ export function roleBranchName(role: RoleRef, options: { withAccount?: boolean }
 }
 
 /**
+ * Whether two references name the same role: the same text, or the same name (IAM compares role names without
+ * case) in the same account when both say theirs. `orders-api-role` and its ARN are one role.
+ */
+export function sameRoleRef(a: string, b: string): boolean {
+  if (a === b) return true;
+  const x = roleRefFrom(a);
+  const y = roleRefFrom(b);
+  if (x.name.toLowerCase() !== y.name.toLowerCase()) return false;
+  return x.account === undefined || y.account === undefined || x.account === y.account;
+}
+
+/**
  * A role from `--role` or the config: an IAM role ARN (`arn:aws:iam::ACCOUNT:role/PATH/NAME`), a name, or a
  * name with its path (`/PATH/NAME`). The path is dropped: a role's name is unique in its account.
  */
