@@ -135,7 +135,7 @@ async function sitePosition(root: string, site: GrantSite): Promise<SourceLocati
 }
 
 /** `path` relative to `root`, with forward slashes (SARIF and GitHub read them so). */
-function relativeToRoot(path: string, root: string): string {
+export function relativeToRoot(path: string, root: string): string {
   const rel = path.startsWith(root) ? path.slice(root.length).replace(/^[\\/]+/, '') : path;
   return rel.split(/[\\/]/).join('/');
 }

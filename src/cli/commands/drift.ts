@@ -17,7 +17,7 @@ import { closeAwsClients, withAwsOptions } from '../aws-wiring.js';
 import type { CommandModule } from '../command.js';
 import { resolveFleet } from '../drift-fleet.js';
 import { driftOutputs, readPreviousReport, writeDriftOutputs } from '../drift-output.js';
-import { analyseFleet } from '../drift-roles.js';
+import { analyseFleet, relativeToRoot } from '../drift-roles.js';
 import { EXIT, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { withWindowOptions } from '../options.js';
@@ -91,7 +91,8 @@ async function runDrift(given: Record<string, unknown>, io: CliIo): Promise<numb
     ...(previous ? { previous } : {}),
     usedNow: (roleArn, action) => usedBy.get(roleArn)?.has(action) ?? false,
   });
-  const fallback = { file: config ? config.path.slice(config.root.length).replace(/^[\\/]+/, '').split(/[\\/]/).join('/') : '.policy-trim.yml', line: 1 };
+  // A SARIF result needs a file: without a place the file names, the configuration's first line.
+  const fallback = { file: config ? relativeToRoot(config.path, config.root) : '.policy-trim.yml', line: 1 };
   await writeDriftOutputs(args, io, report, outputs, fallback);
   if (!args.quiet) io.stderr(summaryOf(report, describeWindow(ctx.window), fleet.origin));
   return exitCodeOf(report, io, analysed.some((a) => a.internalError));
