@@ -75,7 +75,9 @@ export async function runSplit(args: Record<string, unknown>, io: CliIo): Promis
   const roleArn = policies.roleArn ?? resolvePrincipal(run.tally.ledger.principals(), role) ?? role;
   const known = await functionsOf(args, io, role, roleArn, config);
   const ledger = run.tally.ledger;
-  const sessions = ledger.principals().includes(roleArn) ? ledger.sessionsOf(roleArn).map((s) => ({ session: s, usage: ledger.usageOf(roleArn, { session: s }) })) : [];
+  const sessions = ledger.principals().includes(roleArn)
+    ? ledger.sessionsOf(roleArn).map((s) => ({ session: s, usage: ledger.usageOf(roleArn, { session: s }), notFromLambda: ledger.notFromLambdaOf(roleArn, s) }))
+    : [];
   const attribution = attributeUsage(roleArn, known.functions.map((f) => f.name), sessions, known.mappings);
   const name = roleRefFrom(roleArn).name;
   const split = splitByFunction({ roleArn, documents: policies.documents, functions: known.functions, attribution, catalog: ctx.catalog, knowledge: ctx.knowledge, recording: run.recording, options: { ...trimOptionsFrom(args, ctx, name), baselines: ctx.baselines } });

@@ -10,7 +10,7 @@ import type { CloudTrailTables } from './tables.js';
 import { createEventMapper, type EventMapper } from './event-mapping.js';
 import type { NormalizeResult, NormalizedCall, RecordSource } from '../usage/types.js';
 import { isObject, partitionOfRegion, str, uniq, type ExtractContext } from './extractors/common.js';
-import { boolOf, categoryOf, classifyOutcome, idsOf, IGNORED_EVENT_TYPES, LAMBDA_AGENT, position } from './record-facts.js';
+import { AWS_SERVICE_AGENT, boolOf, categoryOf, classifyOutcome, idsOf, IGNORED_EVENT_TYPES, LAMBDA_AGENT, position } from './record-facts.js';
 import { createPrincipalMemo, principalOf, type Principal } from './principal.js';
 import { ResourcePicker } from './resource-picker.js';
 import { actionsOf } from './attribute.js';
@@ -210,6 +210,7 @@ function buildCall(r: Record<string, unknown>, uid: Record<string, unknown>, p: 
   call.category = categoryOf(r, p.listedAsData);
   if (readOnly !== undefined) call.readOnly = readOnly;
   if (invokedBy) call.invokedBy = invokedBy;
+  else if (call.fromLambda !== true && AWS_SERVICE_AGENT.test(userAgent)) call.invokedBy = userAgent;
   call.actions = p.actions;
   if (source) call.source = source;
   return call;

@@ -86,3 +86,9 @@ export function position(source?: RecordSource): Pick<InputProblem, 'file' | 'po
 
 /** The user agent of calls made from inside a Lambda function's execution environment. */
 export const LAMBDA_AGENT = /exec-env\/AWS_Lambda_/;
+
+/**
+ * A user agent that is an AWS service's host name (`secretsmanager.amazonaws.com`): the service made the call
+ * with the caller's credentials, on its behalf (CloudTrail User Guide, "CloudTrail record contents": userAgent).
+ */
+export const AWS_SERVICE_AGENT = /^[a-z0-9-]+(?:\.[a-z0-9-]+)*\.amazonaws\.com$/;

@@ -54,6 +54,8 @@ export interface LedgerSnapshot {
   version: 2;
   cells: Array<LedgerCellHead & SnapshotResources & { eventNames: string[]; errorCodes: string[] }>;
   records: Array<[string, string, number]>;
+  /** Per (principal, session), records whose user agent did not show the Lambda runtime (see UsageLedger.notFromLambdaOf). */
+  notFromLambda?: Array<[string, string, number]>;
   /** Regions of the calls added (`awsRegion`), any principal. */
   regions?: string[];
 }
@@ -93,6 +95,12 @@ export class UsageLedger {
   private readonly byPrincipal = new Map<string, PrincipalCells>();
   /** principal → session → number of records */
   private readonly recordCounts = new Map<string, Map<string, number>>();
+  /**
+   * principal → session → records made neither by the Lambda runtime (`exec-env/AWS_Lambda_` in the user agent)
+   * nor by an AWS service on the session's behalf: a session named after a function holds only that function's
+   * calls when this is 0 (the split by function).
+   */
+  private readonly notFromLambda = new Map<string, Map<string, number>>();
   /** `awsRegion` of every call added, whoever made it: the regions whose logs the inputs held. */
   private readonly regions = new Set<string>();
 
@@ -101,6 +109,7 @@ export class UsageLedger {
     const principal = call.principalArn;
     const session = call.sessionName ?? '';
     this.bumpRecords(principal, session, 1);
+    if (call.fromLambda !== true && call.invokedBy === undefined && session !== '') bump(this.notFromLambda, principal, session, 1);
     if (call.region !== undefined) this.regions.add(call.region);
     const actions = call.actions;
     if (actions.length === 0) return;
@@ -137,6 +146,7 @@ export class UsageLedger {
     const principal = call.principalArn;
     const session = call.sessionName ?? '';
     this.bumpRecords(principal, session, -1);
+    if (call.fromLambda !== true && call.invokedBy === undefined && session !== '') bump(this.notFromLambda, principal, session, -1);
     const byAction = this.byPrincipal.get(principal)?.bySession.get(session);
     for (const use of call.actions) {
       const cell = byAction?.get(use.action)?.[call.outcome];
@@ -204,12 +214,12 @@ export class UsageLedger {
   }
 
   private bumpRecords(principal: string, session: string, n: number): void {
-    let bySession = this.recordCounts.get(principal);
-    if (!bySession) {
-      bySession = new Map();
-      this.recordCounts.set(principal, bySession);
-    }
-    bySession.set(session, (bySession.get(session) ?? 0) + n);
+    bump(this.recordCounts, principal, session, n);
+  }
+
+  /** Records of the principal's session whose user agent did not show the Lambda runtime. */
+  notFromLambdaOf(principal: string, session: string): number {
+    return this.notFromLambda.get(principal)?.get(session) ?? 0;
   }
 
   /** Every principal seen, sorted. */
@@ -268,7 +278,9 @@ export class UsageLedger {
     }
     const records: LedgerSnapshot['records'] = [];
     for (const [p, m] of this.recordCounts) for (const [s, n] of m) records.push([p, s, n]);
-    return { version: 2, cells, records, regions: [...this.regions] };
+    const notFromLambda: Array<[string, string, number]> = [];
+    for (const [p, m] of this.notFromLambda) for (const [s, n] of m) notFromLambda.push([p, s, n]);
+    return { version: 2, cells, records, notFromLambda, regions: [...this.regions] };
   }
 
   /**
@@ -277,6 +289,7 @@ export class UsageLedger {
    */
   merge(snapshot: LedgerSnapshot): void {
     for (const [p, s, n] of snapshot.records) this.bumpRecords(p, s, n);
+    for (const [p, s, n] of snapshot.notFromLambda ?? []) bump(this.notFromLambda, p, s, n);
     for (const r of snapshot.regions ?? []) this.regions.add(r);
     for (const c of snapshot.cells) {
       const cell = this.cellOf(this.sessionCells(c.principal, c.session), c.principal, c.session, c.action, c.outcome, c.role, c.firstSeen, c.lastSeen);
@@ -292,6 +305,16 @@ export class UsageLedger {
       if (cell.resources.size > MAX_DISTINCT_RESOURCES) compact(cell, cell.level + 1);
     }
   }
+}
+
+/** Adds `n` to the count of (principal, session) in a two-level count map. */
+function bump(counts: Map<string, Map<string, number>>, principal: string, session: string, n: number): void {
+  let bySession = counts.get(principal);
+  if (!bySession) {
+    bySession = new Map();
+    counts.set(principal, bySession);
+  }
+  bySession.set(session, (bySession.get(session) ?? 0) + n);
 }
 
 /**

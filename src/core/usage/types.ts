@@ -84,7 +84,10 @@ export interface NormalizedCall {
   dryRun?: boolean;
   category: EventCategory;
   readOnly?: boolean;
-  /** Set when the call was made by an AWS service on the principal's behalf. */
+  /**
+   * Set when the call was made by an AWS service on the principal's behalf: `userIdentity.invokedBy`, or a user
+   * agent that is the service's host name (a function's secret read through Secrets Manager decrypts with KMS).
+   */
   invokedBy?: string;
   actions: ActionUse[];
   source?: RecordSource;
