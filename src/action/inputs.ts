@@ -4,6 +4,7 @@
  * hyphens kept (`fail-on` → `INPUT_FAIL-ON`); an input the workflow leaves out holds action.yml's default.
  */
 import { isAbsolute, join, resolve } from 'node:path';
+import { ERROR_EXIT, PolicyTrimError } from '../core/errors.js';
 
 /** Every input action.yml declares, read by {@link readActionInputs} (a test checks the two lists agree). */
 export const ACTION_INPUTS = ['command', 'config', 'roles', 'regions', 'days', 'fail-on', 'formats', 'out-dir', 'previous-report', 'args'] as const;
@@ -22,8 +23,10 @@ export const DEFAULT_FORMATS: readonly ReportFormat[] = ['md', 'json', 'sarif', 
 export const DEFAULT_OUT_DIR = 'policy-trim-report';
 
 /** An input the action cannot use: printed as a workflow `::error::`, and the step fails before the CLI runs. */
-export class ActionInputError extends Error {
-  override readonly name = 'ActionInputError';
+export class ActionInputError extends PolicyTrimError {
+  constructor(message: string) {
+    super({ code: 'action-input', message, hint: 'Fix the input in the workflow step\'s `with:` (docs/github-action.md lists them).', exitCode: ERROR_EXIT.USAGE });
+  }
 }
 
 /** What the action runs: the CLI's arguments, and for `drift` where its reports go. */

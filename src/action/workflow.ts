@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
+import { InvariantError } from '../core/errors.js';
 
 /**
  * A value in a workflow command's message: `%`, CR and LF escaped as the runner unescapes them, so a message
@@ -45,7 +46,7 @@ export function outputsText(outputs: ReadonlyArray<readonly [string, string]>, d
   let text = '';
   for (const [name, value] of outputs) {
     const d = delimiter();
-    if (name.includes(d) || value.includes(d)) throw new Error(`output ${name}: its name or value contains the delimiter ${d}`);
+    if (name.includes(d) || value.includes(d)) throw new InvariantError(`output ${name}: its name or value contains the delimiter ${d}`);
     text += `${name}<<${d}${EOL}${value}${EOL}${d}${EOL}`;
   }
   return text;

@@ -29,6 +29,8 @@ import { ConfigError } from '../../src/core/config/errors.js';
 import { PullRequestInputError } from '../../src/core/pr/errors.js';
 import { GitBranchHasOtherCommitsError, GitError } from '../../src/adapters/git/errors.js';
 import { GitHubApiError } from '../../src/adapters/github/errors.js';
+import { ActionInputError } from '../../src/action/inputs.js';
+import { YamlNeeded } from '../../src/core/policy/parse-document.js';
 
 const awsError = (name: string, message = 'no'): Error => Object.assign(new Error(message), { name });
 const ctx = { action: 'iam:GetRole', resource: 'arn:aws:iam::123456789012:role/app', profile: 'prod' };
@@ -72,10 +74,12 @@ const CASES: Array<{ cls: string; err: PolicyTrimError; tool?: boolean }> = [
   { cls: 'GitBranchHasOtherCommitsError', err: new GitBranchHasOtherCommitsError('policy-trim/app', [{ sha: 'a'.repeat(40), author: 'A <a@example.com>', subject: 'fix', byTool: false }], true) },
   { cls: 'GitHubApiError', err: new GitHubApiError({ code: 'github-unauthorized', message: 'GitHub refused the token (401)', hint: 'Check GITHUB_TOKEN.', status: 401, operation: 'create the pull request' }) },
   { cls: 'GitHubApiError', err: new GitHubApiError({ code: 'github-body-too-long', message: 'the body is longer than GitHub accepts', hint: 'Report this.', status: 422, operation: 'create the pull request' }), tool: true },
+  { cls: 'ActionInputError', err: new ActionInputError('input days: expected a whole number of days (1 or more), got "abc"') },
+  { cls: 'YamlNeeded', err: new YamlNeeded() },
 ];
 
 /** The errors that are bugs in policy-trim; every other class is the user's to act on. */
-const TOOL_CLASSES = new Set(['InvariantError', 'InternalError', 'ParallelReadError', 'LayoutError']);
+const TOOL_CLASSES = new Set(['InvariantError', 'InternalError', 'ParallelReadError', 'LayoutError', 'YamlNeeded']);
 
 function capture(): { io: CliIo; text: () => string } {
   let err = '';

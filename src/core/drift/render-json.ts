@@ -4,6 +4,7 @@
  * would pass V8's limit on a string's length (about 2^29 characters) and fail the whole run, and would double
  * the run's peak memory on its way to the file (docs/BENCHMARKS.md, "drift over a fleet").
  */
+import { InvariantError } from '../errors.js';
 import type { DriftReport } from './types.js';
 
 /** The report's JSON text, chunk by chunk (joined: `JSON.stringify(report, null, 2) + '\n'`). */
@@ -12,7 +13,7 @@ export function* driftReportJson(report: DriftReport): Generator<string> {
   // A string value cannot hold a raw newline in JSON, so this text is the structural `roles` key at depth 1.
   const marker = '\n  "roles": []';
   const at = empty.indexOf(marker);
-  if (at < 0) throw new Error('drift report JSON: the roles key was not found');
+  if (at < 0) throw new InvariantError('drift report JSON: the roles key was not found');
   yield empty.slice(0, at);
   if (report.roles.length === 0) yield marker;
   else {

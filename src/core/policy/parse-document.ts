@@ -12,6 +12,7 @@
 
 import { PolicyError, type PolicyErrorLocation } from './errors.js';
 import type { ConditionBlock, PolicyDocument, PrincipalBlock, Statement } from './types.js';
+import { PolicyTrimError } from '../errors.js';
 
 /** Versions IAM accepts. `2008-10-17` does not substitute policy variables. */
 export const POLICY_VERSIONS = ['2012-10-17', '2008-10-17'] as const;
@@ -33,10 +34,10 @@ export type YamlReader = (text: string) => unknown;
  * Thrown by a {@link YamlReader} that reads no YAML (`parse-json.ts`): passed through to the caller, never turned
  * into a `PolicyError`.
  */
-export class YamlNeeded extends Error {
+export class YamlNeeded extends PolicyTrimError {
   constructor() {
-    super('this document needs the YAML reader (core/policy/parse.ts)');
-    this.name = 'YamlNeeded';
+    // A signal between the JSON-only reader and its caller, never shown: if it ever were, it is a bug.
+    super({ code: 'yaml-needed', message: 'this document needs the YAML reader (core/policy/parse.ts)', source: 'tool' });
   }
 }
 
