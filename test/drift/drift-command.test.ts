@@ -157,6 +157,10 @@ describe('drift on the fixture fleet', () => {
     const report = JSON.parse(run.stdout) as DriftReport;
     expect(report.roles.map((r) => r.roleName)).toEqual(['orders-api-role', 'ghost-role']);
     expect(report.roles[1]!.error?.code).toBe('policy-file-invalid');
+    // Still a report of the published shape: the unknown account is empty, the ARN the name as given.
+    expect(report.roles[1]).toMatchObject({ account: '', roleArn: 'ghost-role' });
+    expect(report.accounts).toEqual(['111122223333']);
+    expect(driftReportSchemaErrors(report)).toEqual([]);
     expect(run.stderr).toContain('not analysed: ghost-role: [policy-file-invalid]');
     expect(run.code).toBe(1);
   });

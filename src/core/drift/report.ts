@@ -34,7 +34,7 @@ export function buildDriftReport(input: DriftReportInput): DriftReport {
     tool: { name: 'policy-trim', version: input.toolVersion },
     generatedAt: input.generatedAt.toISOString(),
     window: { since: input.window.since?.toISOString() ?? null, until: input.window.until?.toISOString() ?? null },
-    accounts: [...new Set(ranked.map((r) => r.account))].sort(),
+    accounts: [...new Set(ranked.map((r) => r.account).filter((a) => a !== ''))].sort(),
     activity: input.activity,
     totals: totalsOf(ranked),
     roles: ranked,

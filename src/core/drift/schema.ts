@@ -153,9 +153,9 @@ const risk = doc('Risk', 'Why the role ranks where it does.', {
 const role = doc('Role', 'One role of the fleet.', {
   ...closed(
     {
-      account: doc('Account', 'The 12-digit account id.', { type: 'string', pattern: ACCOUNT_ID }),
+      account: doc('Account', 'The 12-digit account id; empty only for a role that could not be analysed and was named without its ARN (see error).', { type: 'string', pattern: '^(?:\\d{12})?$' }),
       roleName: text('Role name', "The role's name."),
-      roleArn: roleArn("The role's ARN."),
+      roleArn: doc('Role ARN', "The role's ARN; the role's name as given only for a role that could not be analysed and was named without its ARN (see error).", { type: 'string', pattern: `${ROLE_ARN}|^[\\w+=,.@-]{1,64}$` }),
       functions: list('Functions', 'The functions whose execution role it is (sorted); several make a shared role.', { type: 'string' }),
       shared: doc('Shared', 'True when more than one function uses the role.', { type: 'boolean' }),
       policies: list('Policies', "The role's policies as read.", { $ref: '#/$defs/rolePolicy' }),

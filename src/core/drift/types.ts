@@ -84,8 +84,10 @@ export interface RiskKey {
 
 /** One role of the fleet. */
 export interface RoleDrift {
+  /** 12 digits; empty only for a role not analysed (`error`) that was named without its ARN. */
   account: string;
   roleName: string;
+  /** The role's ARN; its name as given only for a role not analysed (`error`) that was named without its ARN. */
   roleArn: string;
   /** Functions whose execution role it is (sorted); several: a shared role. */
   functions: string[];
