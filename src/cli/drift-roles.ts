@@ -49,7 +49,8 @@ async function analyseRole(args: Record<string, unknown>, io: CliIo, ctx: TrimCo
     if (!roleArn || !account) {
       return failed(role, location, 'drift-role-account-unknown', `the account of role ${role.name} is unknown: it made no call in the window and was named without its ARN`, false);
     }
-    const usage: PrincipalUsage = run.tally.ledger.principals().includes(roleArn) ? run.tally.ledger.usageOf(roleArn, {}) : emptyUsage(roleArn);
+    const ledger = run.tally.ledger;
+    const usage: PrincipalUsage = principals.includes(roleArn) ? ledger.usageOf(roleArn, {}) : emptyUsage(roleArn);
     const result = suggest({
       documents: policies.documents,
       usage,
@@ -62,7 +63,8 @@ async function analyseRole(args: Record<string, unknown>, io: CliIo, ctx: TrimCo
       account,
       roleName: role.name,
       roleArn,
-      functions: role.functions ?? usage.sessions,
+      // Without the file or Lambda to say, the functions are the sessions the Lambda runtime made calls in.
+      functions: role.functions ?? usage.sessions.filter((s) => ledger.usageOf(roleArn, { session: s }).records > ledger.notFromLambdaOf(roleArn, s)),
       documents: policies.documents,
       result,
       usage,

@@ -165,6 +165,25 @@ describe('drift on the fixture fleet', () => {
     expect(run.code).toBe(1);
   });
 
+  it('without the file, roles come from --policy\'s folders and functions from sessions the Lambda runtime called in', async () => {
+    rmSync(join(fleet, '.policy-trim.yml'));
+    const trailFile = join(fleet, 'trail', 'AWSLogs', '111122223333', 'CloudTrail', 'us-east-1', '2026', '10', '31', '111122223333_CloudTrail_us-east-1_20261031T2355Z_fleet.json');
+    const trail = JSON.parse(readFileSync(trailFile, 'utf8')) as { Records: Record<string, any>[] };
+    const person = structuredClone(trail.Records.find((r) => r.userIdentity.arn.endsWith('/orders-api'))!);
+    person.eventID = 'person-1';
+    person.userAgent = 'aws-cli/2.17.20 os/macos';
+    person.userIdentity.arn = person.userIdentity.arn.replace('/orders-api', '/alice');
+    trail.Records.push(person);
+    writeFileSync(trailFile, JSON.stringify(trail));
+    const run = await runCli(['drift', '--dir', fleet, '--trail', join(fleet, 'trail'), '--trail-config', join(fleet, 'trail-config.json'), '--policy', join(fleet, 'policies'), '--until', '2026-11-01T00:00:00Z', '--days', '30', '--format', 'json']);
+    expect(run.stderr).toContain('drift: 4 role(s) (from --policy)');
+    const report = JSON.parse(run.stdout) as DriftReport;
+    expect(report.roles.find((r) => r.roleName === 'orders-api-role')!.functions).toEqual(['orders-api', 'orders-worker']);
+    // A role no call named: its account is unknown offline, so it is reported with that error.
+    expect(report.roles.find((r) => r.roleName === 'idle-role')!.error?.code).toBe('drift-role-account-unknown');
+    expect(run.code).toBe(1);
+  });
+
   it('usage errors: several formats without --out-dir, an unknown format or --fail-on word', async () => {
     const several = await drift(['--format', 'md', '--format', 'json']);
     expect(several.code).toBe(64);
