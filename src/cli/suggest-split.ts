@@ -66,7 +66,8 @@ export async function runSplit(args: Record<string, unknown>, io: CliIo): Promis
   const format = args.format;
   if (!isSplitFormat(format)) throw usageError(`--format ${String(format)}: a split is written in ${SPLIT_FORMATS.join(', ')}`);
   const ctx = trimContext(args, io);
-  const config = await loadConfig({ cwd: startDir(args), now: io.now(), ...(args.config !== undefined ? { config: String(args.config) } : {}) }).catch(() => undefined);
+  // An invalid file is an error (listing its problems), never silently passed over: it may list the functions.
+  const config = await loadConfig({ cwd: startDir(args), now: io.now(), ...(args.config !== undefined ? { config: String(args.config) } : {}) });
   if (config) io.stderr(terminalLines(config.warnings.map((w) => `policy-trim: warning: ${formatConfigProblem(w)}`)));
   const policies = await readRolePolicies(args, io, role, undefined);
   warnUnknownConditionOperators(policies.documents, io);

@@ -4,7 +4,7 @@
  * (checked by the evaluator), the residual when a session is no listed function's, migration notes, and the
  * options that do not go together.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -76,6 +76,11 @@ describe('suggest --split-by-function on the bundled example', () => {
     const unknown = await runCli([...BASE, '--split-by-function']);
     expect(unknown.code).toBe(64);
     expect(unknown.stderr).toContain('which functions use');
+    const badConfig = join(dir, 'bad.yml');
+    writeFileSync(badConfig, 'version: 1\nroles: 7\n');
+    const invalid = await runCli([...BASE, '--split-by-function', '--config', badConfig]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain('bad.yml');
     const fnWithout = await runCli([...BASE, '--functions', 'orders-api']);
     expect(fnWithout.stderr).toContain('--functions goes with --split-by-function');
   });
