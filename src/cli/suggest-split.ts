@@ -71,10 +71,11 @@ export async function runSplit(args: Record<string, unknown>, io: CliIo): Promis
   if (config) io.stderr(terminalLines(config.warnings.map((w) => `policy-trim: warning: ${formatConfigProblem(w)}`)));
   const policies = await readRolePolicies(args, io, role, undefined);
   warnUnknownConditionOperators(policies.documents, io);
+  // Which functions use the role is settled before the logs are read: without it the split cannot be made.
+  const known = await functionsOf(args, io, role, policies.roleArn ?? role, config);
   const run = await observeActivity(args, io, ctx, { role: policies.roleArn });
   printActivitySummary(args, io, run);
   const roleArn = policies.roleArn ?? resolvePrincipal(run.tally.ledger.principals(), role) ?? role;
-  const known = await functionsOf(args, io, role, roleArn, config);
   const ledger = run.tally.ledger;
   const sessions = ledger.principals().includes(roleArn)
     ? ledger.sessionsOf(roleArn).map((s) => ({ session: s, usage: ledger.usageOf(roleArn, { session: s }), notFromLambda: ledger.notFromLambdaOf(roleArn, s) }))
