@@ -11,6 +11,7 @@ import type { AccountConfig, RoleConfig } from '../core/config/types.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import { roleRefFrom, sameRoleRef } from '../core/pr/branch.js';
 import type { FunctionInfo } from '../core/ports/function-directory.js';
+import { forTerminal } from '../core/render/escape.js';
 import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { accountClients, awsClients, loadAws, loadRolePolicies } from './aws-wiring.js';
@@ -125,7 +126,7 @@ async function withLambdaFunctions(args: Record<string, unknown>, io: CliIo, fle
   try {
     functions = await listFunctions(args, io, accounts);
   } catch (e) {
-    io.stderr(`warning: could not list Lambda functions (${(e as Error).message.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')}): the functions of each role are taken from its sessions in the trail.\n`);
+    io.stderr(`warning: could not list Lambda functions (${forTerminal((e as Error).message)}): the functions of each role are taken from its sessions in the trail.\n`);
     return fleet;
   }
   const known = rolesOfFunctions(functions);

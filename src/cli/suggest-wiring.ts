@@ -24,19 +24,27 @@ import { readJsonFile } from './read-json.js';
 import { readActivity, type ActivityReadResult } from './sources.js';
 import type { ActivityFilter } from './aws-wiring.js';
 
-/** `--baseline`, `--drop-unobservable`, `--assume-management-logged`, `--target`, `--allow-no-activity`. */
-export function withTrimOptions<T>(y: Argv<T>): Argv<T> {
+/**
+ * `--baseline` and `--assume-management-logged`: what a run takes as used although CloudTrail cannot show it, and
+ * what it trusts CloudTrail to show. `drift` takes only these (a report drops nothing and writes no policy).
+ */
+export function withObservationOptions<T>(y: Argv<T>): Argv<T> {
   return y
     .option('baseline', { type: 'string', array: true, describe: 'Unlogged needs of the workload to keep (default lambda-basic; also lambda-vpc, lambda-xray; `none` for none)' })
-    .option('drop-unobservable', {
-      type: 'string',
-      array: true,
-      describe: 'Also remove actions CloudTrail could not have shown (unsafe; opt-in): alone for every service, or only for the named services (e.g. sns,logs)',
-    })
     .option('assume-management-logged', {
       type: 'boolean',
       default: false,
       describe: 'Trust that every action not known as a data event or never-logged would appear in CloudTrail when called (opt-in; default keeps actions AWS policy generation cannot identify)',
+    }) as Argv<T>;
+}
+
+/** The observation options, and `--drop-unobservable`, `--target`, `--allow-no-activity`. */
+export function withTrimOptions<T>(y: Argv<T>): Argv<T> {
+  return withObservationOptions(y)
+    .option('drop-unobservable', {
+      type: 'string',
+      array: true,
+      describe: 'Also remove actions CloudTrail could not have shown (unsafe; opt-in): alone for every service, or only for the named services (e.g. sns,logs)',
     })
     .option('target', { choices: ['managed', 'inline'] as const, default: 'managed', describe: 'Size limits to respect: managed (6,144) or inline (10,240 per role)' })
     .option('allow-no-activity', { type: 'boolean', default: false, describe: 'Suggest even when the trail holds no call by the role' }) as Argv<T>;

@@ -189,6 +189,8 @@ describe('drift on the fixture fleet', () => {
     expect(several.code).toBe(64);
     expect(several.stderr).toContain('2 formats asked for (md, json): name a folder with --out-dir DIR');
     expect((await drift(['--format', 'pdf'])).stderr).toContain('--format pdf: expected one of md, json, sarif, html');
+    // A report drops nothing and writes no policy: suggest's --drop-unobservable and --target are not drift's.
+    expect((await drift(['--drop-unobservable'])).code).toBe(64);
     const word = await drift(['--fail-on', 'unused,bogus']);
     expect(word.code).toBe(64);
     expect(word.stderr).toContain('--fail-on bogus: expected one of');

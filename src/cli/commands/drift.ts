@@ -23,7 +23,7 @@ import type { CliIo } from '../io.js';
 import { withWindowOptions } from '../options.js';
 import { mergedArgs, startDir } from '../pr-config.js';
 import { withActivityOptions } from '../sources.js';
-import { observeActivity, printActivitySummary, trimContext, withTrimOptions } from '../suggest-wiring.js';
+import { observeActivity, printActivitySummary, trimContext, withObservationOptions } from '../suggest-wiring.js';
 
 export const driftCommand: CommandModule = {
   command: 'drift',
@@ -32,7 +32,7 @@ export const driftCommand: CommandModule = {
     withAwsOptions(
       withActivityOptions(
         withWindowOptions(
-          withTrimOptions(
+          withObservationOptions(
             y
               .option('roles', { type: 'string', array: true, describe: 'Roles to report (names or ARNs, comma-separated or repeated); default: the roles of .policy-trim.yml, else every Lambda function\'s role' })
               .option('regions', { type: 'string', array: true, describe: 'Regions whose Lambda functions (and Event history) to read (default: the resolved Region)' })
