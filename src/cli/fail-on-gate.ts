@@ -4,7 +4,7 @@
  * file. The counting lives here, not beside the vocabulary, because it reads a `SuggestResult` (core/trim),
  * which the configuration room may not import.
  */
-import { canonicalFailOn, type FailOnCondition } from '../core/config/fail-on.js';
+import { canonicalFailOn, FAIL_ON_ACCESS_LEVEL, type FailOnCondition } from '../core/config/fail-on.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import { forTerminal } from '../core/render/escape.js';
 import type { SuggestResult } from '../core/trim/suggest.js';
@@ -12,19 +12,10 @@ import type { RemovedActionFinding } from '../core/trim/types.js';
 import { EXIT } from './errors.js';
 import type { CliIo } from './io.js';
 
-/** The access level each `unused-<level>` condition names. */
-const LEVEL_OF: Partial<Record<FailOnCondition, RemovedActionFinding['accessLevel']>> = {
-  'unused-permissions-management': 'Permissions management',
-  'unused-write': 'Write',
-  'unused-tagging': 'Tagging',
-  'unused-read': 'Read',
-  'unused-list': 'List',
-};
-
 /** How many findings of `result` each condition counts, and the words for them. */
 export function failOnCounts(result: SuggestResult, original: readonly PolicyDocument[]): Record<FailOnCondition, [number, string]> {
   const unused = result.findings.filter((f): f is RemovedActionFinding => f.kind === 'removed-action');
-  const ofLevel = (c: FailOnCondition): [number, string] => [unused.filter((f) => f.accessLevel === LEVEL_OF[c]).length, `unused ${LEVEL_OF[c]} action(s)`];
+  const ofLevel = (c: FailOnCondition): [number, string] => [unused.filter((f) => f.accessLevel === FAIL_ON_ACCESS_LEVEL[c]).length, `unused ${FAIL_ON_ACCESS_LEVEL[c]} action(s)`];
   return {
     unused: [unused.length, 'unused action(s)'],
     'unused-permissions-management': ofLevel('unused-permissions-management'),

@@ -6,6 +6,7 @@
  * It lives beside the configuration because the configuration is its first reader that is not a command;
  * the commands import it from here (today's `suggest` values are kept as aliases).
  */
+import type { AccessLevel } from '../catalog/types.js';
 
 /** The conditions a gate can name, most dangerous first. */
 export const FAIL_ON_CONDITIONS = [
@@ -23,6 +24,15 @@ export const FAIL_ON_CONDITIONS = [
 
 /** One of {@link FAIL_ON_CONDITIONS}. */
 export type FailOnCondition = (typeof FAIL_ON_CONDITIONS)[number];
+
+/** The access level each `unused-<level>` condition names (the rules below say the same in words). */
+export const FAIL_ON_ACCESS_LEVEL: Readonly<Partial<Record<FailOnCondition, AccessLevel>>> = Object.freeze({
+  'unused-permissions-management': 'Permissions management',
+  'unused-write': 'Write',
+  'unused-tagging': 'Tagging',
+  'unused-read': 'Read',
+  'unused-list': 'List',
+});
 
 /**
  * Older spellings kept so existing CI scripts keep working: `suggest --fail-on removable` predates the shared

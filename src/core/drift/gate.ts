@@ -5,7 +5,7 @@
  * its findings are findings again. The gate counts, per `--fail-on` condition (core/config/fail-on.ts: one
  * vocabulary with `suggest` and the file), the findings no acknowledgement holds.
  */
-import { canonicalFailOn, type FailOnCondition } from '../config/fail-on.js';
+import { canonicalFailOn, FAIL_ON_ACCESS_LEVEL, type FailOnCondition } from '../config/fail-on.js';
 import { compileFindingPattern } from '../config/finding-id.js';
 import type { Acknowledgement } from '../config/types.js';
 import type { DriftComparison, DriftFinding, DriftReport, RoleDrift } from './types.js';
@@ -28,15 +28,6 @@ export function applyAcknowledgements(roles: RoleDrift[], acknowledgements: read
   return expired.map((a) => ({ pattern: a.finding, reason: a.reason, until: a.until! }));
 }
 
-/** The access level each `unused-<level>` condition names. */
-const LEVEL_OF: Partial<Record<FailOnCondition, DriftFinding['accessLevel']>> = {
-  'unused-permissions-management': 'Permissions management',
-  'unused-write': 'Write',
-  'unused-tagging': 'Tagging',
-  'unused-read': 'Read',
-  'unused-list': 'List',
-};
-
 /** How many unacknowledged findings a condition counts. */
 function countOf(condition: FailOnCondition, findings: DriftFinding[], comparison: DriftComparison | undefined): number {
   const open = findings.filter((f) => !f.acknowledged);
@@ -56,7 +47,7 @@ function countOf(condition: FailOnCondition, findings: DriftFinding[], compariso
       return unused.filter((f) => f.new).length + comparison.newRoles.length;
     }
     default:
-      return unused.filter((f) => f.accessLevel === LEVEL_OF[condition]).length;
+      return unused.filter((f) => f.accessLevel === FAIL_ON_ACCESS_LEVEL[condition]).length;
   }
 }
 
