@@ -15,8 +15,9 @@ import { formatFindingId } from '../../src/core/config/finding-id.js';
 import { MAX_SARIF_RESULTS, renderDriftSarif } from '../../src/core/drift/render-sarif.js';
 import { FINGERPRINT_KEY, MESSAGE_ITEMS, repositoryUri } from '../../src/core/drift/sarif-results.js';
 import { driftSarifRules } from '../../src/core/drift/sarif-rules.js';
-import { RISK_LEVELS, type DriftFinding, type DriftReport, type RoleDrift, type SourceLocation } from '../../src/core/drift/types.js';
+import { type DriftFinding, type DriftReport, type RoleDrift, type SourceLocation } from '../../src/core/drift/types.js';
 import { sampleDriftReport } from '../support/drift-sample.js';
+import { ACCESS_LEVEL_ORDER } from '../../src/core/trim/model.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const GOLDEN = join(FIXTURES, 'drift', 'sample.sarif');
@@ -269,7 +270,7 @@ function big(roles: number, actions: number, maxResults?: number): Json {
     const statements = [0, 1, 2].map((index) => ({ document: 'admin', index, location: { file: `infra/admin-${r}.tf`, line: 10 + index * 10 } }));
     const findings: DriftFinding[] = [];
     for (let i = 0; i < actions; i++) {
-      const level = RISK_LEVELS[i % RISK_LEVELS.length]!;
+      const level = ACCESS_LEVEL_ORDER[i % ACCESS_LEVEL_ORDER.length]!;
       const action = `svc${i % 97}:Action${i}`;
       findings.push(finding(role, 'UNUSED', action, level, statements[i % 3]!));
       if (i % 3 === 0) findings.push(finding(role, 'UNUSED_ON_STAR', action, level, statements[0]!));

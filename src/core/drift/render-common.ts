@@ -5,7 +5,8 @@
  */
 import type { AccessLevel } from '../catalog/types.js';
 import { FINDING_KINDS, type FindingKindId } from '../config/finding-id.js';
-import { RISK_LEVELS, type DriftFinding, type DriftReport, type RoleDrift } from './types.js';
+import { type DriftFinding, type DriftReport, type RoleDrift } from './types.js';
+import { ACCESS_LEVEL_ORDER } from '../trim/model.js';
 
 /** The heading of each kind of finding. */
 export const KIND_TITLES: Record<FindingKindId, string> = {
@@ -55,7 +56,7 @@ export function findingsByKind(findings: readonly DriftFinding[]): KindGroup[] {
 }
 
 function byLevel(findings: readonly DriftFinding[]): { level: AccessLevel | undefined; findings: DriftFinding[] }[] {
-  const levels: (AccessLevel | undefined)[] = [...RISK_LEVELS, undefined];
+  const levels: (AccessLevel | undefined)[] = [...ACCESS_LEVEL_ORDER, undefined];
   return levels.map((level) => ({ level, findings: findings.filter((f) => f.accessLevel === level) })).filter((g) => g.findings.length > 0);
 }
 

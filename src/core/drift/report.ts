@@ -6,7 +6,8 @@ import type { Acknowledgement } from '../config/types.js';
 import { compareWithPrevious, type PreviousReport } from './compare.js';
 import { applyAcknowledgements, evaluateGate } from './gate.js';
 import { zeroLevels } from './role.js';
-import { DRIFT_REPORT_VERSION, RISK_LEVELS, type DriftReport, type RiskKey, type RoleDrift } from './types.js';
+import { DRIFT_REPORT_VERSION, type DriftReport, type RiskKey, type RoleDrift } from './types.js';
+import { ACCESS_LEVEL_ORDER } from '../trim/model.js';
 
 /** What the report is assembled from. */
 export interface DriftReportInput {
@@ -72,7 +73,7 @@ function reasonOf(key: RiskKey['key'], failed: boolean): string {
 /** Sums over the fleet. */
 function totalsOf(roles: RoleDrift[]): DriftReport['totals'] {
   const unusedByLevel = zeroLevels();
-  for (const r of roles) for (const level of RISK_LEVELS) unusedByLevel[level] += r.unusedByLevel[level];
+  for (const r of roles) for (const level of ACCESS_LEVEL_ORDER) unusedByLevel[level] += r.unusedByLevel[level];
   const sum = (f: (r: RoleDrift) => number): number => roles.reduce((n, r) => n + f(r), 0);
   return {
     roles: roles.length,

@@ -18,7 +18,8 @@ import type {
   StatementRef,
 } from '../trim/types.js';
 import type { PrincipalUsage } from '../usage/types.js';
-import { RISK_LEVELS, type DriftFinding, type GrantingStatement, type LevelCounts, type RoleDrift, type RolePolicy, type SourceLocation } from './types.js';
+import { type DriftFinding, type GrantingStatement, type LevelCounts, type RoleDrift, type RolePolicy, type SourceLocation } from './types.js';
+import { ACCESS_LEVEL_ORDER } from '../trim/model.js';
 
 /** What one role's drift is computed from. */
 export interface RoleDriftInput {
@@ -211,7 +212,7 @@ function dedupe(findings: DriftFinding[]): DriftFinding[] {
 
 /** Report order: kind, then access level (most dangerous first), action, resource. */
 export function sortFindings(findings: DriftFinding[]): DriftFinding[] {
-  const level = (f: DriftFinding): number => (f.accessLevel ? RISK_LEVELS.indexOf(f.accessLevel) : RISK_LEVELS.length);
+  const level = (f: DriftFinding): number => (f.accessLevel ? ACCESS_LEVEL_ORDER.indexOf(f.accessLevel) : ACCESS_LEVEL_ORDER.length);
   return [...findings].sort(
     (a, b) =>
       FINDING_KINDS.indexOf(a.kind) - FINDING_KINDS.indexOf(b.kind) ||

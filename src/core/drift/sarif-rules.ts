@@ -11,14 +11,14 @@
  *
  * Severities (GitHub Docs, "SARIF support for code scanning", reportingDescriptor object: a `security-severity`
  * between 0.0 and 10.0, rated critical above 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9, for rules tagged
- * `security`) follow the report's own risk order (RISK_LEVELS), with Read above Tagging because Read includes
+ * `security`) follow the access-level order (ACCESS_LEVEL_ORDER, core/trim/model.ts), with Read above Tagging because Read includes
  * the data itself (s3:GetObject, secretsmanager:GetSecretValue). Granted on `Resource: "*"` is worse than the
  * same action on named resources; narrowable (used, on fewer resources than granted) is milder than unused. An
  * action the catalog has no level for is rated as Write: unknown is not safe.
  */
 import type { AccessLevel } from '../catalog/types.js';
 import { FINDING_KINDS, type FindingKindId } from '../config/finding-id.js';
-import { RISK_LEVELS } from './types.js';
+import { ACCESS_LEVEL_ORDER } from '../trim/model.js';
 
 /** An access level, or `unknown` for an action the catalog does not rate. */
 export type RuleLevel = AccessLevel | 'unknown';
@@ -42,7 +42,7 @@ export interface SarifRule {
 const LEVELLED: readonly FindingKindId[] = ['UNUSED', 'UNUSED_ON_STAR', 'NARROWABLE'];
 
 /** Access levels of the levelled rules, most dangerous first, then `unknown`. */
-const RULE_LEVELS: readonly RuleLevel[] = [...RISK_LEVELS, 'unknown'];
+const RULE_LEVELS: readonly RuleLevel[] = [...ACCESS_LEVEL_ORDER, 'unknown'];
 
 /** security-severity per levelled kind and level (see the module comment for the reasoning). */
 const SEVERITY: Record<string, Record<RuleLevel, number>> = {

@@ -11,7 +11,8 @@
  */
 import { FAIL_ON_VALUES } from '../config/fail-on.js';
 import { FINDING_ID_PATTERN, FINDING_KINDS } from '../config/finding-id.js';
-import { DRIFT_REPORT_VERSION, RISK_LEVELS } from './types.js';
+import { DRIFT_REPORT_VERSION } from './types.js';
+import { ACCESS_LEVEL_ORDER } from '../trim/model.js';
 
 /** The report's `schema` value, and this schema's `$id`. */
 export const DRIFT_REPORT_SCHEMA_ID = 'https://policy-trim.dev/schemas/drift-report.json';
@@ -57,12 +58,12 @@ const sourceLocation = doc('Source location', 'A place in the repository: a file
 
 const levelCounts = doc('Counts per access level', 'Unused actions per IAM access level; every level is present, 0 when none.', {
   ...closed(
-    Object.fromEntries(RISK_LEVELS.map((level) => [level, count(level, `Unused actions whose access level is ${level}.`)])),
-    RISK_LEVELS,
+    Object.fromEntries(ACCESS_LEVEL_ORDER.map((level) => [level, count(level, `Unused actions whose access level is ${level}.`)])),
+    ACCESS_LEVEL_ORDER,
   ),
 });
 
-const accessLevel = doc('Access level', "The action's IAM access level, from the bundled catalog.", { type: 'string', enum: [...RISK_LEVELS] });
+const accessLevel = doc('Access level', "The action's IAM access level, from the bundled catalog.", { type: 'string', enum: [...ACCESS_LEVEL_ORDER] });
 
 const grantingStatement = doc('Granting statement', "One statement of the role's policies that grants the finding's action.", {
   ...closed(

@@ -12,9 +12,6 @@ import type { FindingKindId } from '../config/finding-id.js';
 /** The version of the report's JSON shape (`docs/drift-report.schema.json`). */
 export const DRIFT_REPORT_VERSION = 1;
 
-/** The access levels, most dangerous first: the order in which unused grants are reported and ranked. */
-export const RISK_LEVELS: readonly AccessLevel[] = ['Permissions management', 'Write', 'Tagging', 'Read', 'List'];
-
 /** Unused actions per access level (every level present, 0 when none). */
 export type LevelCounts = Record<AccessLevel, number>;
 
