@@ -11,8 +11,8 @@
  *
  * Severities (GitHub Docs, "SARIF support for code scanning", reportingDescriptor object: a `security-severity`
  * between 0.0 and 10.0, rated critical above 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9, for rules tagged
- * `security`) follow the access-level order (ACCESS_LEVEL_ORDER, core/trim/model.ts), with Read above Tagging because Read includes
- * the data itself (s3:GetObject, secretsmanager:GetSecretValue). Granted on `Resource: "*"` is worse than the
+ * `security`) follow the access-level order (ACCESS_LEVEL_ORDER, core/trim/model.ts), with Read above
+ * Tagging because Read includes the data itself (s3:GetObject, secretsmanager:GetSecretValue). Granted on `Resource: "*"` is worse than the
  * same action on named resources; narrowable (used, on fewer resources than granted) is milder than unused. An
  * action the catalog has no level for is rated as Write: unknown is not safe.
  */
