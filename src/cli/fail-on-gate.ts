@@ -7,6 +7,7 @@
 import { canonicalFailOn, FAIL_ON_ACCESS_LEVEL, type FailOnCondition } from '../core/config/fail-on.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import { forTerminal } from '../core/render/escape.js';
+import { grantedOnStar } from '../core/trim/findings.js';
 import type { SuggestResult } from '../core/trim/suggest.js';
 import type { RemovedActionFinding } from '../core/trim/types.js';
 import { EXIT } from './errors.js';
@@ -23,7 +24,7 @@ export function failOnCounts(result: SuggestResult, original: readonly PolicyDoc
     'unused-tagging': ofLevel('unused-tagging'),
     'unused-read': ofLevel('unused-read'),
     'unused-list': ofLevel('unused-list'),
-    'unused-on-star': [unused.filter((f) => grantedOnStar(f, original)).length, 'unused action(s) granted on Resource "*"'],
+    'unused-on-star': [unused.filter((f) => f.from.some((ref) => grantedOnStar(ref, original))).length, 'unused action(s) granted on Resource "*"'],
     narrowable: [result.stats.narrowedActions, 'narrowable action(s)'],
     denied: [result.stats.deniedAttempts, 'denied attempt(s)'],
     // The rule: compared with a previous report. `suggest` reads none, so it never trips here.
@@ -31,10 +32,6 @@ export function failOnCounts(result: SuggestResult, original: readonly PolicyDoc
   };
 }
 
-/** Whether a statement that granted the unused action did so on `Resource: "*"`. */
-function grantedOnStar(f: RemovedActionFinding, original: readonly PolicyDocument[]): boolean {
-  return f.from.some((ref) => original.find((d) => d.name === ref.document)?.statements[ref.index]?.resource?.includes('*') ?? false);
-}
 
 /**
  * Exit 2 when a gated condition counts findings, saying on stderr which gates tripped (as the user wrote them)

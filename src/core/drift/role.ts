@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { AccessLevel } from '../catalog/types.js';
 import { formatFindingId, FINDING_KINDS, type FindingKindId } from '../config/finding-id.js';
 import type { PolicyDocument } from '../policy/types.js';
+import { grantedOnStar } from '../trim/findings.js';
 import type { SuggestResult } from '../trim/suggest.js';
 import type {
   DeniedAttemptFinding,
@@ -127,7 +128,7 @@ function unusedFindings(f: RemovedActionFinding, original: PolicyDocument[], id:
   const out: DriftFinding[] = [
     { id: id('UNUSED', f.action), kind: 'UNUSED', ...base, message: `${f.action} is granted and was not used in the window`, statements: f.from.map(statement) },
   ];
-  const onStar = f.from.filter((ref) => original.find((d) => d.name === ref.document)?.statements[ref.index]?.resource?.includes('*') ?? false);
+  const onStar = f.from.filter((ref) => grantedOnStar(ref, original));
   if (onStar.length > 0) {
     out.push({ id: id('UNUSED_ON_STAR', f.action), kind: 'UNUSED_ON_STAR', ...base, message: `${f.action} is granted on Resource "*" and was not used in the window`, statements: onStar.map(statement) });
   }

@@ -13,7 +13,7 @@ import type { Decisions } from './decide.js';
 import { mayAllow, statementMatchesAction, statementMayIntersectResource } from './match.js';
 import { ACCESS_LEVEL_ORDER, sortRefs, USED_BASES, type Analyzed, type Entry, type Unobs } from './model.js';
 import type { Draft } from './synthesize.js';
-import type { Finding, KeptUnobservableFinding } from './types.js';
+import type { Finding, KeptUnobservableFinding, StatementRef } from './types.js';
 
 /** `removed-action` findings, the most dangerous access level first; returns them and the removed ids. */
 export function removedFindings(d: Decisions, keptActions: Set<string>, verbatimGrants: Set<string>, catalog: Catalog): { findings: Finding[]; removed: string[] } {
@@ -235,4 +235,12 @@ export function boundaryFindings(boundaryDocs: PolicyDocument[], keptActions: Se
     }
   }
   return findings;
+}
+
+/**
+ * Whether the statement `ref` points at grants on `Resource: "*"`: an unused action it grants is then unused on
+ * every resource (`suggest --fail-on unused-on-star`, drift's UNUSED_ON_STAR findings).
+ */
+export function grantedOnStar(ref: StatementRef, documents: readonly PolicyDocument[]): boolean {
+  return documents.find((d) => d.name === ref.document)?.statements[ref.index]?.resource?.includes('*') ?? false;
 }
