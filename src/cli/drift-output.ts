@@ -65,21 +65,23 @@ async function render(format: DriftFormat, report: DriftReport, sarifFallback: S
  */
 export async function readPreviousReport(file: string): Promise<PreviousReport> {
   const data = (await readJsonFile(file, 'previous drift report')) as Partial<DriftReport> | null;
-  const problem = previousProblem(data);
+  const problem = await previousProblem(data);
   if (problem) {
     throw new CliError('previous-report-invalid', `${file}: ${problem}`, 'Give the JSON report of an earlier `policy-trim drift --format json` run (the artefact the scheduled workflow keeps).');
   }
   return data as PreviousReport;
 }
 
-/** What makes `data` unusable as a previous report, or undefined. */
-function previousProblem(data: Partial<DriftReport> | null): string | undefined {
+/**
+ * What makes `data` unusable as a previous report, or undefined: first the questions a person asks (is it a
+ * drift report? of this version?), then the published schema, naming the first places it fails.
+ */
+async function previousProblem(data: Partial<DriftReport> | null): Promise<string | undefined> {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return 'not a drift report (expected a JSON object)';
   if (data.schema !== 'https://policy-trim.dev/schemas/drift-report.json') return 'not a drift report (its "schema" is not policy-trim\'s drift report)';
   if (data.version !== DRIFT_REPORT_VERSION) return `a drift report of version ${String(data.version)}; this policy-trim reads version ${DRIFT_REPORT_VERSION}`;
-  if (typeof data.generatedAt !== 'string' || !Array.isArray(data.roles)) return 'a drift report without "generatedAt" or "roles"';
-  for (const [i, r] of data.roles.entries()) {
-    if (typeof r?.roleArn !== 'string' || !Array.isArray(r.findings) || !Array.isArray(r.policies)) return `roles[${i}] lacks roleArn, findings or policies`;
-  }
-  return undefined;
+  const errors = (await import('../core/drift/validate.js')).driftReportErrors(data);
+  if (errors.length === 0) return undefined;
+  const shown = errors.slice(0, 3).map((e) => `${e.instancePath || '(the report)'} ${e.message ?? e.keyword}`);
+  return `does not follow docs/drift-report.schema.json: ${shown.join('; ')}${errors.length > 3 ? ` (and ${errors.length - 3} more)` : ''}`;
 }

@@ -150,6 +150,14 @@ describe('drift on the fixture fleet', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`[previous-report-invalid]: ${file}: not a drift report`);
     expect(run.stdout).toBe('');
+    // A report of this version that breaks the published schema is refused too, naming where.
+    const good = JSON.parse((await drift(['--format', 'json'])).stdout) as DriftReport;
+    good.roles[0]!.findings[0]!.id = 'UNUSED[not-an-id]';
+    const broken = join(fleet, 'broken.json');
+    writeFileSync(broken, JSON.stringify(good));
+    const refused = await drift(['--format', 'json', '--previous-report', broken]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${broken}: does not follow docs/drift-report.schema.json: /roles/0/findings/0/id must match pattern`);
   });
 
   it('reports a role it cannot analyse with its error, goes on with the others, and exits 1', async () => {
