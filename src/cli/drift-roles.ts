@@ -8,6 +8,7 @@ import { roleDrift, zeroLevels } from '../core/drift/role.js';
 import type { RoleDrift, SourceLocation } from '../core/drift/types.js';
 import { PolicyTrimError } from '../core/errors.js';
 import { editorFor } from '../core/iac/editors.js';
+import { roleRefFrom } from '../core/pr/branch.js';
 import type { GrantSite } from '../core/iac/types.js';
 import { forTerminal } from '../core/render/escape.js';
 import { suggest } from '../core/trim/suggest.js';
@@ -45,7 +46,7 @@ async function analyseRole(args: Record<string, unknown>, io: CliIo, ctx: TrimCo
   try {
     const policies = await readFleetPolicies(args, io, role, config?.config.accounts ?? []);
     const roleArn = policies.roleArn ?? roleArnFromTrail(role, principals);
-    const account = roleArn ? /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] : undefined;
+    const account = roleArn ? roleRefFrom(roleArn).account : undefined;
     if (!roleArn || !account) {
       return failed(role, location, 'drift-role-account-unknown', `the account of role ${role.name} is unknown: it made no call in the window and was named without its ARN`, false);
     }
@@ -86,7 +87,7 @@ async function analyseRole(args: Record<string, unknown>, io: CliIo, ctx: TrimCo
 /** A role reported with its error and nothing else. */
 function failed(role: FleetRole, location: RoleDrift['location'] | undefined, code: string, message: string, internal: boolean): AnalysedRole {
   const drift: Omit<RoleDrift, 'risk'> = {
-    account: role.arn ? (/^arn:[^:]+:iam::(\d{12}):/.exec(role.arn)?.[1] ?? '') : '',
+    account: role.arn ? (roleRefFrom(role.arn).account ?? '') : '',
     roleName: role.name,
     roleArn: role.arn ?? role.ref,
     functions: [...(role.functions ?? [])].sort(),
