@@ -65,7 +65,7 @@ async function analyseRole(args: Record<string, unknown>, io: CliIo, ctx: TrimCo
       roleName: role.name,
       roleArn,
       // Without the file or Lambda to say, the functions are the sessions the Lambda runtime made calls in.
-      functions: role.functions ?? usage.sessions.filter((s) => ledger.usageOf(roleArn, { session: s }).records > ledger.notFromLambdaOf(roleArn, s)),
+      functions: role.functions ?? usage.sessions.filter((s) => ledger.recordsOf(roleArn, s) > ledger.notFromLambdaOf(roleArn, s)),
       documents: policies.documents,
       result,
       usage,

@@ -49,6 +49,7 @@ describe('the Lambda origin of a session\'s records', () => {
     b.add(call(rec('api', 'aws-cli/2.17.20 os/macos', '4')));
     b.add(call(rec('worker', RUNTIME, '5')));
     expect(a.notFromLambdaOf(ROLE, 'api')).toBe(1);
+    expect(a.recordsOf(ROLE, 'api')).toBe(3);
     a.merge(b.snapshot());
     expect(a.notFromLambdaOf(ROLE, 'api')).toBe(2);
     expect(a.notFromLambdaOf(ROLE, 'worker')).toBe(0);

@@ -217,6 +217,11 @@ export class UsageLedger {
     bump(this.recordCounts, principal, session, n);
   }
 
+  /** Records of the principal's session (0 for one never seen). */
+  recordsOf(principal: string, session: string): number {
+    return this.recordCounts.get(principal)?.get(session) ?? 0;
+  }
+
   /** Records of the principal's session whose user agent did not show the Lambda runtime. */
   notFromLambdaOf(principal: string, session: string): number {
     return this.notFromLambda.get(principal)?.get(session) ?? 0;
