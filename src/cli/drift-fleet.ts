@@ -15,7 +15,7 @@ import { forTerminal } from '../core/render/escape.js';
 import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { accountClients, awsClients, loadAws, loadRolePolicies } from './aws-wiring.js';
-import { matchRole } from './options.js';
+import { listOption, matchRole } from './options.js';
 
 /** One role of the fleet, as far as it is known before the activity is read. */
 export interface FleetRole {
@@ -46,7 +46,7 @@ function configFunctions(r: RoleConfig): string[] | undefined {
 
 /** The fleet of this run (usage errors before any log is read). */
 export async function resolveFleet(args: Record<string, unknown>, io: CliIo, configRoles: readonly RoleConfig[], accounts: readonly AccountConfig[]): Promise<Fleet> {
-  const fromFlag = splitList(args.roles as string[] | undefined);
+  const fromFlag = listOption(args.roles);
   const policyDir = args.policy as string | undefined;
   const inConfig = (ref: string): number => configRoles.findIndex((r) => sameRoleRef(r.role, ref));
   const fromConfig = (ref: string): FleetRole => {
@@ -59,11 +59,6 @@ export async function resolveFleet(args: Record<string, unknown>, io: CliIo, con
   if (policyDir) return { roles: (await roleFolders(policyDir)).map(fromConfig), origin: '--policy' };
   const functions = await listFunctions(args, io, accounts);
   return { roles: rolesOfFunctions(functions), origin: 'lambda' };
-}
-
-/** `--roles a,b --roles c` → [a, b, c]. */
-function splitList(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
 }
 
 /** A role as given: its name, and its ARN when given as one. */

@@ -9,6 +9,7 @@ import type { PreviousReport } from '../core/drift/compare.js';
 import { DRIFT_REPORT_VERSION, type DriftReport, type SourceLocation } from '../core/drift/types.js';
 import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
+import { listOption } from './options.js';
 import { writeResults, type ResultOutput } from './output.js';
 import { readJsonFile } from './read-json.js';
 
@@ -20,7 +21,7 @@ export type DriftFormat = (typeof DRIFT_FORMATS)[number];
 
 /** The formats asked for (each once, in the order given; `md` when none) and where each goes. */
 export function driftOutputs(args: Record<string, unknown>): { format: DriftFormat; path: string | undefined }[] {
-  const asked = ((args.format as string[] | undefined) ?? []).flatMap((f) => f.split(',')).map((f) => f.trim()).filter(Boolean);
+  const asked = listOption(args.format);
   const formats: DriftFormat[] = [];
   for (const f of asked) {
     if (!(DRIFT_FORMATS as readonly string[]).includes(f)) throw usageError(`--format ${f}: expected one of ${DRIFT_FORMATS.join(', ')}`);

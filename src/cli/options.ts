@@ -32,6 +32,15 @@ export function windowFromArgs(args: Record<string, unknown>, now: Date): TimeWi
   return window;
 }
 
+/**
+ * The values of an option that may be repeated or comma-separated (`--roles a,b --roles c` → a, b, c): each
+ * trimmed, blanks dropped; none when the option is absent.
+ */
+export function listOption(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
 /** The role name of a role ARN (`arn:aws:iam::1:role/path/NAME` → `NAME`), or undefined for other ARNs. */
 export function roleNameOf(arn: string): string | undefined {
   const m = /^arn:[^:]+:iam::[^:]*:role\/(?:.*\/)?([^/]+)$/.exec(arn);

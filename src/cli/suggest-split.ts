@@ -28,6 +28,7 @@ import { EXIT, usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { writeResults } from './output.js';
 import { startDir } from './pr-config.js';
+import { listOption } from './options.js';
 import { readRolePolicies, warnUnknownConditionOperators } from './role-policies.js';
 import { observeActivity, printActivitySummary, resolvePrincipal, trimContext, trimOptionsFrom } from './suggest-wiring.js';
 
@@ -129,12 +130,12 @@ async function functionsOf(
   roleArn: string,
   config: LoadedConfig | undefined,
 ): Promise<{ functions: SplitFunction[]; mappings: EventSourceMapping[]; notes: string[] }> {
-  const mappings = offlineMappings(args['event-source'] as string[] | undefined);
+  const mappings = offlineMappings(listOption(args['event-source']));
   if (args['function-roles-from-lambda']) {
     const live = await lambdaFunctions(args, io, roleArn);
     return { functions: live.functions, mappings: [...mappings, ...live.mappings], notes: [`  functions of the role from Lambda: ${live.functions.map((f) => f.name).join(', ') || 'none'}`] };
   }
-  const listed = ((args.functions as string[] | undefined) ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const listed = listOption(args.functions);
   if (listed.length) return { functions: [...new Set(listed)].map((name) => ({ name })), mappings, notes: ['  functions of the role from --functions (their VPC and tracing unknown: the Lambda basics kept)'] };
   const fromConfig = config?.config.roles.find((r) => sameRoleRef(r.role, roleArn.startsWith('arn:') ? roleArn : role))?.functions;
   if (fromConfig?.length) return { functions: fromConfig.map(splitFunctionOf), mappings, notes: [`  functions of the role from ${config!.file}`] };
@@ -150,8 +151,8 @@ function splitFunctionOf(f: FunctionConfig): SplitFunction {
 }
 
 /** `--event-source FUNCTION=ARN` values. */
-function offlineMappings(values: string[] | undefined): EventSourceMapping[] {
-  return (values ?? []).flatMap((v) => v.split(',')).filter(Boolean).map((v) => {
+function offlineMappings(values: string[]): EventSourceMapping[] {
+  return values.map((v) => {
     const at = v.indexOf('=');
     if (at <= 0 || !v.slice(at + 1).startsWith('arn:')) throw usageError(`--event-source ${JSON.stringify(v)}: expected FUNCTION=SOURCE_ARN, e.g. orders-worker=arn:aws:sqs:us-east-1:111122223333:jobs`);
     return { functionName: v.slice(0, at), sourceArn: v.slice(at + 1) };

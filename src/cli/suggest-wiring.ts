@@ -19,7 +19,7 @@ import type { PrincipalUsage } from '../core/usage/types.js';
 import { formatActivitySummary } from './activity.js';
 import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
-import { matchRole, windowFromArgs } from './options.js';
+import { listOption, matchRole, windowFromArgs } from './options.js';
 import { readJsonFile } from './read-json.js';
 import { readActivity, type ActivityReadResult } from './sources.js';
 import type { ActivityFilter } from './aws-wiring.js';
@@ -170,7 +170,7 @@ export function checkRoleActivity(args: Record<string, unknown>, io: CliIo, run:
  */
 export function baselinesFromArgs(value: unknown, known: string[]): string[] | undefined {
   if (value === undefined) return undefined;
-  const names = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter(Boolean);
+  const names = listOption(value);
   const valid = `${known.join(', ')}, or none`;
   const unknown = names.filter((n) => n !== 'none' && !known.includes(n));
   if (unknown.length) throw usageError(`--baseline ${unknown.join(', ')}: not a known baseline; expected ${valid}`);
@@ -189,7 +189,7 @@ export function baselinesFromArgs(value: unknown, known: string[]): string[] | u
  */
 export function dropUnobservableOptions(value: unknown, catalog: Catalog): { keepUnobservable: boolean; dropUnobservableServices?: string[] } {
   if (value === undefined || value === false) return { keepUnobservable: true };
-  const list = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).map((v) => v.trim().toLowerCase()).filter(Boolean);
+  const list = listOption(value).map((v) => v.toLowerCase());
   if (list.length === 0) return { keepUnobservable: false };
   const known = new Set(catalog.services().map((s) => s.toLowerCase()));
   const unknown = list.filter((p) => !known.has(p));

@@ -20,7 +20,7 @@ import { driftOutputs, readPreviousReport, writeDriftOutputs } from '../drift-ou
 import { analyseFleet, relativeToRoot } from '../drift-roles.js';
 import { EXIT, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { withWindowOptions } from '../options.js';
+import { listOption, withWindowOptions } from '../options.js';
 import { mergedArgs, startDir } from '../pr-config.js';
 import { withActivityOptions } from '../sources.js';
 import { observeActivity, printActivitySummary, trimContext, withObservationOptions } from '../suggest-wiring.js';
@@ -108,7 +108,7 @@ function withConfigSettings(args: Record<string, unknown>, config: LoadedConfig,
 
 /** `--fail-on` (comma-separated or repeated), else the file's `gate.fail-on`; an unknown word is a usage error. */
 function failOnFrom(args: Record<string, unknown>, config: LoadedConfig | undefined): string[] {
-  const given = ((args['fail-on'] as string[] | undefined) ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  const given = listOption(args['fail-on']);
   for (const word of given) {
     if (!canonicalFailOn(word)) throw usageError(`--fail-on ${word}: expected one of ${FAIL_ON_VALUES.join(', ')}`);
   }
