@@ -97,14 +97,22 @@ const roleCache = new WeakMap<Record<string, unknown>, Map<string, Promise<RoleP
  * once per role, not retried by each reader.
  */
 export function liveRolePolicies(args: Record<string, unknown>, io: CliIo, role: string): Promise<RolePolicies> {
-  let byRole = roleCache.get(args);
-  if (!byRole) roleCache.set(args, (byRole = new Map()));
-  let p = byRole.get(role);
+  return oncePerRun(roleCache, args, role, async () => (await loadAws()).awsPolicySource(await awsClients(args, io)).getRolePolicies(role));
+}
+
+/**
+ * `make()` once per command run (`args`) and key, its promise shared by every caller; a failure too, so it is
+ * met once, not retried by each reader.
+ */
+function oncePerRun<T>(cache: WeakMap<Record<string, unknown>, Map<string, Promise<T>>>, args: Record<string, unknown>, key: string, make: () => Promise<T>): Promise<T> {
+  let byKey = cache.get(args);
+  if (!byKey) cache.set(args, (byKey = new Map()));
+  let p = byKey.get(key);
   if (!p) {
-    p = (async () => (await loadAws()).awsPolicySource(await awsClients(args, io)).getRolePolicies(role))();
+    p = make();
     // Read by whoever asks; an unread rejection must not surface as an unhandled one.
     p.catch(() => {});
-    byRole.set(role, p);
+    byKey.set(key, p);
   }
   return p;
 }
@@ -119,15 +127,7 @@ const accountCache = new WeakMap<Record<string, unknown>, Map<string, Promise<Aw
 export function accountClients(args: Record<string, unknown>, io: CliIo, account: string | undefined, accounts: readonly AccountConfig[]): Promise<AwsClients> {
   const entry = accounts.find((a) => a.id === account);
   if (!entry) return awsClients(args, io);
-  let byAccount = accountCache.get(args);
-  if (!byAccount) accountCache.set(args, (byAccount = new Map()));
-  let p = byAccount.get(entry.id);
-  if (!p) {
-    p = (async () => (await loadAws()).assumeAccountRole(await awsClients(args, io), entry.id, entry.assumeRole))();
-    p.catch(() => {});
-    byAccount.set(entry.id, p);
-  }
-  return p;
+  return oncePerRun(accountCache, args, entry.id, async () => (await loadAws()).assumeAccountRole(await awsClients(args, io), entry.id, entry.assumeRole));
 }
 
 /** Event history reads estimated longer than this ask for `--yes` (seconds: 10 minutes at 2 requests/s). */
