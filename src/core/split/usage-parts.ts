@@ -5,6 +5,7 @@
  * partition, `mergeUsages` its inverse up to order).
  */
 import type { ActionUsage, AttemptUsage, PrincipalUsage, ResourceUsage } from '../usage/types.js';
+import { mergeActionUsages } from '../usage/usage-view.js';
 
 /** A usage with nothing in it, for `principalArn`. */
 export function emptyPrincipalUsage(principalArn: string): PrincipalUsage {
@@ -13,7 +14,7 @@ export function emptyPrincipalUsage(principalArn: string): PrincipalUsage {
 
 /** The sum of several usages of one principal: per action, resources, counts, dates, sessions and events merged. */
 export function mergeUsages(principalArn: string, parts: readonly PrincipalUsage[]): PrincipalUsage {
-  const used = new Map<string, ActionUsage>();
+  const used = new Map<string, ActionUsage[]>();
   const denied = new Map<string, AttemptUsage>();
   const failed = new Map<string, AttemptUsage>();
   const sessions = new Set<string>();
@@ -21,12 +22,13 @@ export function mergeUsages(principalArn: string, parts: readonly PrincipalUsage
   for (const p of parts) {
     records += p.records;
     for (const s of p.sessions) sessions.add(s);
-    for (const u of p.used) used.set(u.action, used.has(u.action) ? mergeAction(used.get(u.action)!, u) : cloneAction(u));
+    for (const u of p.used) used.set(u.action, [...(used.get(u.action) ?? []), u]);
     for (const a of p.denied) denied.set(a.action, denied.has(a.action) ? mergeAttempt(denied.get(a.action)!, a) : { ...a, errorCodes: [...a.errorCodes], resources: [...a.resources], sessions: [...a.sessions] });
     for (const a of p.failed) failed.set(a.action, failed.has(a.action) ? mergeAttempt(failed.get(a.action)!, a) : { ...a, errorCodes: [...a.errorCodes], resources: [...a.resources], sessions: [...a.sessions] });
   }
   const byAction = <T extends { action: string }>(m: Map<string, T>): T[] => [...m.values()].sort((a, b) => (a.action < b.action ? -1 : a.action > b.action ? 1 : 0));
-  return { principalArn, used: byAction(used), denied: byAction(denied), failed: byAction(failed), sessions: [...sessions].sort(), records };
+  const summed = new Map([...used].map(([action, uses]) => [action, mergeActionUsages(uses)]));
+  return { principalArn, used: byAction(summed), denied: byAction(denied), failed: byAction(failed), sessions: [...sessions].sort(), records };
 }
 
 /**
@@ -66,30 +68,6 @@ function actionPiece(u: ActionUsage, resources: ResourceUsage[]): ActionUsage {
 
 function cloneAction(u: ActionUsage): ActionUsage {
   return { ...u, resources: u.resources.map((r) => ({ ...r })), sessions: [...u.sessions], eventNames: [...u.eventNames] };
-}
-
-/** Two uses of one action, summed. */
-function mergeAction(a: ActionUsage, b: ActionUsage): ActionUsage {
-  const resources = new Map(a.resources.map((r) => [r.resource, { ...r }]));
-  for (const r of b.resources) {
-    const s = resources.get(r.resource);
-    if (!s) resources.set(r.resource, { ...r });
-    else {
-      s.count += r.count;
-      if (r.firstSeen < s.firstSeen) s.firstSeen = r.firstSeen;
-      if (r.lastSeen > s.lastSeen) s.lastSeen = r.lastSeen;
-    }
-  }
-  return {
-    action: a.action,
-    role: a.role === 'primary' || b.role === 'primary' ? 'primary' : 'secondary',
-    count: a.count + b.count,
-    firstSeen: a.firstSeen < b.firstSeen ? a.firstSeen : b.firstSeen,
-    lastSeen: a.lastSeen > b.lastSeen ? a.lastSeen : b.lastSeen,
-    resources: [...resources.values()].sort((x, y) => (x.resource < y.resource ? -1 : x.resource > y.resource ? 1 : 0)),
-    sessions: [...new Set([...a.sessions, ...b.sessions])].sort(),
-    eventNames: [...new Set([...a.eventNames, ...b.eventNames])].sort(),
-  };
 }
 
 /** Two attempts of one action, summed. */

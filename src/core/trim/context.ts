@@ -5,7 +5,8 @@
  */
 import type { ObservationEvidence } from '../trail/evidence.js';
 import type { ActionUsage } from '../usage/types.js';
-import { cmp, type Analyzed, type Unobs } from './model.js';
+import { mergeActionUsages } from '../usage/usage-view.js';
+import type { Analyzed, Unobs } from './model.js';
 import type { TrimInput } from './types.js';
 import { ACTION_PATTERN, compilePatternUnion } from '../wildcard.js';
 
@@ -72,7 +73,7 @@ export function createDecisionContext(input: TrimInput): DecisionContext {
       if (hit) return hit;
       const list = usedBy.get(a.toLowerCase());
       if (!list) return undefined;
-      const merged = mergeUsage(list);
+      const merged = mergeActionUsages(list);
       usedMemo.set(a, merged);
       return merged;
     },
@@ -148,33 +149,3 @@ function staticReasonsOf(input: TrimInput, canon: (a: string) => string): (a: st
   };
 }
 
-/** One action's use merged from several ledger entries (primary and secondary, one per original spelling). */
-function mergeUsage(entries: ActionUsage[]): ActionUsage {
-  if (entries.length === 1) return entries[0];
-  const res = new Map<string, ActionUsage['resources'][number]>();
-  for (const e of entries)
-    for (const r of e.resources) {
-      const prev = res.get(r.resource);
-      res.set(
-        r.resource,
-        prev
-          ? {
-              resource: r.resource,
-              count: prev.count + r.count,
-              firstSeen: prev.firstSeen < r.firstSeen ? prev.firstSeen : r.firstSeen,
-              lastSeen: prev.lastSeen > r.lastSeen ? prev.lastSeen : r.lastSeen,
-            }
-          : r,
-      );
-    }
-  return {
-    action: entries[0].action,
-    role: entries.some((e) => e.role === 'primary') ? 'primary' : 'secondary',
-    count: entries.reduce((n, e) => n + e.count, 0),
-    firstSeen: entries.map((e) => e.firstSeen).sort()[0],
-    lastSeen: entries.map((e) => e.lastSeen).sort().reverse()[0],
-    resources: [...res.values()].sort((a, b) => cmp(a.resource, b.resource)),
-    sessions: [...new Set(entries.flatMap((e) => e.sessions))].sort(),
-    eventNames: [...new Set(entries.flatMap((e) => e.eventNames))].sort(),
-  };
-}

@@ -124,6 +124,40 @@ function finishAttempts(attempts: Map<string, AttemptSum>): AttemptUsage[] {
   return out.sort(byAction);
 }
 
+/**
+ * Several uses of one action, summed: counts added, dates widened, resources, sessions and event names merged
+ * (the same action seen under two spellings, or in two parts of a role's usage). One use is returned as is.
+ */
+export function mergeActionUsages(entries: readonly ActionUsage[]): ActionUsage {
+  if (entries.length === 1) return entries[0]!;
+  const res = new Map<string, ResourceUsage>();
+  for (const e of entries)
+    for (const r of e.resources) {
+      const prev = res.get(r.resource);
+      res.set(
+        r.resource,
+        prev
+          ? {
+              resource: r.resource,
+              count: prev.count + r.count,
+              firstSeen: prev.firstSeen < r.firstSeen ? prev.firstSeen : r.firstSeen,
+              lastSeen: prev.lastSeen > r.lastSeen ? prev.lastSeen : r.lastSeen,
+            }
+          : r,
+      );
+    }
+  return {
+    action: entries[0]!.action,
+    role: entries.some((e) => e.role === 'primary') ? 'primary' : 'secondary',
+    count: entries.reduce((n, e) => n + e.count, 0),
+    firstSeen: entries.map((e) => e.firstSeen).sort()[0]!,
+    lastSeen: entries.map((e) => e.lastSeen).sort().reverse()[0]!,
+    resources: [...res.values()].sort(byResource),
+    sessions: [...new Set(entries.flatMap((e) => e.sessions))].sort(),
+    eventNames: [...new Set(entries.flatMap((e) => e.eventNames))].sort(),
+  };
+}
+
 function byAction(a: { action: string }, b: { action: string }): number {
   return cmp(a.action, b.action);
 }
