@@ -93,14 +93,13 @@ export class UsageLedger {
    * cells.
    */
   private readonly byPrincipal = new Map<string, PrincipalCells>();
-  /** principal → session → number of records */
-  private readonly recordCounts = new Map<string, Map<string, number>>();
   /**
-   * principal → session → records made neither by the Lambda runtime (`exec-env/AWS_Lambda_` in the user agent)
-   * nor by an AWS service on the session's behalf: a session named after a function holds only that function's
-   * calls when this is 0 (the split by function).
+   * principal → session → its records, and of them those made neither by the Lambda runtime
+   * (`exec-env/AWS_Lambda_` in the user agent) nor by an AWS service on the session's behalf: a session named
+   * after a function holds only that function's calls when the second is 0 (the split by function). One entry
+   * for both, so a record costs one lookup.
    */
-  private readonly notFromLambda = new Map<string, Map<string, number>>();
+  private readonly recordCounts = new Map<string, Map<string, SessionCounts>>();
   /** `awsRegion` of every call added, whoever made it: the regions whose logs the inputs held. */
   private readonly regions = new Set<string>();
 
@@ -108,8 +107,7 @@ export class UsageLedger {
   add(call: NormalizedCall): void {
     const principal = call.principalArn;
     const session = call.sessionName ?? '';
-    this.bumpRecords(principal, session, 1);
-    if (call.fromLambda !== true && call.invokedBy === undefined && session !== '') bump(this.notFromLambda, principal, session, 1);
+    this.bumpRecords(principal, session, 1, notFromLambda(call, session));
     if (call.region !== undefined) this.regions.add(call.region);
     const actions = call.actions;
     if (actions.length === 0) return;
@@ -145,8 +143,7 @@ export class UsageLedger {
   subtract(call: NormalizedCall): void {
     const principal = call.principalArn;
     const session = call.sessionName ?? '';
-    this.bumpRecords(principal, session, -1);
-    if (call.fromLambda !== true && call.invokedBy === undefined && session !== '') bump(this.notFromLambda, principal, session, -1);
+    this.bumpRecords(principal, session, -1, -notFromLambda(call, session));
     const byAction = this.byPrincipal.get(principal)?.bySession.get(session);
     for (const use of call.actions) {
       const cell = byAction?.get(use.action)?.[call.outcome];
@@ -213,18 +210,27 @@ export class UsageLedger {
     return cell;
   }
 
-  private bumpRecords(principal: string, session: string, n: number): void {
-    bump(this.recordCounts, principal, session, n);
+  private bumpRecords(principal: string, session: string, records: number, notLambda: number): void {
+    let bySession = this.recordCounts.get(principal);
+    if (!bySession) {
+      bySession = new Map();
+      this.recordCounts.set(principal, bySession);
+    }
+    const c = bySession.get(session);
+    if (c) {
+      c.records += records;
+      c.notFromLambda += notLambda;
+    } else bySession.set(session, { records, notFromLambda: notLambda });
   }
 
   /** Records of the principal's session (0 for one never seen). */
   recordsOf(principal: string, session: string): number {
-    return this.recordCounts.get(principal)?.get(session) ?? 0;
+    return this.recordCounts.get(principal)?.get(session)?.records ?? 0;
   }
 
   /** Records of the principal's session whose user agent did not show the Lambda runtime. */
   notFromLambdaOf(principal: string, session: string): number {
-    return this.notFromLambda.get(principal)?.get(session) ?? 0;
+    return this.recordCounts.get(principal)?.get(session)?.notFromLambda ?? 0;
   }
 
   /** Every principal seen, sorted. */
@@ -243,7 +249,7 @@ export class UsageLedger {
    */
   usageOf(principal: string, view: UsageView = {}): PrincipalUsage {
     let records = 0;
-    for (const [session, n] of this.recordCounts.get(principal) ?? []) {
+    for (const [session, { records: n }] of this.recordCounts.get(principal) ?? []) {
       if (view.session === undefined || view.session === session) records += n;
     }
     const sessions = this.sessionsOf(principal).filter((s) => view.session === undefined || s === view.session);
@@ -282,9 +288,13 @@ export class UsageLedger {
       });
     }
     const records: LedgerSnapshot['records'] = [];
-    for (const [p, m] of this.recordCounts) for (const [s, n] of m) records.push([p, s, n]);
     const notFromLambda: Array<[string, string, number]> = [];
-    for (const [p, m] of this.notFromLambda) for (const [s, n] of m) notFromLambda.push([p, s, n]);
+    for (const [p, m] of this.recordCounts) {
+      for (const [s, c] of m) {
+        records.push([p, s, c.records]);
+        if (c.notFromLambda !== 0) notFromLambda.push([p, s, c.notFromLambda]);
+      }
+    }
     return { version: 2, cells, records, notFromLambda, regions: [...this.regions] };
   }
 
@@ -293,8 +303,8 @@ export class UsageLedger {
    * per worker in the main thread, cold: plain indexed loops, no tuple destructuring.
    */
   merge(snapshot: LedgerSnapshot): void {
-    for (const [p, s, n] of snapshot.records) this.bumpRecords(p, s, n);
-    for (const [p, s, n] of snapshot.notFromLambda ?? []) bump(this.notFromLambda, p, s, n);
+    for (const [p, s, n] of snapshot.records) this.bumpRecords(p, s, n, 0);
+    for (const [p, s, n] of snapshot.notFromLambda ?? []) this.bumpRecords(p, s, 0, n);
     for (const r of snapshot.regions ?? []) this.regions.add(r);
     for (const c of snapshot.cells) {
       const cell = this.cellOf(this.sessionCells(c.principal, c.session), c.principal, c.session, c.action, c.outcome, c.role, c.firstSeen, c.lastSeen);
@@ -312,14 +322,15 @@ export class UsageLedger {
   }
 }
 
-/** Adds `n` to the count of (principal, session) in a two-level count map. */
-function bump(counts: Map<string, Map<string, number>>, principal: string, session: string, n: number): void {
-  let bySession = counts.get(principal);
-  if (!bySession) {
-    bySession = new Map();
-    counts.set(principal, bySession);
-  }
-  bySession.set(session, (bySession.get(session) ?? 0) + n);
+/** A session's record counts (see UsageLedger.recordCounts). */
+interface SessionCounts {
+  records: number;
+  notFromLambda: number;
+}
+
+/** 1 when `call` is a record of a named session made neither by the Lambda runtime nor by a service for it. */
+function notFromLambda(call: NormalizedCall, session: string): number {
+  return call.fromLambda !== true && call.invokedBy === undefined && session !== '' ? 1 : 0;
 }
 
 /**
