@@ -99,7 +99,7 @@ export class UsageLedger {
    * after a function holds only that function's calls when the second is 0 (the split by function). One entry
    * for both, so a record costs one lookup.
    */
-  private readonly recordCounts = new Map<string, Map<string, SessionCounts>>();
+  private readonly recordCounts = new Map<string, Map<string, { records: number; notFromLambda: number }>>();
   /** `awsRegion` of every call added, whoever made it: the regions whose logs the inputs held. */
   private readonly regions = new Set<string>();
 
@@ -320,12 +320,6 @@ export class UsageLedger {
       if (cell.resources.size > MAX_DISTINCT_RESOURCES) compact(cell, cell.level + 1);
     }
   }
-}
-
-/** A session's record counts (see UsageLedger.recordCounts). */
-interface SessionCounts {
-  records: number;
-  notFromLambda: number;
 }
 
 /** 1 when `call` is a record of a named session made neither by the Lambda runtime nor by a service for it. */
