@@ -12,15 +12,17 @@ import type { Argv } from 'yargs';
 import { loadConfig, type LoadedConfig } from '../adapters/fs/config-file.js';
 import { formatConfigProblem } from '../core/config/errors.js';
 import type { FunctionConfig } from '../core/config/types.js';
+import type { PolicyDocument } from '../core/policy/types.js';
 import type { EventSourceMapping, FunctionInfo } from '../core/ports/function-directory.js';
 import { roleRefFrom, sameRoleRef } from '../core/pr/branch.js';
 import { terminalLines } from '../core/render/escape.js';
 import { renderSplit } from '../core/render/split.js';
 import { allocateNames, roleNameRule } from '../core/render/split-names.js';
-import { isSplitFormat, SPLIT_FORMATS, type SplitFormat } from '../core/render/split-types.js';
+import { isSplitFormat, SPLIT_FORMATS, type SplitFormat, type SplitRoleOutput } from '../core/render/split-types.js';
 import { attributeUsage } from '../core/split/attribute.js';
 import { migrationNotes } from '../core/split/migration.js';
 import { splitByFunction, type SplitFunction, type SplitResult } from '../core/split/split.js';
+import { assertInlineSizes } from '../core/split/size.js';
 import { splitSummaryLines } from '../core/split/summary.js';
 import { describeWindow } from '../core/usage/time-window.js';
 import { awsClients, loadAws } from './aws-wiring.js';
@@ -30,7 +32,7 @@ import { writeResults } from './output.js';
 import { startDir } from './pr-config.js';
 import { listOption } from './options.js';
 import { readRolePolicies, warnUnknownConditionOperators } from './role-policies.js';
-import { observeActivity, printActivitySummary, resolvePrincipal, trimContext, trimOptionsFrom } from './suggest-wiring.js';
+import { observeActivity, printActivitySummary, resolvePrincipal, trimContext, trimOptionsFrom, type ObservedRun, type TrimContext } from './suggest-wiring.js';
 
 /** The formats only a split is written in (json and yaml are a map from function to policy). */
 export const SPLIT_ONLY_FORMATS = SPLIT_FORMATS.filter((f) => f !== 'json' && f !== 'yaml' && f !== 'terraform');
@@ -77,18 +79,10 @@ export async function runSplit(args: Record<string, unknown>, io: CliIo): Promis
   const run = await observeActivity(args, io, ctx, { role: policies.roleArn });
   printActivitySummary(args, io, run);
   const roleArn = policies.roleArn ?? resolvePrincipal(run.tally.ledger.principals(), role) ?? role;
-  const ledger = run.tally.ledger;
-  const sessions = ledger.principals().includes(roleArn)
-    ? ledger.sessionsOf(roleArn).map((s) => ({ session: s, usage: ledger.usageOf(roleArn, { session: s }), notFromLambda: ledger.notFromLambdaOf(roleArn, s) }))
-    : [];
-  const attribution = attributeUsage(roleArn, known.functions.map((f) => f.name), sessions, known.mappings);
-  const name = roleRefFrom(roleArn).name;
-  const split = splitByFunction({ roleArn, documents: policies.documents, functions: known.functions, attribution, catalog: ctx.catalog, knowledge: ctx.knowledge, recording: run.recording, options: { ...trimOptionsFrom(args, ctx, name), baselines: ctx.baselines } });
-  const output = {
-    sharedRole: { name, ...(roleArn.startsWith('arn:') ? { arn: roleArn } : {}) },
-    functions: split.functions.map((f) => ({ functionName: f.name, documents: f.result.documents })),
-    residual: split.residual?.result.documents ?? [],
-  };
+  const { split, output } = splitRole(args, ctx, run, { roleArn, documents: policies.documents, known });
+  const name = output.sharedRole.name;
+  // A role IAM would refuse is not printed in a format that deploys roles (json and yaml deploy nothing).
+  if (format !== 'json' && format !== 'yaml') assertInlineSizes(output.functions);
   const window = describeWindow(ctx.window);
   const migration = args.migration !== undefined ? migrationNotes(split, { sharedRoleArn: roleArn, roleNames: allocateNames(known.functions.map((f) => f.name), roleNameRule(name, 'shared-function')), window }) : undefined;
   await writeResults(
@@ -101,6 +95,36 @@ export async function runSplit(args: Record<string, unknown>, io: CliIo): Promis
   );
   if (!args.quiet) io.stderr(terminalLines([...splitSummaryLines(split, { roleArn, window }), ...known.notes]));
   return EXIT.OK;
+}
+
+/** What the split of one role is made from, already read. */
+export interface SplitRoleInputs {
+  roleArn: string;
+  /** The shared role's policies (IAM, `--policy`, or what the repository grants it). */
+  documents: PolicyDocument[];
+  known: KnownFunctions;
+}
+
+/**
+ * The split of a role's usage in the run, as `suggest --split-by-function` makes it and `pr --split-by-function`
+ * writes it: the role's sessions attributed to its functions (and Lambda's pollers), one suggestion per
+ * function and the residual (core/split), and the renderers' input.
+ */
+export function splitRole(args: Record<string, unknown>, ctx: TrimContext, run: ObservedRun, input: SplitRoleInputs): { split: SplitResult; output: SplitRoleOutput } {
+  const { roleArn, known } = input;
+  const ledger = run.tally.ledger;
+  const sessions = ledger.principals().includes(roleArn)
+    ? ledger.sessionsOf(roleArn).map((s) => ({ session: s, usage: ledger.usageOf(roleArn, { session: s }), notFromLambda: ledger.notFromLambdaOf(roleArn, s) }))
+    : [];
+  const attribution = attributeUsage(roleArn, known.functions.map((f) => f.name), sessions, known.mappings);
+  const name = roleRefFrom(roleArn).name;
+  const split = splitByFunction({ roleArn, documents: input.documents, functions: known.functions, attribution, catalog: ctx.catalog, knowledge: ctx.knowledge, recording: run.recording, options: { ...trimOptionsFrom(args, ctx, name), baselines: ctx.baselines } });
+  const output: SplitRoleOutput = {
+    sharedRole: { name, ...(roleArn.startsWith('arn:') ? { arn: roleArn } : {}) },
+    functions: split.functions.map((f) => ({ functionName: f.name, documents: f.result.documents })),
+    residual: split.residual?.result.documents ?? [],
+  };
+  return { split, output };
 }
 
 /** `--report` of a split: each part's findings and evidence, the residual, the matrix, and the migration notes. */
@@ -122,14 +146,19 @@ function splitReport(split: SplitResult, roleArn: string, window: string, migrat
   );
 }
 
-/** The role's functions (with what is known of them), their event sources, and notes on where they came from. */
-async function functionsOf(
-  args: Record<string, unknown>,
-  io: CliIo,
-  role: string,
-  roleArn: string,
-  config: LoadedConfig | undefined,
-): Promise<{ functions: SplitFunction[]; mappings: EventSourceMapping[]; notes: string[] }> {
+/** A role's functions (with what is known of them), their event sources, and notes on where they came from. */
+export interface KnownFunctions {
+  functions: SplitFunction[];
+  mappings: EventSourceMapping[];
+  notes: string[];
+}
+
+/**
+ * The role's functions: Lambda (`--function-roles-from-lambda`), `--functions`, or the configuration's
+ * `roles[].functions`, in that order; with none of them, a usage error (the split cannot tell a function's
+ * session from anyone else's).
+ */
+export async function functionsOf(args: Record<string, unknown>, io: CliIo, role: string, roleArn: string, config: LoadedConfig | undefined): Promise<KnownFunctions> {
   const mappings = offlineMappings(listOption(args['event-source']));
   if (args['function-roles-from-lambda']) {
     const live = await lambdaFunctions(args, io, roleArn);

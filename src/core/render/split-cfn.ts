@@ -29,11 +29,22 @@ function residualMetadata(output: SplitRoleOutput): Array<[string, YNode]> {
   return [['Metadata', ymap([['PolicyTrimResidual', ymap(entries)]])]];
 }
 
-/** The `cloudformation` format (see the module comment). */
-export function renderCloudFormation(output: SplitRoleOutput, options: SplitRenderOptions): string {
+/**
+ * The logical id and the IAM role name the `cloudformation` format gives each function's role, by function name
+ * (for a caller that places the roles in a template and must know what it adds).
+ */
+export function cloudFormationRoleNames(output: SplitRoleOutput, options: SplitRenderOptions = {}): Map<string, { logicalId: string; roleName: string }> {
   const names = output.functions.map((f) => f.functionName);
   const ids = allocateNames(names, logicalIdRule('Role'));
   const roles = allocateNames(names, roleNameRule(output.sharedRole.name, options.roleNaming ?? 'shared-function'));
+  return new Map(names.map((n) => [n, { logicalId: ids.get(n)!, roleName: roles.get(n)! }]));
+}
+
+/** The `cloudformation` format (see the module comment). */
+export function renderCloudFormation(output: SplitRoleOutput, options: SplitRenderOptions): string {
+  const named = cloudFormationRoleNames(output, options);
+  const ids = new Map([...named].map(([n, v]) => [n, v.logicalId]));
+  const roles = new Map([...named].map(([n, v]) => [n, v.roleName]));
   const resources = output.functions.map((f): [string, YNode, string[]] => {
     const documents = withStatements(f.documents);
     const properties: Array<[string, YNode]> = [

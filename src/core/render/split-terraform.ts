@@ -62,11 +62,22 @@ function functionBlocks(id: string, roleName: string, functionName: string, all:
   return items;
 }
 
-/** The `terraform` format (see the module comment). */
-export function renderSplitTerraform(output: SplitRoleOutput, options: SplitRenderOptions): string {
+/**
+ * The identifier (`aws_iam_role.ID`) and the IAM role name the `terraform` format gives each function's role, by
+ * function name (for a caller that appends the roles to a file and must know what it adds).
+ */
+export function terraformRoleNames(output: SplitRoleOutput, options: SplitRenderOptions = {}): Map<string, { id: string; roleName: string }> {
   const names = output.functions.map((f) => f.functionName);
   const ids = allocateNames(names, terraformIdRule, [TRUST_ID, RESIDUAL_ID]);
   const roles = allocateNames(names, roleNameRule(output.sharedRole.name, options.roleNaming ?? 'shared-function'));
+  return new Map(names.map((n) => [n, { id: ids.get(n)!, roleName: roles.get(n)! }]));
+}
+
+/** The `terraform` format (see the module comment). */
+export function renderSplitTerraform(output: SplitRoleOutput, options: SplitRenderOptions): string {
+  const named = terraformRoleNames(output, options);
+  const ids = new Map([...named].map(([n, v]) => [n, v.id]));
+  const roles = new Map([...named].map(([n, v]) => [n, v.roleName]));
   const items: HclBodyItem[] = [
     ...comments([
       `policy-trim: one role per function, split from the shared role ${sharedRoleLabel(output)}.`,
