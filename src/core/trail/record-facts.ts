@@ -39,7 +39,7 @@ const DENIED_CODES = new Set([
 ]);
 
 /** AWS's authorization failure text (e.g. "User: ... is not authorized to perform: ec2:GetPasswordData"). */
-const DENIED_MESSAGE = /is not authorized to perform|explicit deny|no identity-based policy allows/i;
+export const DENIED_MESSAGE = /is not authorized to perform|explicit deny|no identity-based policy allows/i;
 
 /** Classifies `errorCode`/`errorMessage`. `Client.DryRunOperation` proves authorization (EC2 docs, catalog-notes §7). */
 export function classifyOutcome(errorCode: unknown, errorMessage: unknown): { outcome: CallOutcome; dryRun?: boolean } {

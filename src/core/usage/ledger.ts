@@ -323,7 +323,7 @@ export class UsageLedger {
 }
 
 /** 1 when `call` is a record of a named session made neither by the Lambda runtime nor by a service for it. */
-function notFromLambda(call: NormalizedCall, session: string): number {
+export function notFromLambda(call: NormalizedCall, session: string): number {
   return call.fromLambda !== true && call.invokedBy === undefined && session !== '' ? 1 : 0;
 }
 
