@@ -35,8 +35,8 @@ function residualMetadata(output: SplitRoleOutput): Array<[string, YNode]> {
  */
 export function cloudFormationRoleNames(output: SplitRoleOutput, options: SplitRenderOptions = {}): Map<string, { logicalId: string; roleName: string }> {
   const names = output.functions.map((f) => f.functionName);
-  const ids = allocateNames(names, logicalIdRule('Role'));
-  const roles = allocateNames(names, roleNameRule(output.sharedRole.name, options.roleNaming ?? 'shared-function'));
+  const ids = allocateNames(names, logicalIdRule('Role'), options.reserved?.ids);
+  const roles = allocateNames(names, roleNameRule(output.sharedRole.name, options.roleNaming ?? 'shared-function'), options.reserved?.roleNames);
   return new Map(names.map((n) => [n, { logicalId: ids.get(n)!, roleName: roles.get(n)! }]));
 }
 

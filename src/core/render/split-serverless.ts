@@ -31,7 +31,7 @@ export function defaultServerlessLayout(output: SplitRoleOutput): ServerlessLayo
  * `${` then what serverless v3's variable parser (lib/configuration/variables/parse.js) reads as a source: a
  * lower-case letter, letters, digits or dots, then `:` (not `::`) or `(`. The `aws:` namespace is among them.
  */
-const SERVERLESS_VARIABLE = /\$\{[a-z][a-zA-Z0-9.]*(?::(?!:)|\()/;
+export const SERVERLESS_VARIABLE = /\$\{[a-z][a-zA-Z0-9.]*(?::(?!:)|\()/;
 
 /** A tree whose strings serverless would read as its variables become `Fn::Sub` with `${!` (see the module comment). */
 function escapeVariables(node: IamNode): IamNode {

@@ -68,8 +68,8 @@ function functionBlocks(id: string, roleName: string, functionName: string, all:
  */
 export function terraformRoleNames(output: SplitRoleOutput, options: SplitRenderOptions = {}): Map<string, { id: string; roleName: string }> {
   const names = output.functions.map((f) => f.functionName);
-  const ids = allocateNames(names, terraformIdRule, [TRUST_ID, RESIDUAL_ID]);
-  const roles = allocateNames(names, roleNameRule(output.sharedRole.name, options.roleNaming ?? 'shared-function'));
+  const ids = allocateNames(names, terraformIdRule, [TRUST_ID, RESIDUAL_ID, ...(options.reserved?.ids ?? [])]);
+  const roles = allocateNames(names, roleNameRule(output.sharedRole.name, options.roleNaming ?? 'shared-function'), options.reserved?.roleNames);
   return new Map(names.map((n) => [n, { id: ids.get(n)!, roleName: roles.get(n)! }]));
 }
 

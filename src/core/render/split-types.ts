@@ -52,6 +52,12 @@ export interface SplitRenderOptions {
   roleNaming?: SplitRoleNaming;
   /** The `serverless` format's layout (see ServerlessLayout). */
   serverlessLayout?: ServerlessLayout;
+  /**
+   * Names the output must not use because the file it is added to already does (`pr --split-by-function`):
+   * `ids` are CloudFormation logical ids or Terraform identifiers, `roleNames` IAM role names. A derived name
+   * equal to one of them gets the short stable hash instead (split-names.ts).
+   */
+  reserved?: { ids?: readonly string[]; roleNames?: readonly string[] };
 }
 
 /**
