@@ -17,13 +17,15 @@ import { terminalLines } from '../core/render/escape.js';
 /**
  * Reads local trail files and directories into the tally; returns the read's stats. With `jobs` > 1 the
  * files are read by that many worker threads (`adapters/fs/parallel-pool.ts`); the result is the same as
- * with `jobs` = 1 (in this thread), only faster. A single file is always read in this thread.
+ * with `jobs` = 1 (in this thread), only faster. A single file is always read in this thread. `idWindow`
+ * bounds the worker threads' event ids in memory (see the pool); give it only when nothing is read into the
+ * tally after this read. In this thread every id stays in memory.
  */
 export async function collectActivity(
   paths: string[],
   window: TimeWindow,
   tally: ActivityTally,
-  options: { jobs: number; smallInputBytes?: number; onProgress?: (p: ReadProgress) => void } & Partial<Pick<ParallelReadOptions, 'workerUrl' | 'failOnPath'>>,
+  options: { jobs: number; smallInputBytes?: number; onProgress?: (p: ReadProgress) => void } & Partial<Pick<ParallelReadOptions, 'workerUrl' | 'failOnPath' | 'idWindow'>>,
 ): Promise<TrailReadStats> {
   const single = paths.length === 1 && (await isFile(paths[0]!));
   // Running from TypeScript source (tests), no compiled worker is beside the pool: read in this thread.
@@ -38,7 +40,14 @@ export async function collectActivity(
   }
   let files = 0;
   const onFile = options.onProgress ? () => options.onProgress!({ files: ++files }) : undefined;
-  return readTrailParallel(paths, tally, { window, jobs: options.jobs, workerUrl, failOnPath: options.failOnPath, ...(onFile ? { onFile } : {}) });
+  return readTrailParallel(paths, tally, {
+    window,
+    jobs: options.jobs,
+    workerUrl,
+    failOnPath: options.failOnPath,
+    idWindow: options.idWindow,
+    ...(onFile ? { onFile } : {}),
+  });
 }
 
 /** How far a local read has got: files read (or handed to worker threads) and, in this thread, records. */

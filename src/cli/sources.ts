@@ -9,6 +9,7 @@ import { defaultJobs, MAX_JOBS } from '../adapters/fs/parallel-pool.js';
 import { addTrailStats } from '../adapters/fs/trail-reader.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
 import type { ActivityTally } from '../core/usage/tally.js';
+import { DEFAULT_ID_WINDOW } from '../core/usage/id-spill.js';
 import type { TrailRecording } from '../core/trail/recording.js';
 import { localReads, type RegionRead } from '../core/trail/region-coverage.js';
 import { collectActivity, formatActivitySummary, inputSize, readProgressLine } from './activity.js';
@@ -67,7 +68,9 @@ export async function readActivity(
   }
   const stats = createTrailStats();
   if (local.length) {
-    addTrailStats(stats, await collectLocal(args, io, local, window, tally));
+    // The duplicate check's ids may go to disk only when no other source adds records after this read.
+    const last = remote.length === 0 && !args.lookup && !args['trail-name'];
+    addTrailStats(stats, await collectLocal(args, io, local, window, tally, last));
   }
   let recording: TrailRecording | undefined;
   const reads = localReads(local);
@@ -145,16 +148,23 @@ export function assertSomethingRead(args: Record<string, unknown>, io: CliIo, ta
 /** Reads the local `--trail` paths of `usage` into the tally (same checks as {@link readActivity}). */
 export async function readLocalActivity(args: Record<string, unknown>, io: CliIo, window: TimeWindow, tally: ActivityTally): Promise<TrailReadStats> {
   const trails = ((args.trail as string[] | undefined) ?? []).map(String);
-  const stats = await collectLocal(args, io, trails, window, tally);
+  const stats = await collectLocal(args, io, trails, window, tally, true);
   assertSomethingRead(args, io, tally, stats);
   return stats;
 }
 
-/** Reads local paths, with a progress line on an interactive terminal (never in CI, never with --quiet). */
-async function collectLocal(args: Record<string, unknown>, io: CliIo, paths: string[], window: TimeWindow, tally: ActivityTally): Promise<TrailReadStats> {
+/**
+ * Reads local paths, with a progress line on an interactive terminal (never in CI, never with --quiet). `last`:
+ * nothing is read into the tally after this, so the duplicate check may keep memory flat (`idWindow`).
+ */
+async function collectLocal(args: Record<string, unknown>, io: CliIo, paths: string[], window: TimeWindow, tally: ActivityTally, last: boolean): Promise<TrailReadStats> {
   const progress = io.interactive && !args.quiet ? readProgressLine(io, await inputSize(paths, window)) : undefined;
   try {
-    return await collectActivity(paths, window, tally, { jobs: jobsFromArgs(args), ...(progress ? { onProgress: (p) => progress.update(p) } : {}) });
+    return await collectActivity(paths, window, tally, {
+      jobs: jobsFromArgs(args),
+      ...(last ? { idWindow: DEFAULT_ID_WINDOW } : {}),
+      ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
+    });
   } finally {
     progress?.done();
   }

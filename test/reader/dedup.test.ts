@@ -4,7 +4,7 @@
  * the copies counted as duplicates; records without an eventID are never deduplicated.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -196,6 +196,20 @@ describe('the same records given twice count once', () => {
       expect(p.duplicates).toBe(s.duplicates);
       expect(p.pendingRetractions).toBe(0);
     }
+  }, 120_000);
+
+  it('worker threads keeping a window of 16 ids (the rest spilled to a temporary folder): the tally equals one thread; the folder goes', async () => {
+    const s = await serial([trail, copy]);
+    const spillDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('policy-trim-ids-')).length;
+    const before = spillDirs();
+    for (const jobs of [2, 3]) {
+      const p = new ActivityTally(loadBundledNormalizer());
+      await readTrailParallel([trail, copy], p, { window, jobs, workerUrl: DIST_WORKER, idWindow: 16 });
+      expect(view(p)).toEqual(view(s));
+      expect(p.duplicates).toBe(s.duplicates);
+      expect(p.pendingRetractions).toBe(0);
+    }
+    expect(spillDirs()).toBe(before);
   }, 120_000);
 
   it('bin/policy-trim usage on the example given twice: same calls, the duplicates counted, --jobs 1 = --jobs 2', async () => {

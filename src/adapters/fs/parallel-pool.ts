@@ -7,8 +7,10 @@
  * timing: see `core/usage/tally.ts`.
  *
  * Memory: each worker holds two files (the one it normalizes and the next, read ahead; whole files up to
- * 16 MiB on disk, larger ones stream in batches) plus its ledger, so nothing grows with the number of files
- * or records.
+ * 16 MiB on disk, larger ones stream in batches) plus its ledger and the event ids of the duplicate check.
+ * With `idWindow` those are a bounded window per thread, the rest spilled to a temporary folder and checked at
+ * the merge one partition at a time, so nothing grows with the number of files or records; without it every
+ * id stays in memory (20–40 bytes each) and all of them meet on the main thread at the merge.
  *
  * Failure: a worker that crashes, runs out of memory or throws makes the whole read fail with an error naming
  * the file it was reading; the other workers are terminated (no hang, no half-merged result).
@@ -22,6 +24,7 @@ import { ActivityTally } from '../../core/usage/tally.js';
 import type { FromWorker, ToWorker, WorkerInit, WorkerPart } from './parallel-worker.js';
 import { createTrailStats, type TrailReadStats } from '../trail-decode/sink.js';
 import { addTrailStats, readTrailFile, walkTrailInputs, type TrailReadOptions } from './trail-reader.js';
+import { createIdSpillDir, idSpillReader, removeIdSpillDir } from './id-spill-files.js';
 
 /** Upper bound on worker threads: past 8, the main thread's merging and the disk stop it scaling. */
 export const MAX_JOBS = 8;
@@ -41,6 +44,12 @@ export interface ParallelReadOptions extends Omit<TrailReadOptions, 'readAhead'>
   failOnPath?: string;
   /** Called as each file is handed to a worker (for a progress line). */
   onFile?: (path: string) => void;
+  /**
+   * Keep at most this many event ids in memory per thread and spill the rest to a temporary folder
+   * (`core/usage/id-spill.ts`): memory flat in the number of records. Leave it out when more records will be
+   * added to the tally after this read (the merge is then final).
+   */
+  idWindow?: number;
 }
 
 /**
@@ -115,6 +124,8 @@ export async function readTrailParallel(paths: string[], tally: ActivityTally, o
     examplesPerCode: tally.examplesPerCode,
     failOnPath: options.failOnPath,
   };
+  const spillDir = options.idWindow !== undefined ? await createIdSpillDir() : undefined;
+  if (spillDir) init.idSpill = { dir: spillDir, window: options.idWindow! };
   const jobs = Math.max(1, Math.min(MAX_JOBS, Math.floor(options.jobs)));
   const pool: WorkerPool = { workers: [] };
   const url = options.workerUrl ?? workerEntryUrl();
@@ -130,12 +141,13 @@ export async function readTrailParallel(paths: string[], tally: ActivityTally, o
       running.push(p);
     }
     const parts = await Promise.all(running);
-    return await mergeRead(tally, [{ tally: walkTally.snapshot(), stats: walkStats }, ...parts], paths, options);
+    return await mergeRead(tally, [{ tally: walkTally.snapshot(), stats: walkStats }, ...parts], paths, options, spillDir);
   } catch (err) {
     throw pool.failed ?? err;
   } finally {
     await Promise.all(pool.workers.map((w) => w.terminate().catch(() => undefined)));
     await walker.return(undefined).catch(() => undefined);
+    if (spillDir) await removeIdSpillDir(spillDir);
   }
 }
 
@@ -211,8 +223,11 @@ function runWorker(url: URL, init: WorkerInit, first: FileJob, nextFile: () => P
  * skipped-file examples come first, as in a single-threaded read). Records that two threads both counted
  * (the same event in two files read by different threads) are taken back from the later input.
  */
-async function mergeRead(tally: ActivityTally, parts: WorkerPart[], paths: string[], options: ParallelReadOptions): Promise<TrailReadStats> {
-  const reread = tally.merge(parts.map((p) => p.tally));
+async function mergeRead(tally: ActivityTally, parts: WorkerPart[], paths: string[], options: ParallelReadOptions, spillDir?: string): Promise<TrailReadStats> {
+  const reread = tally.merge(
+    parts.map((p) => p.tally),
+    spillDir ? idSpillReader(spillDir) : undefined,
+  );
   if (reread.length > 0) await retractCopies(tally, reread, paths, options);
   const stats = createTrailStats();
   for (const p of parts) addTrailStats(stats, p.stats);

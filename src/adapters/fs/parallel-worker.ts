@@ -10,12 +10,13 @@
  * processed in the order sent; the pool keeps at most two outstanding per worker),
  * `{ type: 'part', tally, stats }` after `finish`, `{ type: 'failed', message, stack }` on an unexpected error.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { InvariantError } from '../../core/errors.js';
 import { loadBundledNormalizer } from './bundled-mapping.js';
 import { ActivityTally, type TallySnapshot } from '../../core/usage/tally.js';
 import { createTrailStats, type TrailItem, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
 import { readTrailFile } from './trail-reader.js';
+import { idSpillWriter } from './id-spill-files.js';
 import type { TimeWindow } from '../../core/usage/time-window.js';
 
 /** What the pool passes as `workerData`. */
@@ -27,6 +28,8 @@ export interface WorkerInit {
   examplesPerCode: number;
   /** Test hook: throw (an unexpected error) when asked to read a path containing this text. */
   failOnPath?: string;
+  /** Keep at most `window` event ids in memory and spill the rest to files in `dir` (`id-spill-files.ts`). */
+  idSpill?: { dir: string; window: number };
 }
 
 /** What one worker contributes to a read: its tally's serializable form and its reader's stats. */
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     stats,
   };
   const tally = new ActivityTally(loadBundledNormalizer(), init.examplesPerCode);
+  if (init.idSpill) tally.spillIdsTo(idSpillWriter(init.idSpill.dir, `w${threadId}`), init.idSpill.window);
   // The pool keeps up to two files queued here. Each file starts reading (disk, gunzip on the thread pool,
   // parsing) as soon as it arrives, so the next file decompresses while this thread normalizes the current
   // one; a chain of promises still adds their items to the tally strictly in arrival order.

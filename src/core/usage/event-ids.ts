@@ -206,6 +206,12 @@ export class HashSet128 {
     return w;
   }
 
+  /** Empties the set and keeps its table: a window that fills again needs the same room. */
+  clear(): void {
+    this.table.fill(0);
+    this.size = 0;
+  }
+
   /** Removes hash `h[at..]` if present (backward-shift deletion keeps probing chains intact). */
   delete(h: Uint32Array, at = 0): boolean {
     const t = this.table;

@@ -19,12 +19,20 @@
  * reading in order would; a later copy that another thread had already counted is named by
  * {@link ActivityTally.merge}'s result and its counts are taken back with {@link ActivityTally.retract}.
  * Records without an `eventID` are never deduplicated: nothing tells two identical-looking calls apart.
+ *
+ * Memory: by default a tally keeps every identity it counted (20–40 bytes each). Given a place to spill them
+ * ({@link ActivityTally.spillIdsTo}), it keeps a bounded window and writes the rest out (`id-spill.ts`); copies
+ * beyond the window are then found by the merge, which must be given the spilled identities, and taken back as
+ * above. Such a merge is final: the identities are no longer all in memory, so nothing with an id may follow.
  */
 import type { Normalizer } from '../trail/normalize.js';
 import type { ActivityItem } from '../ports/activity-source.js';
 import { UsageLedger, type LedgerSnapshot } from './ledger.js';
 import { ENTRY_WORDS, HASH_WORDS, HashSet128, eventIdentity } from './event-ids.js';
+import { DEFAULT_ID_WINDOW, findSpilledCopies, spillEntries, type IdSpillReader, type IdSpillWriter } from './id-spill.js';
+import { InvariantError } from '../errors.js';
 import type { InputProblem } from './types.js';
+import { compareOrder, decrement, mergeCounts, type CountFamily, type ReadOrder } from './read-order.js';
 
 /** How many problems of each code are kept as examples for the summary (all are counted). */
 export const PROBLEM_EXAMPLES_PER_CODE = 5;
@@ -32,11 +40,6 @@ export const PROBLEM_EXAMPLES_PER_CODE = 5;
 /** Problem codes that name an eventSource/eventName the catalog does not know (tallied as unknown events). */
 const UNKNOWN_CODES = new Set(['unknown-action', 'unknown-service']);
 
-/** Place of an item in the single-threaded reading order: [input index, item index within that input]. */
-export type ReadOrder = [number, number];
-
-/** The three families of counts whose key order is rebuilt on merge. */
-type CountFamily = 'ignored' | 'problemCounts' | 'unknownEvents';
 
 /** What reading the activity produced: the view the summary and the commands read. */
 export interface ActivityResult {
@@ -65,6 +68,8 @@ export interface TallySnapshot {
    * the input it was counted from (20 bytes an id; transfer its buffer rather than copy it).
    */
   ids: Uint32Array;
+  /** True when the tally spilled identities ({@link ActivityTally.spillIdsTo}): a merge then needs them back. */
+  spilled: boolean;
   ignored: Record<string, number>;
   problemCounts: Record<string, number>;
   unknownEvents: Record<string, number>;
@@ -87,10 +92,21 @@ export class ActivityTally implements ActivityResult {
   private exampleOrders: ReadOrder[] = [];
   /** Event identities of {@link problemExamples} that came from a record with an id, index for index. */
   private exampleIds: Array<number[] | undefined> = [];
-  /** Identity of every event id counted → the input it was counted from. */
-  private readonly ids = new HashSet128();
-  /** After a merge: copies counted twice that {@link retract} must take back, keyed by {@link loserKey}. */
+  /** Identity of every event id counted (or, when spilling, of the window) → the input it was counted from. */
+  private ids = new HashSet128();
+  /** Where identities beyond the window go, and the window's size (entries). */
+  private spill: { writer: IdSpillWriter; window: number } | undefined;
+  /** Identities were written out: a merge needs them back. */
+  private spilled = false;
+  /** A merge resolved spilled identities: they are no longer known here, so no record with an id may be added. */
+  private closed = false;
+  /**
+   * After a merge: copies counted twice that {@link retract} must take back, keyed by {@link loserKey}, each
+   * with how many copies of that (event, input) to take back (more than one only when a window was spilled
+   * between copies in one input).
+   */
   private pending: HashSet128 | undefined;
+  private pendingCopies = 0;
   /** Scratch words for one identity (no allocation per record). */
   private readonly h = new Uint32Array(HASH_WORDS);
   private readonly k = new Uint32Array(HASH_WORDS);
@@ -117,6 +133,21 @@ export class ActivityTally implements ActivityResult {
     this.seq = 0;
   }
 
+  /**
+   * Keeps at most `window` identities in memory and writes the rest to `writer` (`id-spill.ts`): memory flat in
+   * the number of records. The snapshot, or the merge, of such a tally must then be given the spilled identities.
+   */
+  spillIdsTo(writer: IdSpillWriter, window = DEFAULT_ID_WINDOW): void {
+    this.spill = { writer, window: Math.max(1, window) };
+  }
+
+  /** Writes the window's identities out and empties it. */
+  private spillWindow(): void {
+    spillEntries(this.ids.entries(), this.spill!.writer);
+    this.ids.clear();
+    this.spilled = true;
+  }
+
   /** Adds one item read (a record is normalized here). */
   add(item: ActivityItem): void {
     if (item.kind === 'problem') {
@@ -125,9 +156,13 @@ export class ActivityTally implements ActivityResult {
     }
     const at = this.seq++;
     const hasId = eventIdentity(item.record, this.h);
-    if (hasId && this.ids.addIfAbsent(this.h, 0, this.input) !== -1) {
-      this.duplicates += 1;
-      return;
+    if (hasId) {
+      if (this.closed) throw new InvariantError('a record was added after a merge that resolved spilled event ids');
+      if (this.ids.addIfAbsent(this.h, 0, this.input) !== -1) {
+        this.duplicates += 1;
+        return;
+      }
+      if (this.spill && this.ids.size >= this.spill.window) this.spillWindow();
     }
     const res = this.normalize(item.record, item.source);
     if (res.kind === 'call') {
@@ -144,7 +179,7 @@ export class ActivityTally implements ActivityResult {
 
   /** Copies counted twice, found by the last merge, that {@link retract} has not taken back yet. */
   get pendingRetractions(): number {
-    return this.pending?.size ?? 0;
+    return this.pending ? this.pendingCopies : 0;
   }
 
   /** Forgets the copies {@link retract} could not find (their inputs changed since they were read). */
@@ -161,7 +196,12 @@ export class ActivityTally implements ActivityResult {
   retract(input: number, item: ActivityItem): boolean {
     if (item.kind !== 'record' || !this.pending) return false;
     if (!eventIdentity(item.record, this.h)) return false;
-    if (!this.pending.delete(loserKey(this.h, 0, input, this.k))) return false;
+    const key = loserKey(this.h, 0, input, this.k);
+    const copies = this.pending.get(key);
+    if (copies === -1) return false;
+    if (copies > 1) this.pending.set(key, 0, copies - 1);
+    else this.pending.delete(key);
+    this.pendingCopies -= 1;
     const res = this.normalize(item.record, item.source);
     if (res.kind === 'call') {
       this.calls -= 1;
@@ -199,11 +239,14 @@ export class ActivityTally implements ActivityResult {
 
   /** The serializable form: taken once per worker, when its reading is done. */
   snapshot(): TallySnapshot {
+    // A tally that spilled sends its whole window the same way: the merge reads every identity back from the spill.
+    if (this.spilled && this.ids.size > 0) this.spillWindow();
     return {
       ledger: this.ledger.snapshot(),
       calls: this.calls,
       duplicates: this.duplicates,
       ids: this.ids.entries(),
+      spilled: this.spilled,
       ignored: { ...this.ignored },
       problemCounts: { ...this.problemCounts },
       unknownEvents: { ...this.unknownEvents },
@@ -229,31 +272,24 @@ export class ActivityTally implements ActivityResult {
    * later copies are counted as duplicates, their problem examples dropped here, and their inputs returned
    * (sorted): read each of them again and pass every item to {@link retract} to take back what those copies
    * counted. Empty when no id was counted twice.
+   *
+   * When this tally or a snapshot spilled identities, pass them as `spilled` (every writer of the read, this
+   * tally's included): copies are then found one partition at a time, and the merge is final (see the header).
    */
-  merge(snapshots: readonly TallySnapshot[]): number[] {
+  merge(snapshots: readonly TallySnapshot[], spilled?: IdSpillReader): number[] {
     const losers = new HashSet128();
     const inputs = new Set<number>();
     const lose = (ids: Uint32Array, at: number, input: number): void => {
-      losers.set(loserKey(ids, at, input, this.k), 0, input);
+      const key = loserKey(ids, at, input, this.k);
+      const copies = losers.get(key);
+      losers.set(key, 0, copies === -1 ? 1 : copies + 1);
+      this.pendingCopies += 1;
       inputs.add(input);
       this.duplicates += 1;
     };
-    this.ids.reserve(snapshots.reduce((n, s) => n + s.ids.length / ENTRY_WORDS, 0));
-    let lastIdInput = -1;
-    for (const s of snapshots) {
-      this.duplicates += s.duplicates;
-      const ids = s.ids;
-      // An id counted here and in `s`: the copy of the later input loses, and the earlier input is kept.
-      const largest = this.ids.addEntries(ids, (w, have) => {
-        const input = ids[w + HASH_WORDS]! - 1;
-        if (have <= input) lose(ids, w, input);
-        else {
-          lose(ids, w, have);
-          this.ids.set(ids, w, input);
-        }
-      });
-      lastIdInput = Math.max(lastIdInput, largest);
-    }
+    this.pendingCopies = 0;
+    for (const s of snapshots) this.duplicates += s.duplicates;
+    const lastIdInput = spilled ? this.mergeSpilledIds(snapshots, spilled, lose) : this.mergeIds(snapshots, lose);
     const own = { ignored: this.ignored, problemCounts: this.problemCounts, unknownEvents: this.unknownEvents, firstSeen: this.firstSeen };
     const all = [own, ...snapshots];
     for (const s of snapshots) {
@@ -295,6 +331,42 @@ export class ActivityTally implements ActivityResult {
     this.pending = losers.size > 0 ? losers : undefined;
     return [...inputs].sort((a, b) => a - b);
   }
+
+  /** Adds the snapshots' identities to this tally's; calls `lose` for each later copy. Returns the largest input. */
+  private mergeIds(snapshots: readonly TallySnapshot[], lose: (ids: Uint32Array, at: number, input: number) => void): number {
+    if (this.spilled || snapshots.some((s) => s.spilled)) {
+      throw new InvariantError('tally merge: event ids were spilled, but the merge was not given them back');
+    }
+    this.ids.reserve(snapshots.reduce((n, s) => n + s.ids.length / ENTRY_WORDS, 0));
+    let lastIdInput = -1;
+    for (const s of snapshots) {
+      const ids = s.ids;
+      // An id counted here and in `s`: the copy of the later input loses, and the earlier input is kept.
+      const largest = this.ids.addEntries(ids, (w, have) => {
+        const input = ids[w + HASH_WORDS]! - 1;
+        if (have <= input) lose(ids, w, input);
+        else {
+          lose(ids, w, have);
+          this.ids.set(ids, w, input);
+        }
+      });
+      lastIdInput = Math.max(lastIdInput, largest);
+    }
+    return lastIdInput;
+  }
+
+  /**
+   * Finds the copies among the spilled identities and those still in memory (here and in the snapshots), one
+   * partition at a time; afterwards this tally holds no identities and accepts no record with an id.
+   */
+  private mergeSpilledIds(snapshots: readonly TallySnapshot[], spilled: IdSpillReader, lose: (ids: Uint32Array, at: number, input: number) => void): number {
+    const inMemory = [this.ids.entries(), ...snapshots.map((s) => s.ids)];
+    const lastIdInput = findSpilledCopies(spilled, inMemory, lose);
+    this.ids = new HashSet128();
+    this.spill = undefined;
+    this.closed = true;
+    return lastIdInput;
+  }
 }
 
 /**
@@ -312,43 +384,4 @@ function loserKey(ids: Uint32Array, at: number, input: number, out: Uint32Array)
 /** The unknown-events key of a problem: `eventSource eventName`. */
 function unknownKey(problem: InputProblem): string {
   return `${problem.eventSource ?? '?'} ${problem.eventName ?? '?'}`;
-}
-
-/** Takes one from a count (a retracted copy); a key that falls to zero goes, with its first place. */
-function decrement(counts: Record<string, number>, key: string, firstSeen: Record<string, ReadOrder>): void {
-  const n = (counts[key] ?? 0) - 1;
-  if (n > 0) counts[key] = n;
-  else {
-    delete counts[key];
-    delete firstSeen[key];
-  }
-}
-
-/** Compares two places in the reading order. */
-export function compareOrder(a: ReadOrder, b: ReadOrder): number {
-  return a[0] - b[0] || a[1] - b[1];
-}
-
-/**
- * Sums one family of counts, with keys in the order they were first met in reading order (ties, which one
- * read cannot produce, by name); fills `firstSeen` with the earliest place of each key.
- */
-function mergeCounts(
-  parts: ReadonlyArray<Pick<TallySnapshot, CountFamily | 'firstSeen'>>,
-  family: CountFamily,
-  firstSeen: Record<string, ReadOrder>,
-): Record<string, number> {
-  const total: Record<string, number> = {};
-  for (const p of parts) {
-    for (const [k, n] of Object.entries(p[family])) total[k] = (total[k] ?? 0) + n;
-    for (const [k, o] of Object.entries(p.firstSeen[family])) {
-      const f = firstSeen[k];
-      if (!f || compareOrder(o, f) < 0) firstSeen[k] = o;
-    }
-  }
-  const never: ReadOrder = [Infinity, 0];
-  const keys = Object.keys(total).sort((a, b) => compareOrder(firstSeen[a] ?? never, firstSeen[b] ?? never) || (a < b ? -1 : a > b ? 1 : 0));
-  const out: Record<string, number> = {};
-  for (const k of keys) out[k] = total[k]!;
-  return out;
 }

@@ -1,0 +1,102 @@
+/**
+ * Event identities beyond memory: how the duplicate check stays exact while its memory stays flat in the number
+ * of records. A tally keeps at most a bounded window of identities in memory (`event-ids.ts`); when the window
+ * fills, its entries are written out ("spilled") through an {@link IdSpillWriter}, bucketed by partition, and the
+ * window starts empty. A copy of an event whose identity was spilled is not caught while reading: it is counted,
+ * and found afterwards by {@link findSpilledCopies}, which loads one partition at a time (1/{@link ID_PARTITIONS}
+ * of the identities) and names every copy but the one of the earliest input. The caller reads those inputs again
+ * and takes the copies back (`ActivityTally.retract`), as after a merge of worker threads.
+ *
+ * Pure: the writer and the reader are ports; the adapter behind them decides where the bytes live (a temporary
+ * folder, `adapters/fs/id-spill-files.ts`). Entries are {@link ENTRY_WORDS} words each: the 128-bit identity,
+ * then 1 + the input it was counted from (the layout of `HashSet128.entries`).
+ *
+ * Why partitions and not sorted runs: identities are uniform hashes, so their leading bits split them into
+ * equal parts with no sort, and a partition is checked with the same hash set as the window.
+ */
+import { ENTRY_WORDS, HASH_WORDS, HashSet128 } from './event-ids.js';
+
+/** Bits of an identity's first word that choose its partition (its leading bits: the set's home slot uses the low ones). */
+const PARTITION_BITS = 6;
+
+/**
+ * Partitions of the spilled identities: the resolution holds one at a time, so its memory is 1/64 of the
+ * spilled identities (~0.3 MB per million records, at 20 bytes an entry).
+ */
+export const ID_PARTITIONS = 1 << PARTITION_BITS;
+
+/**
+ * Identities a tally keeps in memory before spilling, by default: 2^17 entries fill a table of 2^18 slots
+ * (grown past a load of 0.75), 5 MiB at 20 bytes a slot, whatever the number of records. Copies that CloudTrail
+ * delivers twice within the last 131,072 events read are still dropped while reading.
+ */
+export const DEFAULT_ID_WINDOW = 1 << 17;
+
+/** Where a tally writes the identities it spills: appends `entries` (whole entries, all of `partition`). */
+export interface IdSpillWriter {
+  append(partition: number, entries: Uint32Array): void;
+}
+
+/** Reads back what every writer of one read spilled: the entries of `partition`, in chunks of whole entries. */
+export interface IdSpillReader {
+  read(partition: number): Iterable<Uint32Array>;
+}
+
+/** The partition of the identity at `ids[at..]`. */
+export function partitionOf(ids: Uint32Array, at: number): number {
+  return ids[at]! >>> (32 - PARTITION_BITS);
+}
+
+/** Writes dense entries (`HashSet128.entries` layout) to `writer`, one append per partition that has any. */
+export function spillEntries(entries: Uint32Array, writer: IdSpillWriter): void {
+  const counts = new Uint32Array(ID_PARTITIONS);
+  for (let e = 0; e < entries.length; e += ENTRY_WORDS) counts[partitionOf(entries, e)]! += 1;
+  const starts = new Uint32Array(ID_PARTITIONS);
+  for (let p = 1; p < ID_PARTITIONS; p++) starts[p] = starts[p - 1]! + counts[p - 1]! * ENTRY_WORDS;
+  const bucketed = new Uint32Array(entries.length);
+  const next = starts.slice();
+  for (let e = 0; e < entries.length; e += ENTRY_WORDS) {
+    const p = partitionOf(entries, e);
+    bucketed.set(entries.subarray(e, e + ENTRY_WORDS), next[p]!);
+    next[p]! += ENTRY_WORDS;
+  }
+  for (let p = 0; p < ID_PARTITIONS; p++) {
+    if (counts[p] === 0) continue;
+    writer.append(p, bucketed.subarray(starts[p]!, starts[p]! + counts[p]! * ENTRY_WORDS));
+  }
+}
+
+/**
+ * Finds every copy counted twice among what was spilled (`reader`) and the identities still in memory
+ * (`inMemory`, dense entries each), one partition at a time. For each event counted more than once, the copy of
+ * the earliest input is kept and `lose(ids, at, input)` is called once for every other copy, with an array
+ * holding its identity at `at` and the input it was counted from. Copies counted twice from the same input (the
+ * window was spilled between them) are named once per extra copy. Returns the largest input met (-1: none).
+ */
+export function findSpilledCopies(
+  reader: IdSpillReader,
+  inMemory: readonly Uint32Array[],
+  lose: (ids: Uint32Array, at: number, input: number) => void,
+): number {
+  const seen = new HashSet128();
+  let largest = -1;
+  for (let p = 0; p < ID_PARTITIONS; p++) {
+    seen.clear();
+    const add = (ids: Uint32Array, at: number): void => {
+      const input = ids[at + HASH_WORDS]! - 1;
+      if (input > largest) largest = input;
+      const have = seen.addIfAbsent(ids, at, input);
+      if (have === -1) return;
+      if (have <= input) lose(ids, at, input);
+      else {
+        lose(ids, at, have);
+        seen.set(ids, at, input);
+      }
+    };
+    for (const chunk of reader.read(p)) for (let e = 0; e < chunk.length; e += ENTRY_WORDS) add(chunk, e);
+    for (const ids of inMemory) {
+      for (let e = 0; e < ids.length; e += ENTRY_WORDS) if (partitionOf(ids, e) === p) add(ids, e);
+    }
+  }
+  return largest;
+}
