@@ -7,6 +7,7 @@ import { createTwoFilesPatch } from 'diff';
 import type { FileEdit } from '../core/iac/plan-types.js';
 import type { CliIo } from './io.js';
 import type { RolePullRequest } from './pr-plan.js';
+import type { SplitPullRequest } from './pr-split.js';
 import { forTerminal } from '../core/render/escape.js';
 
 /** One file's edit as a unified diff with git's headers (`diff --git a/F b/F`, `--- a/F`, `+++ b/F`). */
@@ -17,11 +18,20 @@ export function unifiedDiff(edit: FileEdit): string {
   return `diff --git a/${edit.file} b/${edit.file}\n${body}`;
 }
 
+/** A pull request either kind of run makes: a trim's (its edits in its plan) or a split's. */
+export type AnyPullRequest = RolePullRequest | SplitPullRequest;
+
+/** The files a pull request edits, whichever kind it is. */
+export function editsOf(pr: AnyPullRequest): FileEdit[] {
+  return 'kind' in pr ? pr.edits : pr.plan.edits;
+}
+
 /** Everything the dry run prints for one role: its diffs, then its title and body. */
-export function dryRunText(pr: RolePullRequest): string {
+export function dryRunText(pr: AnyPullRequest): string {
+  const edits = editsOf(pr);
   const parts = [
-    `# ${pr.role.role}: branch ${pr.branch}, ${pr.plan.edits.length} file(s) edited`,
-    ...pr.plan.edits.map(unifiedDiff),
+    `# ${pr.role.role}: branch ${pr.branch}, ${edits.length} file(s) edited`,
+    ...edits.map(unifiedDiff),
     `# Title: ${pr.text.title}`,
     '',
     pr.text.body.endsWith('\n') ? pr.text.body : `${pr.text.body}\n`,
@@ -31,11 +41,12 @@ export function dryRunText(pr: RolePullRequest): string {
 }
 
 /** Prints one role's dry run: stdout the proposal, stderr a line saying what a real run would do. */
-export function printDryRun(pr: RolePullRequest, io: CliIo): void {
-  if (pr.plan.edits.length === 0) {
+export function printDryRun(pr: AnyPullRequest, io: CliIo): void {
+  const edits = editsOf(pr);
+  if (edits.length === 0) {
     io.stderr(`${forTerminal(pr.role.role)}: nothing left to trim; a real run would close the open pull request of ${forTerminal(pr.branch)}, if any.\n`);
     return;
   }
   io.stdout(dryRunText(pr));
-  io.stderr(`${forTerminal(pr.role.role)}: dry run: ${pr.plan.edits.length} file(s) would be committed on ${forTerminal(pr.branch)}; nothing was written.\n`);
+  io.stderr(`${forTerminal(pr.role.role)}: dry run: ${edits.length} file(s) would be committed on ${forTerminal(pr.branch)}; nothing was written.\n`);
 }

@@ -78,4 +78,6 @@ export const PR_FREE_FORM_OPTIONS: Record<string, string> = {
   repo: 'OWNER/NAME, checked (parseRepoOption)',
   'github-token': 'a secret, sent to GitHub only',
   'github-api-url': 'an http(s) URL, checked (resolveGitHubSettings)',
+  functions: 'function names, matched against the role\'s sessions (cli/suggest-split.ts functionsOf)',
+  'event-source': 'FUNCTION=SOURCE_ARN, checked (cli/suggest-split.ts offlineMappings)',
 };

@@ -16,6 +16,7 @@ import { runGit, type GitContext } from '../adapters/git/run.js';
 import type { GitHubClient, PullRequest } from '../adapters/github/client.js';
 import { blockedAlreadySaid, blockedComment } from '../core/pr/blocked-comment.js';
 import { trimCommitMessage } from '../core/pr/commit-message.js';
+import { editsOf, type AnyPullRequest } from './pr-dry-run.js';
 import type { RolePullRequest } from './pr-plan.js';
 import { toolVersion } from './pr-plan.js';
 
@@ -50,7 +51,7 @@ export const NOTHING_LEFT_COMMENT =
   'policy-trim: nothing left to trim. The role now uses everything its policy grants (or the grants were trimmed by another change), so this pull request is closed. policy-trim will open a new one if unused permissions appear again.';
 
 /** Publishes one role (the branch is checked out, on the base, with the edits planned from its files). */
-export async function publishRole(pr: RolePullRequest, remote: RemoteBranchState, ctx: PublishContext): Promise<PublishResult> {
+export async function publishRole(pr: AnyPullRequest, remote: RemoteBranchState, ctx: PublishContext): Promise<PublishResult> {
   const open = await ctx.github.findOpenPullRequest(pr.branch, ctx.base);
   if (remote.kind === 'other-commits') {
     if (!open) throw new GitBranchHasOtherCommitsError(pr.branch, remote.commits, remote.createdByTool);
@@ -59,7 +60,7 @@ export async function publishRole(pr: RolePullRequest, remote: RemoteBranchState
     if (!said) await ctx.github.comment(open.number, blockedComment({ branch: pr.branch, title: pr.text.title, commits: remote.commits }));
     return { status: 'blocked', url: open.url, pushed: false, commented: !said };
   }
-  if (pr.plan.edits.length === 0) {
+  if (editsOf(pr).length === 0) {
     if (!open) return { status: 'nothing-to-trim', pushed: false };
     const closed = await ctx.github.closePullRequest(open.number, NOTHING_LEFT_COMMENT);
     return { status: 'closed', url: closed.url, pushed: false };
@@ -89,8 +90,8 @@ async function addMissingLabels(ctx: PublishContext, pr: PullRequest): Promise<b
  * lease on what the remote branch held — unless it already holds this very edit on this very base, in which
  * case nothing is pushed and no commit is added to its history. Returns whether a commit was pushed.
  */
-async function commitAndPush(pr: RolePullRequest, remote: RemoteBranchState, ctx: PublishContext): Promise<boolean> {
-  const files = pr.plan.edits.map((e) => ({ path: e.file, text: e.after }));
+async function commitAndPush(pr: AnyPullRequest, remote: RemoteBranchState, ctx: PublishContext): Promise<boolean> {
+  const files = editsOf(pr).map((e) => ({ path: e.file, text: e.after }));
   if (pr.text.fullReport !== undefined) files.push({ path: pr.reportPath, text: pr.text.fullReport });
   for (const f of files) {
     const full = join(ctx.git.cwd, ...f.path.split('/'));
@@ -99,13 +100,18 @@ async function commitAndPush(pr: RolePullRequest, remote: RemoteBranchState, ctx
   }
   await stageFiles(ctx.git, files.map((f) => f.path));
   if (!(await hasStagedChanges(ctx.git))) return false; // the edit is already on the base: nothing to commit
-  const s = pr.plan.suggestion.stats;
-  const message = trimCommitMessage({ role: pr.roleArn, toolVersion: toolVersion(), removedActions: s.removedActions, narrowedActions: s.narrowedActions, files: files.map((f) => f.path), window: pr.window });
+  const message = 'kind' in pr ? pr.commitMessage(files.map((f) => f.path)) : trimMessage(pr, files.map((f) => f.path));
   const sha = await commitStaged(ctx.git, { message, branch: pr.branch, base: ctx.base });
   const target = { branch: pr.branch, base: ctx.base, role: pr.roleArn };
   if (remote.kind === 'tool' && (await sameEdit(ctx, remote.sha, sha))) return false;
   await pushToolBranch(ctx.git, target, remote.kind === 'absent' ? null : remote.sha);
   return true;
+}
+
+/** The commit message of a trim. */
+function trimMessage(pr: RolePullRequest, files: string[]): string {
+  const s = pr.plan.suggestion.stats;
+  return trimCommitMessage({ role: pr.roleArn, toolVersion: toolVersion(), removedActions: s.removedActions, narrowedActions: s.narrowedActions, files, window: pr.window });
 }
 
 /** Whether the remote branch's commit holds the same tree on the same base as the new one. */

@@ -12,11 +12,12 @@ import { forTerminal } from '../core/render/escape.js';
 import { EXIT, reportError } from './errors.js';
 import type { CliIo } from './io.js';
 import { branchesFor, loadPrConfig, mergedArgs, selectedRoles, type PrRepository } from './pr-config.js';
-import { printDryRun } from './pr-dry-run.js';
+import { printDryRun, type AnyPullRequest } from './pr-dry-run.js';
 import { githubClient, githubToken, repositorySlug } from './pr-github.js';
 import { managedPolicies, parameterTexts, readSiteTexts, referenceValues, valuesForRole } from './pr-inputs.js';
 import type { RoleSelection } from './pr-options.js';
-import { editNotes, identifyRole, planNotes, planRole, type RolePullRequest } from './pr-plan.js';
+import { editNotes, identifyRole, planNotes, planRole, type RoleIdentity, type RolePlanInputs, type RolePullRequest } from './pr-plan.js';
+import { planSplitRole, printSplitNotes, splitBranchOf } from './pr-split.js';
 import { handEditedNotes } from './pr-hand-edits.js';
 import { publishRole, type PublishContext, type PublishResult } from './pr-publish.js';
 import { assertTrailPathsExist } from './sources.js';
@@ -52,7 +53,9 @@ export async function runRoles(rawArgs: Record<string, unknown>, io: CliIo, sele
 /** Everything after the configuration: roles, activity once, then each role printed or published. */
 async function runMerged(args: Record<string, unknown>, io: CliIo, repo: PrRepository, selection: Exclude<RoleSelection, { kind: 'discover' }>): Promise<number> {
   const roles = selectedRoles(selection, repo);
-  const branches = branchesFor(roles, repo);
+  const trimBranches = branchesFor(roles, repo);
+  // A split is its own pull request, on its own branch, beside the role's trim.
+  const branches = args['split-by-function'] ? new Map([...trimBranches].map(([r, b]) => [r, splitBranchOf(b, repo)])) : trimBranches;
   const ctx = trimContext(args, io);
   if (!args['allow-missing']) await assertTrailPathsExist(((args.trail as string[] | undefined) ?? []).filter((t) => !t.startsWith('s3://')));
   const dry = Boolean(args['dry-run']);
@@ -114,9 +117,20 @@ function roleValues(state: RunState, roleArn: string, sites: Parameters<typeof v
 /** `--dry-run` for one role: plan from the checked-out files and print. */
 async function dryRunRole(state: RunState, role: RoleConfig): Promise<void> {
   const { live, who, sites, values } = await roleInputs(state, role);
-  const pr = await planRole(state.args, state.io, state.ctx, state.run, { role, branch: state.branches.get(role)!, sites, values, managed: live.managed, managedUnread: live.unread, base: state.base }, who);
+  const inputs: RolePlanInputs = { role, branch: state.branches.get(role)!, sites, values, managed: live.managed, managedUnread: live.unread, base: state.base };
+  printDryRun(await planAny(state, inputs, who), state.io);
+}
+
+/** A trim's plan, or with `--split-by-function` a split's; its notes printed on stderr. */
+async function planAny(state: RunState, inputs: RolePlanInputs, who: RoleIdentity): Promise<AnyPullRequest> {
+  if (state.args['split-by-function']) {
+    const pr = await planSplitRole(state, inputs, who);
+    printSplitNotes(state.args, state.io, pr);
+    return pr;
+  }
+  const pr = await planRole(state.args, state.io, state.ctx, state.run, inputs, who);
   printPlanNotes(state.args, state.io, pr);
-  printDryRun(pr, state.io);
+  return pr;
 }
 
 /** One role for real: branch from the base, plan from its files, then commit, push and open or update. */
@@ -129,8 +143,7 @@ async function publishOne(state: RunState, publish: Omit<PublishContext, 'baseSh
   const sites = await readSiteTexts(role, state.repo);
   const extraNotes = remote.kind === 'tool' ? await handEditedNotes(publish.git, remote.sha, sites, publish.base) : [];
   for (const n of extraNotes) state.io.stderr(`${forTerminal(role.role)}: note: ${forTerminal(n.notes.join(' '))}\n`);
-  const pr: RolePullRequest = await planRole(state.args, state.io, state.ctx, state.run, { role, branch, sites, values: roleValues(state, who.roleArn, sites), managed: live.managed, managedUnread: live.unread, base: publish.base, extraNotes }, who);
-  printPlanNotes(state.args, state.io, pr);
+  const pr = await planAny(state, { role, branch, sites, values: roleValues(state, who.roleArn, sites), managed: live.managed, managedUnread: live.unread, base: publish.base, extraNotes }, who);
   const result = await publishRole(pr, remote, { ...publish, baseSha });
   report(state.io, pr, result);
 }
@@ -145,7 +158,7 @@ export function printPlanNotes(args: Record<string, unknown>, io: CliIo, pr: Rol
 }
 
 /** stdout: the pull request's URL (the result); stderr: what was done. */
-function report(io: CliIo, pr: RolePullRequest, result: PublishResult): void {
+function report(io: CliIo, pr: AnyPullRequest, result: PublishResult): void {
   if (result.url) io.stdout(`${result.url}\n`);
   const what: Record<PublishResult['status'], string> = {
     created: 'pull request created',

@@ -90,6 +90,48 @@ export function trimCommitMessage(facts: TrimCommitFacts): string {
   ].join('\n');
 }
 
+/** What a split commit adds, for its message. */
+export interface SplitCommitFacts {
+  /** The shared role's ARN (or name). */
+  role: string;
+  toolVersion: string;
+  /** The file the roles are added to. */
+  file: string;
+  /** The new roles' names, by function. */
+  roles: readonly { functionName: string; roleName: string }[];
+  /** Whether anything but the functions used the shared role (it cannot be retired yet). */
+  residual: boolean;
+  window: { from: string; to: string };
+}
+
+/**
+ * The commit message of `pr --split-by-function`: the roles it adds, why, and the same trailers as a trim's
+ * (the git adapter tells the tool's commits by them). Values escaped as in {@link trimCommitMessage}.
+ */
+export function splitCommitMessage(facts: SplitCommitFacts): string {
+  const role = escapeControls(facts.role);
+  const name = roleName(role);
+  const subject = `policy-trim: one role per function for ${name}`;
+  const roles = facts.roles.map((r) => `- ${escapeControls(r.roleName)} (function ${escapeControls(r.functionName)})`);
+  const listed = roles.length > FILES_LISTED ? [...roles.slice(0, FILES_LISTED), `- and ${roles.length - FILES_LISTED} more`] : roles;
+  const why =
+    `Why: CloudTrail from ${escapeControls(facts.window.from)} to ${escapeControls(facts.window.to)} shows what each function of ${name} used. ` +
+    'Each new role was checked to be never wider than the shared role and to allow every call its function made. ' +
+    `The shared role and the functions are unchanged${facts.residual ? '; the shared role is also used by others and cannot be retired yet' : ''}.`;
+  return [
+    subject.length > SUBJECT_WIDTH ? `${subject.slice(0, SUBJECT_WIDTH - 1)}…` : subject,
+    '',
+    ...wrap(`Add ${plural(facts.roles.length, 'role')} to ${escapeControls(facts.file)}, one per function of ${name}:`),
+    ...listed,
+    '',
+    ...wrap(why),
+    '',
+    `${ROLE_TRAILER}: ${role}`,
+    `${GENERATED_BY_TRAILER}: ${TOOL_NAME} ${escapeControls(facts.toolVersion)}`,
+    '',
+  ].join('\n');
+}
+
 /** One `Key: value` trailer. */
 export interface Trailer {
   key: string;
