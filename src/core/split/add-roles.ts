@@ -110,7 +110,7 @@ function yamlHeader(output: SplitRoleOutput, format: SplitTargetFormat): string[
   return [
     `${splitMarker(output)}, which stays as it is.`,
     `Each allows what its function was seen to use, and what could not be observed. Switch one function at a time`,
-    `(${use}) and watch for AccessDenied; see the pull request. A fixed RoleName needs CAPABILITY_NAMED_IAM.`,
+    `(${use}) and watch for AccessDenied; see the pull request.${format === 'serverless' ? '' : ' A fixed RoleName needs CAPABILITY_NAMED_IAM.'}`,
   ];
 }
 

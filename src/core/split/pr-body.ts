@@ -69,13 +69,15 @@ function summary(input: SplitPullRequestInput, q: Quoter): string {
   return lines.join('\n');
 }
 
-/** What to check before merging: fixed role names need the named-IAM capability in a CloudFormation stack. */
+/**
+ * What to check before merging: fixed role names need the named-IAM capability in a CloudFormation or SAM
+ * stack (`serverless deploy` always asks for it; Terraform has no such thing).
+ */
 function beforeMerging(input: SplitPullRequestInput): Section | undefined {
-  if (input.edit.format === 'terraform') return undefined;
-  const how = input.edit.format === 'serverless' ? 'serverless deploy asks for it itself' : 'sam deploy / aws cloudformation deploy --capabilities CAPABILITY_NAMED_IAM';
+  if (input.edit.format === 'terraform' || input.edit.format === 'serverless') return undefined;
   return {
     heading: '### Before merging',
-    blocks: [{ kind: 'list', fixed: true, rows: [`- [ ] The new roles have fixed names (\`RoleName\`): the stack must be deployed with \`CAPABILITY_NAMED_IAM\` (${how}).`] }],
+    blocks: [{ kind: 'list', fixed: true, rows: ['- [ ] The new roles have fixed names (`RoleName`): the stack must be deployed with `CAPABILITY_NAMED_IAM` (`sam deploy --capabilities CAPABILITY_NAMED_IAM`, or the same option of `aws cloudformation deploy`).'] }],
   };
 }
 

@@ -1,0 +1,73 @@
+/**
+ * The world of `pr --split-by-function`'s tests: the bundled example's infrastructure code
+ * (examples/orders-api/infra/FORMAT: orders-api-role shared by orders-api, orders-worker and receipts-exporter)
+ * as a repository of its own, with the example's activity (test/cli/pr-fixture.ts).
+ *
+ * The CloudFormation/SAM and serverless files name some resources through `!GetAtt` (the table, the bucket, the
+ * queue), which only a deployed stack resolves (`--stack`); offline the split refuses them (its roles are written
+ * with literal values). The copies here write those values out, exactly as the deployed stack would give them, so
+ * the split runs offline; Terraform's are resolved by the example's `terraform.tfstate.json` (`--tf-state`).
+ * The SAM copy also leaves out `SQSPollerPolicy`, which grants a part of what `OrderQueues` grants (the example's
+ * README): the grant is then exactly the example's policy files, so each function's role can be compared with what
+ * `suggest --split-by-function` gives from those files (a second statement for the same grant trims differently).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { infraRepo, type InfraRepo } from '../cli/pr-fixture.js';
+
+const INFRA = resolve(import.meta.dirname, '..', '..', 'examples', 'orders-api', 'infra');
+
+/** The formats of the example the split is added to. */
+export const SPLIT_FORMATS = ['terraform', 'cloudformation', 'serverless'] as const;
+export type SplitExampleFormat = (typeof SPLIT_FORMATS)[number];
+
+/** The file each format's roles are added to. */
+export const TARGET: Record<SplitExampleFormat, string> = { terraform: 'main.tf', cloudformation: 'template.yaml', serverless: 'serverless.yml' };
+
+/** The options resolving each format's references (files of the repository). */
+export function resolveOptions(format: SplitExampleFormat, repo: InfraRepo): string[] {
+  if (format === 'terraform') return ['--tf-state', join(repo.work, 'terraform.tfstate.json')];
+  if (format === 'cloudformation') return ['--parameters', join(repo.work, 'samconfig.toml')];
+  return [];
+}
+
+const TABLE = 'arn:aws:dynamodb:us-east-1:123456789012:table/orders';
+const BUCKET = 'arn:aws:s3:::orders-receipts-123456789012';
+
+/** `!GetAtt` of the stack's own resources, written as the deployed stack resolves them. */
+const DEPLOYED: Array<[string, string]> = [
+  ['        # The worker polls the queue with this role.\n        - SQSPollerPolicy:\n            QueueName: !GetAtt OrdersQueue.QueueName\n', ''],
+  ["!Join ['', [!GetAtt OrdersTable.Arn, '/index/*']]", `'${TABLE}/index/*'`],
+  ['!Sub ${OrdersTable.Arn}/index/*', `'${TABLE}/index/*'`],
+  ['!Sub ${ReceiptsBucket.Arn}/*', `'${BUCKET}/*'`],
+  ['!GetAtt OrdersTable.Arn', `'${TABLE}'`],
+  ['!GetAtt ReceiptsBucket.Arn', `'${BUCKET}'`],
+];
+
+function filesUnder(dir: string, prefix = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort()) {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) Object.assign(out, filesUnder(full, `${prefix}${name}/`));
+    else out[`${prefix}${name}`] = readFileSync(full, 'utf8');
+  }
+  return out;
+}
+
+/** The example's folder for `format` (references written out, see the module comment), edited by `change`. */
+export function exampleFiles(format: SplitExampleFormat, change: (files: Record<string, string>) => void = () => {}): Record<string, string> {
+  const files = filesUnder(join(INFRA, format));
+  if (format !== 'terraform') {
+    const target = TARGET[format];
+    let text = files[target]!;
+    for (const [from, to] of DEPLOYED) text = text.split(from).join(to);
+    files[target] = text;
+  }
+  change(files);
+  return files;
+}
+
+/** A repository (clone and bare remote) holding the example's folder for `format`. */
+export function exampleRepo(format: SplitExampleFormat, change?: (files: Record<string, string>) => void): InfraRepo {
+  return infraRepo(exampleFiles(format, change));
+}
