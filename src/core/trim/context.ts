@@ -7,7 +7,7 @@ import type { ObservationEvidence } from '../trail/evidence.js';
 import type { ActionUsage } from '../usage/types.js';
 import { mergeActionUsages } from '../usage/usage-view.js';
 import type { Analyzed, Unobs } from './model.js';
-import type { TrimInput } from './types.js';
+import type { LastAccess, TrimInput } from './types.js';
 import { ACTION_PATTERN, compilePatternUnion } from '../wildcard.js';
 
 /** The questions of {@link createDecisionContext}. */
@@ -26,6 +26,12 @@ export interface DecisionContext {
   recordingGaps(action: string, s: Analyzed): { unrecorded: string[]; reason?: Unobs };
   /** What removing an observable action rests on (its evidence tier and source). */
   evidenceOfRemoval(action: string): ObservationEvidence;
+  /** IAM's action-level evidence that the action was used in the window (`--access-advisor`); undefined otherwise. */
+  lastAccessOf(action: string): LastAccess | undefined;
+  /** IAM's service-level evidence that an action it does not track could have been used: its service's last access. */
+  serviceUseOf(action: string): LastAccess | undefined;
+  /** Why the action's service is trusted as never accessed (`--trust-access-advisor`); undefined when it is not. */
+  neverAccessedReason(action: string): string | undefined;
 }
 
 /** What decisions need of an action's catalog entry. */
@@ -56,6 +62,7 @@ export function createDecisionContext(input: TrimInput): DecisionContext {
   const dropServices = opts.dropUnobservableServices ? new Set(opts.dropUnobservableServices.map((x) => x.toLowerCase())) : undefined;
   const keepOnly = opts.keepUnobservableOnly ? compilePatternUnion(opts.keepUnobservableOnly, ACTION_PATTERN) : undefined;
   const staticReasons = staticReasonsOf(input, canon);
+  const la = input.lastAccessed;
   // The catalog caches its infos: one lookup and one of four shared answers, no object per action.
   const facts = (action: string): ActionFacts => {
     const info = catalog.action(action);
@@ -79,8 +86,12 @@ export function createDecisionContext(input: TrimInput): DecisionContext {
     },
     staticReason: staticReasons,
     keepsUnobservable: (a) =>
-      ((opts.keepUnobservable ?? true) || (dropServices !== undefined && !dropServices.has(a.slice(0, a.indexOf(':')).toLowerCase()))) &&
-      (keepOnly === undefined || keepOnly(a)),
+      ((opts.keepUnobservable ?? true) || (dropServices !== undefined && !dropServices.has(serviceKey(a)))) &&
+      (keepOnly === undefined || keepOnly(a)) &&
+      !la?.dropUnobservableOf.has(serviceKey(a)),
+    lastAccessOf: (a) => la?.actionsUsed.get(a.toLowerCase()),
+    serviceUseOf: (a) => (la && !la.tracks(a) ? la.servicesUsed.get(serviceKey(a)) : undefined),
+    neverAccessedReason: (a) => la?.dropUnobservableOf.get(serviceKey(a)),
     recordingGaps(action, s) {
       const { readOnly } = facts(action);
       const unrecorded: string[] = [];
@@ -107,6 +118,12 @@ export function createDecisionContext(input: TrimInput): DecisionContext {
       return knowledge.observationEvidence(a) ?? { tier: 'assumed', source: 'no evidence is recorded for it' };
     },
   };
+}
+
+/** The lower-case IAM prefix of an action (`sns` of `SNS:Publish`). */
+function serviceKey(action: string): string {
+  const colon = action.indexOf(':');
+  return (colon < 0 ? action : action.slice(0, colon)).toLowerCase();
 }
 
 /**

@@ -9,7 +9,7 @@ import type { DecisionContext } from './context.js';
 import { statementCoversResource, statementMayIntersectResource } from './match.js';
 import { UNOBSERVABLE_ORDER, type Analyzed, type Entry, type Unobs } from './model.js';
 import { proposeResourcePatterns } from './resources.js';
-import type { KeepBasis, StatementRef } from './types.js';
+import type { KeepBasis, LastAccess, StatementRef } from './types.js';
 
 /** What the decisions produced: the kept entries and what the findings need to say. */
 export interface Decisions {
@@ -23,11 +23,23 @@ export interface Decisions {
   removedUnobs: Map<string, Unobs>;
   /** Observable actions not kept: what their removal rests on. */
   removedEvidence: Map<string, ObservationEvidence>;
+  /** Actions the trail has no record of, kept on IAM's action-level last-accessed evidence. */
+  lastAccessedKept: Map<string, LastAccess>;
+  /** Unobservable actions removed because IAM shows their service never accessed (`--trust-access-advisor`): why. */
+  removedNeverAccessed: Map<string, string>;
 }
 
 /** Decide every (statement, action) pair. `unmatched`: used actions no statement matches (kept as granted). */
 export function decideActions(analyzed: Analyzed[], ctx: DecisionContext, unmatched: Set<string>): Decisions {
-  const d: Decisions = { entries: [], unobsOf: new Map(), grantedFrom: new Map(), removedUnobs: new Map(), removedEvidence: new Map() };
+  const d: Decisions = {
+    entries: [],
+    unobsOf: new Map(),
+    grantedFrom: new Map(),
+    removedUnobs: new Map(),
+    removedEvidence: new Map(),
+    lastAccessedKept: new Map(),
+    removedNeverAccessed: new Map(),
+  };
   const shared = new Set<StatementRef[]>();
   for (const s of analyzed) {
     // An action granted by this statement alone shares the statement's one-element list (a `*` grant: ~22,000
@@ -111,6 +123,13 @@ function decideOne(s: Analyzed, action: string, ctx: DecisionContext, unmatched:
   // granted only on ARN patterns, e.g. s3:ListAllMyBuckets on arn:aws:s3:::*): some grant allowed it, so our
   // model is what is wrong. Keep every granting statement's resources for it.
   if (unmatched) return keepWhole(d, s, action, ['used-unmatched']);
+  // The trail has no record of it, but IAM's action-level data shows it used in the window (a Region or a
+  // period the trail does not cover): keep it as granted — IAM does not say on which resource.
+  const seen = u ? undefined : ctx.lastAccessOf(action);
+  if (seen) {
+    d.lastAccessedKept.set(action, seen);
+    return keepWhole(d, s, action, ['last-accessed']);
+  }
   if (keepUnobs && (stat || s.kind === 'notResource' || !takesResource)) {
     noteUnobs(d, action, stat ?? recReason!);
     const bases: KeepBasis[] = [isBaseline ? 'baseline' : 'unobservable'];
@@ -127,6 +146,8 @@ function decideOne(s: Analyzed, action: string, ctx: DecisionContext, unmatched:
     noteUnobs(d, action, recReason!);
   } else if (!keepUnobs && (stat || unrecorded.length > 0) && usedHere.length === 0) {
     d.removedUnobs.set(action, stat ?? recReason!);
+    const never = ctx.neverAccessedReason(action);
+    if (never) d.removedNeverAccessed.set(action, never);
   } else if (!stat && unrecorded.length === 0 && !d.removedEvidence.has(action)) {
     d.removedEvidence.set(action, ctx.evidenceOfRemoval(action));
   }

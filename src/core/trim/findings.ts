@@ -13,7 +13,7 @@ import type { Decisions } from './decide.js';
 import { mayAllow, statementMatchesAction, statementMayIntersectResource } from './match.js';
 import { ACCESS_LEVEL_ORDER, sortRefs, USED_BASES, type Analyzed, type Entry, type Unobs } from './model.js';
 import type { Draft } from './synthesize.js';
-import type { Finding, KeptUnobservableFinding, StatementRef } from './types.js';
+import type { Finding, KeptLastAccessedFinding, KeptUnobservableFinding, LastAccess, StatementRef } from './types.js';
 
 /** `removed-action` findings, the most dangerous access level first; returns them and the removed ids. */
 export function removedFindings(d: Decisions, keptActions: Set<string>, verbatimGrants: Set<string>, catalog: Catalog): { findings: Finding[]; removed: string[] } {
@@ -38,7 +38,11 @@ export function removedFindings(d: Decisions, keptActions: Set<string>, verbatim
     const id = `removed/${a}`;
     const from = sortRefs(grantedFrom.get(a)!);
     // Whole literals per shape, not `...(x ? {…} : {})` (a slow object spread, ~11,000 times): same keys, same order.
-    if (un) {
+    const never = d.removedNeverAccessed.get(a);
+    if (un && never) {
+      const message = `${a} (${accessLevel}) removed although CloudTrail could not show it (${un.code}): ${never} (--trust-access-advisor).`;
+      findings.push({ id, kind: 'removed-action', action: a, accessLevel, from, unobservable: un, neverAccessed: never, message });
+    } else if (un) {
       const message = `${a} (${accessLevel}) removed although CloudTrail could not show it (${un.code}), as asked with --drop-unobservable.`;
       findings.push({ id, kind: 'removed-action', action: a, accessLevel, from, unobservable: un, message });
     } else {
@@ -121,15 +125,33 @@ export function keptFindings(analyzed: Analyzed[], finalEntries: Entry[], drafts
       });
     }
     const un = unobsOf.get(a);
-    if (un && mine.some((e) => e.bases.has('unobservable') || e.bases.has('baseline'))) findings.push(keptUnobservable(a, un, mine));
+    if (un && mine.some((e) => e.bases.has('unobservable') || e.bases.has('baseline'))) findings.push(keptUnobservable(a, un, mine, ctx.serviceUseOf(a)));
+    const seen = d.lastAccessedKept.get(a);
+    if (seen && mine.some((e) => e.bases.has('last-accessed'))) findings.push(keptLastAccessed(a, seen, mine));
   }
   return findings;
 }
 
-/** The `kept-unobservable` finding of a kept action and its entries. */
-function keptUnobservable(a: string, un: Unobs, mine: readonly Entry[]): KeptUnobservableFinding {
+/** The `kept-last-accessed` finding of an action kept on IAM's action-level evidence. */
+function keptLastAccessed(a: string, seen: LastAccess, mine: readonly Entry[]): KeptLastAccessedFinding {
+  const resources = sortedUnique(mine.flatMap((e) => (e.bases.has('last-accessed') ? e.resources : [])));
+  const where = seen.region ? ` in ${seen.region}` : '';
+  const message = `${a} kept as granted: the trail has no record of it, but IAM's last-accessed information shows it used on ${seen.at.slice(0, 10)}${where}.`;
+  const f: KeptLastAccessedFinding = { id: `last-accessed/${a}`, kind: 'kept-last-accessed', action: a, lastAccess: seen, resources, message };
+  if (mine.some((e) => e.kind === 'notResource' && e.bases.has('last-accessed'))) f.notResource = true;
+  return f;
+}
+
+/** The `kept-unobservable` finding of a kept action and its entries (with IAM's confirmation that its service was used). */
+function keptUnobservable(a: string, un: Unobs, mine: readonly Entry[], serviceUsed?: LastAccess): KeptUnobservableFinding {
   const id = `unobservable/${a}`;
   const resources = sortedUnique(mine.length === 1 ? mine[0]!.resources.slice() : mine.flatMap((e) => e.resources));
+  if (serviceUsed) {
+    const message = `${a} kept although unused: ${un.reason}; IAM's last-accessed information shows its service used on ${serviceUsed.at.slice(0, 10)}.`;
+    const f: KeptUnobservableFinding = { id, kind: 'kept-unobservable', action: a, code: un.code, reason: un.reason, resources, serviceUsed, message };
+    if (mine.some((e) => e.kind === 'notResource')) f.notResource = true;
+    return f;
+  }
   const message = `${a} kept although unused: ${un.reason}.`;
   // Whole literals, not a conditional spread (~11,000 times for a `*` grant): same keys, same order.
   return mine.some((e) => e.kind === 'notResource')

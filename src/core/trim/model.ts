@@ -60,7 +60,7 @@ export const UNOBSERVABLE_ORDER = [
 export const USED_BASES: KeepBasis[] = ['used', 'secondary', 'used-resource-unknown', 'used-unmatched'];
 
 /** The basis an action's evidence line shows when it has several (the first that applies). */
-export const BASIS_ORDER: KeepBasis[] = ['used', 'secondary', 'used-resource-unknown', 'used-unmatched', 'baseline', 'unobservable'];
+export const BASIS_ORDER: KeepBasis[] = ['used', 'secondary', 'used-resource-unknown', 'used-unmatched', 'baseline', 'unobservable', 'last-accessed'];
 
 /** Code-unit order of two strings (stable output whatever the locale). */
 export function cmp(a: string, b: string): number {

@@ -146,6 +146,7 @@ export function draftStatements(finalEntries: Entry[], catalog: Catalog): Draft[
           const ids: string[] = [];
           if (USED_BASES.some((b) => e.bases.has(b))) ids.push(`used/${a}`);
           if (e.bases.has('unobservable') || e.bases.has('baseline')) ids.push(`unobservable/${a}`);
+          if (e.bases.has('last-accessed')) ids.push(`last-accessed/${a}`);
           return { action: a, basis, findingIds: ids };
         }),
         findingIds: [],

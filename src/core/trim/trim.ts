@@ -134,6 +134,7 @@ export function trimPolicy(input: TrimInput): TrimResult {
       removedActions: removed.removed.length,
       narrowedActions: findings.filter((f) => f.kind === 'narrowed-resource').length,
       unobservableActions: findings.filter((f) => f.kind === 'kept-unobservable').length,
+      ...(input.lastAccessed ? { lastAccessedActions: findings.filter((f) => f.kind === 'kept-last-accessed').length } : {}),
       verbatimStatements: classified.denies.length + classified.verbatimAllows.length,
       deniedAttempts: usage.denied.length,
     },

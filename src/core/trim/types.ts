@@ -54,6 +54,30 @@ export interface TrimInput {
   knowledge: CloudTrailKnowledge;
   recording: TrailRecording;
   options?: TrimOptions;
+  /** IAM last-accessed evidence (`--access-advisor`); absent, decisions rest on the trail alone. */
+  lastAccessed?: LastAccessedInput;
+}
+
+/** One piece of IAM last-accessed evidence: when (ISO 8601) and, when IAM says, in which Region. */
+export interface LastAccess {
+  at: string;
+  region?: string;
+}
+
+/**
+ * What trim takes from IAM's last-accessed information (built by core/second-opinion/last-accessed.ts). Keys are
+ * lower case (`ec2:describeinstances`, `sns`). Evidence can only keep more, except `dropUnobservableOf`, which the
+ * user trusts with `--trust-access-advisor`.
+ */
+export interface LastAccessedInput {
+  /** Tracked actions that action-level data shows used inside the window: kept as granted though the trail has no record. */
+  actionsUsed: ReadonlyMap<string, LastAccess>;
+  /** Services IAM shows used in its tracking period, for actions action-level data does not track: confirms their unobservable actions stay. */
+  servicesUsed: ReadonlyMap<string, LastAccess>;
+  /** Whether IAM's action-level data tracks an action (the Service Reference's `IAM Action Last Accessed` flag). */
+  tracks(action: string): boolean;
+  /** Services never accessed in the whole tracking period whose unobservable actions may go, with the sentence that says why. */
+  dropUnobservableOf: ReadonlyMap<string, string>;
 }
 
 /** Points at one statement of the input. */
@@ -65,7 +89,7 @@ export interface StatementRef {
 }
 
 /** Why an action survived in a statement of the output. */
-export type KeepBasis = 'used' | 'secondary' | 'unobservable' | 'baseline' | 'used-resource-unknown' | 'used-unmatched';
+export type KeepBasis = 'used' | 'secondary' | 'unobservable' | 'baseline' | 'used-resource-unknown' | 'used-unmatched' | 'last-accessed';
 
 /** Every kind of finding. */
 export type FindingKind =
@@ -73,6 +97,7 @@ export type FindingKind =
   | 'narrowed-resource'
   | 'kept-used'
   | 'kept-unobservable'
+  | 'kept-last-accessed'
   | 'kept-verbatim'
   | 'denied-attempt'
   | 'used-not-granted'
@@ -100,6 +125,8 @@ export interface RemovedActionFinding extends FindingBase {
   unobservable?: { code: string; reason: string };
   /** What its removal rests on: the evidence that CloudTrail would have shown a call (absent when unobservable). */
   evidence?: ObservationEvidence;
+  /** Set when an unobservable action went because IAM shows its service never accessed (`--trust-access-advisor`): why. */
+  neverAccessed?: string;
 }
 
 /** An action kept with fewer resources than the original granted. */
@@ -143,6 +170,18 @@ export interface KeptUnobservableFinding extends FindingBase {
   code: string;
   reason: string;
   /** Resource patterns it keeps (the original's: no evidence to narrow by). */
+  resources: string[];
+  notResource?: boolean;
+  /** IAM shows the action's service used (its action-level data does not cover the action): the keep is confirmed. */
+  serviceUsed?: LastAccess;
+}
+
+/** An action the trail has no record of, kept because IAM's action-level last-accessed data shows it used in the window. */
+export interface KeptLastAccessedFinding extends FindingBase {
+  kind: 'kept-last-accessed';
+  action: string;
+  lastAccess: LastAccess;
+  /** Resource patterns it keeps (the original's: IAM does not say on which resource). */
   resources: string[];
   notResource?: boolean;
 }
@@ -205,6 +244,7 @@ export type Finding =
   | NarrowedResourceFinding
   | KeptUsedFinding
   | KeptUnobservableFinding
+  | KeptLastAccessedFinding
   | KeptVerbatimFinding
   | DeniedAttemptFinding
   | UsedNotGrantedFinding
@@ -242,6 +282,8 @@ export interface TrimResult {
     removedActions: number;
     narrowedActions: number;
     unobservableActions: number;
+    /** Actions kept only on IAM's last-accessed evidence (only with `--access-advisor`). */
+    lastAccessedActions?: number;
     verbatimStatements: number;
     deniedAttempts: number;
   };
@@ -258,6 +300,7 @@ export const FINDING_ORDER: FindingKind[] = [
   'used-not-granted',
   'kept-verbatim',
   'kept-unobservable',
+  'kept-last-accessed',
   'kept-used',
   'boundary',
 ];
