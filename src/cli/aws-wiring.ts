@@ -195,14 +195,16 @@ export async function loadRolePolicies(
 }
 
 /**
- * What remote sources may leave out: another role's calls, another function's (`suggest --role/--function`);
- * `regions`: the Regions whose Event history to read (`drift --regions`; else the role's functions' Regions, or
+ * What remote sources may leave out: another role's calls, another function's (`suggest --role/--function`), the
+ * event sources the role's policies cannot be used through (`grants`, Athena); `regions`: the Regions whose Event history to read (`drift --regions`; else the role's functions' Regions, or
  * the client's).
  */
 export interface ActivityFilter {
   role?: string;
   function?: string;
   regions?: string[];
+  /** The role's policies: `--athena` reads only the event sources whose records can show what they grant. */
+  grants?: readonly PolicyDocument[];
 }
 
 /** Activity from trail buckets (`--trail s3://…`, `--trail-name`) and Event history (`--lookup`). */

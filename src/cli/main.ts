@@ -24,6 +24,7 @@ const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   config: async () => (await import('./commands/config.js')).configCommand,
   pr: async () => (await import('./commands/pr.js')).prCommand,
   drift: async () => (await import('./commands/drift.js')).driftCommand,
+  athena: async () => (await import('./commands/athena.js')).athenaCommand,
 };
 
 /** The commands' names (`render <file>` → `render`). */

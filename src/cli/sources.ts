@@ -1,6 +1,7 @@
 /**
  * Where activity comes from: local files and directories (`--trail PATH`), a trail bucket
- * (`--trail s3://BUCKET/PREFIX`, `--trail-name`), or CloudTrail Event history (`--lookup`).
+ * (`--trail s3://BUCKET/PREFIX`, `--trail-name`), CloudTrail Event history (`--lookup`), or an Athena table
+ * (`--athena`, `athena-source.ts`).
  */
 import { stat } from 'node:fs/promises';
 import type { Argv } from 'yargs';
@@ -16,10 +17,11 @@ import { collectActivity, formatActivitySummary, inputSize, readProgressLine } f
 import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { readRemoteActivity, type ActivityFilter } from './aws-wiring.js';
+import { readAthenaActivity, withAthenaOptions } from './athena-source.js';
 
-/** `--trail`, `--trail-config`, `--lookup`, `--trail-name`. */
+/** `--trail`, `--trail-config`, `--lookup`, `--trail-name`, and `--athena` with its options. */
 export function withActivityOptions<T>(y: Argv<T>): Argv<T> {
-  const y2 = y
+  const y2 = withAthenaOptions(y)
     .option('trail', { type: 'string', array: true, describe: 'CloudTrail logs: files, directories (S3 delivery layout), or s3://BUCKET/PREFIX' })
     .option('trail-config', { type: 'string', describe: 'JSON printed by `aws cloudtrail get-event-selectors`: which data events the trail recorded' })
     .option('lookup', { type: 'boolean', default: false, describe: 'Read CloudTrail Event history (LookupEvents; management events only, 90 days)' })
@@ -63,8 +65,10 @@ export async function readActivity(
   const trails = (args.trail as string[] | undefined) ?? [];
   const local = trails.filter((t) => !t.startsWith('s3://'));
   const remote = trails.filter((t) => t.startsWith('s3://'));
+  // With --athena, --trail-name only names the trail whose event selectors say what it records.
+  if (args.athena) return readAthenaActivity(args, io, window, tally, filter);
   if (local.length === 0 && remote.length === 0 && !args.lookup && !args['trail-name']) {
-    throw usageError('name the activity to read: --trail PATH|s3://BUCKET/PREFIX, --trail-name NAME, or --lookup');
+    throw usageError('name the activity to read: --trail PATH|s3://BUCKET/PREFIX, --trail-name NAME, --lookup, or --athena TABLE');
   }
   const stats = createTrailStats();
   if (local.length) {

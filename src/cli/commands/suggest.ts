@@ -16,6 +16,7 @@ import { checkOutputTargets, writeResult, writeResults } from '../output.js';
 import { renderChoices, withRenderOptions } from '../render-options.js';
 import { formatExplain, formatSuggestSummary } from '../suggest-report.js';
 import { withActivityOptions } from '../sources.js';
+import { explainAthenaQuery, withExplainQueryOption } from '../athena-source.js';
 import { checkRoleActivity, observeActivity, printActivitySummary, roleUsage, trimContext, trimOptionsFrom, withTrimOptions } from '../suggest-wiring.js';
 import { closeAwsClients, withAwsOptions } from '../aws-wiring.js';
 import { readRolePolicies, warnUnknownConditionOperators } from '../role-policies.js';
@@ -28,7 +29,7 @@ export const suggestCommand: CommandModule = {
   describe: 'Print the smallest policy that still allows everything the role did (verified never wider)',
   builder: (y: Argv) =>
     withAwsOptions(
-      withActivityOptions(
+      withExplainQueryOption(withActivityOptions(
         withWindowOptions(
           withTrimOptions(
             withRenderOptions(
@@ -46,7 +47,7 @@ export const suggestCommand: CommandModule = {
             .option('report', { type: 'string', describe: 'Write the findings and evidence as JSON to this file' })
             .option('force', { type: 'boolean', default: false, describe: 'Let --out or --report overwrite an input file, or each other' }),
         ),
-      ),
+      )),
     )
       .example('$0 suggest --role orders-api-role --policy policies/ --trail ./AWSLogs --days 30', 'Offline, from files')
       .example('$0 suggest --role orders-api-role --trail s3://my-trail-bucket --days 90', 'Live: policies from IAM, logs from the trail bucket'),
@@ -62,6 +63,7 @@ export const suggestCommand: CommandModule = {
 /** The body of `suggest`: read, trim, verify, render, summarize. */
 async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<number> {
   checkSplitOptions(args);
+  if (args['explain-query'] && args['split-by-function']) throw usageError('--explain-query prints the query of one suggestion: leave out --split-by-function');
   if (args['split-by-function']) return runSplit(args, io);
   const role = args.role as string | undefined;
   const fn = args.function as string | undefined;
@@ -75,7 +77,9 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   warnUnknownConditionOperators(policies.documents, io);
 
   // Activity.
-  const run = await observeActivity(args, io, ctx, { role: policies.roleArn, function: fn });
+  const filter = { role: policies.roleArn, function: fn, grants: policies.documents };
+  if (args['explain-query']) return explainAthenaQuery(args, io, window, filter);
+  const run = await observeActivity(args, io, ctx, filter);
   const { roleArn, usage } = roleUsage(run, policies.roleArn ?? role!, fn);
   printActivitySummary(args, io, run);
   checkRoleActivity(args, io, run, ctx, { usage, roleArn, role: (policies.roleArn ?? role)!, fn });

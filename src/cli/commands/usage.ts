@@ -8,30 +8,37 @@ import type { PrincipalUsage } from '../../core/usage/types.js';
 import { ActivityTally } from '../../core/usage/tally.js';
 import { formatActivitySummary } from '../activity.js';
 import { jobsOption, readLocalActivity, withInputChecks } from '../sources.js';
-import { CliError, EXIT } from '../errors.js';
+import { CliError, EXIT, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import type { CommandModule } from '../command.js';
 import { matchRole, windowFromArgs, withWindowOptions } from '../options.js';
+import { closeAwsClients, withAwsOptions } from '../aws-wiring.js';
+import { explainAthenaQuery, readAthenaActivity, withAthenaOptions, withExplainQueryOption } from '../athena-source.js';
+import type { TrailReadStats } from '../../adapters/trail-decode/sink.js';
+import type { TimeWindow } from '../../core/usage/time-window.js';
 import { formatUsageTable } from '../usage-table.js';
 
 export const usageCommand: CommandModule = {
   command: 'usage',
   describe: 'Show what each role (and each Lambda function) actually did, according to CloudTrail logs',
   builder: (y: Argv) =>
-    withInputChecks(withWindowOptions(
+    withInputChecks(withWindowOptions(withAwsOptions(withExplainQueryOption(withAthenaOptions(
       y
-        .option('trail', { type: 'string', array: true, demandOption: true, describe: 'CloudTrail log files or directories (.json, .json.gz, S3 delivery layout)' })
+        .option('trail', { type: 'string', array: true, describe: 'CloudTrail log files or directories (.json, .json.gz, S3 delivery layout)' })
         .option('role', { type: 'string', describe: 'Only this role (name or ARN)' })
         .option('function', { type: 'string', describe: 'Only this Lambda function (its role session name)' })
         .option('format', { choices: ['table', 'json'] as const, default: 'table', describe: 'Output format' })
         .option('jobs', jobsOption()),
-    ).example('$0 usage --trail ./AWSLogs --days 30 --role orders-api-role', 'Per-action usage of one role over 30 days')),
+    ))))
+      .example('$0 usage --trail ./AWSLogs --days 30 --role orders-api-role', 'Per-action usage of one role over 30 days')
+      .example('$0 usage --athena cloudtrail.trail_logs --days 30 --role arn:aws:iam::111122223333:role/orders-api-role', 'The same, aggregated by Athena')),
   async run(args, io: CliIo) {
     const window = windowFromArgs(args, io.now());
     // The catalog and tables load on the first record this thread normalizes: with worker threads (the default
     // for a folder) none is, and loading them here took CPU from the workers as they started (~0.1 s).
     const tally = new ActivityTally((record, source) => loadBundledNormalizer()(record, source));
-    const read = { stats: await readLocalActivity(args, io, window, tally) };
+    const read = { stats: await readUsageActivity(args, io, window, tally) };
+    if (read.stats === undefined) return EXIT.OK; // --explain-query printed the query
     const { ledger } = tally;
 
     let principals = ledger.principals();
@@ -82,3 +89,26 @@ export const usageCommand: CommandModule = {
     return EXIT.OK;
   },
 };
+
+/**
+ * The activity of `usage`: local files, or one Athena query (`--athena`: every principal unless `--role` gives an
+ * ARN). Undefined when `--explain-query` printed the query instead.
+ */
+async function readUsageActivity(args: Record<string, unknown>, io: CliIo, window: TimeWindow, tally: ActivityTally): Promise<TrailReadStats | undefined> {
+  if (!args.athena) {
+    if (!(args.trail as string[] | undefined)?.length) throw usageError('name the activity to read: --trail PATH (files or folders) or --athena TABLE');
+    return readLocalActivity(args, io, window, tally);
+  }
+  const role = args.role === undefined ? undefined : String(args.role);
+  const filter = role?.startsWith('arn:') ? { role } : {};
+  if (args['explain-query']) {
+    explainAthenaQuery(args, io, window, filter);
+    return undefined;
+  }
+  try {
+    // usage trims nothing: what the trail records (its data events) changes nothing here.
+    return (await readAthenaActivity(args, io, window, tally, filter, { recordingMatters: false })).stats;
+  } finally {
+    await closeAwsClients(args);
+  }
+}
