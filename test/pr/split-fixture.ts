@@ -54,20 +54,26 @@ function filesUnder(dir: string, prefix = ''): Record<string, string> {
   return out;
 }
 
-/** The example's folder for `format` (references written out, see the module comment), edited by `change`. */
-export function exampleFiles(format: SplitExampleFormat, change: (files: Record<string, string>) => void = () => {}): Record<string, string> {
+/** How a copy is made: edited by `change`; `asWritten` keeps the example's references (no values written out). */
+export interface CopyOptions {
+  change?: (files: Record<string, string>) => void;
+  asWritten?: boolean;
+}
+
+/** The example's folder for `format` (references written out, see the module comment, unless `asWritten`). */
+export function exampleFiles(format: SplitExampleFormat | 'json', options: CopyOptions = {}): Record<string, string> {
   const files = filesUnder(join(INFRA, format));
-  if (format !== 'terraform') {
+  if (format !== 'terraform' && format !== 'json' && !options.asWritten) {
     const target = TARGET[format];
     let text = files[target]!;
     for (const [from, to] of DEPLOYED) text = text.split(from).join(to);
     files[target] = text;
   }
-  change(files);
+  options.change?.(files);
   return files;
 }
 
-/** A repository (clone and bare remote) holding the example's folder for `format`. */
-export function exampleRepo(format: SplitExampleFormat, change?: (files: Record<string, string>) => void): InfraRepo {
-  return infraRepo(exampleFiles(format, change));
+/** A repository (clone and bare remote) holding the example's folder for `format` (see exampleFiles). */
+export function exampleRepo(format: SplitExampleFormat | 'json', options: CopyOptions = {}): InfraRepo {
+  return infraRepo(exampleFiles(format, options));
 }
