@@ -3,7 +3,7 @@
  * the per-service extractors (REQUEST_EXTRACTORS), the named extractors (NAMED_EXTRACTORS) and the DynamoDB
  * splitters, by IAM prefix; the conditional table's triggers and `arnAt` paths are read off the table itself.
  * A source that aggregates records before they are normalized (Athena) keeps only these keys, so a record
- * rebuilt from its aggregate normalizes exactly as the original did. `test/athena/request-keys.test.ts` proves
+ * rebuilt from its aggregate normalizes exactly as the original did. `test/athena/athena-request-keys.test.ts` proves
  * it over the fixtures and corpora: every record normalizes the same with its parameters cut to these keys.
  * Adding a parameter to an extractor means adding its top-level key here (that test fails until it is).
  */
