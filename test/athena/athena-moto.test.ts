@@ -1,0 +1,110 @@
+/**
+ * The Athena source over the wire, against moto's Athena (started and stopped here on a free loopback port):
+ * start, poll, success and results, through `policy-trim usage --athena`. moto runs no SQL: the rows it returns
+ * are seeded through its own API (`POST /moto-api/static/athena/query-results`), and they are the rows the same
+ * query gives on the embedded engine over the example trail, so `usage --athena` must print what `usage --trail`
+ * prints for those files. A stopped query is an error naming its id.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { AthenaClient, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
+import { readTrail } from '../../src/adapters/fs/trail-reader.js';
+import { loadBundledCloudTrailTables, loadBundledEventMapper } from '../../src/adapters/fs/bundled-mapping.js';
+import { AthenaQueryError, AthenaRunner } from '../../src/adapters/aws/athena.js';
+import { SQLITE } from '../../src/core/athena/dialect.js';
+import { USAGE_COLUMNS, usageQuery } from '../../src/core/athena/query.js';
+import { requestKeyTable } from '../../src/core/athena/scope.js';
+import { runCli } from '../support/cli.js';
+import { cloudTrailDb, loadRecords, usageRows } from '../support/athena-sqlite.js';
+import { MOTO_ACCOUNT_ID, startMoto, useFakeAwsEnv, type MotoServer } from '../support/moto.js';
+
+const EX = new URL('../../examples/orders-api/', import.meta.url).pathname;
+const ROLE = 'arn:aws:iam::123456789012:role/orders-api-role';
+const WINDOW = ['--since', '2026-10-02T00:00:00Z', '--until', '2026-11-01T00:00:00Z'];
+
+let moto: MotoServer;
+let restoreEnv: () => void;
+
+beforeAll(async () => {
+  restoreEnv = useFakeAwsEnv();
+  moto = await startMoto();
+});
+
+afterAll(async () => {
+  await moto?.stop();
+  restoreEnv?.();
+});
+
+/** The usage rows of the example trail for the role, as Athena would return them (all text, NULL as absent). */
+async function exampleRows(): Promise<Array<Record<string, string | null>>> {
+  const records: unknown[] = [];
+  for await (const b of readTrail([`${EX}trail`]).batches()) for (const i of b) if (i.kind === 'record') records.push(i.record);
+  const db = await cloudTrailDb();
+  loadRecords(db, records);
+  const sql = usageQuery({ table: { table: 'cloudtrail_logs' }, since: new Date('2026-10-02T00:00:00Z'), until: new Date('2026-11-01T00:00:00Z'), principals: [ROLE], requestKeys: requestKeyTable(loadBundledEventMapper(), loadBundledCloudTrailTables()) }, SQLITE);
+  const rows = usageRows(db, sql).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null || v === undefined ? null : String(v)])));
+  db.close();
+  return rows;
+}
+
+/** Queues one result in moto's Athena: a header row, then the rows, in USAGE_COLUMNS order. */
+async function seedResult(rows: Array<Record<string, string | null>>): Promise<void> {
+  const asRow = (values: Array<string | null>) => ({ Data: values.map((v) => (v === null ? {} : { VarCharValue: v })) });
+  const body = {
+    account_id: MOTO_ACCOUNT_ID,
+    region: 'us-east-1',
+    results: [{ rows: [asRow([...USAGE_COLUMNS]), ...rows.map((r) => asRow(USAGE_COLUMNS.map((c) => r[c] ?? null)))], column_info: USAGE_COLUMNS.map((c) => ({ Name: c, Label: c, Type: 'varchar' })) }],
+  };
+  const res = await fetch(`${moto.endpoint}/moto-api/static/athena/query-results`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  expect(res.status).toBe(201);
+}
+
+describe('usage --athena against moto', () => {
+  it('starts the query, polls it to success, and prints what usage --trail prints for the same records', async () => {
+    // Given moto holding the rows the query gives over the example trail
+    const rows = await exampleRows();
+    expect(rows.length).toBeGreaterThan(0);
+    await seedResult(rows);
+    // When usage reads them through Athena, and the files directly
+    const viaAthena = await runCli(['usage', '--athena', 'trails.cloudtrail_logs', '--athena-workgroup', 'primary', '--athena-output', 's3://athena-results/q/', '--role', ROLE, '--format', 'json', '--region', 'us-east-1', '--endpoint-url', moto.endpoint, ...WINDOW]);
+    const viaFiles = await runCli(['usage', '--trail', `${EX}trail`, '--role', ROLE, '--format', 'json', ...WINDOW]);
+    // Then both print the same usage
+    expect(viaAthena.code, viaAthena.stderr).toBe(0);
+    expect(viaFiles.code, viaFiles.stderr).toBe(0);
+    const principals = (r: { stdout: string }) => (JSON.parse(r.stdout) as { principals: unknown[] }).principals;
+    expect(principals(viaAthena)).toEqual(principals(viaFiles));
+    // and the summary names the query, what it scanned (moto reports 0 bytes: the 10 MB minimum is billed) and its rows
+    expect(viaAthena.stderr).toMatch(/athena: query [0-9a-f-]{36}: scanned 0 B, estimated \$0\.0000 \(at \$5\/TB, Athena's US East price read 2026-12-07; 10 MB minimum\)/);
+    expect(viaAthena.stderr).toContain(`athena: ${rows.length} row(s) of aggregated usage`);
+  });
+
+  it('prints the query with --explain-query and runs nothing', async () => {
+    const r = await runCli(['usage', '--athena', 'trails.cloudtrail_logs', '--role', ROLE, '--explain-query', '--region', 'us-east-1', '--endpoint-url', 'http://127.0.0.1:9', ...WINDOW]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('FROM "trails"."cloudtrail_logs"');
+    expect(r.stdout).toContain("AND account IN ('123456789012')");
+  });
+
+  it('reports a cancelled query as an error naming its id', async () => {
+    // Given a query that was stopped after it started
+    const client = new AthenaClient({ region: 'us-east-1', endpoint: moto.endpoint });
+    try {
+      const runner = new AthenaRunner(client, { workgroup: 'primary' });
+      const id = await runner.start('SELECT 1');
+      await client.send(new StopQueryExecutionCommand({ QueryExecutionId: id }));
+      // When it is waited for
+      const err = await runner.wait(id).catch((e: unknown) => e);
+      // Then the error is the query's, with its id and state
+      expect(err).toBeInstanceOf(AthenaQueryError);
+      expect((err as AthenaQueryError).message).toContain(`Athena query ${id} was cancelled`);
+      expect((err as AthenaQueryError).code).toBe('athena-query-failed');
+    } finally {
+      client.destroy();
+    }
+  });
+});
+
+// The example's files exist (the comparison above would otherwise compare two empty reads).
+it('the example trail is present', () => {
+  expect(readFileSync(`${EX}trail-config.json`, 'utf8').length).toBeGreaterThan(0);
+});
