@@ -12,3 +12,4 @@ export * from './progress.js';
 export * from './live.js';
 export * from './cloudformation.js';
 export * from './accounts.js';
+export * from './access-advisor.js';
