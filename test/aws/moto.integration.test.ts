@@ -556,6 +556,23 @@ describe('fleet accounts (moto)', () => {
   });
 });
 
+describe('Athena (moto)', () => {
+  it('starts a query, polls it and reads its result with the commands docs/permissions/athena.json allows', async () => {
+    const { AthenaRunner, createAthenaClient } = await import('../../src/adapters/aws/athena.js');
+    const athena = createAthenaClient(clients.config);
+    recordCommands(athena, sent);
+    try {
+      const runner = new AthenaRunner(athena, { workgroup: 'primary' });
+      const id = await runner.start('SELECT 1');
+      await runner.wait(id);
+      for await (const row of runner.rows(id)) expect(row).toBeDefined();
+    } finally {
+      athena.destroy();
+    }
+    expect(sent.filter((c) => c.command.endsWith('QueryExecutionCommand') || c.command === 'GetQueryResultsCommand').map((c) => c.command)).toContain('GetQueryResultsCommand');
+  });
+});
+
 describe('docs/permissions.json', () => {
   it('allows exactly the actions of the commands the adapters sent (LookupEvents through the fake)', async () => {
     // LookupEvents is not in moto: run it through the fake, which records the command class it received.
@@ -573,10 +590,12 @@ describe('docs/permissions.json', () => {
     expect(policy.Statement.every((s) => s.Effect === 'Allow')).toBe(true);
     const granted = new Set(policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
     // kms:Decrypt is never a command of ours: S3 asks for it on our behalf when the trail's logs use SSE-KMS.
-    const implied = new Set(['kms:Decrypt']);
+    // With --athena, Athena reads the table (Glue) and writes the results (S3) with our credentials, and
+    // `athena ddl --create` creates the table (docs/permissions/athena.json).
+    const implied = new Set(['kms:Decrypt', 'glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 's3:GetBucketLocation', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads']);
     expect([...granted].filter((a) => !implied.has(a)).sort()).toEqual([...used].sort());
     // No wildcard actions, and only read-only services' actions
-    for (const a of granted) expect(a).toMatch(/^(iam|lambda|cloudtrail|s3|kms|cloudformation|sts):[A-Z][A-Za-z]+$/);
+    for (const a of granted) expect(a).toMatch(/^(iam|lambda|cloudtrail|s3|kms|cloudformation|sts|athena|glue):[A-Z][A-Za-z]+$/);
     // Every command in the action table was exercised (so the table has no stale entries)
     expect(Object.keys(COMMAND_ACTIONS).filter((c) => !commands.has(c))).toEqual([]);
   });

@@ -1,7 +1,7 @@
 /**
  * The IAM action each SDK command that policy-trim sends needs. One table, used by error messages
  * ("policy-trim lacks cloudtrail:LookupEvents") and checked against `docs/permissions.json` by a test.
- * Sources: the Service Authorization Reference pages for IAM, Lambda, CloudTrail, S3 and CloudFormation
+ * Sources: the Service Authorization Reference pages for IAM, Lambda, CloudTrail, S3, CloudFormation and Athena
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
  */
 export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
@@ -27,6 +27,11 @@ export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   ListStackResourcesCommand: 'cloudformation:ListStackResources',
   // `drift` over `.policy-trim.yml`'s accounts: the read-only role of each account (adapters/aws/accounts.ts).
   AssumeRoleCommand: 'sts:AssumeRole',
+  // `--athena` and `athena ddl --create` (adapters/aws/athena.ts): Athena then reads the table in Glue and the
+  // trail's objects, and writes the results to S3, with the caller's credentials (docs/permissions/athena.json).
+  StartQueryExecutionCommand: 'athena:StartQueryExecution',
+  GetQueryExecutionCommand: 'athena:GetQueryExecution',
+  GetQueryResultsCommand: 'athena:GetQueryResults',
 };
 
 /** The IAM action for an SDK command class name (e.g. `LookupEventsCommand`), or undefined. */
