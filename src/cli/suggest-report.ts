@@ -40,6 +40,8 @@ export interface SuggestContext {
   original: PolicyDocument[];
   /** Access level of an action (from the catalog), to flag risky unobservable grants. */
   levelOf?: (action: string) => AccessLevel | undefined;
+  /** Second-opinion lines (cli/second-opinion-report.ts), shown first after the header. */
+  secondOpinion?: string[];
 }
 
 /**
@@ -61,6 +63,7 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
   out.push(`policy-trim suggest: ${ctx.role}${ctx.function ? ` (function ${ctx.function})` : ''}`);
   out.push(`  window ${ctx.window}; ${ctx.records} call(s) by this role${ctx.sessions.length ? ` from ${ctx.sessions.join(', ')}` : ''}`);
   out.push(`  granted ${s.grantedActions} action(s); keeping ${s.keptActions}, removing ${s.removedActions}, narrowing ${s.narrowedActions}`);
+  out.push(...(ctx.secondOpinion ?? []));
 
   for (const f of [...by('recording'), ...by('aws-managed'), ...by('size-limit'), ...by('boundary')]) out.push(`  note: ${f.message}`);
 
@@ -73,7 +76,7 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
       let n = 0;
       for (const f of removed) {
         if (f.accessLevel !== level) continue;
-        if (n++ < LIST_MAX) ids.push(f.action + (f.unobservable ? ' (unobservable, dropped on request)' : f.evidence?.tier === 'assumed' ? ' (assumed logged)' : ''));
+        if (n++ < LIST_MAX) ids.push(f.action + (f.neverAccessed ? ' (unobservable; IAM: service never accessed)' : f.unobservable ? ' (unobservable, dropped on request)' : f.evidence?.tier === 'assumed' ? ' (assumed logged)' : ''));
       }
       if (n) out.push(`  ${level}: ${shortOf(ids, n)}`);
     }
@@ -122,13 +125,16 @@ function evidenceTally(removed: RemovedActionFinding[]): string {
   const tiers = ['proven', 'documented', 'selector', 'assumed'] as const;
   const perTier = new Map<string, number>();
   let dropped = 0;
+  let neverAccessed = 0;
   for (const f of removed) {
     if (f.evidence) perTier.set(f.evidence.tier, (perTier.get(f.evidence.tier) ?? 0) + 1);
-    if (f.unobservable) dropped++;
+    if (f.unobservable && !f.neverAccessed) dropped++;
+    else if (f.neverAccessed) neverAccessed++;
   }
   const counts = tiers.map((t) => [t, perTier.get(t) ?? 0] as const).filter(([, n]) => n > 0);
   const parts = counts.map(([t, n]) => `${n} ${t}`);
   if (dropped) parts.push(`${dropped} unobservable, dropped on request`);
+  if (neverAccessed) parts.push(`${neverAccessed} unobservable, IAM shows their service never accessed (--trust-access-advisor)`);
   return parts.length ? ` — evidence: ${parts.join(', ')}` : '';
 }
 

@@ -23,12 +23,15 @@ import { readRolePolicies, warnUnknownConditionOperators } from '../role-policie
 import { checkSplitOptions, runSplit, SPLIT_ONLY_FORMATS, withSplitOptions } from '../suggest-split.js';
 import { FAIL_ON_VALUES } from '../../core/config/fail-on.js';
 import { failOnGate } from '../fail-on-gate.js';
+import { checkSecondOpinionOptions, withSecondOpinionOptions } from '../second-opinion-options.js';
+import { lastAccessedEvidence } from '../second-opinion.js';
+import { formatLastAccessedLines } from '../second-opinion-report.js';
 
 export const suggestCommand: CommandModule = {
   command: 'suggest',
   describe: 'Print the smallest policy that still allows everything the role did (verified never wider)',
   builder: (y: Argv) =>
-    withAwsOptions(
+    withSecondOpinionOptions(withAwsOptions(
       withExplainQueryOption(withActivityOptions(
         withWindowOptions(
           withTrimOptions(
@@ -50,7 +53,7 @@ export const suggestCommand: CommandModule = {
       )),
     )
       .example('$0 suggest --role orders-api-role --policy policies/ --trail ./AWSLogs --days 30', 'Offline, from files')
-      .example('$0 suggest --role orders-api-role --trail s3://my-trail-bucket --days 90', 'Live: policies from IAM, logs from the trail bucket'),
+      .example('$0 suggest --role orders-api-role --trail s3://my-trail-bucket --days 90', 'Live: policies from IAM, logs from the trail bucket')),
   async run(args, io: CliIo) {
     try {
       return await runSuggest(args, io);
@@ -63,6 +66,7 @@ export const suggestCommand: CommandModule = {
 /** The body of `suggest`: read, trim, verify, render, summarize. */
 async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<number> {
   checkSplitOptions(args);
+  checkSecondOpinionOptions(args);
   if (args['explain-query'] && args['split-by-function']) throw usageError('--explain-query prints the query of one suggestion: leave out --split-by-function');
   if (args['split-by-function']) return runSplit(args, io);
   const role = args.role as string | undefined;
@@ -83,6 +87,7 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   const { roleArn, usage } = roleUsage(run, policies.roleArn ?? role!, fn);
   printActivitySummary(args, io, run);
   checkRoleActivity(args, io, run, ctx, { usage, roleArn, role: (policies.roleArn ?? role)!, fn });
+  const lastAccessed = await lastAccessedEvidence(args, io, { window, roleArn: policies.roleArn, usage, regionsSeen: run.tally.ledger.regionsSeen() });
 
   let result: SuggestResult;
   try {
@@ -93,6 +98,7 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
       knowledge: ctx.knowledge,
       recording: run.recording,
       options: trimOptionsFrom(args, ctx, `${roleNameOf(policies.roleArn ?? '') ?? role ?? fn ?? 'role'}-trimmed`),
+      ...(lastAccessed ? { lastAccessed: lastAccessed.input } : {}),
     });
   } catch (e) {
     if (e instanceof InternalError) return reportInternalError(e, args, io);
@@ -117,6 +123,7 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
       sessions: usage.sessions,
       original: policies.documents,
       levelOf: (action) => catalog.action(action)?.accessLevel,
+      ...(lastAccessed ? { secondOpinion: formatLastAccessedLines(lastAccessed.notes, result.findings) } : {}),
     }),
   );
   if (args.explain) io.stderr(formatExplain(result));
