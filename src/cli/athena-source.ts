@@ -4,7 +4,7 @@
  * `drift`, `pr`) and `usage`; `--explain-query` prints the query instead of running it.
  */
 import type { Argv } from 'yargs';
-import { createTrailStats } from '../adapters/trail-decode/sink.js';
+import { createTrailStats, type TrailReadStats } from '../adapters/trail-decode/sink.js';
 import { loadBundledCloudTrailTables, loadBundledEventMapper, loadBundledNormalizer } from '../adapters/fs/bundled-mapping.js';
 import { athenaSummaryLines } from '../core/athena/cost.js';
 import { TRINO } from '../core/athena/dialect.js';
@@ -14,12 +14,12 @@ import { addUsageRow, emptyRowTotals } from '../core/athena/rows.js';
 import { grantedEventSources, requestKeyTable } from '../core/athena/scope.js';
 import { forTerminal, terminalLines } from '../core/render/escape.js';
 import { parseTrailRecording, type TrailRecording } from '../core/trail/recording.js';
+import type { RegionRead } from '../core/trail/region-coverage.js';
 import type { ActivityTally } from '../core/usage/tally.js';
 import { DAY_MS, type TimeWindow } from '../core/usage/time-window.js';
 import { awsClients, loadAws, type ActivityFilter } from './aws-wiring.js';
 import { EXIT, usageError } from './errors.js';
 import type { CliIo } from './io.js';
-import type { ActivityReadResult } from './sources.js';
 
 /** Window read when none is given: the same 90 days as the other AWS sources. */
 const DEFAULT_ATHENA_DAYS = 90;
@@ -90,6 +90,13 @@ async function trailNameRecording(args: Record<string, unknown>, io: CliIo): Pro
   return parseTrailRecording(cfg.eventSelectors, `trail ${cfg.name} (cloudtrail:GetEventSelectors)`);
 }
 
+/** What an Athena read gives `sources.ts` (its ActivityReadResult, spelled here so neither imports the other). */
+export interface AthenaReadResult {
+  stats: TrailReadStats;
+  recording?: TrailRecording;
+  reads: RegionRead[];
+}
+
 /** Runs the usage query and adds its rows to the tally; the summary of the query goes to stderr. */
 export async function readAthenaActivity(
   args: Record<string, unknown>,
@@ -98,7 +105,7 @@ export async function readAthenaActivity(
   tally: ActivityTally,
   filter: ActivityFilter,
   opts: { recordingMatters?: boolean } = {},
-): Promise<ActivityReadResult> {
+): Promise<AthenaReadResult> {
   const sql = athenaQueryFor(args, io, window, filter);
   const quiet = Boolean(args.quiet);
   if (opts.recordingMatters !== false && !args['trail-config'] && !args['trail-name']) {
