@@ -61,7 +61,7 @@ export function athenaQueryFor(args: Record<string, unknown>, io: CliIo, window:
   const tables = loadBundledCloudTrailTables();
   const mapper = loadBundledEventMapper();
   const eventSources = filter.grants ? grantedEventSources(filter.grants, mapper, tables) : undefined;
-  const principals = filter.role?.startsWith('arn:') ? [filter.role] : undefined;
+  const principals = filter.role ? [filter.role] : undefined;
   return usageQuery(
     {
       table: parseTableRef(String(args.athena), args['athena-database'] as string | undefined),

@@ -115,4 +115,14 @@ describe('the Athena usage query on an embedded engine', () => {
     expect(athena.tally.ledger.principals()).toContain(role);
     expect(athena.tally.ledger.principals().length).toBeLessThan(local.ledger.principals().length / 4);
   });
+
+  it('finds a role given by name alone, wherever its path', async () => {
+    const records = await allRecords();
+    const local = localTally(records);
+    const athena = await athenaTally(records, { principals: ['orders-api-role'] });
+    const named = (t: ActivityTally) => t.ledger.principals().filter((p) => p.endsWith('/orders-api-role'));
+    expect(named(athena.tally).length).toBeGreaterThan(0);
+    expect(usageOfAll(athena.tally, named(athena.tally)[0])).toEqual(usageOfAll(local, named(local)[0]));
+    expect(named(athena.tally)).toEqual(named(local));
+  });
 });

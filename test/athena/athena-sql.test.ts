@@ -74,6 +74,13 @@ describe('values from the command line never become SQL', () => {
     expect(() => sqlString('a\nb')).toThrow(AthenaInputError);
   });
 
+  it('finds a role given by name through its sessions\' issuer and session ARNs, with no pattern characters', () => {
+    const sql = usageQuery({ ...base, principals: ['orders_api-role'] }, TRINO);
+    expect(sql).toContain("substr(useridentity.sessioncontext.sessionissuer.arn, -16) = '/orders_api-role'");
+    expect(sql).toContain("strpos(useridentity.arn, ':assumed-role/orders_api-role/') > 0");
+    expect(sql).not.toContain('LIKE');
+  });
+
   it('refuses a principal that is not an IAM ARN, and an empty window', () => {
     expect(() => usageQuery({ ...base, principals: ["arn:aws:iam::111122223333:role/x' OR '1'='1"] }, TRINO)).toThrow(AthenaInputError);
     expect(() => usageQuery({ ...base, until: base.since }, TRINO)).toThrow(/window is empty/);

@@ -91,16 +91,15 @@ export const usageCommand: CommandModule = {
 };
 
 /**
- * The activity of `usage`: local files, or one Athena query (`--athena`: every principal unless `--role` gives an
- * ARN). Undefined when `--explain-query` printed the query instead.
+ * The activity of `usage`: local files, or one Athena query (`--athena`: every principal unless `--role` names
+ * one). Undefined when `--explain-query` printed the query instead.
  */
 async function readUsageActivity(args: Record<string, unknown>, io: CliIo, window: TimeWindow, tally: ActivityTally): Promise<TrailReadStats | undefined> {
   if (!args.athena) {
     if (!(args.trail as string[] | undefined)?.length) throw usageError('name the activity to read: --trail PATH (files or folders) or --athena TABLE');
     return readLocalActivity(args, io, window, tally);
   }
-  const role = args.role === undefined ? undefined : String(args.role);
-  const filter = role?.startsWith('arn:') ? { role } : {};
+  const filter = args.role === undefined ? {} : { role: String(args.role) };
   if (args['explain-query']) {
     explainAthenaQuery(args, io, window, filter);
     return undefined;

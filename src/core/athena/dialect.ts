@@ -20,11 +20,19 @@ export interface SqlDialect {
   field(path: readonly string[]): string;
   /** `requestParameters` cut to `keys` (top-level), as JSON text; NULL or `{}` when none is present. */
   requestSubset(keys: readonly string[]): string;
-  /** The ARNs of `resources[]` as a JSON array text, in record order; NULL or `[]` when there are none. */
+  /**
+   * `resources[]` as a JSON array text of strings, in record order: each entry's ARN, else its ARNPrefix marked
+   * with {@link ARN_PREFIX_MARK}; NULL or `[]` when there are none.
+   */
   resourceArns(): string;
   /** True when `expr` matches the regular expression `pattern` (the portable subset of Java and JavaScript). */
   regexpLike(expr: string, pattern: string): string;
+  /** True when `expr` contains the literal text `part` (no pattern characters: unlike LIKE, `_` is itself). */
+  contains(expr: string, part: string): string;
 }
+
+/** Marks an `ARNPrefix` entry of `resources[]` in a row (an ARN starts with `arn:`, so the two cannot be confused). */
+export const ARN_PREFIX_MARK = 'prefix:';
 
 /** Athena (Trino): struct fields by dotted names, JSON through maps. */
 export const TRINO: SqlDialect = {
@@ -32,8 +40,9 @@ export const TRINO: SqlDialect = {
   field: (path) => path.map((p) => p.toLowerCase()).join('.'),
   requestSubset: (keys) =>
     `json_format(CAST(map_filter(TRY_CAST(json_parse(requestparameters) AS map(varchar, json)), (k, v) -> contains(ARRAY[${keys.map(sqlString).join(', ')}], k)) AS json))`,
-  resourceArns: () => 'json_format(CAST(transform(resources, r -> r.arn) AS json))',
+  resourceArns: () => `json_format(CAST(transform(resources, r -> COALESCE(r.arn, ${sqlString(ARN_PREFIX_MARK)} || r.arnprefix)) AS json))`,
   regexpLike: (expr, pattern) => `regexp_like(${expr}, ${sqlString(pattern)})`,
+  contains: (expr, part) => `strpos(${expr}, ${sqlString(part)}) > 0`,
 };
 
 /**
@@ -47,6 +56,10 @@ export const SQLITE: SqlDialect = {
   requestSubset: (keys) =>
     `(SELECT json_group_object(j.key, CASE j.type WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') ELSE j.value END) ` +
     `FROM json_each(requestparameters) AS j WHERE j.key IN (${keys.map(sqlString).join(', ')}))`,
-  resourceArns: () => `(SELECT json_group_array(json_extract(r.value, '$.ARN')) FROM json_each(resources) AS r)`,
+  // Athena's SerDe reads JSON keys case-insensitively: both spellings the normalizer accepts.
+  resourceArns: () =>
+    `(SELECT json_group_array(COALESCE(json_extract(r.value, '$.ARN'), json_extract(r.value, '$.arn'), ` +
+    `${sqlString(ARN_PREFIX_MARK)} || COALESCE(json_extract(r.value, '$.ARNPrefix'), json_extract(r.value, '$.arnPrefix')))) FROM json_each(resources) AS r)`,
   regexpLike: (expr, pattern) => `(${expr} REGEXP ${sqlString(pattern)})`,
+  contains: (expr, part) => `instr(${expr}, ${sqlString(part)}) > 0`,
 };

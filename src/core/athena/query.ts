@@ -21,7 +21,7 @@ export interface UsageQueryInput {
   /** Inclusive start and exclusive end, as the local reader's window. */
   since: Date;
   until: Date;
-  /** Principal ARNs (roles, users); absent: every principal. */
+  /** Principal ARNs (roles, users) or role names; absent: every principal. */
   principals?: readonly string[];
   /** Accounts to read (the `account` partition); absent: those of the principals, else every account. */
   accounts?: readonly string[];
@@ -109,10 +109,20 @@ function sessionPrefix(principal: string): string | undefined {
   return m ? `arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}/` : undefined;
 }
 
-/** One principal's condition: the issuer of its sessions, its own ARN, or its sessions' ARNs. */
+/** IAM role names (IAM User Guide, "IAM object quotas": up to 64 of letters, digits and `+=,.@_-`). */
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/** A role given by name only: its sessions' issuer ends in `/NAME`, its session ARNs hold `:assumed-role/NAME/`. */
+function roleNameCondition(d: SqlDialect, name: string): string {
+  const issuer = d.field(['userIdentity', 'sessionContext', 'sessionIssuer', 'arn']);
+  return `(substr(${issuer}, -${name.length + 1}) = ${sqlString(`/${name}`)} OR ${d.contains(d.field(['userIdentity', 'arn']), `:assumed-role/${name}/`)})`;
+}
+
+/** One principal's condition: the issuer of its sessions, its own ARN, or its sessions' ARNs; or a role's name. */
 function principalCondition(d: SqlDialect, principal: string): string {
+  if (!principal.startsWith('arn:') && ROLE_NAME.test(principal)) return roleNameCondition(d, principal);
   if (!/^arn:[^:]+:(iam|sts)::\d{12}:\S+$/.test(principal)) {
-    throw new AthenaInputError(`${principal}: not an IAM principal ARN`, 'Give the role as arn:aws:iam::ACCOUNT:role/NAME (or its name with the policies read from IAM).');
+    throw new AthenaInputError(`${principal}: not an IAM principal ARN or role name`, 'Give the role as arn:aws:iam::ACCOUNT:role/NAME or by its name.');
   }
   const arnCol = d.field(['userIdentity', 'arn']);
   const parts = [`${d.field(['userIdentity', 'sessionContext', 'sessionIssuer', 'arn'])} = ${sqlString(principal)}`, `${arnCol} = ${sqlString(principal)}`];
