@@ -134,4 +134,21 @@ describe('pr --split-by-function --dry-run on the example', () => {
     expect(after).not.toContain('resource "aws_iam_role" "receipts_exporter"');
     expect(run.stderr).toContain('functions of the role from --functions');
   }, 90_000);
+
+  it('a function name from outside (here --functions) is quoted in the body and made one line in the file', async () => {
+    // Given a function name holding Markdown, HTML and a line break
+    const hostile = 'x`<img src=y>\n# injected';
+    const repo = exampleRepo('terraform');
+    const run = await runPr(repo, ['--role', ROLE, '--split-by-function', '--functions', `orders-api,${hostile}`, '--dry-run', ...resolveOptions('terraform', repo)]);
+    expect(run.code, run.stderr).toBe(0);
+    const { body } = applyDryRun(repo, run.stdout);
+    // Then no line of the body or of the file starts with what the name holds after its line break
+    expect(body).not.toMatch(/^# injected/m);
+    // (inside a code span, where Markdown shows it as text: the name's line break is written as `\n`)
+    expect(body.match(/<img/g)!.length).toBe(body.match(/``x`<img src=y>\\n# injected``/g)!.length);
+    const after = readFileSync(join(repo.work, 'main.tf'), 'utf8');
+    expect(after).not.toMatch(/^# injected/m);
+    expect(after).toContain('# Function x`<img src=y>\\n# injected');
+    expect(run.stderr).not.toMatch(/^# injected/m);
+  }, 90_000);
 });
