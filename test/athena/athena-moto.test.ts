@@ -85,6 +85,23 @@ describe('usage --athena against moto', () => {
     expect(r.stdout).toContain("AND account IN ('123456789012')");
   });
 
+  it('athena ddl --create runs the statement it prints, in the workgroup given', async () => {
+    const args = ['athena', 'ddl', '--bucket', 'org-trail', '--org', 'o-a1b2c3d4e5', '--account', '123456789012', '--table', 'trails.cloudtrail_logs'];
+    const printed = await runCli(args);
+    expect(printed.code, printed.stderr).toBe(0);
+    const created = await runCli([...args, '--create', '--athena-workgroup', 'primary', '--athena-output', 's3://athena-results/', '--endpoint-url', moto.endpoint], undefined, { AWS_REGION: 'us-east-1' });
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toMatch(/athena: table trails\.cloudtrail_logs created \(query [0-9a-f-]{36}\)/);
+    expect(created.stdout).toBe('');
+    // moto keeps the statement it was sent: the one printed
+    const id = /query ([0-9a-f-]{36})/.exec(created.stderr)![1]!;
+    const client = new AthenaClient({ region: 'us-east-1', endpoint: moto.endpoint });
+    const { GetQueryExecutionCommand } = await import('@aws-sdk/client-athena');
+    const q = await client.send(new GetQueryExecutionCommand({ QueryExecutionId: id }));
+    client.destroy();
+    expect(`${q.QueryExecution?.Query};\n`).toBe(printed.stdout);
+  });
+
   it('reports a cancelled query as an error naming its id', async () => {
     // Given a query that was stopped after it started
     const client = new AthenaClient({ region: 'us-east-1', endpoint: moto.endpoint });
