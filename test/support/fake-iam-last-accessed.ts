@@ -9,6 +9,9 @@
  *   opaque Marker while more remain; or FAILED with an Error (Code, Message) when `fail` is set.
  * - An unknown JobId is `NoSuchEntity`. `throttle` lists 1-based request numbers answered `Throttling` (not served).
  * - Every request is recorded (action, parameters) so tests can check pacing and paging.
+ * - With `role`, it also answers the reads of one role's policies that `suggest --role` makes (GetRole,
+ *   ListRolePolicies, GetRolePolicy with the document URL-encoded as IAM returns it, and an empty
+ *   ListAttachedRolePolicies), one page each.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +32,8 @@ export interface FakeIamOptions {
   fail?: { code: string; message: string };
   throttle?: number[];
   jobCreatedAt?: string;
+  /** One role and its inline policies (name → document). */
+  role?: { arn: string; inline: Record<string, unknown> };
 }
 
 /** A request the fake received. */
@@ -104,8 +109,29 @@ export class FakeIamLastAccessed {
       record('served');
       return ok(action, this.page(job, params));
     }
+    const role = this.roleAnswer(action, params);
+    if (role) {
+      record(role.status === 200 ? 'served' : 'error');
+      return role;
+    }
     record('error');
     return error('InvalidAction', `Could not find operation ${action}`);
+  }
+
+  /** The role reads, or undefined for another action. */
+  private roleAnswer(action: string, params: Record<string, string>): { status: number; xml: string } | undefined {
+    const role = this.opts.role;
+    if (!role || !['GetRole', 'ListRolePolicies', 'GetRolePolicy', 'ListAttachedRolePolicies'].includes(action)) return undefined;
+    const name = role.arn.slice(role.arn.lastIndexOf('/') + 1);
+    if (params.RoleName !== name) return error('NoSuchEntity', `The role with name ${params.RoleName} cannot be found.`);
+    if (action === 'GetRole') {
+      return ok(action, `<Role><Path>/</Path>${tag('RoleName', name)}<RoleId>AROAFAKE</RoleId>${tag('Arn', role.arn)}<CreateDate>2026-01-01T00:00:00Z</CreateDate></Role>`);
+    }
+    if (action === 'ListRolePolicies') return ok(action, `<PolicyNames>${Object.keys(role.inline).map((p) => tag('member', p)).join('')}</PolicyNames><IsTruncated>false</IsTruncated>`);
+    if (action === 'ListAttachedRolePolicies') return ok(action, '<AttachedPolicies/><IsTruncated>false</IsTruncated>');
+    const doc = role.inline[params.PolicyName ?? ''];
+    if (doc === undefined) return error('NoSuchEntity', `The role policy with name ${params.PolicyName} cannot be found.`);
+    return ok(action, `${tag('RoleName', name)}${tag('PolicyName', params.PolicyName)}${tag('PolicyDocument', encodeURIComponent(JSON.stringify(doc)))}`);
   }
 
   private page(job: { polls: number }, params: Record<string, string>): string {
