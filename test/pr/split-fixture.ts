@@ -17,12 +17,52 @@ import { infraRepo, type InfraRepo } from '../cli/pr-fixture.js';
 
 const INFRA = resolve(import.meta.dirname, '..', '..', 'examples', 'orders-api', 'infra');
 
-/** The formats of the example the split is added to. */
-export const SPLIT_FORMATS = ['terraform', 'cloudformation', 'serverless'] as const;
+/**
+ * The formats of the example the split is added to: the example's folders, and `plain-cloudformation`, a
+ * CloudFormation template without SAM written here from the example's policy files (plainCloudFormation).
+ */
+export const SPLIT_FORMATS = ['terraform', 'cloudformation', 'plain-cloudformation', 'serverless'] as const;
 export type SplitExampleFormat = (typeof SPLIT_FORMATS)[number];
 
 /** The file each format's roles are added to. */
-export const TARGET: Record<SplitExampleFormat, string> = { terraform: 'main.tf', cloudformation: 'template.yaml', serverless: 'serverless.yml' };
+export const TARGET: Record<SplitExampleFormat, string> = { terraform: 'main.tf', cloudformation: 'template.yaml', 'plain-cloudformation': 'template.yaml', serverless: 'serverless.yml' };
+
+const POLICIES = resolve(INFRA, '..', 'policies');
+
+/**
+ * The example as plain CloudFormation: the shared role an `AWS::IAM::Role` with the inline policy, the managed
+ * policy an `AWS::IAM::ManagedPolicy` of the template, three `AWS::Lambda::Function`s running with the role
+ * (documents written as JSON, which YAML reads as it is).
+ */
+function plainCloudFormation(): Record<string, string> {
+  const json = (file: string) => JSON.stringify(JSON.parse(readFileSync(join(POLICIES, file), 'utf8')));
+  const fn = (id: string, name: string) => `  # ${name}\n  ${id}:\n    Type: AWS::Lambda::Function\n    Properties:\n      FunctionName: ${name}\n      Runtime: nodejs20.x\n      Handler: index.handler\n      Code: {ZipFile: 'exports.handler = async () => {}'}\n      Role: !GetAtt SharedRole.Arn\n`;
+  const template = [
+    "AWSTemplateFormatVersion: '2010-09-09'",
+    'Resources:',
+    '  SharedAccess:',
+    '    Type: AWS::IAM::ManagedPolicy',
+    '    Properties:',
+    '      ManagedPolicyName: orders-api-shared-access',
+    `      PolicyDocument: ${json('orders-api-shared-access.json')}`,
+    '  SharedRole:',
+    '    Type: AWS::IAM::Role',
+    '    Properties:',
+    '      RoleName: orders-api-role',
+    "      AssumeRolePolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: sts:AssumeRole}]}",
+    '      ManagedPolicyArns: [!Ref SharedAccess]',
+    '      Policies:',
+    '        - PolicyName: orders-api-role',
+    `          PolicyDocument: ${json('orders-api-role.inline.json')}`,
+    fn('OrdersApi', 'orders-api') + fn('OrdersWorker', 'orders-worker') + fn('ReceiptsExporter', 'receipts-exporter').replace(/\n$/, ''),
+    'Outputs:',
+    '  SharedRoleArn:',
+    '    Value: !GetAtt SharedRole.Arn',
+    '',
+  ].join('\n');
+  const config = `version: 1\nroles:\n  - role: arn:aws:iam::123456789012:role/orders-api-role\n    functions: [orders-api, orders-worker, receipts-exporter]\n    defined-in:\n      - cloudformation: { file: template.yaml, resource: SharedRole }\n      - cloudformation: { file: template.yaml, resource: SharedAccess }\npr:\n  base: main\n  labels: [security, iam]\n`;
+  return { '.policy-trim.yml': config, 'template.yaml': template };
+}
 
 /** The options resolving each format's references (files of the repository). */
 export function resolveOptions(format: SplitExampleFormat, repo: InfraRepo): string[] {
@@ -62,8 +102,8 @@ export interface CopyOptions {
 
 /** The example's folder for `format` (references written out, see the module comment, unless `asWritten`). */
 export function exampleFiles(format: SplitExampleFormat | 'json', options: CopyOptions = {}): Record<string, string> {
-  const files = filesUnder(join(INFRA, format));
-  if (format !== 'terraform' && format !== 'json' && !options.asWritten) {
+  const files = format === 'plain-cloudformation' ? plainCloudFormation() : filesUnder(join(INFRA, format));
+  if ((format === 'cloudformation' || format === 'serverless') && !options.asWritten) {
     const target = TARGET[format];
     let text = files[target]!;
     for (const [from, to] of DEPLOYED) text = text.split(from).join(to);
