@@ -14,7 +14,7 @@ import type { RoleConfig } from '../core/config/types.js';
 import type { FileEdit } from '../core/iac/plan-types.js';
 import { splitCommitMessage } from '../core/pr/commit-message.js';
 import type { PullRequestText } from '../core/pr/body.js';
-import { BRANCH_PREFIX } from '../core/pr/branch.js';
+import { BRANCH_PREFIX, roleRefFrom } from '../core/pr/branch.js';
 import { terminalLines } from '../core/render/escape.js';
 import { addSplitRoles, splitTarget, type SplitTarget } from '../core/split/add-roles.js';
 import type { TerraformText } from '../core/split/add-roles-terraform.js';
@@ -74,7 +74,7 @@ export const SPLIT_BRANCH_SEGMENT = 'split-by-function/';
  */
 export function splitBranchOf(trimBranch: string, repo: PrRepository): string {
   const prefix = repo.config.config.pr.branchPrefix ?? BRANCH_PREFIX;
-  if (repo.config.config.roles.some((r) => r.role.replace(/^.*\//, '').toLowerCase() === SPLIT_BRANCH_SEGMENT.slice(0, -1))) {
+  if (repo.config.config.roles.some((r) => roleRefFrom(r.role).name.toLowerCase() === SPLIT_BRANCH_SEGMENT.slice(0, -1))) {
     throw new CliError('pr-branch-split', `${repo.config.file} has a role named ${SPLIT_BRANCH_SEGMENT.slice(0, -1)}, whose branch is the folder split branches live in`, 'Split that role\'s pull requests by hand, or rename the role in the configuration to its ARN with a path.');
   }
   return prefix + SPLIT_BRANCH_SEGMENT + trimBranch.slice(prefix.length);

@@ -1,7 +1,7 @@
 /** The tool's commit message (what, why, trailers) and recognising the tool's commits by their trailers. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commitTrailers, isToolCommit, toolCommitRole, trimCommitMessage, type TrimCommitFacts } from '../../src/core/pr/commit-message.js';
+import { commitTrailers, isToolCommit, splitCommitMessage, toolCommitRole, trimCommitMessage, type TrimCommitFacts } from '../../src/core/pr/commit-message.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/orders-api-role';
 const facts: TrimCommitFacts = {
@@ -83,5 +83,25 @@ describe('isToolCommit', () => {
     expect(isToolCommit(`x\n\nPolicy-Trim-Role: ${ROLE}\nGenerated-By: policy-trimmer 1`)).toBe(false);
     expect(isToolCommit(`x\n\nGenerated-By: policy-trim 0.1.0`)).toBe(false);
     expect(toolCommitRole('Tweak')).toBeUndefined();
+  });
+});
+
+describe('splitCommitMessage', () => {
+  const split = { role: ROLE, toolVersion: '0.1.0', file: 'infra/main.tf', roles: [{ functionName: 'orders-api', roleName: 'orders-api-role-orders-api' }], residual: true, window: { from: '2026-10-02', to: '2026-11-01' } };
+
+  it('names the roles it adds and the file, says the shared role stays, and ends with the tool\'s trailers', () => {
+    const message = splitCommitMessage(split);
+    expect(message.split('\n').slice(0, 4)).toEqual(['policy-trim: one role per function for orders-api-role', '', 'Add 1 role to infra/main.tf, one per function of orders-api-role:', '- orders-api-role-orders-api (function orders-api)']);
+    expect(message.replace(/\s+/g, " ")).toContain("The shared role and the functions are unchanged; the shared role is also used by others and cannot be retired yet.");
+    expect(isToolCommit(message, ROLE)).toBe(true);
+    expect(toolCommitRole(message)).toBe(ROLE);
+  });
+
+  it('a function or file name cannot add a line, so cannot forge a trailer', () => {
+    const forged = splitCommitMessage({ ...split, file: 'x\nPolicy-Trim-Role: other', roles: [{ functionName: 'f\n\nGenerated-By: someone', roleName: 'r' }] });
+    expect(commitTrailers(forged)).toEqual([
+      { key: 'Policy-Trim-Role', value: ROLE },
+      { key: 'Generated-By', value: 'policy-trim 0.1.0' },
+    ]);
   });
 });
