@@ -46,6 +46,9 @@ function checkAthenaArgs(args: Record<string, unknown>): void {
   if (out !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(String(out))) {
     throw usageError(`--athena-output ${String(out)}: expected s3://BUCKET/PREFIX`, "Give the S3 location for Athena's query results, or leave it out to use the workgroup's.");
   }
+  // Workgroup names: 1 to 128 of letters, digits, `.`, `_`, `-` (Athena API Reference, WorkGroup Name).
+  const wg = args['athena-workgroup'];
+  if (wg !== undefined && !/^[A-Za-z0-9._-]{1,128}$/.test(String(wg))) throw usageError(`--athena-workgroup ${String(wg)}: not an Athena workgroup name`, 'Give the workgroup\'s name (letters, digits, . _ -), as `aws athena list-work-groups` shows it.');
   if (args['explain-query'] && !args.athena) throw usageError('--explain-query prints the Athena query: give --athena TABLE too');
 }
 

@@ -13,6 +13,7 @@ import { functionsCommand } from '../../src/cli/commands/functions.js';
 import { catalogCommand } from '../../src/cli/commands/catalog.js';
 import { configCommand } from '../../src/cli/commands/config.js';
 import { driftCommand } from '../../src/cli/commands/drift.js';
+import { athenaCommand } from '../../src/cli/commands/athena.js';
 import { FAIL_ON_CONDITIONS, FAIL_ON_RULES } from '../../src/core/config/fail-on.js';
 import { prCommand } from '../../src/cli/commands/pr.js';
 import { PR_FREE_FORM_OPTIONS } from '../../src/cli/pr-options.js';
@@ -117,6 +118,10 @@ const FREE_FORM: Record<string, string> = {
   functions: 'suggest --split-by-function: function names (sessions are matched against them)',
   'event-source': 'suggest --split-by-function: FUNCTION=ARN, checked (offlineMappings)',
   migration: 'suggest --split-by-function: a path, written',
+  athena: 'a Glue table name, checked (parseTableRef)', 'athena-database': 'a Glue database name, checked (parseTableRef)',
+  'athena-workgroup': 'an Athena workgroup name, checked (checkAthenaArgs)', 'athena-output': 'an s3:// URL, checked (checkAthenaArgs)',
+  bucket: 'athena ddl: an S3 bucket name, checked', prefix: 'athena ddl: an S3 key prefix, checked',
+  org: 'athena ddl: an Organizations id, checked', account: 'athena ddl: account ids, checked', table: 'athena ddl: a Glue table name, checked',
 };
 
 /** Every command, with the positionals it needs to be parsed at all (the audit runs each of them). */
@@ -129,6 +134,7 @@ const COMMANDS: Array<[CommandModule, string[]]> = [
   [configCommand, ['config', 'validate']],
   [prCommand, ['pr']],
   [driftCommand, ['drift']],
+  [athenaCommand, ['athena', 'ddl']],
 ];
 
 /** What yargs records of a command's declared options (`Argv.getOptions()`, missing from the type definitions). */

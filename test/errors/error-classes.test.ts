@@ -31,6 +31,8 @@ import { GitBranchHasOtherCommitsError, GitError } from '../../src/adapters/git/
 import { GitHubApiError } from '../../src/adapters/github/errors.js';
 import { ActionInputError } from '../../src/action/inputs.js';
 import { YamlNeeded } from '../../src/core/policy/parse-document.js';
+import { AthenaInputError } from '../../src/core/athena/names.js';
+import { AthenaQueryError } from '../../src/adapters/aws/athena.js';
 
 const awsError = (name: string, message = 'no'): Error => Object.assign(new Error(message), { name });
 const ctx = { action: 'iam:GetRole', resource: 'arn:aws:iam::123456789012:role/app', profile: 'prod' };
@@ -49,6 +51,8 @@ const CASES: Array<{ cls: string; err: PolicyTrimError; tool?: boolean }> = [
   { cls: 'CliError', err: usageError('name the role with --role NAME|ARN') },
   { cls: 'PolicyError', err: new PolicyError('bad-effect', { document: 'app.json', statementIndex: 0, sid: 'Read' }, 'Effect must be Allow or Deny') },
   { cls: 'InternalError', err: new InternalError('the suggestion allows s3:PutObject, which the original does not', { policy: {} }, ['s3:PutObject']) },
+  { cls: 'AthenaInputError', err: new AthenaInputError('--athena logs-2026: not a Glue table name', 'Name the table as TABLE or DATABASE.TABLE.') },
+  { cls: 'AthenaQueryError', err: new AthenaQueryError('11111111-2222-3333-4444-555555555555', 'FAILED', 'TABLE_NOT_FOUND') },
   { cls: 'TrailConfigError', err: new TrailConfigError('selectors.json', 'EventSelectors[0].ReadWriteType', 'must be All, ReadOnly or WriteOnly') },
   { cls: 'CloudTrailTableError', err: new CloudTrailTableError('events.json: neverLogged[0] needs action') },
   { cls: 'CatalogDataError', err: new CatalogDataError('service s3 has no actions') },
