@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { PolicyTrimError } from '../../core/errors.js';
 import type { LastAccessedReport, ServiceAccess } from '../../core/second-opinion/types.js';
-import { callAws, isThrottle } from './errors.js';
+import { callAws, isThrottle, type CallContext } from './errors.js';
 import type { IamSender } from './iam.js';
 import { backoffDelay, systemClock, type BackoffPolicy, type Clock } from './pacer.js';
 
@@ -112,15 +112,23 @@ export class IamAccessAdvisor {
   }
 
   /** Sends one call, retrying it while IAM throttles; other errors name the action and what to do. */
-  private async send<T>(action: string, resource: string, call: () => Promise<T>): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      this.calls++;
-      try {
-        return await callAws({ action, resource }, call);
-      } catch (e) {
-        if (!isThrottle(e) || attempt >= THROTTLE_RETRY.maxRetries) throw e;
-        await this.clock.sleep(backoffDelay(THROTTLE_RETRY, attempt, this.opts.random));
-      }
+  private send<T>(action: string, resource: string, call: () => Promise<T>): Promise<T> {
+    return retryThrottled({ action, resource }, call, { clock: this.clock, random: this.opts.random, onAttempt: () => this.calls++ });
+  }
+}
+
+/**
+ * Runs `call` (mapped by {@link callAws}), again after a growing, jittered wait each time AWS throttles it, up to
+ * {@link THROTTLE_RETRY}'s retries; `onAttempt` counts every request sent.
+ */
+export async function retryThrottled<T>(ctx: CallContext, call: () => Promise<T>, o: { clock: Clock; random?: () => number; onAttempt?: () => void }): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    o.onAttempt?.();
+    try {
+      return await callAws(ctx, call);
+    } catch (e) {
+      if (!isThrottle(e) || attempt >= THROTTLE_RETRY.maxRetries) throw e;
+      await o.clock.sleep(backoffDelay(THROTTLE_RETRY, attempt, o.random));
     }
   }
 }

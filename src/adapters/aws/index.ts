@@ -13,3 +13,4 @@ export * from './live.js';
 export * from './cloudformation.js';
 export * from './accounts.js';
 export * from './access-advisor.js';
+export * from './access-analyzer.js';
