@@ -42,6 +42,12 @@ export function withExplainQueryOption<T>(y: Argv<T>): Argv<T> {
 function checkAthenaArgs(args: Record<string, unknown>): void {
   const others = [...((args.trail as string[] | undefined) ?? []), ...(args.lookup ? ['--lookup'] : [])];
   if (others.length) throw usageError(`--athena reads every record of the table: it cannot be combined with ${others.join(', ')}`, 'Read either the Athena table or the logs themselves (files, bucket, Event history).');
+  checkAthenaPlace(args);
+  if (args['explain-query'] && !args.athena) throw usageError('--explain-query prints the Athena query: give --athena TABLE too');
+}
+
+/** Checks `--athena-output` and `--athena-workgroup` (also `athena ddl --create`'s). */
+export function checkAthenaPlace(args: Record<string, unknown>): void {
   const out = args['athena-output'];
   if (out !== undefined && !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(String(out))) {
     throw usageError(`--athena-output ${String(out)}: expected s3://BUCKET/PREFIX`, "Give the S3 location for Athena's query results, or leave it out to use the workgroup's.");
@@ -49,7 +55,6 @@ function checkAthenaArgs(args: Record<string, unknown>): void {
   // Workgroup names: 1 to 128 of letters, digits, `.`, `_`, `-` (Athena API Reference, WorkGroup Name).
   const wg = args['athena-workgroup'];
   if (wg !== undefined && !/^[A-Za-z0-9._-]{1,128}$/.test(String(wg))) throw usageError(`--athena-workgroup ${String(wg)}: not an Athena workgroup name`, 'Give the workgroup\'s name (letters, digits, . _ -), as `aws athena list-work-groups` shows it.');
-  if (args['explain-query'] && !args.athena) throw usageError('--explain-query prints the Athena query: give --athena TABLE too');
 }
 
 /** The window a query reads: the given one, else the last {@link DEFAULT_ATHENA_DAYS} days. */

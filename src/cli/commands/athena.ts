@@ -11,6 +11,7 @@ import { EXIT, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import type { CommandModule } from '../command.js';
 import { listOption } from '../options.js';
+import { checkAthenaPlace } from '../athena-source.js';
 
 /** The table's name when `--table` is not given (AWS's examples name it `cloudtrail_logs…`). */
 const DEFAULT_TABLE = 'cloudtrail_logs';
@@ -60,6 +61,7 @@ export const athenaCommand: CommandModule = {
 
 /** Runs the DDL on Athena (`--create`), in the client's Region. */
 async function createTable(args: Record<string, unknown>, io: CliIo, ddl: string): Promise<number> {
+  checkAthenaPlace(args);
   const clientArgs = { ...args, region: undefined };
   try {
     await loadAws();

@@ -96,6 +96,7 @@ export const usageCommand: CommandModule = {
  */
 async function readUsageActivity(args: Record<string, unknown>, io: CliIo, window: TimeWindow, tally: ActivityTally): Promise<TrailReadStats | undefined> {
   if (!args.athena) {
+    if (args['explain-query']) throw usageError('--explain-query prints the Athena query: give --athena TABLE too');
     if (!(args.trail as string[] | undefined)?.length) throw usageError('name the activity to read: --trail PATH (files or folders) or --athena TABLE');
     return readLocalActivity(args, io, window, tally);
   }
