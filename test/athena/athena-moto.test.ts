@@ -16,7 +16,7 @@ import { USAGE_COLUMNS, usageQuery } from '../../src/core/athena/query.js';
 import { requestKeyTable } from '../../src/core/athena/scope.js';
 import { runCli } from '../support/cli.js';
 import { cloudTrailDb, loadRecords, usageRows } from '../support/athena-sqlite.js';
-import { MOTO_ACCOUNT_ID, startMoto, useFakeAwsEnv, type MotoServer } from '../support/moto.js';
+import { MOTO_ACCOUNT_ID, seedExample, startMoto, useFakeAwsEnv, type MotoServer } from '../support/moto.js';
 
 const EX = new URL('../../examples/orders-api/', import.meta.url).pathname;
 const ROLE = 'arn:aws:iam::123456789012:role/orders-api-role';
@@ -36,15 +36,24 @@ afterAll(async () => {
 });
 
 /** The usage rows of the example trail for the role, as Athena would return them (all text, NULL as absent). */
-async function exampleRows(): Promise<Array<Record<string, string | null>>> {
+async function exampleRows(eventSources?: string[]): Promise<Array<Record<string, string | null>>> {
   const records: unknown[] = [];
   for await (const b of readTrail([`${EX}trail`]).batches()) for (const i of b) if (i.kind === 'record') records.push(i.record);
   const db = await cloudTrailDb();
   loadRecords(db, records);
-  const sql = usageQuery({ table: { table: 'cloudtrail_logs' }, since: new Date('2026-10-02T00:00:00Z'), until: new Date('2026-11-01T00:00:00Z'), principals: [ROLE], requestKeys: requestKeyTable(loadBundledEventMapper(), loadBundledCloudTrailTables()) }, SQLITE);
+  const sql = usageQuery({ table: { table: 'cloudtrail_logs' }, since: new Date('2026-10-02T00:00:00Z'), until: new Date('2026-11-01T00:00:00Z'), principals: [ROLE], ...(eventSources ? { eventSources } : {}), requestKeys: requestKeyTable(loadBundledEventMapper(), loadBundledCloudTrailTables()) }, SQLITE);
   const rows = usageRows(db, sql).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null || v === undefined ? null : String(v)])));
   db.close();
   return rows;
+}
+
+/** The rows the usage query gives over the example trail, scoped as `suggest` scopes it (the role, its policies' sources). */
+async function suggestRows(): Promise<Array<Record<string, string | null>>> {
+  const { readPolicyFiles } = await import('../../src/adapters/fs/policy-files.js');
+  const { grantedEventSources } = await import('../../src/core/athena/scope.js');
+  const policies = await readPolicyFiles([`${EX}policies`]);
+  const eventSources = grantedEventSources(policies.documents, loadBundledEventMapper(), loadBundledCloudTrailTables());
+  return exampleRows(eventSources);
 }
 
 /** Queues one result in moto's Athena: a header row, then the rows, in USAGE_COLUMNS order. */
@@ -76,6 +85,21 @@ describe('usage --athena against moto', () => {
     // and the summary names the query, what it scanned (moto reports 0 bytes: the 10 MB minimum is billed) and its rows
     expect(viaAthena.stderr).toMatch(/athena: query [0-9a-f-]{36}: scanned 0 B, estimated \$0\.0000 \(at \$5\/TB, Athena's US East price read 2026-12-07; 10 MB minimum\)/);
     expect(viaAthena.stderr).toContain(`athena: ${rows.length} row(s) of aggregated usage`);
+  });
+
+  it('suggest --athena with --trail-name prints the policy suggest prints from the files', async () => {
+    // Given moto holding the example's role, trail and selectors, and the rows of the query suggest sends
+    await seedExample(moto.endpoint);
+    await seedResult(await suggestRows());
+    // When suggest reads the activity through Athena (the trail's selectors through --trail-name), and offline
+    const WIN = ['--until', '2026-11-01T00:00:00Z', '--days', '30'];
+    const viaAthena = await runCli(['suggest', '--role', ROLE, '--athena', 'trails.cloudtrail_logs', '--trail-name', 'orders-audit', '--region', 'us-east-1', '--endpoint-url', moto.endpoint, ...WIN]);
+    const offline = await runCli(['suggest', '--role', ROLE, '--policy', `${EX}policies`, '--trail', `${EX}trail`, '--trail-config', `${EX}trail-config.json`, ...WIN]);
+    // Then the suggestion is the same, byte for byte
+    expect(viaAthena.code, viaAthena.stderr).toBe(0);
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(viaAthena.stdout).toBe(offline.stdout);
+    expect(viaAthena.stderr).not.toContain('cannot tell which data events');
   });
 
   it('prints the query with --explain-query and runs nothing', async () => {
