@@ -100,7 +100,7 @@ async function commitAndPush(pr: AnyPullRequest, remote: RemoteBranchState, ctx:
   }
   await stageFiles(ctx.git, files.map((f) => f.path));
   if (!(await hasStagedChanges(ctx.git))) return false; // the edit is already on the base: nothing to commit
-  const message = 'kind' in pr ? pr.commitMessage(files.map((f) => f.path)) : trimMessage(pr, files.map((f) => f.path));
+  const message = 'kind' in pr ? pr.commitMessage : trimMessage(pr, files.map((f) => f.path));
   const sha = await commitStaged(ctx.git, { message, branch: pr.branch, base: ctx.base });
   const target = { branch: pr.branch, base: ctx.base, role: pr.roleArn };
   if (remote.kind === 'tool' && (await sameEdit(ctx, remote.sha, sha))) return false;

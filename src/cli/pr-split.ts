@@ -39,8 +39,8 @@ export interface SplitPullRequest {
   edits: FileEdit[];
   text: PullRequestText;
   reportPath: string;
-  /** The commit message, given the files the commit holds (the full report may join the edit). */
-  commitMessage(files: readonly string[]): string;
+  /** The commit message (it names the one edited file; a full report committed with it needs no mention). */
+  commitMessage: string;
   /** Where the functions came from and the split's summary, for stderr. */
   notes: string[];
 }
@@ -123,8 +123,7 @@ export async function planSplitRole(r: SplitRun, inputs: RolePlanInputs, who: Ro
     reportPath,
   });
   const dates = { from: ctx.window.since?.toISOString() ?? 'the oldest record read', to: (ctx.window.until ?? io.now()).toISOString() };
-  const commitMessage = (files: readonly string[]) =>
-    splitCommitMessage({ role: who.roleArn, toolVersion: toolVersion(), file: files.find((f) => f === target.file) ?? target.file, roles: added.roles, residual: split.residual !== undefined, window: dates });
+  const commitMessage = splitCommitMessage({ role: who.roleArn, toolVersion: toolVersion(), file: target.file, roles: added.roles, residual: split.residual !== undefined, window: dates });
   const notes = [...splitSummaryLines(split, { roleArn: who.roleArn, window }), ...known.notes];
   return { kind: 'split', role: inputs.role, roleArn: who.roleArn, branch: inputs.branch, edits: [edit], text, reportPath, commitMessage, notes };
 }
