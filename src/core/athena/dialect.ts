@@ -5,8 +5,8 @@
  * runs the SQLite form over fixture records checks the same aggregation Athena runs.
  *
  * Trino functions used (Trino documentation, "JSON functions and operators", "Map functions", "Array
- * functions", "Regular expression functions"; read 2026-12-07): json_parse, json_format, CAST(json AS map),
- * map_filter, contains, transform, regexp_like.
+ * functions", "Regular expression functions", "Conditional expressions"; read 2026-12-07): json_parse, json_format,
+ * CAST(json AS map), TRY, map_filter, contains, transform, regexp_like, strpos.
  */
 import { sqlString } from './names.js';
 
@@ -39,7 +39,8 @@ export const TRINO: SqlDialect = {
   name: 'trino',
   field: (path) => path.map((p) => p.toLowerCase()).join('.'),
   requestSubset: (keys) =>
-    `json_format(CAST(map_filter(TRY_CAST(json_parse(requestparameters) AS map(varchar, json)), (k, v) -> contains(ARRAY[${keys.map(sqlString).join(', ')}], k)) AS json))`,
+    // TRY: a request that is not a JSON object (or not JSON) keeps no key, as the normalizer reads no key of it.
+    `json_format(CAST(map_filter(TRY(CAST(json_parse(requestparameters) AS map(varchar, json))), (k, v) -> contains(ARRAY[${keys.map(sqlString).join(', ')}], k)) AS json))`,
   resourceArns: () => `json_format(CAST(transform(resources, r -> COALESCE(r.arn, ${sqlString(ARN_PREFIX_MARK)} || r.arnprefix)) AS json))`,
   regexpLike: (expr, pattern) => `regexp_like(${expr}, ${sqlString(pattern)})`,
   contains: (expr, part) => `strpos(${expr}, ${sqlString(part)}) > 0`,
@@ -55,7 +56,7 @@ export const SQLITE: SqlDialect = {
   field: (path) => (path.length === 1 ? path[0]!.toLowerCase() : `json_extract(${path[0]!.toLowerCase()}, ${sqlString(`$.${path.slice(1).join('.')}`)})`),
   requestSubset: (keys) =>
     `(SELECT json_group_object(j.key, CASE j.type WHEN 'true' THEN json('true') WHEN 'false' THEN json('false') ELSE j.value END) ` +
-    `FROM json_each(requestparameters) AS j WHERE j.key IN (${keys.map(sqlString).join(', ')}))`,
+    `FROM json_each(CASE WHEN json_valid(requestparameters) THEN requestparameters ELSE '{}' END) AS j WHERE j.key IN (${keys.map(sqlString).join(', ')}))`,
   // Athena's SerDe reads JSON keys case-insensitively: both spellings the normalizer accepts.
   resourceArns: () =>
     `(SELECT json_group_array(COALESCE(json_extract(r.value, '$.ARN'), json_extract(r.value, '$.arn'), ` +
