@@ -26,6 +26,7 @@ import { failOnGate } from '../fail-on-gate.js';
 import { checkSecondOpinionOptions, withSecondOpinionOptions } from '../second-opinion-options.js';
 import { lastAccessedEvidence } from '../second-opinion.js';
 import { formatLastAccessedLines } from '../second-opinion-report.js';
+import { awsFoundNewAccess, formatAwsVerificationLines, reportAwsNewAccess, verifyWithAws } from '../second-opinion-verify.js';
 
 export const suggestCommand: CommandModule = {
   command: 'suggest',
@@ -104,6 +105,9 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
     if (e instanceof InternalError) return reportInternalError(e, args, io);
     throw e;
   }
+  // AWS's second opinion, before anything is written: a FAIL after our own proof passed is a bug, and prints nothing.
+  const awsCheck = await verifyWithAws(args, io, policies.documents, result.documents, catalog);
+  if (awsFoundNewAccess(awsCheck)) return reportAwsNewAccess(awsCheck!, io);
 
   const { format, style } = renderChoices(args);
   const report = args.report
@@ -123,11 +127,12 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
       sessions: usage.sessions,
       original: policies.documents,
       levelOf: (action) => catalog.action(action)?.accessLevel,
-      ...(lastAccessed ? { secondOpinion: formatLastAccessedLines(lastAccessed.notes, result.findings) } : {}),
+      secondOpinion: [...(lastAccessed ? formatLastAccessedLines(lastAccessed.notes, result.findings) : []), ...(awsCheck ? formatAwsVerificationLines(awsCheck) : [])],
     }),
   );
   if (args.explain) io.stderr(formatExplain(result));
-  return failOnGate(result, policies.documents, (args['fail-on'] as string[] | undefined) ?? [], io);
+  const gate = failOnGate(result, policies.documents, (args['fail-on'] as string[] | undefined) ?? [], io);
+  return awsCheck?.mustNotGrant?.answer.result === 'FAIL' ? EXIT.FINDINGS : gate;
 }
 
 /** A failed safety proof: a bug in policy-trim. Say so, and save the inputs with `--report`. */
