@@ -116,6 +116,18 @@ describe('the Athena usage query on an embedded engine', () => {
     expect(athena.tally.ledger.principals().length).toBeLessThan(local.ledger.principals().length / 4);
   });
 
+  it('returns one row for many calls alike: rows grow with distinct usage, not with records', async () => {
+    // Given 500 calls of one function to one object, each its own event at its own time
+    const base = loadFixtureCases().find((c) => (c.record as { eventName?: string }).eventName === 'GetObject')!.record as Record<string, unknown>;
+    const calls = Array.from({ length: 500 }, (_, i) => ({ ...base, eventID: `e-${i}`, eventTime: new Date(Date.UTC(2026, 9, 1) + i * 60_000).toISOString().replace('.000Z', 'Z') }));
+    // When they are aggregated
+    const athena = await athenaTally(calls);
+    // Then one row stands for them all, with their count and first and last time, as the local ledger has them
+    expect(athena.rows).toBe(1);
+    expect(athena.records).toBe(500);
+    expect(usageOfAll(athena.tally)).toEqual(usageOfAll(localTally(calls)));
+  });
+
   it('finds a role given by name alone, wherever its path', async () => {
     const records = await allRecords();
     const local = localTally(records);
