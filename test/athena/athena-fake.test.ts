@@ -160,6 +160,15 @@ describe('usage --athena against a fake Athena', () => {
     }
   });
 
+  it('says what to do when the table\'s accounts are injected and the query named none', async () => {
+    const fake = await startFake({ states: [{ State: 'FAILED', StateChangeReason: 'CONSTRAINT_VIOLATION: For the injected projected partition column account, the WHERE clause must contain only static equality conditions' }] });
+    const client = new AthenaClient({ region: 'us-east-1', endpoint: fake.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+    const err = (await new AthenaRunner(client, {}, fakeClock()).wait(QUERY_ID).catch((e: unknown) => e)) as AthenaQueryError;
+    client.destroy();
+    expect(err.message).toContain(`Athena query ${QUERY_ID} failed: CONSTRAINT_VIOLATION`);
+    expect(err.hint).toContain('athena ddl --account');
+  });
+
   it('a failed query is an error on stderr naming the query id (exit 1)', async () => {
     const restore = useFakeAwsEnv();
     try {

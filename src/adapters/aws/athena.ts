@@ -52,13 +52,18 @@ export class AthenaQueryError extends PolicyTrimError {
     super({
       code: 'athena-query-failed',
       message: `Athena query ${queryId} ${state === 'CANCELLED' ? 'was cancelled' : 'failed'}: ${reason}`,
-      hint:
-        state === 'CANCELLED'
-          ? 'Someone or a workgroup limit (bytes scanned per query) stopped it: check the workgroup\'s data usage controls, or read a shorter window (--days).'
-          : 'Check the table (`policy-trim athena ddl` creates it), --athena-database and --athena-workgroup; `aws athena get-query-execution --query-execution-id ' + queryId + '` shows the whole error.',
+      hint: failureHint(queryId, state, reason),
       source: 'user',
     });
   }
+}
+
+/** What to do about a query that did not succeed, by its state and Athena's reason. */
+function failureHint(queryId: string, state: string, reason: string): string {
+  if (state === 'CANCELLED') return "Someone or a workgroup limit (bytes scanned per query) stopped it: check the workgroup's data usage controls, or read a shorter window (--days).";
+  // The table's account partition is `injected` (athena ddl without --account): the query must name the accounts.
+  if (/injected/i.test(reason)) return 'The table projects accounts only when a query names them: give the role as an ARN (its account is then named), or recreate the table with `policy-trim athena ddl --account ID ...`.';
+  return `Check the table (\`policy-trim athena ddl\` creates it), --athena-database and --athena-workgroup; \`aws athena get-query-execution --query-execution-id ${queryId}\` shows the whole error.`;
 }
 
 /** How a finished query went: its statistics. */

@@ -16,6 +16,7 @@ import { checkAthenaPlace } from '../athena-source.js';
 /** The table's name when `--table` is not given (AWS's examples name it `cloudtrail_logs…`). */
 const DEFAULT_TABLE = 'cloudtrail_logs';
 
+/** `policy-trim athena ddl`: the CloudTrail table of `--athena`, printed or created. */
 export const athenaCommand: CommandModule = {
   command: 'athena <what>',
   describe: 'The Athena table --athena reads: `athena ddl` prints its CREATE TABLE (or runs it with --create)',
