@@ -573,6 +573,34 @@ describe('Athena (moto)', () => {
   });
 });
 
+describe('second opinions (local fakes: moto implements neither API)', () => {
+  it('reads a last-accessed report and asks both Access Analyzer checks with the commands their permission files allow', async () => {
+    const { FakeIamLastAccessed } = await import('../support/fake-iam-last-accessed.js');
+    const { FakeAccessAnalyzer } = await import('../support/fake-access-analyzer.js');
+    const { IamAccessAdvisor, AccessAnalyzerChecks, createAccessAnalyzerClient } = await import('../../src/adapters/aws/index.js');
+    const { IAMClient } = await import('@aws-sdk/client-iam');
+    const iamFake = new FakeIamLastAccessed({ services: [{ namespace: 's3' }] });
+    const analyzerFake = new FakeAccessAnalyzer();
+    const [iamUrl, analyzerUrl] = [await iamFake.start(), await analyzerFake.start()];
+    const iam = new IAMClient({ ...clients.config, endpoint: iamUrl, credentials: clients.config.credentials ?? { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake' } });
+    const analyzer = createAccessAnalyzerClient({ ...clients.config, endpointUrl: analyzerUrl });
+    recordCommands(iam, sent);
+    recordCommands(analyzer, sent);
+    try {
+      expect((await new IamAccessAdvisor(iam).report('arn:aws:iam::123456789012:role/r')).services).toHaveLength(1);
+      const checks = new AccessAnalyzerChecks(analyzer);
+      const doc = '{"Version":"2012-10-17","Statement":[]}';
+      expect((await checks.noNewAccess(doc, doc)).result).toBe('PASS');
+      expect((await checks.accessNotGranted(doc, ['iam:PassRole'])).result).toBe('PASS');
+    } finally {
+      iam.destroy();
+      analyzer.destroy();
+      await iamFake.stop();
+      await analyzerFake.stop();
+    }
+  });
+});
+
 describe('docs/permissions.json', () => {
   it('allows exactly the actions of the commands the adapters sent (LookupEvents through the fake)', async () => {
     // LookupEvents is not in moto: run it through the fake, which records the command class it received.
@@ -595,7 +623,7 @@ describe('docs/permissions.json', () => {
     const implied = new Set(['kms:Decrypt', 'glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 's3:GetBucketLocation', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads']);
     expect([...granted].filter((a) => !implied.has(a)).sort()).toEqual([...used].sort());
     // No wildcard actions, and only read-only services' actions
-    for (const a of granted) expect(a).toMatch(/^(iam|lambda|cloudtrail|s3|kms|cloudformation|sts|athena|glue):[A-Z][A-Za-z]+$/);
+    for (const a of granted) expect(a).toMatch(/^(iam|lambda|cloudtrail|s3|kms|cloudformation|sts|athena|glue|access-analyzer):[A-Z][A-Za-z]+$/);
     // Every command in the action table was exercised (so the table has no stale entries)
     expect(Object.keys(COMMAND_ACTIONS).filter((c) => !commands.has(c))).toEqual([]);
   });

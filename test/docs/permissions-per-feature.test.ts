@@ -47,7 +47,7 @@ const ATHENA_WRITES = new Set(['athena:StartQueryExecution', 'glue:CreateTable',
 
 describe('docs/permissions/', () => {
   it('has a policy for each feature that reads AWS, and a README naming each file', () => {
-    expect(Object.keys(features).sort()).toEqual(['athena', 'drift', 'pr', 'suggest']);
+    expect(Object.keys(features).sort()).toEqual(['access-advisor', 'athena', 'drift', 'pr', 'suggest', 'verify-with-aws']);
     const readme = readFileSync(join(DIR, 'README.md'), 'utf8');
     for (const f of Object.keys(features)) expect(readme).toContain(`${f}.json`);
   });

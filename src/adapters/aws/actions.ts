@@ -27,6 +27,12 @@ export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   ListStackResourcesCommand: 'cloudformation:ListStackResources',
   // `drift` over `.policy-trim.yml`'s accounts: the read-only role of each account (adapters/aws/accounts.ts).
   AssumeRoleCommand: 'sts:AssumeRole',
+  // `suggest --access-advisor`: the role's last-accessed report (adapters/aws/access-advisor.ts).
+  GenerateServiceLastAccessedDetailsCommand: 'iam:GenerateServiceLastAccessedDetails',
+  GetServiceLastAccessedDetailsCommand: 'iam:GetServiceLastAccessedDetails',
+  // `suggest --verify-with-aws` and `--must-not-grant`: IAM Access Analyzer's custom policy checks (adapters/aws/access-analyzer.ts).
+  CheckNoNewAccessCommand: 'access-analyzer:CheckNoNewAccess',
+  CheckAccessNotGrantedCommand: 'access-analyzer:CheckAccessNotGranted',
   // `--athena` and `athena ddl --create` (adapters/aws/athena.ts): Athena then reads the table in Glue and the
   // trail's objects, and writes the results to S3, with the caller's credentials (docs/permissions/athena.json).
   StartQueryExecutionCommand: 'athena:StartQueryExecution',
