@@ -109,6 +109,7 @@ const FREE_FORM: Record<string, string> = {
   name: 'a Terraform block name',
   baseline: 'checked against the knowledge (baselinesFromArgs)',
   'drop-unobservable': 'checked against the catalog (dropUnobservableOptions)',
+  'must-not-grant': 'suggest --verify-with-aws: IAM actions, checked against the catalog (mustNotGrantActions)',
   file: 'positional: a path', what: 'positional with choices', patterns: 'positional: action patterns',
   roles: 'drift: role names or ARNs, comma-separated (each reported, or reported with its error)',
   format: 'drift: comma-separated or repeated, checked against md, json, sarif, html (driftOutputs)',
