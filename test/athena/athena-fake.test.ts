@@ -169,6 +169,33 @@ describe('usage --athena against a fake Athena', () => {
     expect(err.hint).toContain('athena ddl --account');
   });
 
+  it('suggest --athena without --trail-config or --trail-name warns that data-event actions stay unobservable, and asks only for the granted sources', async () => {
+    const restore = useFakeAwsEnv();
+    try {
+      // Given the example role's policies as files, and a query that returns the role's one call
+      const EX = new URL('../../examples/orders-api/', import.meta.url).pathname;
+      const fake = await startFake({ states: [{ State: 'SUCCEEDED' }], pages: [[[...USAGE_COLUMNS], row(3, 'a').map((v, i) => (USAGE_COLUMNS[i] === 'issuer_arn' ? 'arn:aws:iam::123456789012:role/orders-api-role' : v))]] });
+      // When suggest reads the activity through Athena
+      const r = await runCli(['suggest', '--role', 'arn:aws:iam::123456789012:role/orders-api-role', '--policy', `${EX}policies`, '--athena', 'trails.logs', '--allow-no-activity', '--region', 'us-east-1', '--endpoint-url', fake.endpoint, '--days', '30']);
+      // Then it runs, says why data events stay unobservable, and asked Athena only for the role and its sources
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('Athena reads the table, not the trail: it cannot tell which data events the trail records');
+      const sql = String(fake.requests.find((q) => q.op === 'StartQueryExecution')!.body.QueryString);
+      expect(sql).toMatch(/AND eventsource IN \([^)]*'dynamodb\.amazonaws\.com'/);
+      expect(sql).not.toContain("'cloudtrail.amazonaws.com'");
+      expect(sql).toContain("useridentity.arn = 'arn:aws:iam::123456789012:role/orders-api-role'");
+    } finally {
+      restore();
+    }
+  });
+
+  it('refuses --athena with another activity source, before any call (usage error)', async () => {
+    const EX = new URL('../../examples/orders-api/', import.meta.url).pathname;
+    const r = await runCli(['suggest', '--role', 'arn:aws:iam::123456789012:role/orders-api-role', '--policy', `${EX}policies`, '--athena', 'logs', '--lookup', '--endpoint-url', 'http://127.0.0.1:9', '--region', 'us-east-1']);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toContain('--athena reads every record of the table: it cannot be combined with --lookup');
+  });
+
   it('a failed query is an error on stderr naming the query id (exit 1)', async () => {
     const restore = useFakeAwsEnv();
     try {
