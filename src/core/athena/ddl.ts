@@ -44,8 +44,9 @@ export interface DdlInput {
 }
 
 /**
- * AWS's documented columns (same page), in its order. Struct fields are lower case: the SerDe matches JSON
- * keys case-insensitively.
+ * AWS's documented columns (same page), in its order; one addition: `resources[].arnprefix` (CloudTrail writes
+ * `ARNPrefix` for some resources, e.g. S3 object prefixes; the normalizer reads it). Struct fields are lower
+ * case: the SerDe matches JSON keys case-insensitively.
  */
 const COLUMNS = `  eventversion STRING,
   useridentity STRUCT<
@@ -70,7 +71,7 @@ const COLUMNS = `  eventversion STRING,
   requestid STRING,
   eventid STRING,
   readonly STRING,
-  resources ARRAY<STRUCT<arn: STRING, accountid: STRING, type: STRING>>,
+  resources ARRAY<STRUCT<arn: STRING, accountid: STRING, type: STRING, arnprefix: STRING>>,
   eventtype STRING,
   apiversion STRING,
   recipientaccountid STRING,

@@ -13,6 +13,7 @@ import type { Normalizer } from '../trail/normalize.js';
 import type { ActivityTally } from '../usage/tally.js';
 import { notFromLambda, type LedgerSnapshot } from '../usage/ledger.js';
 import type { InputProblem, NormalizedCall, RecordSource } from '../usage/types.js';
+import { ARN_PREFIX_MARK } from './dialect.js';
 import { DENIED_MESSAGE_MARK, type UsageColumn } from './query.js';
 
 /** One result row: every column as Athena returns it (text, or null for SQL NULL; numbers from SQLite). */
@@ -66,7 +67,9 @@ export function recordOfRow(row: UsageRow): Record<string, unknown> {
   put(r, 'requestParameters', json(row, 'request') ?? undefined);
   const arns = json(row, 'resource_arns');
   if (Array.isArray(arns)) {
-    const list = arns.filter((a): a is string => typeof a === 'string' && a !== '').map((ARN) => ({ ARN }));
+    const list = arns
+      .filter((a): a is string => typeof a === 'string' && a !== '' && a !== ARN_PREFIX_MARK)
+      .map((a) => (a.startsWith(ARN_PREFIX_MARK) ? { ARNPrefix: a.slice(ARN_PREFIX_MARK.length) } : { ARN: a }));
     if (list.length) r.resources = list;
   }
   return r;
