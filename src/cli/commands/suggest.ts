@@ -132,7 +132,10 @@ async function runSuggest(args: Record<string, unknown>, io: CliIo): Promise<num
   );
   if (args.explain) io.stderr(formatExplain(result));
   const gate = failOnGate(result, policies.documents, (args['fail-on'] as string[] | undefined) ?? [], io);
-  return awsCheck?.mustNotGrant?.answer.result === 'FAIL' ? EXIT.FINDINGS : gate;
+  if (awsCheck?.mustNotGrant?.answer.result !== 'FAIL') return gate;
+  // A --must-not-grant FAIL is a warning: said even under --quiet, which keeps warnings.
+  if (args.quiet) io.stderr(terminalLines(formatAwsVerificationLines(awsCheck)));
+  return EXIT.FINDINGS;
 }
 
 /** A failed safety proof: a bug in policy-trim. Say so, and save the inputs with `--report`. */
