@@ -32,7 +32,7 @@ export function formatLastAccessedLines(n: LastAccessedNotes, findings: readonly
   const kept = findings.filter((f): f is KeptLastAccessedFinding => f.kind === 'kept-last-accessed');
   if (kept.length) {
     out.push(`  kept on action-level evidence, the trail having no record of them (${kept.length}):`);
-    for (const f of kept.slice(0, LIST_MAX)) out.push(`    ${f.action}: used ${f.lastAccess.at.slice(0, 10)}${f.lastAccess.region ? ` in ${f.lastAccess.region}` : ''}`);
+    for (const f of kept.slice(0, LIST_MAX)) out.push(`    ${f.action}: last attempted ${f.lastAccess.at.slice(0, 10)}${f.lastAccess.region ? ` in ${f.lastAccess.region}` : ''}`);
     if (kept.length > LIST_MAX) out.push(`    (+${kept.length - LIST_MAX} more; --explain shows all)`);
   }
   const confirmed = findings.filter((f): f is KeptUnobservableFinding => f.kind === 'kept-unobservable' && f.serviceUsed !== undefined).map((f) => f.action);

@@ -71,7 +71,7 @@ describe('last-accessed evidence in trim', () => {
     expect(allows(r.documents, 'ec2:DescribeAvailabilityZones', '*')).toBe(true);
     const f = find(r.findings, 'kept-last-accessed', 'last-accessed/ec2:DescribeAvailabilityZones');
     expect(f?.lastAccess).toEqual({ at: '2026-11-30T08:00:00Z', region: 'us-west-2' });
-    expect(f?.message).toMatch(/trail has no record of it, but IAM's last-accessed information shows it used on 2026-11-30 in us-west-2/);
+    expect(f?.message).toMatch(/trail has no record of it, but IAM's last-accessed information shows an attempt to use it on 2026-11-30 in us-west-2 \(IAM counts refused attempts too\)/);
     expect(r.stats.lastAccessedActions).toBe(1);
     const line = r.evidence.flatMap((e) => e.actions).find((a) => a.action === 'ec2:DescribeAvailabilityZones');
     expect(line).toEqual({ action: 'ec2:DescribeAvailabilityZones', basis: 'last-accessed', findingIds: ['last-accessed/ec2:DescribeAvailabilityZones'] });

@@ -1,6 +1,8 @@
 /**
- * IAM's last-accessed information as evidence for trim (`suggest --access-advisor`). Three rules, each erring
- * towards keeping:
+ * IAM's last-accessed information as evidence for trim (`suggest --access-advisor`). IAM records every authenticated
+ * attempt, refused ones too (IAM API Reference, GenerateServiceLastAccessedDetails: "includes all attempts to access
+ * an AWS API, not just the successful ones"; read 2026-12-07), and reports recent activity within about four hours:
+ * a date is evidence that an action may be needed, never that it succeeded. Three rules, each erring towards keeping:
  * - A tracked action that action-level data shows used inside the window is kept as granted, even when the trail
  *   has no record of it (a Region or a stretch of time the trail does not cover).
  * - For actions action-level data does not track, service-level use only confirms that the service's unobservable

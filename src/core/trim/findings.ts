@@ -136,7 +136,7 @@ export function keptFindings(analyzed: Analyzed[], finalEntries: Entry[], drafts
 function keptLastAccessed(a: string, seen: LastAccess, mine: readonly Entry[]): KeptLastAccessedFinding {
   const resources = sortedUnique(mine.flatMap((e) => (e.bases.has('last-accessed') ? e.resources : [])));
   const where = seen.region ? ` in ${seen.region}` : '';
-  const message = `${a} kept as granted: the trail has no record of it, but IAM's last-accessed information shows it used on ${seen.at.slice(0, 10)}${where}.`;
+  const message = `${a} kept as granted: the trail has no record of it, but IAM's last-accessed information shows an attempt to use it on ${seen.at.slice(0, 10)}${where} (IAM counts refused attempts too).`;
   const f: KeptLastAccessedFinding = { id: `last-accessed/${a}`, kind: 'kept-last-accessed', action: a, lastAccess: seen, resources, message };
   if (mine.some((e) => e.kind === 'notResource' && e.bases.has('last-accessed'))) f.notResource = true;
   return f;
