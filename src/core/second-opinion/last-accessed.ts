@@ -1,7 +1,7 @@
 /**
  * IAM's last-accessed information as evidence for trim (`suggest --access-advisor`). IAM records every authenticated
- * attempt, refused ones too (IAM API Reference, GenerateServiceLastAccessedDetails: "includes all attempts to access
- * an AWS API, not just the successful ones"; read 2026-12-07), and reports recent activity within about four hours:
+ * attempt, refused ones as well as successful ones (IAM API Reference, GenerateServiceLastAccessedDetails, read
+ * 2026-12-07), and reports recent activity within about four hours (same page):
  * a date is evidence that an action may be needed, never that it succeeded. Three rules, each erring towards keeping:
  * - A tracked action that action-level data shows used inside the window is kept as granted, even when the trail
  *   has no record of it (a Region or a stretch of time the trail does not cover).
