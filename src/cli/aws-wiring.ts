@@ -15,6 +15,7 @@ import type { RegionRead } from '../core/trail/region-coverage.js';
 import type { TrailRecording } from '../core/trail/recording.js';
 import type { ActivityTally } from '../core/usage/tally.js';
 import { DAY_MS } from '../core/usage/time-window.js';
+import { readSourcesInto } from './remote-reads.js';
 import { forTerminal } from '../core/render/escape.js';
 import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -207,7 +208,10 @@ export interface ActivityFilter {
   grants?: readonly PolicyDocument[];
 }
 
-/** Activity from trail buckets (`--trail s3://…`, `--trail-name`) and Event history (`--lookup`). */
+/**
+ * Activity from trail buckets (`--trail s3://…`, `--trail-name`) and Event history (`--lookup`). `only`: these
+ * are the only sources of the tally, so the duplicate check may keep memory flat (`cli/remote-reads.ts`).
+ */
 export async function readRemoteActivity(
   args: Record<string, unknown>,
   io: CliIo,
@@ -215,6 +219,7 @@ export async function readRemoteActivity(
   tally: ActivityTally,
   filter: ActivityFilter,
   remote: string[],
+  options: { only: boolean } = { only: false },
 ): Promise<{ stats: TrailReadStats; recording?: TrailRecording; reads: RegionRead[] }> {
   const aws = await loadAws();
   const clients = await awsClients(args, io);
@@ -250,17 +255,18 @@ export async function readRemoteActivity(
   const until = window.until ?? io.now();
   const since = window.since ?? new Date(until.getTime() - DEFAULT_REMOTE_DAYS * DAY_MS);
   if (!window.since) io.stderr(`note: no --since/--days given: reading the last ${DEFAULT_REMOTE_DAYS} days from AWS.\n`);
-  for (const { label, source } of opened.sources) {
-    const read = source.read({ since, until, principalArn: filter.role, sessionName: filter.function });
-    for await (const item of read) tally.add(item);
-    if (progress) io.stderr('\n');
-    const summary = read.summary();
-    for (const w of summary.warnings) io.stderr(forTerminal(`warning (${label}): ${w}`) + '\n');
-    for (const f of summary.failures) {
-      io.stderr(forTerminal(`partial read (${f.scope}): ${f.message}${f.hint ? ` — ${f.hint}` : ''}`) + '\n');
-      tally.problem({ code: `partial-read:${f.code}`, message: `${f.scope}: ${f.message}`, file: f.scope });
-    }
-  }
+  const query = { since, until, principalArn: filter.role, sessionName: filter.function };
+  await readSourcesInto(tally, opened.sources, query, {
+    only: options.only,
+    after: (label, summary) => {
+      if (progress) io.stderr('\n');
+      for (const w of summary.warnings) io.stderr(forTerminal(`warning (${label}): ${w}`) + '\n');
+      for (const f of summary.failures) {
+        io.stderr(forTerminal(`partial read (${f.scope}): ${f.message}${f.hint ? ` — ${f.hint}` : ''}`) + '\n');
+        tally.problem({ code: `partial-read:${f.code}`, message: `${f.scope}: ${f.message}`, file: f.scope });
+      }
+    },
+  });
   // Trail buckets are read in every Region folder (a delivery); Event history only in `regions`.
   const reads: RegionRead[] = opened.sources.map(({ label }) =>
     label === 'lookup' ? { kind: 'regions', label, regions } : { kind: 'delivery', label },

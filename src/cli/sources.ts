@@ -79,7 +79,8 @@ export async function readActivity(
   let recording: TrailRecording | undefined;
   const reads = localReads(local);
   if (remote.length || args.lookup || args['trail-name']) {
-    const r = await readRemoteActivity(args, io, window, tally, filter, remote);
+    // Remote sources come last: their ids may go to disk when nothing was read into the tally before them.
+    const r = await readRemoteActivity(args, io, window, tally, filter, remote, { only: local.length === 0 });
     addTrailStats(stats, r.stats);
     recording = r.recording;
     reads.push(...r.reads);

@@ -68,7 +68,7 @@ function memorySpill(): IdSpillWriter & IdSpillReader & { entries: number } {
   };
 }
 
-/** What the read says without examples (a copy's example can take the place of a later one: fewer, never wrong). */
+/** What the read says, but for which problems are kept as examples (checked apart). */
 function countsView(t: ActivityResult): unknown {
   return { ...(tallyView(t) as object), problemExamples: undefined, duplicates: t.duplicates };
 }
@@ -99,10 +99,14 @@ describe('the duplicate check with a bounded window of ids', () => {
           for (const input of reread) for (const item of files[input]!) merged.retract(input, item);
           expect(merged.pendingRetractions).toBe(0);
           expect(countsView(merged)).toEqual(countsView(expected));
-          for (const e of merged.problemExamples) expect(expected.problemExamples).toContainEqual(e);
+          // Examples: real problems of the read, at most 2 per code. Not always the same first two: a copy counted
+          // past the window can take an example's place in its thread before the merge drops it.
+          const problems = files.flat().flatMap((i) => (i.kind === 'record' && (i.record as FakeRecord).result.kind === 'problem' ? [(i.record as FakeRecord).result] : []));
+          for (const e of merged.problemExamples) expect(problems).toContainEqual({ kind: 'problem', problem: e });
+          expect(merged.problemExamples.length).toBeLessThanOrEqual(2 * new Set(merged.problemExamples.map((e) => e.code)).size);
         },
       ),
-      { numRuns: 400 },
+      { numRuns: 2000 },
     );
   });
 
@@ -138,6 +142,21 @@ describe('the duplicate check with a bounded window of ids', () => {
     expect(merged.retract(2, { kind: 'record', record: recordOf(1, 1), source: { file: 'f', index: 0 } })).toBe(true);
     expect(merged.calls).toBe(5);
     expect(merged.duplicates).toBe(2);
+  });
+
+  it('of two copies in one input with a spill between them, the first one\'s example stays and the second\'s goes', () => {
+    const spill = memorySpill();
+    const t = new ActivityTally(normalize, 5);
+    t.spillIdsTo(spill, 1);
+    t.startInput(0);
+    for (const n of [11, 1, 11, 22]) t.add({ kind: 'record', record: recordOf(n, 1), source: { file: 'f', index: n } });
+    t.startInput(1);
+    t.add({ kind: 'record', record: recordOf(11, 1), source: { file: 'g', index: 0 } });
+    expect(t.problemExamples.map((e) => e.message)).toEqual(['event 11', 'event 11', 'event 22', 'event 11']);
+    const merged = new ActivityTally(normalize, 5);
+    expect(merged.merge([t.snapshot()], spill)).toEqual([0, 1]);
+    expect(merged.problemExamples.map((e) => e.message)).toEqual(['event 11', 'event 22']);
+    expect(merged.problemCounts['unknown-action']).toBe(4); // until the copies are taken back
   });
 
   it('refuses to lose copies silently: a spilled snapshot merged without its ids, or a record added after a final merge', () => {

@@ -131,6 +131,15 @@ export class S3TrailSource implements ActivitySource {
     };
   }
 
+  /** @inheritdoc */
+  async *readAgain(files: readonly string[], query: ActivityQuery): AsyncGenerator<ActivityItem> {
+    const prefix = `s3://${this.loc.bucket}/`;
+    const keys = files.filter((f) => f.startsWith(prefix)).map((f) => f.slice(prefix.length));
+    // The first read counted the objects: this one's counters and summary are thrown away.
+    const summary: ActivityReadSummary = { warnings: [], failures: [], records: 0, since: query.since, until: query.until };
+    yield* this.download(keys, summary, createTrailStats());
+  }
+
   /** Lists common prefixes (sub-folders) one level below `prefix`. */
   private async listFolders(prefix: string): Promise<string[]> {
     const out: string[] = [];

@@ -256,14 +256,5 @@ async function retractCopies(tally: ActivityTally, inputs: number[], paths: stri
     for await (const batch of readTrailFile(found.path, parseOptions, options)) for (const item of batch) tally.retract(input, item);
     if (want.size === 0) break;
   }
-  const left = tally.pendingRetractions;
-  if (left > 0) {
-    tally.dropPendingRetractions();
-    tally.problem({
-      code: 'changed-during-read',
-      message:
-        `${left} record(s) counted twice could not be taken back because their files changed while being read; ` +
-        'the counts may be a little high. Run again once the files are no longer being written.',
-    });
-  }
+  tally.settleRetractions();
 }

@@ -63,6 +63,12 @@ export interface ActivityReadSummary {
 /** A source of CloudTrail activity. `read` is single-use per call; `summary()` is final after iteration ends. */
 export interface ActivitySource {
   read(query: ActivityQuery): ActivityRead;
+  /**
+   * Reads again the inputs named `files` (each a `RecordSource.file` of an earlier read), yielding their items as
+   * the first read did: how a copy counted twice is taken back (`ActivityTally.retract`). Sources that cannot
+   * (Event history) leave it out, and their reads keep every event id in memory.
+   */
+  readAgain?(files: readonly string[], query: ActivityQuery): AsyncIterable<ActivityItem>;
 }
 
 /** One read in progress: iterate the items, then look at the summary. */

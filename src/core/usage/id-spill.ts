@@ -11,6 +11,9 @@
  * folder, `adapters/fs/id-spill-files.ts`). Entries are {@link ENTRY_WORDS} words each: the 128-bit identity,
  * then 1 + the input it was counted from (the layout of `HashSet128.entries`).
  *
+ * The copies found in memory (a merge of worker threads that did not spill) are named the same way
+ * ({@link addCopiesInMemory}), with the same key per copy ({@link loserKey}).
+ *
  * Why partitions and not sorted runs: identities are uniform hashes, so their leading bits split them into
  * equal parts with no sort, and a partition is checked with the same hash set as the window.
  */
@@ -47,6 +50,9 @@ export function partitionOf(ids: Uint32Array, at: number): number {
   return ids[at]! >>> (32 - PARTITION_BITS);
 }
 
+/** Names a copy counted twice: its identity at `ids[at..]`, its input, and the input whose copy is kept so far. */
+export type LoseCopy = (ids: Uint32Array, at: number, input: number, kept: number) => void;
+
 /** Writes dense entries (`HashSet128.entries` layout) to `writer`, one append per partition that has any. */
 export function spillEntries(entries: Uint32Array, writer: IdSpillWriter): void {
   const counts = new Uint32Array(ID_PARTITIONS);
@@ -69,14 +75,15 @@ export function spillEntries(entries: Uint32Array, writer: IdSpillWriter): void 
 /**
  * Finds every copy counted twice among what was spilled (`reader`) and the identities still in memory
  * (`inMemory`, dense entries each), one partition at a time. For each event counted more than once, the copy of
- * the earliest input is kept and `lose(ids, at, input)` is called once for every other copy, with an array
- * holding its identity at `at` and the input it was counted from. Copies counted twice from the same input (the
+ * the earliest input is kept and `lose(ids, at, input, kept)` is called once for every other copy, with an array
+ * holding its identity at `at`, the input it was counted from, and the input whose copy is kept so far (a later
+ * call may name an earlier one). Copies counted twice from the same input (the
  * window was spilled between them) are named once per extra copy. Returns the largest input met (-1: none).
  */
 export function findSpilledCopies(
   reader: IdSpillReader,
   inMemory: readonly Uint32Array[],
-  lose: (ids: Uint32Array, at: number, input: number) => void,
+  lose: LoseCopy,
 ): number {
   const seen = new HashSet128();
   let largest = -1;
@@ -87,9 +94,9 @@ export function findSpilledCopies(
       if (input > largest) largest = input;
       const have = seen.addIfAbsent(ids, at, input);
       if (have === -1) return;
-      if (have <= input) lose(ids, at, input);
+      if (have <= input) lose(ids, at, input, have);
       else {
-        lose(ids, at, have);
+        lose(ids, at, have, input);
         seen.set(ids, at, input);
       }
     };
@@ -99,4 +106,37 @@ export function findSpilledCopies(
     }
   }
   return largest;
+}
+
+/**
+ * Adds dense entries (each part's ids) to `ids`, which keeps every identity in memory: for an identity already
+ * there, the copy of the later input loses (`lose`) and the earlier input is kept. Returns the largest input met.
+ */
+export function addCopiesInMemory(ids: HashSet128, parts: readonly Uint32Array[], lose: LoseCopy): number {
+  ids.reserve(parts.reduce((n, p) => n + p.length / ENTRY_WORDS, 0));
+  let largest = -1;
+  for (const part of parts) {
+    const top = ids.addEntries(part, (w, have) => {
+      const input = part[w + HASH_WORDS]! - 1;
+      if (have <= input) lose(part, w, input, have);
+      else {
+        lose(part, w, have, input);
+        ids.set(part, w, input);
+      }
+    });
+    largest = Math.max(largest, top);
+  }
+  return largest;
+}
+
+/**
+ * Key of "the copy of event `ids[at..]` counted from `input`", written into `out`: the event's identity with the
+ * input mixed into its first word (still 128 bits of identity per copy).
+ */
+export function loserKey(ids: Uint32Array, at: number, input: number, out: Uint32Array): Uint32Array {
+  out[0] = ids[at]! ^ Math.imul(input + 1, 0x9e3779b1);
+  out[1] = ids[at + 1]!;
+  out[2] = ids[at + 2]!;
+  out[3] = ids[at + 3]!;
+  return out;
 }

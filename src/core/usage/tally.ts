@@ -29,7 +29,7 @@ import type { Normalizer } from '../trail/normalize.js';
 import type { ActivityItem } from '../ports/activity-source.js';
 import { UsageLedger, type LedgerSnapshot } from './ledger.js';
 import { ENTRY_WORDS, HASH_WORDS, HashSet128, eventIdentity } from './event-ids.js';
-import { DEFAULT_ID_WINDOW, findSpilledCopies, spillEntries, type IdSpillReader, type IdSpillWriter } from './id-spill.js';
+import { addCopiesInMemory, loserKey, DEFAULT_ID_WINDOW, findSpilledCopies, spillEntries, type IdSpillReader, type IdSpillWriter, type LoseCopy } from './id-spill.js';
 import { InvariantError } from '../errors.js';
 import type { InputProblem } from './types.js';
 import { compareOrder, decrement, mergeCounts, type CountFamily, type ReadOrder } from './read-order.js';
@@ -177,6 +177,11 @@ export class ActivityTally implements ActivityResult {
     }
   }
 
+  /** True once this tally wrote event ids out ({@link spillIdsTo}): its read must end with a merge given them back. */
+  get spilledIds(): boolean {
+    return this.spilled;
+  }
+
   /** Copies counted twice, found by the last merge, that {@link retract} has not taken back yet. */
   get pendingRetractions(): number {
     return this.pending ? this.pendingCopies : 0;
@@ -185,6 +190,23 @@ export class ActivityTally implements ActivityResult {
   /** Forgets the copies {@link retract} could not find (their inputs changed since they were read). */
   dropPendingRetractions(): void {
     this.pending = undefined;
+  }
+
+  /**
+   * Ends a retraction: the copies {@link retract} could not find (their inputs changed between the two reads)
+   * are forgotten, and said as a problem (their counts stay a little high). Returns how many there were.
+   */
+  settleRetractions(): number {
+    const left = this.pendingRetractions;
+    if (left === 0) return 0;
+    this.dropPendingRetractions();
+    this.problem({
+      code: 'changed-during-read',
+      message:
+        `${left} record(s) counted twice could not be taken back because their inputs changed while being read; ` +
+        'the counts may be a little high. Run again once the logs are no longer being written.',
+    });
+    return left;
   }
 
   /**
@@ -278,11 +300,15 @@ export class ActivityTally implements ActivityResult {
    */
   merge(snapshots: readonly TallySnapshot[], spilled?: IdSpillReader): number[] {
     const losers = new HashSet128();
+    // Losers whose kept copy is in the same input (a window spilled between them): that input's first copy stays.
+    const sameInput = new HashSet128();
     const inputs = new Set<number>();
-    const lose = (ids: Uint32Array, at: number, input: number): void => {
+    const lose: LoseCopy = (ids, at, input, kept) => {
       const key = loserKey(ids, at, input, this.k);
       const copies = losers.get(key);
       losers.set(key, 0, copies === -1 ? 1 : copies + 1);
+      if (kept === input) sameInput.set(key, 0, 0);
+      else sameInput.delete(key);
       this.pendingCopies += 1;
       inputs.add(input);
       this.duplicates += 1;
@@ -304,8 +330,14 @@ export class ActivityTally implements ActivityResult {
 
     // A dropped copy's example goes before the cut: the copy kept sits earlier with the same problem, so the
     // first examples per code are those of one thread that never counted the copy.
-    const isLoser = (e: TallySnapshot['examples'][number]): boolean =>
-      e.id !== undefined && losers.size > 0 && losers.get(loserKey(Uint32Array.from(e.id), 0, e.order[0], this.k)) !== -1;
+    const keptFirst = new HashSet128();
+    const isLoser = (e: TallySnapshot['examples'][number]): boolean => {
+      if (e.id === undefined || losers.size === 0) return false;
+      const key = loserKey(Uint32Array.from(e.id), 0, e.order[0], this.k);
+      if (losers.get(key) === -1) return false;
+      // Examples are in reading order: of copies in the kept copy's own input, the first is the one kept.
+      return sameInput.get(key) === -1 || keptFirst.addIfAbsent(key, 0, 0) !== -1;
+    };
     const examples = this.problemExamples.map((problem, k) => this.example(k, problem));
     for (const s of snapshots) examples.push(...s.examples);
     examples.sort((a, b) => compareOrder(a.order, b.order));
@@ -333,33 +365,18 @@ export class ActivityTally implements ActivityResult {
   }
 
   /** Adds the snapshots' identities to this tally's; calls `lose` for each later copy. Returns the largest input. */
-  private mergeIds(snapshots: readonly TallySnapshot[], lose: (ids: Uint32Array, at: number, input: number) => void): number {
+  private mergeIds(snapshots: readonly TallySnapshot[], lose: LoseCopy): number {
     if (this.spilled || snapshots.some((s) => s.spilled)) {
       throw new InvariantError('tally merge: event ids were spilled, but the merge was not given them back');
     }
-    this.ids.reserve(snapshots.reduce((n, s) => n + s.ids.length / ENTRY_WORDS, 0));
-    let lastIdInput = -1;
-    for (const s of snapshots) {
-      const ids = s.ids;
-      // An id counted here and in `s`: the copy of the later input loses, and the earlier input is kept.
-      const largest = this.ids.addEntries(ids, (w, have) => {
-        const input = ids[w + HASH_WORDS]! - 1;
-        if (have <= input) lose(ids, w, input);
-        else {
-          lose(ids, w, have);
-          this.ids.set(ids, w, input);
-        }
-      });
-      lastIdInput = Math.max(lastIdInput, largest);
-    }
-    return lastIdInput;
+    return addCopiesInMemory(this.ids, snapshots.map((s) => s.ids), lose);
   }
 
   /**
    * Finds the copies among the spilled identities and those still in memory (here and in the snapshots), one
    * partition at a time; afterwards this tally holds no identities and accepts no record with an id.
    */
-  private mergeSpilledIds(snapshots: readonly TallySnapshot[], spilled: IdSpillReader, lose: (ids: Uint32Array, at: number, input: number) => void): number {
+  private mergeSpilledIds(snapshots: readonly TallySnapshot[], spilled: IdSpillReader, lose: LoseCopy): number {
     const inMemory = [this.ids.entries(), ...snapshots.map((s) => s.ids)];
     const lastIdInput = findSpilledCopies(spilled, inMemory, lose);
     this.ids = new HashSet128();
@@ -367,18 +384,6 @@ export class ActivityTally implements ActivityResult {
     this.closed = true;
     return lastIdInput;
   }
-}
-
-/**
- * Key of "the copy of event `ids[at..]` counted from `input`", written into `out`: the event's identity with the
- * input mixed into its first word (still 128 bits of identity per copy).
- */
-function loserKey(ids: Uint32Array, at: number, input: number, out: Uint32Array): Uint32Array {
-  out[0] = ids[at]! ^ Math.imul(input + 1, 0x9e3779b1);
-  out[1] = ids[at + 1]!;
-  out[2] = ids[at + 2]!;
-  out[3] = ids[at + 3]!;
-  return out;
 }
 
 /** The unknown-events key of a problem: `eventSource eventName`. */

@@ -1,0 +1,69 @@
+/**
+ * Reading remote activity sources (trail buckets, Event history) into the tally in this thread, with the
+ * duplicate check's memory flat in the number of records when every source can read an input again: past a
+ * window the event ids spill to a temporary folder (`core/usage/id-spill.ts`), and the copies found once the
+ * read is over are taken back by reading their objects again (none in an ordinary read).
+ */
+import { createIdSpillDir, idSpillReader, idSpillWriter, removeIdSpillDir } from '../adapters/fs/id-spill-files.js';
+import type { ActivityQuery, ActivityReadSummary, ActivitySource } from '../core/ports/activity-source.js';
+import type { ActivityTally } from '../core/usage/tally.js';
+
+/** A source to read, with the label its warnings carry. */
+export interface LabelledSource {
+  label: string;
+  source: ActivitySource;
+}
+
+/**
+ * Reads each source into `tally`, in order, calling `after` with each read's summary. With `only` (nothing is
+ * added to the tally before or after) and every source able to read again, event ids beyond the tally's window go to
+ * disk and the merge that ends the read is final.
+ */
+export async function readSourcesInto(
+  tally: ActivityTally,
+  sources: readonly LabelledSource[],
+  query: ActivityQuery,
+  options: { only: boolean; idWindow?: number; after: (label: string, summary: ActivityReadSummary) => void },
+): Promise<void> {
+  const spillDir = options.only && sources.length > 0 && sources.every((s) => s.source.readAgain) ? await createIdSpillDir() : undefined;
+  try {
+    if (spillDir) tally.spillIdsTo(idSpillWriter(spillDir, 'main'), options.idWindow);
+    // Inputs in reading order (one per object): what a spilled copy's input index names, to read it again.
+    const inputs: Array<{ source: ActivitySource; file: string }> = [];
+    for (const { label, source } of sources) {
+      const read = source.read(query);
+      let file: string | undefined;
+      for await (const item of read) {
+        if (spillDir && item.kind === 'record' && item.source.file !== file) {
+          file = item.source.file;
+          tally.startInput(inputs.length);
+          inputs.push({ source, file });
+        }
+        tally.add(item);
+      }
+      options.after(label, read.summary());
+    }
+    if (spillDir && tally.spilledIds) await retractSpilledCopies(tally, spillDir, inputs, query);
+  } finally {
+    if (spillDir) await removeIdSpillDir(spillDir);
+  }
+}
+
+/** Finds the copies counted twice among the spilled ids, reads their objects again and takes them back. */
+async function retractSpilledCopies(tally: ActivityTally, dir: string, inputs: Array<{ source: ActivitySource; file: string }>, query: ActivityQuery): Promise<void> {
+  const reread = tally.merge([], idSpillReader(dir));
+  const bySource = new Map<ActivitySource, Map<string, number>>();
+  for (const input of reread) {
+    const { source, file } = inputs[input]!;
+    const files = bySource.get(source) ?? new Map<string, number>();
+    files.set(file, input);
+    bySource.set(source, files);
+  }
+  for (const [source, files] of bySource) {
+    for await (const item of source.readAgain!([...files.keys()], query)) {
+      const input = item.kind === 'record' ? files.get(item.source.file) : undefined;
+      if (input !== undefined) tally.retract(input, item);
+    }
+  }
+  tally.settleRetractions();
+}
