@@ -33,6 +33,9 @@ import { ActionInputError } from '../../src/action/inputs.js';
 import { YamlNeeded } from '../../src/core/policy/parse-document.js';
 import { AthenaInputError } from '../../src/core/athena/names.js';
 import { AthenaQueryError } from '../../src/adapters/aws/athena.js';
+import { LastAccessedJobError } from '../../src/adapters/aws/access-advisor.js';
+import { PolicyTooLargeError } from '../../src/adapters/aws/access-analyzer.js';
+import { SplitError } from '../../src/core/split/errors.js';
 
 const awsError = (name: string, message = 'no'): Error => Object.assign(new Error(message), { name });
 const ctx = { action: 'iam:GetRole', resource: 'arn:aws:iam::123456789012:role/app', profile: 'prod' };
@@ -80,6 +83,9 @@ const CASES: Array<{ cls: string; err: PolicyTrimError; tool?: boolean }> = [
   { cls: 'GitHubApiError', err: new GitHubApiError({ code: 'github-body-too-long', message: 'the body is longer than GitHub accepts', hint: 'Report this.', status: 422, operation: 'create the pull request' }), tool: true },
   { cls: 'ActionInputError', err: new ActionInputError('input days: expected a whole number of days (1 or more), got "abc"') },
   { cls: 'YamlNeeded', err: new YamlNeeded() },
+  { cls: 'LastAccessedJobError', err: new LastAccessedJobError('IAM could not finish the last-accessed report for role app: FAILED', 'Run again later, or without --access-advisor.') },
+  { cls: 'PolicyTooLargeError', err: new PolicyTooLargeError('Policy document exceeds the maximum size') },
+  { cls: 'SplitError', err: new SplitError('split-inline-size', 'function orders-api: its role would hold 11,002 characters of inline policy; IAM allows 10,240', 'Trim the function\'s policy or attach a managed policy.') },
 ];
 
 /** The errors that are bugs in policy-trim; every other class is the user's to act on. */

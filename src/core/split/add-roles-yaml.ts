@@ -12,6 +12,7 @@
 import { isMap, isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml';
 import { CFN_YAML_TAGS } from '../iac/yaml-tags.js';
 import { SplitError } from './errors.js';
+import { InvariantError } from '../errors.js';
 
 /** What the file already names: resource logical ids and IAM role names. */
 export interface ExistingNames {
@@ -94,7 +95,7 @@ export function existingNames(target: YamlTarget, root: YAMLMap, resources: YAML
 function renderedEntries(rendered: string): string[] {
   const lines = rendered.replace(/\n$/, '').split('\n');
   const at = lines.indexOf('Resources:');
-  if (at < 0 || lines.slice(at + 1).some((l) => l !== '' && !l.startsWith('  '))) throw new Error('the cloudformation split renderer wrote no trailing Resources map');
+  if (at < 0 || lines.slice(at + 1).some((l) => l !== '' && !l.startsWith('  '))) throw new InvariantError('the cloudformation split renderer wrote no trailing Resources map');
   return lines.slice(at + 1);
 }
 

@@ -15,6 +15,7 @@ import { editorFor } from '../iac/editors.js';
 import type { PlanInput } from '../iac/plan-types.js';
 import type { PolicyDocument } from '../policy/types.js';
 import { SplitError } from './errors.js';
+import { InvariantError } from '../errors.js';
 
 /** What the grant is read from: the role's sites with their texts and what resolves references. */
 export type RepositoryGrantInput = Pick<PlanInput, 'role' | 'sites' | 'values' | 'managedPolicies' | 'samTemplates' | 'managedPoliciesUnread'>;
@@ -27,7 +28,7 @@ export function repositoryGrant(input: RepositoryGrantInput): PolicyDocument[] {
   const planInput: PlanInput = {
     ...input,
     suggestFor: () => {
-      throw new Error('the split reads the grant only'); // never called: viewSite and grantDocuments do not suggest
+      throw new InvariantError('the split reads the grant only'); // never called: viewSite and grantDocuments do not suggest
     },
   };
   const reads: SiteRead[] = input.sites.map((s) => ({ site: s.site, text: s.text, grants: editorFor(s.site.format).read(s.text, s.site), label: siteLabel(s.site) }));
