@@ -123,6 +123,8 @@ const SHARED_FREE_FORM: Record<string, string> = {
   profile: 'an AWS profile, resolved by the SDK', region: 'an AWS Region', 'endpoint-url': 'a URL',
   baseline: 'checked against the knowledge (baselinesFromArgs)',
   'drop-unobservable': 'checked against the catalog (dropUnobservableOptions)',
+  athena: 'a Glue table name, checked (parseTableRef)', 'athena-database': 'a Glue database name, checked (parseTableRef)',
+  'athena-workgroup': 'an Athena workgroup name, checked (checkAthenaArgs)', 'athena-output': 'an s3:// URL, checked (checkAthenaArgs)',
 };
 
 describe('pr option audit', () => {
