@@ -72,20 +72,29 @@ export function trimCommitMessage(facts: TrimCommitFacts): string {
   const name = roleName(role);
   const subject = `policy-trim: trim unused permissions of ${name}`;
   const files = facts.files.map((f) => `- ${escapeControls(f)}`);
-  const listed = files.length > FILES_LISTED ? [...files.slice(0, FILES_LISTED), `- and ${files.length - FILES_LISTED} more`] : files;
+  const listed = capList(files);
   const why =
     `Why: CloudTrail from ${escapeControls(facts.window.from)} to ${escapeControls(facts.window.to)} shows no use of what is removed. ` +
     'The new policy was checked to be never wider than the old one and to still allow every call observed.';
+  return message(subject, [...wrap(whatSentence(facts, name)), ...(listed.length ? ['', 'Files:', ...listed] : [])], why, role, facts.toolVersion);
+}
+
+/** At most {@link FILES_LISTED} list lines, then how many more. */
+function capList(lines: string[]): string[] {
+  return lines.length > FILES_LISTED ? [...lines.slice(0, FILES_LISTED), `- and ${lines.length - FILES_LISTED} more`] : lines;
+}
+
+/** The message: the subject (cut to its width), the body, why, and the trailers the git adapter tells the tool's commits by. */
+function message(subject: string, body: string[], why: string, role: string, toolVersion: string): string {
   return [
     subject.length > SUBJECT_WIDTH ? `${subject.slice(0, SUBJECT_WIDTH - 1)}…` : subject,
     '',
-    ...wrap(whatSentence(facts, name)),
-    ...(listed.length ? ['', 'Files:', ...listed] : []),
+    ...body,
     '',
     ...wrap(why),
     '',
     `${ROLE_TRAILER}: ${role}`,
-    `${GENERATED_BY_TRAILER}: ${TOOL_NAME} ${escapeControls(facts.toolVersion)}`,
+    `${GENERATED_BY_TRAILER}: ${TOOL_NAME} ${escapeControls(toolVersion)}`,
     '',
   ].join('\n');
 }
@@ -113,23 +122,12 @@ export function splitCommitMessage(facts: SplitCommitFacts): string {
   const name = roleName(role);
   const subject = `policy-trim: one role per function for ${name}`;
   const roles = facts.roles.map((r) => `- ${escapeControls(r.roleName)} (function ${escapeControls(r.functionName)})`);
-  const listed = roles.length > FILES_LISTED ? [...roles.slice(0, FILES_LISTED), `- and ${roles.length - FILES_LISTED} more`] : roles;
+  const listed = capList(roles);
   const why =
     `Why: CloudTrail from ${escapeControls(facts.window.from)} to ${escapeControls(facts.window.to)} shows what each function of ${name} used. ` +
     'Each new role was checked to be never wider than the shared role and to allow every call its function made. ' +
     `The shared role and the functions are unchanged${facts.residual ? '; the shared role is also used by others and cannot be retired yet' : ''}.`;
-  return [
-    subject.length > SUBJECT_WIDTH ? `${subject.slice(0, SUBJECT_WIDTH - 1)}…` : subject,
-    '',
-    ...wrap(`Add ${plural(facts.roles.length, 'role')} to ${escapeControls(facts.file)}, one per function of ${name}:`),
-    ...listed,
-    '',
-    ...wrap(why),
-    '',
-    `${ROLE_TRAILER}: ${role}`,
-    `${GENERATED_BY_TRAILER}: ${TOOL_NAME} ${escapeControls(facts.toolVersion)}`,
-    '',
-  ].join('\n');
+  return message(subject, [...wrap(`Add ${plural(facts.roles.length, 'role')} to ${escapeControls(facts.file)}, one per function of ${name}:`), ...listed], why, role, facts.toolVersion);
 }
 
 /** One `Key: value` trailer. */
