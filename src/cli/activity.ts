@@ -5,7 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrailReadStats } from '../adapters/trail-decode/sink.js';
-import { readTrail } from '../adapters/fs/trail-reader.js';
+import { readTrailInto } from '../adapters/fs/tally-read.js';
 import type { CliIo } from './io.js';
 import { formatDuration } from '../adapters/aws/progress.js';
 import { pathMayHoldWindow } from '../core/trail/layout.js';
@@ -18,8 +18,8 @@ import { terminalLines } from '../core/render/escape.js';
  * Reads local trail files and directories into the tally; returns the read's stats. With `jobs` > 1 the
  * files are read by that many worker threads (`adapters/fs/parallel-pool.ts`); the result is the same as
  * with `jobs` = 1 (in this thread), only faster. A single file is always read in this thread. `idWindow`
- * bounds the worker threads' event ids in memory (see the pool); give it only when nothing is read into the
- * tally after this read. In this thread every id stays in memory.
+ * bounds the event ids kept in memory (`adapters/fs/tally-read.ts`, the pool); give it only when nothing is read
+ * into the tally after this read.
  */
 export async function collectActivity(
   paths: string[],
@@ -31,12 +31,12 @@ export async function collectActivity(
   // Running from TypeScript source (tests), no compiled worker is beside the pool: read in this thread.
   const workerUrl = options.workerUrl ?? workerEntryUrl();
   if (options.jobs <= 1 || single || !workerUrl || (await totalBytesBelow(paths, options.smallInputBytes ?? SMALL_INPUT_BYTES))) {
-    const read = readTrail(paths, { window });
-    for await (const batch of read.batches()) {
-      for (const item of batch) tally.add(item);
-      options.onProgress?.({ files: read.stats.filesRead, records: read.stats.records, bytes: read.stats.bytesRead });
-    }
-    return read.stats;
+    const onProgress = options.onProgress;
+    return readTrailInto(paths, tally, {
+      window,
+      idWindow: options.idWindow,
+      ...(onProgress ? { onBatch: (stats: TrailReadStats) => onProgress({ files: stats.filesRead, records: stats.records, bytes: stats.bytesRead }) } : {}),
+    });
   }
   let files = 0;
   const onFile = options.onProgress ? () => options.onProgress!({ files: ++files }) : undefined;

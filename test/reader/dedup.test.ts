@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBundledNormalizer } from '../../src/adapters/fs/bundled-mapping.js';
 import { readTrailParallel } from '../../src/adapters/fs/parallel-pool.js';
 import { readTrail } from '../../src/adapters/fs/trail-reader.js';
+import { readTrailInto } from '../../src/adapters/fs/tally-read.js';
 import { HashSet128, eventIdentity, hash128 } from '../../src/core/usage/event-ids.js';
 import { ActivityTally, type ActivityResult } from '../../src/core/usage/tally.js';
 import { parseTimeWindow } from '../../src/core/usage/time-window.js';
@@ -210,6 +211,23 @@ describe('the same records given twice count once', () => {
       expect(p.pendingRetractions).toBe(0);
     }
     expect(spillDirs()).toBe(before);
+  }, 120_000);
+
+  it('one thread keeping a window of ids (readTrailInto): equals keeping them all, for two folders and for copies inside one file', async () => {
+    const s = await serial([trail, copy]);
+    const t = new ActivityTally(loadBundledNormalizer());
+    await readTrailInto([trail, copy], t, { window, idWindow: 16 });
+    expect(view(t)).toEqual(view(s));
+    expect(t.duplicates).toBe(s.duplicates);
+    expect(t.pendingRetractions).toBe(0);
+    // A copy past the window inside the same file: the file is read again and the later copy taken back.
+    const file = join(dir, 'one-file.json');
+    writeFileSync(file, JSON.stringify({ Records: [record('x'), record('y'), record('z'), record('x')] }));
+    const one = new ActivityTally(loadBundledNormalizer());
+    await readTrailInto([file], one, { window, idWindow: 1 });
+    expect(one.calls).toBe(3);
+    expect(one.duplicates).toBe(1);
+    expect(view(one)).toEqual(view(await serial([file])));
   }, 120_000);
 
   it('bin/policy-trim usage on the example given twice: same calls, the duplicates counted, --jobs 1 = --jobs 2', async () => {

@@ -23,8 +23,9 @@ import { InvariantError, PolicyTrimError } from '../../core/errors.js';
 import { ActivityTally } from '../../core/usage/tally.js';
 import type { FromWorker, ToWorker, WorkerInit, WorkerPart } from './parallel-worker.js';
 import { createTrailStats, type TrailReadStats } from '../trail-decode/sink.js';
-import { addTrailStats, readTrailFile, walkTrailInputs, type TrailReadOptions } from './trail-reader.js';
+import { addTrailStats, walkTrailInputs, type TrailReadOptions } from './trail-reader.js';
 import { createIdSpillDir, idSpillReader, removeIdSpillDir } from './id-spill-files.js';
+import { retractCopies } from './tally-read.js';
 
 /** Upper bound on worker threads: past 8, the main thread's merging and the disk stop it scaling. */
 export const MAX_JOBS = 8;
@@ -236,25 +237,4 @@ async function mergeRead(tally: ActivityTally, parts: WorkerPart[], paths: strin
   stats.problemsByCode = {};
   for (const code of [...Object.keys(tally.problemCounts), ...Object.keys(byCode).sort()]) if (code in byCode) stats.problemsByCode[code] = byCode[code]!;
   return stats;
-}
-
-/**
- * Reads again, in this thread, the inputs (walk indexes) whose records another thread had already counted
- * from an earlier input, and takes those copies back from the tally. Only those files are read again: none
- * in an ordinary read; every later copy when the same folder is given twice (a slower run, never a wrong
- * one). Walks the inputs again rather than keeping every path of the read (memory: one path per file).
- */
-async function retractCopies(tally: ActivityTally, inputs: number[], paths: string[], options: ParallelReadOptions): Promise<void> {
-  const want = new Set(inputs);
-  // The stats of this second read are thrown away: the files were counted when first read.
-  const stats = createTrailStats();
-  const parseOptions = { window: options.window, filterRecords: options.filterRecords, maxProblemsPerFile: options.maxProblemsPerFile, stats };
-  let index = 0;
-  for await (const found of walkTrailInputs(paths, options, stats)) {
-    const input = index++;
-    if (found.kind !== 'file' || !want.delete(input)) continue;
-    for await (const batch of readTrailFile(found.path, parseOptions, options)) for (const item of batch) tally.retract(input, item);
-    if (want.size === 0) break;
-  }
-  tally.settleRetractions();
 }

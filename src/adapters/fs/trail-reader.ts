@@ -34,6 +34,8 @@ export interface TrailReadOptions extends Omit<TrailParseOptions, 'stats' | 'win
   readAhead?: number;
   /** Files larger than this (bytes) are streamed instead of read whole (default {@link WHOLE_FILE_MAX_BYTES}). */
   wholeFileMaxBytes?: number;
+  /** Called before the items of each input, with its place in the walk (what `ActivityTally.startInput` takes). */
+  onInput?: (index: number) => void;
 }
 
 /** A read in progress: iterate it once (per item, or per batch with `batches()`), then read `stats`. */
@@ -106,6 +108,9 @@ async function* readBatches(paths: string[], options: TrailReadOptions, stats: T
   };
   const walker = walkTrailInputs(paths, { ...options, fs }, stats)[Symbol.asyncIterator]();
   const queue: Array<Promise<Prepared>> = [];
+  // The walk's place of each queued input, in queue order.
+  const places: number[] = [];
+  let walkIndex = 0;
   let walked = false;
 
   const prepare = async (found: TrailInput): Promise<Prepared> => {
@@ -118,11 +123,16 @@ async function* readBatches(paths: string[], options: TrailReadOptions, stats: T
       while (!walked && queue.length < readAhead) {
         const r = await walker.next();
         if (r.done) walked = true;
-        else queue.push(prepare(r.value));
+        else {
+          queue.push(prepare(r.value));
+          places.push(walkIndex++);
+        }
       }
       const next = queue.shift();
       if (!next) return;
       const p = await next;
+      // The consumer has taken every item before this one: the input's items follow.
+      options.onInput?.(places.shift()!);
       if (p.kind === 'items') {
         if (p.items.length > 0) yield p.items;
         continue;
