@@ -152,8 +152,9 @@ export function formatActivitySummary(result: ActivityResult, stats: TrailReadSt
 /** What was read, pruned, skipped unopened and not counted: information, which `--quiet` leaves out. */
 function readInfoLines(result: ActivityResult, stats: TrailReadStats): string[] {
   const out: string[] = [];
+  const what = stats.readThrough && stats.filesRead === 0 ? `read ${stats.records} record(s) in the window through ${stats.readThrough}` : `read ${stats.filesRead} file(s), ${stats.records} record(s) in the window`;
   out.push(
-    `read ${stats.filesRead} file(s), ${stats.records} record(s) in the window` +
+    what +
       (stats.dirsPruned || stats.filesPruned ? `; ${stats.dirsPruned} folder(s) and ${stats.filesPruned} file(s) outside the window not opened` : '') +
       (stats.recordsOutsideWindow ? `; ${stats.recordsOutsideWindow} record(s) outside the window` : '') +
       (result.duplicates ? `; ${result.duplicates} duplicate record(s) dropped (same eventID and account as one already counted)` : ''),

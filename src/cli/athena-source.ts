@@ -143,6 +143,7 @@ export async function readAthenaActivity(
     let index = 0;
     for await (const row of runner.rows(queryId)) addUsageRow(tally, normalize, row, { file: `athena:${queryId}`, index: index++ }, totals);
     stats.records = totals.records;
+    stats.readThrough = `Athena query ${queryId}`;
     if (!quiet) io.stderr(terminalLines(athenaSummaryLines({ queryId, bytesScanned: outcome.bytesScanned, wallMs: Date.now() - started, ...(outcome.engineMs !== undefined ? { engineMs: outcome.engineMs } : {}) }, totals)));
   } finally {
     client.destroy();

@@ -151,6 +151,9 @@ describe('usage --athena against a fake Athena', () => {
       // and the summary says what the query scanned and cost (3,584 MB at $5 per TB), and what deduplication removed
       expect(r.stderr).toContain(`athena: query ${QUERY_ID}: scanned 3.5 GB, estimated $0.0171`);
       expect(r.stderr).toContain('2 row(s) of aggregated usage for 42 record(s); 2 duplicate deliveries removed in the query');
+      // and the read summary names the query, not "0 file(s)"
+      expect(r.stderr).toContain(`read 42 record(s) in the window through Athena query ${QUERY_ID}`);
+      expect(r.stderr).not.toContain('read 0 file(s)');
       // and the query ran where it was told, with no database given
       const start = fake.requests.find((q) => q.op === 'StartQueryExecution')!.body;
       expect(start.QueryString).toContain('FROM "cloudtrail_logs"');

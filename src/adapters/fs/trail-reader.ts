@@ -228,5 +228,6 @@ export function addTrailStats(total: TrailReadStats, more: TrailReadStats): void
   }
   for (const [code, n] of Object.entries(more.problemsByCode)) total.problemsByCode[code] = (total.problemsByCode[code] ?? 0) + n;
   for (const ex of more.skippedExamples) if (total.skippedExamples.length < SKIPPED_EXAMPLES) total.skippedExamples.push(ex);
+  if (more.readThrough !== undefined) total.readThrough = total.readThrough ? `${total.readThrough}, ${more.readThrough}` : more.readThrough;
 }
 

@@ -40,6 +40,8 @@ export interface TrailReadStats {
   problems: number;
   /** Problems by code. */
   problemsByCode: Record<string, number>;
+  /** When the records came from a query rather than from files (`--athena`): what to call it in the summary. */
+  readThrough?: string;
 }
 
 /** How many skipped-file paths the stats keep as examples. */
