@@ -136,7 +136,12 @@ export async function readAthenaActivity(
     const started = Date.now();
     const queryId = await runner.start(sql);
     if (!quiet) io.stderr(`athena: started query ${forTerminal(queryId)}\n`);
-    const outcome = await runner.wait(queryId);
+    // Ctrl-C while the query runs stops it in Athena too (it would otherwise run, and bill, to its end).
+    const release = io.onInterrupt?.(() => {
+      io.stderr(`\nathena: interrupted: stopping query ${forTerminal(queryId)} (Ctrl-C again to quit at once)\n`);
+      runner.stop(queryId).catch((e: unknown) => io.stderr(`athena: could not stop query ${forTerminal(queryId)}: ${forTerminal((e as Error).message)}\n`));
+    });
+    const outcome = await runner.wait(queryId).finally(() => release?.());
     if (onPoll) io.stderr('\r\u001b[2K');
     const normalize = loadBundledNormalizer();
     const totals = emptyRowTotals();

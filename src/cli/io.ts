@@ -10,6 +10,11 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** The clock, injectable for deterministic tests. */
   now(): Date;
+  /**
+   * Calls `handler` on the first interrupt (Ctrl-C) until the returned function is called; a second interrupt
+   * ends the process as usual. Absent where nothing can interrupt (the GitHub Action, tests that do not).
+   */
+  onInterrupt?(handler: () => void): () => void;
 }
 
 /** The real process's IO. */
@@ -20,5 +25,10 @@ export function processIo(): CliIo {
     interactive: Boolean(process.stderr.isTTY) && !process.env.CI,
     env: process.env,
     now: () => new Date(),
+    onInterrupt(handler) {
+      // `once`: the handler runs on the first Ctrl-C; with it gone, a second one ends the process as usual.
+      process.once('SIGINT', handler);
+      return () => void process.removeListener('SIGINT', handler);
+    },
   };
 }

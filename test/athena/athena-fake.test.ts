@@ -4,7 +4,7 @@
  *
  * Fake's behaviour: answers `AmazonAthena.<Operation>` by the `x-amz-target` header from the script the test
  * gives (StartQueryExecution → a fixed id; GetQueryExecution → the next state of `states`, then the last one
- * again; GetQueryResults → `pages[NextToken ?? 0]` with `NextToken` to the next page); records every request.
+ * again, or CANCELLED once a StopQueryExecution came; GetQueryResults → `pages[NextToken ?? 0]` with `NextToken` to the next page); records every request.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
@@ -13,6 +13,8 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import { AthenaQueryError, AthenaRunner, POLL } from '../../src/adapters/aws/athena.js';
 import { USAGE_COLUMNS } from '../../src/core/athena/query.js';
 import { runCli } from '../support/cli.js';
+import { main } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
 import { useFakeAwsEnv } from '../support/moto.js';
 
 const QUERY_ID = '11111111-2222-3333-4444-555555555555';
@@ -39,6 +41,7 @@ afterEach(async () => {
 async function startFake(script: Script): Promise<Fake> {
   const requests: Fake['requests'] = [];
   let poll = 0;
+  let stopped = false;
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (d) => (raw += String(d)));
@@ -46,8 +49,9 @@ async function startFake(script: Script): Promise<Fake> {
       const op = String(req.headers['x-amz-target'] ?? '').replace('AmazonAthena.', '');
       const body = (raw ? JSON.parse(raw) : {}) as Record<string, unknown>;
       requests.push({ op, body });
+      if (op === 'StopQueryExecution') stopped = true;
       res.setHeader('content-type', 'application/x-amz-json-1.1');
-      res.end(JSON.stringify(answer(script, op, body, op === 'GetQueryExecution' ? poll++ : 0)));
+      res.end(JSON.stringify(answer(stopped ? { ...script, states: [{ State: 'CANCELLED', StateChangeReason: 'Query cancelled by user' }] } : script, op, body, op === 'GetQueryExecution' ? poll++ : 0)));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -197,6 +201,40 @@ describe('usage --athena against a fake Athena', () => {
     const r = await runCli(['suggest', '--role', 'arn:aws:iam::123456789012:role/orders-api-role', '--policy', `${EX}policies`, '--athena', 'logs', '--lookup', '--endpoint-url', 'http://127.0.0.1:9', '--region', 'us-east-1']);
     expect(r.code).toBe(64);
     expect(r.stderr).toContain('--athena reads every record of the table: it cannot be combined with --lookup');
+  });
+
+  it('Ctrl-C while the query runs stops it in Athena; the run ends with the query named as cancelled (exit 1)', async () => {
+    const restore = useFakeAwsEnv();
+    try {
+      const fake = await startFake({ states: [{ State: 'RUNNING' }] });
+      let stderr = '';
+      let interrupt: (() => void) | undefined;
+      let released = false;
+      const io: CliIo = {
+        stdout: () => undefined,
+        stderr: (t) => void (stderr += t),
+        interactive: false,
+        env: {},
+        now: () => new Date('2026-11-23T00:00:00Z'),
+        onInterrupt: (handler) => {
+          interrupt = handler;
+          return () => void (released = true);
+        },
+      };
+      const run = main(['usage', '--athena', 'logs', '--region', 'us-east-1', '--endpoint-url', fake.endpoint, '--days', '30'], io);
+      // When the user presses Ctrl-C once the query is being polled
+      while (!fake.requests.some((q) => q.op === 'GetQueryExecution')) await new Promise((r) => setTimeout(r, 10));
+      interrupt!();
+      const code = await run;
+      // Then Athena was asked to stop that query, the run says so and ends with its id, and the handler is gone
+      expect(fake.requests.filter((q) => q.op === 'StopQueryExecution').map((q) => q.body)).toEqual([{ QueryExecutionId: QUERY_ID }]);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`athena: interrupted: stopping query ${QUERY_ID}`);
+      expect(stderr).toContain(`Athena query ${QUERY_ID} was cancelled: Query cancelled by user`);
+      expect(released).toBe(true);
+    } finally {
+      restore();
+    }
   });
 
   it('a failed query is an error on stderr naming the query id (exit 1)', async () => {

@@ -566,6 +566,10 @@ describe('Athena (moto)', () => {
       const id = await runner.start('SELECT 1');
       await runner.wait(id);
       for await (const row of runner.rows(id)) expect(row).toBeDefined();
+      // Ctrl-C's stop, on a second query: moto then reports it CANCELLED, which is an error naming it.
+      const stopped = await runner.start('SELECT 2');
+      await runner.stop(stopped);
+      await expect(runner.wait(stopped)).rejects.toThrow(`Athena query ${stopped} was cancelled`);
     } finally {
       athena.destroy();
     }

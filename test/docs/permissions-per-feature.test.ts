@@ -40,10 +40,10 @@ const IMPLIED = new Set(['kms:Decrypt']);
  * What Athena does with the caller's credentials for `--athena` (athena.json only): reads the table in Glue,
  * writes the results to S3 (Athena User Guide, "Access to Amazon S3" and "Fine-grained access to databases and
  * tables in the AWS Glue Data Catalog"); `athena ddl --create` creates the table. The Write-level ones among them,
- * and StartQueryExecution, are allowed in athena.json only.
+ * and StartQueryExecution and StopQueryExecution, are allowed in athena.json only.
  */
 const ATHENA_IMPLIED = new Set(['glue:GetDatabase', 'glue:GetTable', 'glue:CreateTable', 's3:GetBucketLocation', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:ListBucketMultipartUploads']);
-const ATHENA_WRITES = new Set(['athena:StartQueryExecution', 'glue:CreateTable', 's3:PutObject', 's3:AbortMultipartUpload']);
+const ATHENA_WRITES = new Set(['athena:StartQueryExecution', 'athena:StopQueryExecution', 'glue:CreateTable', 's3:PutObject', 's3:AbortMultipartUpload']);
 
 describe('docs/permissions/', () => {
   it('has a policy for each feature that reads AWS, and a README naming each file', () => {

@@ -38,6 +38,7 @@ export const COMMAND_ACTIONS: Readonly<Record<string, string>> = {
   StartQueryExecutionCommand: 'athena:StartQueryExecution',
   GetQueryExecutionCommand: 'athena:GetQueryExecution',
   GetQueryResultsCommand: 'athena:GetQueryResults',
+  StopQueryExecutionCommand: 'athena:StopQueryExecution',
 };
 
 /** The IAM action for an SDK command class name (e.g. `LookupEventsCommand`), or undefined. */

@@ -8,6 +8,7 @@ import {
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
   StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
   type GetQueryResultsCommandOutput,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
@@ -96,6 +97,11 @@ export class AthenaRunner {
     );
     if (!out.QueryExecutionId) throw new AthenaQueryError('(none)', 'FAILED', 'StartQueryExecution returned no query id');
     return out.QueryExecutionId;
+  }
+
+  /** Asks Athena to stop the query (Ctrl-C while it runs): the next poll then sees it CANCELLED. */
+  async stop(queryId: string): Promise<void> {
+    await callAws({ action: 'athena:StopQueryExecution', resource: queryId }, () => this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: queryId })));
   }
 
   /** Polls until the query ends; its statistics, or {@link AthenaQueryError} when it did not succeed. */
