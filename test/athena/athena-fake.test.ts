@@ -8,6 +8,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { AthenaQueryError, AthenaRunner, POLL } from '../../src/adapters/aws/athena.js';
@@ -201,6 +204,38 @@ describe('usage --athena against a fake Athena', () => {
     const r = await runCli(['suggest', '--role', 'arn:aws:iam::123456789012:role/orders-api-role', '--policy', `${EX}policies`, '--athena', 'logs', '--lookup', '--endpoint-url', 'http://127.0.0.1:9', '--region', 'us-east-1']);
     expect(r.code).toBe(64);
     expect(r.stderr).toContain('--athena reads every record of the table: it cannot be combined with --lookup');
+  });
+
+  it('drift --athena: one query for the whole fleet (every event source), its rows counted as the role\'s use', async () => {
+    const restore = useFakeAwsEnv();
+    const dir = mkdtempSync(join(tmpdir(), 'pt-athena-drift-'));
+    try {
+      // Given one role granted s3:GetObject and s3:DeleteObject, and a query that returns its GetObject calls
+      mkdirSync(join(dir, 'roles', 'app-role'), { recursive: true });
+      writeFileSync(join(dir, 'roles', 'app-role', 'policy.json'), JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:DeleteObject'], Resource: 'arn:aws:s3:::b/*' }] }));
+      const fake = await startFake({ states: [{ State: 'SUCCEEDED' }], pages: [[[...USAGE_COLUMNS], row(40, 'a')]], bytes: 1024 ** 2 });
+      // When drift reads the fleet through Athena
+      // (the trail records S3 object events in every Region: without that, data events stay unobservable)
+      const selectors = join(dir, 'selectors.json');
+      writeFileSync(selectors, JSON.stringify({ IsMultiRegionTrail: true, EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] }));
+      const r = await runCli(['drift', '--policy', join(dir, 'roles'), '--athena', 'logs', '--trail-config', selectors, '--region', 'us-east-1', '--endpoint-url', fake.endpoint, '--days', '30', '--format', 'json']);
+      // Then one query ran, drift read every event source (no event-source filter: it reports what was refused too),
+      // and the role's report has GetObject used and DeleteObject unused
+      expect(r.code, r.stderr).toBe(0);
+      const starts = fake.requests.filter((q) => q.op === 'StartQueryExecution');
+      expect(starts).toHaveLength(1);
+      expect(String(starts[0]!.body.QueryString)).not.toMatch(/eventsource\s+IN/i);
+      const report = JSON.parse(r.stdout) as { roles: Array<{ roleName: string; findings: Array<{ kind: string; action: string }>; records: number }> };
+      const role = report.roles.find((x) => x.roleName === 'app-role')!;
+      const unused = role.findings.filter((f) => f.kind.startsWith('UNUSED')).map((f) => f.action);
+      expect(unused).toContain('s3:DeleteObject');
+      expect(unused).not.toContain('s3:GetObject');
+      expect(role.records).toBe(40);
+      expect(r.stderr).toContain(`read 40 record(s) in the window through Athena query ${QUERY_ID}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      restore();
+    }
   });
 
   it('Ctrl-C while the query runs stops it in Athena; the run ends with the query named as cancelled (exit 1)', async () => {
