@@ -225,12 +225,20 @@ describe('usage --athena against a fake Athena', () => {
       const starts = fake.requests.filter((q) => q.op === 'StartQueryExecution');
       expect(starts).toHaveLength(1);
       expect(String(starts[0]!.body.QueryString)).not.toMatch(/eventsource\s+IN/i);
-      const report = JSON.parse(r.stdout) as { roles: Array<{ roleName: string; findings: Array<{ kind: string; action: string }>; records: number }> };
+      const report = JSON.parse(r.stdout) as { roles: Array<{ roleName: string; findings: Array<{ kind: string; action: string }>; records: number; used: number }> };
       const role = report.roles.find((x) => x.roleName === 'app-role')!;
       const unused = role.findings.filter((f) => f.kind.startsWith('UNUSED')).map((f) => f.action);
       expect(unused).toContain('s3:DeleteObject');
       expect(unused).not.toContain('s3:GetObject');
       expect(role.records).toBe(40);
+      expect(role.used).toBe(1);
+      // And when the trail's configuration leaves the other Regions unknown, GetObject is kept as unobservable but
+      // still counted as used (it was: 40 calls)
+      writeFileSync(selectors, JSON.stringify({ EventSelectors: [{ ReadWriteType: 'All', IncludeManagementEvents: true, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }] }] }));
+      const again = await runCli(['drift', '--policy', join(dir, 'roles'), '--athena', 'logs', '--trail-config', selectors, '--region', 'us-east-1', '--endpoint-url', fake.endpoint, '--days', '30', '--format', 'json']);
+      const unsure = (JSON.parse(again.stdout) as typeof report).roles.find((x) => x.roleName === 'app-role')!;
+      expect(unsure.findings.find((f) => f.action === 's3:GetObject')!.kind).toBe('UNOBSERVABLE');
+      expect(unsure.used).toBe(1);
       expect(r.stderr).toContain(`read 40 record(s) in the window through Athena query ${QUERY_ID}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -51,6 +51,10 @@ export function roleDrift(input: RoleDriftInput): Omit<RoleDrift, 'risk'> {
   const unused = findings.filter((f) => f.kind === 'UNUSED');
   const lastUsed = input.usage.used.reduce<string | undefined>((max, u) => (max === undefined || u.lastSeen > max ? u.lastSeen : max), undefined);
   const kept = input.result.findings.filter((f): f is KeptUsedFinding => f.kind === 'kept-used');
+  // Used: kept for its use, or used and kept for another reason (a call the trail shows, in a Region or on a data
+  // event the trail's configuration does not cover, is kept as unobservable: it was still used).
+  const keptUnobservable = new Set(input.result.findings.flatMap((f) => (f.kind === 'kept-unobservable' ? [f.action] : [])));
+  const used = new Set([...kept.map((f) => f.action), ...input.usage.used.map((u) => u.action).filter((a) => keptUnobservable.has(a))]);
   return {
     account: input.account,
     roleName: input.roleName,
@@ -59,7 +63,7 @@ export function roleDrift(input: RoleDriftInput): Omit<RoleDrift, 'risk'> {
     shared: input.functions.length > 1,
     policies: input.documents.map(rolePolicy),
     granted: input.result.stats.grantedActions,
-    used: new Set(kept.map((f) => f.action)).size,
+    used: used.size,
     unused: unused.length,
     unusedByLevel: levelCounts(unused),
     unusedOnStar: findings.filter((f) => f.kind === 'UNUSED_ON_STAR').length,
