@@ -5,7 +5,7 @@
  * statement (names, ARNs, dates).
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { expectGolden as expectGoldenFile } from '../support/golden.js';
 import { fileURLToPath } from 'node:url';
 import { loadBundledCloudTrailTables, loadBundledEventMapper } from '../../src/adapters/fs/bundled-mapping.js';
 import { cloudTrailTableDdl, locationTemplate, PARTITION } from '../../src/core/athena/ddl.js';
@@ -16,14 +16,9 @@ import { grantedEventSources, requestKeyTable } from '../../src/core/athena/scop
 import { accountLogPrefix, parseTrailPath, trailKeyPrefixes } from '../../src/core/trail/layout.js';
 
 const GOLDEN = fileURLToPath(new URL('../fixtures/athena/', import.meta.url));
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-function golden(name: string, actual: string): void {
-  const path = `${GOLDEN}${name}`;
-  if (UPDATE) writeFileSync(path, actual);
-  expect(existsSync(path), `${path} is missing: run with UPDATE_GOLDEN=1`).toBe(true);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+/** Compares `actual` with the golden file `name` (test/support/golden.ts). */
+const golden = (name: string, actual: string): void => expectGoldenFile(`${GOLDEN}${name}`, actual);
 
 const mapper = loadBundledEventMapper();
 const tables = loadBundledCloudTrailTables();

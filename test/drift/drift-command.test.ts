@@ -4,16 +4,16 @@
  * expired one): golden reports in all four formats, the gate and its exit codes, acknowledgements, the
  * comparison with a previous report, and errors that name what to fix. `UPDATE_GOLDEN=1` rewrites the goldens.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expectGolden as expectGoldenFile } from '../support/golden.js';
 import type { DriftReport } from '../../src/core/drift/types.js';
 import { runCli } from '../support/cli.js';
 import { driftReportSchemaErrors, sarifSchemaErrors } from '../support/drift-schemas.js';
 import { REPO_ROOT } from '../support/paths.js';
 
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'drift');
 const GOLDEN = join(FIXTURES, 'golden');
 
@@ -33,12 +33,8 @@ function drift(extra: string[]) {
 /** The text with the temporary folder named `<fleet>`. */
 const stable = (text: string): string => text.split(fleet).join('<fleet>');
 
-function golden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (UPDATE) writeFileSync(path, actual);
-  expect(existsSync(path), `${path} is missing: run with UPDATE_GOLDEN=1`).toBe(true);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+/** Compares `actual` with the golden file `name` (test/support/golden.ts). */
+const golden = (name: string, actual: string): void => expectGoldenFile(join(GOLDEN, name), actual);
 
 describe('drift on the fixture fleet', () => {
   it('writes the four formats to --out-dir, each equal to its golden file', async () => {

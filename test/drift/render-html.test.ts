@@ -5,26 +5,17 @@
  * golden file; review the diff by hand before committing it. The page in a real browser: html-browser.test.ts.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectGolden as expectGoldenFile } from '../support/golden.js';
 import { renderDriftHtml } from '../../src/core/drift/render-html.js';
 import { escapeHtml } from '../../src/core/render/escape.js';
 import { sampleDriftReport } from '../support/drift-sample.js';
 
 const GOLDEN = join(import.meta.dirname, '..', 'fixtures', 'drift');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-/** Compare `actual` with `test/fixtures/drift/<name>`, or write it under UPDATE_GOLDEN=1. */
-function expectGolden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (UPDATE) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, actual);
-  }
-  expect(existsSync(path), `${path} is missing: run with UPDATE_GOLDEN=1`).toBe(true);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+/** Compares `actual` with the golden file `name` (test/support/golden.ts). */
+const expectGolden = (name: string, actual: string): void => expectGoldenFile(join(GOLDEN, name), actual);
 
 /** The text of every element `<tag>…</tag>` (non-greedy, for the page's own flat elements). */
 function contents(html: string, tag: string): string[] {

@@ -4,28 +4,19 @@
  * `UPDATE_GOLDEN=1 npx vitest run test/drift/render-markdown.test.ts` rewrites the golden file; review the diff
  * by hand before committing it.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectGolden as expectGoldenFile } from '../support/golden.js';
 import { DRIFT_MARKDOWN_BUDGET, GITHUB_STEP_SUMMARY_MAX, renderDriftMarkdown } from '../../src/core/drift/render-markdown.js';
 import { utf8Length } from '../../src/core/drift/render-common.js';
 import type { DriftReport, RoleDrift } from '../../src/core/drift/types.js';
 import { sampleDriftReport } from '../support/drift-sample.js';
 
 const GOLDEN = join(import.meta.dirname, '..', 'fixtures', 'drift');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const HOSTILE = 'evil<script>alert(1)</script>|*x*\u001b[31m';
 
-/** Compare `actual` with `test/fixtures/drift/<name>`, or write it under UPDATE_GOLDEN=1. */
-function expectGolden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (UPDATE) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, actual);
-  }
-  expect(existsSync(path), `${path} is missing: run with UPDATE_GOLDEN=1`).toBe(true);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+/** Compares `actual` with the golden file `name` (test/support/golden.ts). */
+const expectGolden = (name: string, actual: string): void => expectGoldenFile(join(GOLDEN, name), actual);
 
 /** The Markdown with every code span removed (GitHub renders nothing inside one). */
 function outsideCodeSpans(md: string): string {

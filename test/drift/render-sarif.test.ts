@@ -5,11 +5,11 @@
  * any text. `UPDATE_GOLDEN=1 npx vitest run test/drift/render-sarif.test.ts` rewrites test/fixtures/drift/
  * sample.sarif; review the diff by hand before committing it.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { sarifSchemaErrors } from '../support/drift-schemas.js';
 import { describe, expect, it } from 'vitest';
+import { expectGolden } from '../support/golden.js';
 import type { AccessLevel } from '../../src/core/catalog/types.js';
 import { formatFindingId } from '../../src/core/config/finding-id.js';
 import { MAX_SARIF_RESULTS, renderDriftSarif } from '../../src/core/drift/render-sarif.js';
@@ -21,7 +21,6 @@ import { ACCESS_LEVEL_ORDER } from '../../src/core/trim/model.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
 const GOLDEN = join(FIXTURES, 'drift', 'sample.sarif');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const FALLBACK: SourceLocation = { file: '.policy-trim.yml', line: 1 };
 
 type Json = any;
@@ -42,9 +41,7 @@ const resultWith = (log: Json, id: string): Json => resultsOf(log).find((r: Json
 describe('the sample report as SARIF', () => {
   it('matches the golden file test/fixtures/drift/sample.sarif', () => {
     const text = renderDriftSarif(sampleDriftReport(), { fallback: FALLBACK, informationUri: 'https://github.com/policy-trim/policy-trim' });
-    if (UPDATE) writeFileSync(GOLDEN, text);
-    expect(existsSync(GOLDEN), `${GOLDEN} is missing: run with UPDATE_GOLDEN=1`).toBe(true);
-    expect(text).toBe(readFileSync(GOLDEN, 'utf8'));
+    expectGolden(GOLDEN, text);
   });
 
   it('is valid SARIF 2.1.0: one run, the tool and its rules', () => {

@@ -4,9 +4,9 @@
  * report. `UPDATE_GOLDEN=1 npx vitest run test/pr/body.test.ts` rewrites the golden files; review the diff by
  * hand before committing it.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectGolden as expectGoldenFile } from '../support/golden.js';
 import { PULL_REQUEST_BODY_MAX } from '../../src/core/pr/limits.js';
 import { pullRequestTitle, renderFullReport, renderPullRequest, type PullRequestInput, type PullRequestText } from '../../src/core/pr/body.js';
 import { parsePolicyDocument } from '../../src/core/policy/index.js';
@@ -16,15 +16,9 @@ import { denied, fakeKnowledge, smallCatalog, usageOf, used } from '../support/t
 import { adminDocument, exampleRun, inputFor, type ExampleRun } from './body-support.js';
 
 const GOLDEN = join(import.meta.dirname, 'body');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
-/** Compare `actual` with `test/pr/body/<name>`, or write it under UPDATE_GOLDEN=1. */
-function expectGolden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (UPDATE) writeFileSync(path, actual);
-  expect(existsSync(path), `${path} is missing: run with UPDATE_GOLDEN=1`).toBe(true);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+/** Compares `actual` with the golden file `name` (test/support/golden.ts). */
+const expectGolden = (name: string, actual: string): void => expectGoldenFile(join(GOLDEN, name), actual);
 
 /**
  * A report too large to keep as a golden file, as one that can be reviewed: every line but list items and table

@@ -8,15 +8,15 @@
  * follow `terraform fmt`'s layout rules.
  */
 
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectGolden } from '../support/golden.js';
 import { parse as parseYaml } from 'yaml';
 import { parseJsonencode, policyDocumentFromIam, renderJson, renderTerraform, renderYaml } from '../../src/core/render/index.js';
 import { fmtViolations, normalizeIam, readDataSource } from '../support/render.js';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'render');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 const cases = readdirSync(FIXTURES, { withFileTypes: true })
   // split/ holds the split renderers' cases (test/render/split.test.ts), not a single policy.
@@ -39,10 +39,7 @@ describe.each(cases)('render golden case %s', (name) => {
 
   it.each(Object.keys(OUTPUTS))('%s matches the golden file', (file) => {
     const actual = OUTPUTS[file as keyof typeof OUTPUTS](doc);
-    const path = join(dir, file);
-    if (UPDATE) writeFileSync(path, actual);
-    expect(existsSync(path), `${path} is missing: run with UPDATE_GOLDEN=1`).toBe(true);
-    expect(actual).toBe(readFileSync(path, 'utf8'));
+    expectGolden(join(dir, file), actual);
   });
 
   it('expected.json means the same policy as input.json', () => {

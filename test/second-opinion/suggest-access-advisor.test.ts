@@ -5,9 +5,10 @@
  * --trust-access-advisor). The summaries are golden files: `UPDATE_GOLDEN=1 npx vitest run
  * test/second-opinion/suggest-access-advisor.test.ts` rewrites them; review the diff.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectGolden as expectGoldenFile } from '../support/golden.js';
 import { evaluate } from '../../src/core/policy/index.js';
 import { parsePolicyDocument } from '../../src/core/policy/parse.js';
 import { runCli } from '../support/cli.js';
@@ -15,16 +16,10 @@ import { FakeIamLastAccessed } from '../support/fake-iam-last-accessed.js';
 import { OFFLINE_ROLE, sqsSendRecord, tempDir, writeMultiRegionSelectors } from '../support/offline-fixture.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const QUEUE = 'arn:aws:sqs:us-east-1:123456789012:jobs';
 
-/** Compare `actual` with `golden/<name>`, or write it under UPDATE_GOLDEN=1. */
-function expectGolden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (UPDATE) writeFileSync(path, actual);
-  expect(existsSync(path), `${path} is missing: run with UPDATE_GOLDEN=1`).toBe(true);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+/** Compares `actual` with the golden file `name` (test/support/golden.ts). */
+const expectGolden = (name: string, actual: string): void => expectGoldenFile(join(GOLDEN, name), actual);
 
 // The role sends to its queue (recorded: the trail selects SQS data events), may publish to SNS (a data event this
 // trail does not select: unobservable), delete its queue (management: the trail would show it) and list the

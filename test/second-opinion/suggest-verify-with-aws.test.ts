@@ -4,21 +4,17 @@
  * stdout, both documents saved where the message says, exit 1), the split by service when AWS refuses the size,
  * and `--must-not-grant`. `UPDATE_GOLDEN=1` rewrites the golden summary.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectGolden as expectGoldenFile } from '../support/golden.js';
 import { runCli } from '../support/cli.js';
 import { FakeAccessAnalyzer, type FakeAccessAnalyzerOptions } from '../support/fake-access-analyzer.js';
 import { OFFLINE_ROLE, sqsSendRecord, tempDir, writeMultiRegionSelectors } from '../support/offline-fixture.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
-function expectGolden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (UPDATE) writeFileSync(path, actual);
-  expect(existsSync(path), `${path} is missing: run with UPDATE_GOLDEN=1`).toBe(true);
-  expect(actual).toBe(readFileSync(path, 'utf8'));
-}
+/** Compares `actual` with the golden file `name` (test/support/golden.ts). */
+const expectGolden = (name: string, actual: string): void => expectGoldenFile(join(GOLDEN, name), actual);
 
 let dir: string;
 let fake: FakeAccessAnalyzer | undefined;
