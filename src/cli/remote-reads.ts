@@ -4,7 +4,8 @@
  * window the event ids spill to a temporary folder (`core/usage/id-spill.ts`), and the copies found once the
  * read is over are taken back by reading their objects again (none in an ordinary read).
  */
-import { createIdSpillDir, idSpillReader, idSpillWriter, removeIdSpillDir } from '../adapters/fs/id-spill-files.js';
+import { readWithSpilledIds } from '../adapters/fs/id-spill-files.js';
+import { DEFAULT_ID_WINDOW } from '../core/usage/id-spill.js';
 import type { ActivityQuery, ActivityReadSummary, ActivitySource } from '../core/ports/activity-source.js';
 import type { ActivityTally } from '../core/usage/tally.js';
 
@@ -25,33 +26,29 @@ export async function readSourcesInto(
   query: ActivityQuery,
   options: { only: boolean; idWindow?: number; after: (label: string, summary: ActivityReadSummary) => void },
 ): Promise<void> {
-  const spillDir = options.only && sources.length > 0 && sources.every((s) => s.source.readAgain) ? await createIdSpillDir() : undefined;
-  try {
-    if (spillDir) tally.spillIdsTo(idSpillWriter(spillDir, 'main'), options.idWindow);
-    // Inputs in reading order (one per object): what a spilled copy's input index names, to read it again.
-    const inputs: Array<{ source: ActivitySource; file: string }> = [];
+  const canSpill = options.only && sources.length > 0 && sources.every((s) => s.source.readAgain);
+  // Inputs in reading order (one per object): what a spilled copy's input index names, to read it again.
+  const inputs: Array<{ source: ActivitySource; file: string }> = [];
+  const read = async (spilling: boolean): Promise<void> => {
     for (const { label, source } of sources) {
-      const read = source.read(query);
+      const r = source.read(query);
       let file: string | undefined;
-      for await (const item of read) {
-        if (spillDir && item.kind === 'record' && item.source.file !== file) {
+      for await (const item of r) {
+        if (spilling && item.kind === 'record' && item.source.file !== file) {
           file = item.source.file;
           tally.startInput(inputs.length);
           inputs.push({ source, file });
         }
         tally.add(item);
       }
-      options.after(label, read.summary());
+      options.after(label, r.summary());
     }
-    if (spillDir && tally.spilledIds) await retractSpilledCopies(tally, spillDir, inputs, query);
-  } finally {
-    if (spillDir) await removeIdSpillDir(spillDir);
-  }
+  };
+  await readWithSpilledIds(tally, canSpill ? (options.idWindow ?? DEFAULT_ID_WINDOW) : undefined, read, (reread) => retractCopies(tally, reread, inputs, query));
 }
 
-/** Finds the copies counted twice among the spilled ids, reads their objects again and takes them back. */
-async function retractSpilledCopies(tally: ActivityTally, dir: string, inputs: Array<{ source: ActivitySource; file: string }>, query: ActivityQuery): Promise<void> {
-  const reread = tally.merge([], idSpillReader(dir));
+/** Reads again the objects holding copies counted twice (`reread`: their input indexes) and takes the copies back. */
+async function retractCopies(tally: ActivityTally, reread: number[], inputs: Array<{ source: ActivitySource; file: string }>, query: ActivityQuery): Promise<void> {
   const bySource = new Map<ActivitySource, Map<string, number>>();
   for (const input of reread) {
     const { source, file } = inputs[input]!;

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENTRY_WORDS } from '../../core/usage/event-ids.js';
+import type { ActivityTally } from '../../core/usage/tally.js';
 import type { IdSpillReader, IdSpillWriter } from '../../core/usage/id-spill.js';
 
 /** Entries read back at a time: 52,428 × 20 bytes ≈ 1 MiB, whatever the size of a partition's files. */
@@ -63,4 +64,30 @@ export function idSpillReader(dir: string): IdSpillReader {
       }
     },
   };
+}
+
+/**
+ * Runs a read into `tally` in this thread with its event ids past `window` spilled to a temporary folder (no
+ * folder when `window` is undefined). `read` fills the tally (told whether ids spill, so that it numbers its
+ * inputs); if ids were spilled, a final merge names the inputs holding copies it counted twice, and `retract`
+ * reads them again. The folder is removed whatever happens.
+ */
+export async function readWithSpilledIds<T>(
+  tally: ActivityTally,
+  window: number | undefined,
+  read: (spilling: boolean) => Promise<T>,
+  retract: (inputs: number[]) => Promise<void>,
+): Promise<T> {
+  const dir = window !== undefined ? await createIdSpillDir() : undefined;
+  try {
+    if (dir) tally.spillIdsTo(idSpillWriter(dir, 'main'), window);
+    const result = await read(dir !== undefined);
+    if (dir && tally.spilledIds) {
+      const inputs = tally.merge([], idSpillReader(dir));
+      if (inputs.length > 0) await retract(inputs);
+    }
+    return result;
+  } finally {
+    if (dir) await removeIdSpillDir(dir);
+  }
 }

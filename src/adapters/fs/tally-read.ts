@@ -6,7 +6,7 @@
  */
 import type { ActivityTally } from '../../core/usage/tally.js';
 import { createTrailStats, type TrailReadStats } from '../trail-decode/sink.js';
-import { createIdSpillDir, idSpillReader, idSpillWriter, removeIdSpillDir } from './id-spill-files.js';
+import { readWithSpilledIds } from './id-spill-files.js';
 import { readTrail, readTrailFile, walkTrailInputs, type TrailReadOptions } from './trail-reader.js';
 
 /** Options of {@link readTrailInto}. */
@@ -19,23 +19,16 @@ export interface TallyReadOptions extends Omit<TrailReadOptions, 'onInput'> {
 
 /** Reads `paths` into `tally` in this thread and returns the read's stats. */
 export async function readTrailInto(paths: string[], tally: ActivityTally, options: TallyReadOptions): Promise<TrailReadStats> {
-  const spillDir = options.idWindow !== undefined ? await createIdSpillDir() : undefined;
-  try {
-    if (spillDir) tally.spillIdsTo(idSpillWriter(spillDir, 'main'), options.idWindow);
+  const read = async (spilling: boolean): Promise<TrailReadStats> => {
     // Each input's place in the walk, so that a spilled copy names the file to read again.
-    const read = readTrail(paths, { ...options, ...(spillDir ? { onInput: (index: number) => tally.startInput(index) } : {}) });
-    for await (const batch of read.batches()) {
+    const r = readTrail(paths, { ...options, ...(spilling ? { onInput: (index: number) => tally.startInput(index) } : {}) });
+    for await (const batch of r.batches()) {
       for (const item of batch) tally.add(item);
-      options.onBatch?.(read.stats);
+      options.onBatch?.(r.stats);
     }
-    if (spillDir && tally.spilledIds) {
-      const reread = tally.merge([], idSpillReader(spillDir));
-      if (reread.length > 0) await retractCopies(tally, reread, paths, options);
-    }
-    return read.stats;
-  } finally {
-    if (spillDir) await removeIdSpillDir(spillDir);
-  }
+    return r.stats;
+  };
+  return readWithSpilledIds(tally, options.idWindow, read, (inputs) => retractCopies(tally, inputs, paths, options));
 }
 
 /**
