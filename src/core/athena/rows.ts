@@ -11,7 +11,6 @@
  */
 import type { Normalizer } from '../trail/normalize.js';
 import type { ActivityTally } from '../usage/tally.js';
-import { notFromLambda, type LedgerSnapshot } from '../usage/ledger.js';
 import type { InputProblem, NormalizedCall, RecordSource } from '../usage/types.js';
 import { ARN_PREFIX_MARK } from './dialect.js';
 import { DENIED_MESSAGE_MARK, type UsageColumn } from './query.js';
@@ -75,37 +74,6 @@ export function recordOfRow(row: UsageRow): Record<string, unknown> {
   return r;
 }
 
-/** A ledger snapshot holding one call `n` times, first and last seen at the given times. */
-export function countedCallSnapshot(call: NormalizedCall, n: number, firstSeen: string, lastSeen: string): LedgerSnapshot {
-  const principal = call.principalArn;
-  const session = call.sessionName ?? '';
-  const cells: LedgerSnapshot['cells'] = call.actions.map((use) => ({
-    principal,
-    session,
-    action: use.action,
-    outcome: call.outcome,
-    level: 0,
-    role: use.role,
-    count: n,
-    firstSeen,
-    lastSeen,
-    resources: use.resources,
-    resourceCounts: use.resources.map(() => n),
-    resourceFirstSeen: use.resources.map(() => firstSeen),
-    resourceLastSeen: use.resources.map(() => lastSeen),
-    eventNames: [call.eventName],
-    errorCodes: call.errorCode ? [call.errorCode] : [],
-  }));
-  const notLambda = notFromLambda(call, session);
-  return {
-    version: 2,
-    cells,
-    records: [[principal, session, n]],
-    notFromLambda: notLambda ? [[principal, session, n]] : [],
-    regions: call.region !== undefined ? [call.region] : [],
-  };
-}
-
 /** What adding the rows of one query counted, for the summary. */
 export interface RowTotals {
   rows: number;
@@ -153,7 +121,7 @@ export function addUsageRow(tally: ActivityTally, normalize: Normalizer, row: Us
   const res = normalize(record, source);
   if (res.kind === 'call') {
     tally.calls += n;
-    tally.ledger.merge(countedCallSnapshot(res.call, n, first, last));
+    tally.ledger.add(res.call, n, first, last);
   } else if (res.kind === 'ignored') {
     tally.ignored[res.reason] = (tally.ignored[res.reason] ?? 0) + n;
   } else {

@@ -103,32 +103,35 @@ export class UsageLedger {
   /** `awsRegion` of every call added, whoever made it: the regions whose logs the inputs held. */
   private readonly regions = new Set<string>();
 
-  /** Add one normalized call (each of its actions is counted once per call). */
-  add(call: NormalizedCall): void {
+  /**
+   * Adds one normalized call (each of its actions counted once per call); from an aggregate (an Athena row),
+   * `times` records alike, seen from `firstSeen` to `lastSeen`.
+   */
+  add(call: NormalizedCall, times = 1, firstSeen = call.time, lastSeen = call.time): void {
     const principal = call.principalArn;
     const session = call.sessionName ?? '';
-    this.bumpRecords(principal, session, 1, notFromLambda(call, session));
+    this.bumpRecords(principal, session, times, times * notFromLambda(call, session));
     if (call.region !== undefined) this.regions.add(call.region);
     const actions = call.actions;
     if (actions.length === 0) return;
     const byAction = this.sessionCells(principal, session);
     for (const use of actions) {
-      const cell = this.cellOf(byAction, principal, session, use.action, call.outcome, use.role, call.time, call.time);
+      const cell = this.cellOf(byAction, principal, session, use.action, call.outcome, use.role, firstSeen, lastSeen);
       // An action seen as a primary anywhere is primary evidence; secondary only if never seen directly.
       if (use.role === 'primary') cell.role = 'primary';
-      cell.count += 1;
-      if (call.time < cell.firstSeen) cell.firstSeen = call.time;
-      if (call.time > cell.lastSeen) cell.lastSeen = call.time;
+      cell.count += times;
+      if (firstSeen < cell.firstSeen) cell.firstSeen = firstSeen;
+      if (lastSeen > cell.lastSeen) cell.lastSeen = lastSeen;
       cell.eventNames.add(call.eventName);
       if (call.errorCode) cell.errorCodes.add(call.errorCode);
       for (const raw of use.resources) {
         const resource = cell.level === 0 ? raw : generalizeResource(raw, cell.level);
         const r = cell.resources.get(resource);
-        if (!r) cell.resources.set(resource, [1, call.time, call.time]);
+        if (!r) cell.resources.set(resource, [times, firstSeen, lastSeen]);
         else {
-          r[0] += 1;
-          if (call.time < r[1]) r[1] = call.time;
-          if (call.time > r[2]) r[2] = call.time;
+          r[0] += times;
+          if (firstSeen < r[1]) r[1] = firstSeen;
+          if (lastSeen > r[2]) r[2] = lastSeen;
         }
       }
       if (cell.resources.size > MAX_DISTINCT_RESOURCES) compact(cell, cell.level + 1);
@@ -323,7 +326,7 @@ export class UsageLedger {
 }
 
 /** 1 when `call` is a record of a named session made neither by the Lambda runtime nor by a service for it. */
-export function notFromLambda(call: NormalizedCall, session: string): number {
+function notFromLambda(call: NormalizedCall, session: string): number {
   return call.fromLambda !== true && call.invokedBy === undefined && session !== '' ? 1 : 0;
 }
 
