@@ -7,6 +7,7 @@
  * shortened one (values and inner lists clipped, the longest sections cut with "… N more, see the full
  * report") and the whole report is returned to be committed on the branch.
  */
+import { roleDisplayName } from './branch.js';
 import { escapeControls } from '../render/escape.js';
 import type { TrimResult, UsedNotGrantedFinding } from '../trim/types.js';
 import { planView } from './body-plan.js';
@@ -35,10 +36,6 @@ export { planFacts, type PlanFacts } from './body-plan.js';
 /** The longest title: GitHub shows about this much in lists and notifications. */
 export const TITLE_MAX = 100;
 
-/** The role's name: the last part of its ARN (`…:role/path/NAME`). */
-function roleName(role: string): string {
-  return role.slice(role.lastIndexOf('/') + 1) || role;
-}
 
 /**
  * `policy-trim: remove 41 unused permissions from orders-api-role`: plain text (controls escaped, whitespace
@@ -52,7 +49,7 @@ export function pullRequestTitle(role: string, stats: TrimResult['stats']): stri
         ? `narrow ${plural(stats.narrowedActions, 'permission')} of`
         : 'nothing to trim in';
   const prefix = `policy-trim: ${what} `;
-  const name = escapeControls(roleName(role)).replace(/\s+/g, ' ').trim() || 'the role';
+  const name = escapeControls(roleDisplayName(role)).replace(/\s+/g, ' ').trim() || 'the role';
   return prefix + clipText(name, TITLE_MAX - prefix.length);
 }
 

@@ -44,6 +44,11 @@ function dotMayStay(chars: readonly string[], index: number): boolean {
   return rest.toLowerCase() !== '.lock';
 }
 
+/** A role's name for people: the last part of its ARN (`…:role/path/NAME` → `NAME`), or the name as given. */
+export function roleDisplayName(role: string): string {
+  return role.slice(role.lastIndexOf('/') + 1) || role;
+}
+
 /**
  * Encodes any non-empty text as one component of a git ref (no `/`), injectively; see the module comment.
  * Names IAM accepts come out as they are unless a dot sits where git refuses one.

@@ -4,6 +4,7 @@
  * commits from a person's: a commit on the branch without them means someone else worked there, and the tool
  * must not overwrite it.
  */
+import { roleDisplayName } from './branch.js';
 import { escapeControls } from '../render/escape.js';
 
 /** Trailer naming the role the commit trims. */
@@ -33,10 +34,6 @@ const WIDTH = 72;
 const SUBJECT_WIDTH = 72;
 const FILES_LISTED = 10;
 
-/** The role's name for the subject line: the last part of an ARN. */
-function roleName(role: string): string {
-  return role.slice(role.lastIndexOf('/') + 1) || role;
-}
 
 /** Greedy word wrap to {@link WIDTH} columns (a word longer than the width gets its own line). */
 function wrap(text: string): string[] {
@@ -69,7 +66,7 @@ function whatSentence(facts: TrimCommitFacts, name: string): string {
  */
 export function trimCommitMessage(facts: TrimCommitFacts): string {
   const role = escapeControls(facts.role);
-  const name = roleName(role);
+  const name = roleDisplayName(role);
   const subject = `policy-trim: trim unused permissions of ${name}`;
   const files = facts.files.map((f) => `- ${escapeControls(f)}`);
   const listed = capList(files);
@@ -119,7 +116,7 @@ export interface SplitCommitFacts {
  */
 export function splitCommitMessage(facts: SplitCommitFacts): string {
   const role = escapeControls(facts.role);
-  const name = roleName(role);
+  const name = roleDisplayName(role);
   const subject = `policy-trim: one role per function for ${name}`;
   const roles = facts.roles.map((r) => `- ${escapeControls(r.roleName)} (function ${escapeControls(r.functionName)})`);
   const listed = capList(roles);

@@ -10,6 +10,7 @@
  * branch (as the trim's body does).
  */
 
+import { roleDisplayName } from '../pr/branch.js';
 import { markerComment, windowSection } from '../pr/body-context.js';
 import { FULL_LIMITS, quoter, renderSection, type Quoter, type Section } from '../pr/body-layout.js';
 import type { ObservedActivity, PullRequestText } from '../pr/body-types.js';
@@ -42,11 +43,10 @@ export interface SplitPullRequestInput {
   maxLength?: number;
 }
 
-const roleName = (role: string) => role.slice(role.lastIndexOf('/') + 1) || role;
 
 /** `policy-trim: one role per function for orders-api-role (3 functions)`, plain text, clipped. */
 export function splitPullRequestTitle(role: string, functions: number): string {
-  const name = markdownText(roleName(role)).replace(/\s+/g, ' ').trim() || 'the role';
+  const name = markdownText(roleDisplayName(role)).replace(/\s+/g, ' ').trim() || 'the role';
   const tail = ` (${formatCount(functions)} function${functions === 1 ? '' : 's'})`;
   const prefix = 'policy-trim: one role per function for ';
   return prefix + clipText(name, TITLE_MAX - prefix.length - tail.length) + tail;

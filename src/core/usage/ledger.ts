@@ -103,10 +103,7 @@ export class UsageLedger {
   /** `awsRegion` of every call added, whoever made it: the regions whose logs the inputs held. */
   private readonly regions = new Set<string>();
 
-  /**
-   * Adds one normalized call (each of its actions counted once per call); from an aggregate (an Athena row),
-   * `times` records alike, seen from `firstSeen` to `lastSeen`.
-   */
+  /** Adds one normalized call (each action once), or `times` alike (an Athena row) seen from `firstSeen` to `lastSeen`. */
   add(call: NormalizedCall, times = 1, firstSeen = call.time, lastSeen = call.time): void {
     const principal = call.principalArn;
     const session = call.sessionName ?? '';
