@@ -5,9 +5,8 @@
  *
  * Why rebuild a record rather than map the row to a call directly: the normalizer (event mapping, principal,
  * outcome, extractors, secondary actions) is then the one source of truth for both paths, and a row of Athena
- * cannot mean something a record of the same fields would not. A call with a count goes into the ledger as a
- * one-call snapshot merged with `UsageLedger.merge`, the ledger's own way of adding counted cells (worker
- * threads use it), so the ledger needs no second `add`.
+ * cannot mean something a record of the same fields would not. A call with a count goes into the ledger with
+ * `UsageLedger.add(call, times, firstSeen, lastSeen)`.
  */
 import type { Normalizer } from '../trail/normalize.js';
 import type { ActivityTally } from '../usage/tally.js';
