@@ -51,9 +51,6 @@ export function mergedArgs(args: Record<string, unknown>, repo: PrRepository, io
   }
   const regions = settings.values.regions as string[] | undefined;
   if (!isSet(args.region) && regions?.length && settings.origins.regions?.from.layer === 'config') out.region = regions[0];
-  if (out.athena !== undefined) {
-    throw usageError(`${repo.config.file}: activity.athena is not read yet (issue 13)`, 'Give the activity on the command line (--trail, --trail-name or --lookup): a flag replaces the file\'s activity source.');
-  }
   return out;
 }
 

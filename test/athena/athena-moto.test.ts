@@ -8,18 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { AthenaClient, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
-import { readTrail } from '../../src/adapters/fs/trail-reader.js';
-import { loadBundledCloudTrailTables, loadBundledEventMapper } from '../../src/adapters/fs/bundled-mapping.js';
 import { AthenaQueryError, AthenaRunner } from '../../src/adapters/aws/athena.js';
-import { SQLITE } from '../../src/core/athena/dialect.js';
-import { USAGE_COLUMNS, usageQuery } from '../../src/core/athena/query.js';
-import { requestKeyTable } from '../../src/core/athena/scope.js';
 import { runCli } from '../support/cli.js';
-import { cloudTrailDb, loadRecords, usageRows } from '../support/athena-sqlite.js';
-import { MOTO_ACCOUNT_ID, seedExample, startMoto, useFakeAwsEnv, type MotoServer } from '../support/moto.js';
+import { EXAMPLE_DIR as EX, EXAMPLE_ROLE as ROLE, examplePolicySources, exampleRows, queueAthenaResult, type AthenaRow } from '../support/athena-results.js';
+import { seedExample, startMoto, useFakeAwsEnv, type MotoServer } from '../support/moto.js';
 
-const EX = new URL('../../examples/orders-api/', import.meta.url).pathname;
-const ROLE = 'arn:aws:iam::123456789012:role/orders-api-role';
 const WINDOW = ['--since', '2026-10-02T00:00:00Z', '--until', '2026-11-01T00:00:00Z'];
 
 let moto: MotoServer;
@@ -35,43 +28,19 @@ afterAll(async () => {
   restoreEnv?.();
 });
 
-/** The usage rows of the example trail for the role, as Athena would return them (all text, NULL as absent). */
-async function exampleRows(eventSources?: string[]): Promise<Array<Record<string, string | null>>> {
-  const records: unknown[] = [];
-  for await (const b of readTrail([`${EX}trail`]).batches()) for (const i of b) if (i.kind === 'record') records.push(i.record);
-  const db = await cloudTrailDb();
-  loadRecords(db, records);
-  const sql = usageQuery({ table: { table: 'cloudtrail_logs' }, since: new Date('2026-10-02T00:00:00Z'), until: new Date('2026-11-01T00:00:00Z'), principals: [ROLE], ...(eventSources ? { eventSources } : {}), requestKeys: requestKeyTable(loadBundledEventMapper(), loadBundledCloudTrailTables()) }, SQLITE);
-  const rows = usageRows(db, sql).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === null || v === undefined ? null : String(v)])));
-  db.close();
-  return rows;
-}
+/** The rows the usage query gives over the example trail for the role in WINDOW. */
+const windowRows = () => exampleRows({ since: '2026-10-02T00:00:00Z', until: '2026-11-01T00:00:00Z' });
 
-/** The rows the usage query gives over the example trail, scoped as `suggest` scopes it (the role, its policies' sources). */
-async function suggestRows(): Promise<Array<Record<string, string | null>>> {
-  const { readPolicyFiles } = await import('../../src/adapters/fs/policy-files.js');
-  const { grantedEventSources } = await import('../../src/core/athena/scope.js');
-  const policies = await readPolicyFiles([`${EX}policies`]);
-  const eventSources = grantedEventSources(policies.documents, loadBundledEventMapper(), loadBundledCloudTrailTables());
-  return exampleRows(eventSources);
-}
+/** The rows the usage query gives, scoped as `suggest` scopes it (the role, its policies' sources). */
+const suggestRows = async () => exampleRows({ since: '2026-10-02T00:00:00Z', until: '2026-11-01T00:00:00Z', eventSources: await examplePolicySources() });
 
-/** Queues one result in moto's Athena: a header row, then the rows, in USAGE_COLUMNS order. */
-async function seedResult(rows: Array<Record<string, string | null>>): Promise<void> {
-  const asRow = (values: Array<string | null>) => ({ Data: values.map((v) => (v === null ? {} : { VarCharValue: v })) });
-  const body = {
-    account_id: MOTO_ACCOUNT_ID,
-    region: 'us-east-1',
-    results: [{ rows: [asRow([...USAGE_COLUMNS]), ...rows.map((r) => asRow(USAGE_COLUMNS.map((c) => r[c] ?? null)))], column_info: USAGE_COLUMNS.map((c) => ({ Name: c, Label: c, Type: 'varchar' })) }],
-  };
-  const res = await fetch(`${moto.endpoint}/moto-api/static/athena/query-results`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  expect(res.status).toBe(201);
-}
+/** Queues one result in this file's moto. */
+const seedResult = (rows: AthenaRow[]) => queueAthenaResult(moto.endpoint, rows);
 
 describe('usage --athena against moto', () => {
   it('starts the query, polls it to success, and prints what usage --trail prints for the same records', async () => {
     // Given moto holding the rows the query gives over the example trail
-    const rows = await exampleRows();
+    const rows = await windowRows();
     expect(rows.length).toBeGreaterThan(0);
     await seedResult(rows);
     // When usage reads them through Athena, and the files directly
