@@ -15,7 +15,7 @@ import type { RegionRead } from '../core/trail/region-coverage.js';
 import type { TrailRecording } from '../core/trail/recording.js';
 import type { ActivityTally } from '../core/usage/tally.js';
 import { DAY_MS } from '../core/usage/time-window.js';
-import { readSourcesInto } from './remote-reads.js';
+import { readSourcesInto, type StoreUse } from './remote-reads.js';
 import { forTerminal } from '../core/render/escape.js';
 import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -219,7 +219,7 @@ export async function readRemoteActivity(
   tally: ActivityTally,
   filter: ActivityFilter,
   remote: string[],
-  options: { only: boolean } = { only: false },
+  options: { only: boolean; store?: StoreUse } = { only: false },
 ): Promise<{ stats: TrailReadStats; recording?: TrailRecording; reads: RegionRead[] }> {
   const aws = await loadAws();
   const clients = await awsClients(args, io);
@@ -258,6 +258,7 @@ export async function readRemoteActivity(
   const query = { since, until, principalArn: filter.role, sessionName: filter.function };
   await readSourcesInto(tally, opened.sources, query, {
     only: options.only,
+    ...(options.store ? { store: options.store } : {}),
     after: (label, summary) => {
       if (progress) io.stderr('\n');
       for (const w of summary.warnings) io.stderr(forTerminal(`warning (${label}): ${w}`) + '\n');

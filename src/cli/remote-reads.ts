@@ -8,6 +8,8 @@ import { readWithSpilledIds } from '../adapters/fs/id-spill-files.js';
 import { DEFAULT_ID_WINDOW } from '../core/usage/id-spill.js';
 import type { ActivityQuery, ActivityReadSummary, ActivitySource } from '../core/ports/activity-source.js';
 import type { ActivityTally } from '../core/usage/tally.js';
+import type { Normalizer } from '../core/trail/normalize.js';
+import { isStorable, readThroughStore, type EntryStore, type StorableSource } from '../core/store/read-through.js';
 
 /** A source to read, with the label its warnings carry. */
 export interface LabelledSource {
@@ -24,17 +26,28 @@ export async function readSourcesInto(
   tally: ActivityTally,
   sources: readonly LabelledSource[],
   query: ActivityQuery,
-  options: { only: boolean; idWindow?: number; after: (label: string, summary: ActivityReadSummary) => void },
+  options: {
+    only: boolean;
+    idWindow?: number;
+    after: (label: string, summary: ActivityReadSummary) => void;
+    /** Read trail buckets through this usage store (every event id then stays in memory: no spill). */
+    store?: StoreUse;
+  },
 ): Promise<void> {
-  const canSpill = options.only && sources.length > 0 && sources.every((s) => s.source.readAgain);
+  const store = options.store;
+  const canSpill = !store && options.only && sources.length > 0 && sources.every((s) => s.source.readAgain);
   // Inputs in reading order (one per object): what a spilled copy's input index names, to read it again.
   const inputs: Array<{ source: ActivitySource; file: string }> = [];
   const read = async (spilling: boolean): Promise<void> => {
     for (const { label, source } of sources) {
+      if (store && source.readAgain && isStorable(source)) {
+        options.after(label, await readThrough(tally, source, query, store, inputs));
+        continue;
+      }
       const r = source.read(query);
       let file: string | undefined;
       for await (const item of r) {
-        if (spilling && item.kind === 'record' && item.source.file !== file) {
+        if ((spilling || store) && item.kind === 'record' && item.source.file !== file) {
           file = item.source.file;
           tally.startInput(inputs.length);
           inputs.push({ source, file });
@@ -63,4 +76,40 @@ async function retractCopies(tally: ActivityTally, reread: number[], inputs: Arr
     }
   }
   tally.settleRetractions();
+}
+
+/** The usage store a read goes through, and what it did (for the summary line). */
+export interface StoreUse {
+  store: EntryStore;
+  normalize: Normalizer;
+  fromStore: number;
+  read: number;
+}
+
+/**
+ * Reads one storable source through the store (`core/store/read-through.ts`): its objects numbered after the
+ * inputs so far, copies counted twice taken back by reading their objects again with the run's window.
+ */
+async function readThrough(
+  tally: ActivityTally,
+  source: ActivitySource & StorableSource,
+  query: ActivityQuery,
+  use: StoreUse,
+  inputs: Array<{ source: ActivitySource; file: string }>,
+): Promise<ActivityReadSummary> {
+  const r = source.storableRead(query);
+  const refs = (await r.list()).map((o) => {
+    inputs.push({ source, file: o.name });
+    return { ...o, input: inputs.length - 1 };
+  });
+  const done = await readThroughStore(tally, refs, use.store, {
+    normalize: use.normalize,
+    window: { since: query.since, until: query.until },
+    read: (fresh) => r.read(fresh),
+    reread: (copies) => retractCopies(tally, copies, inputs, query),
+    onObject: (_ref, _from, stats) => r.count(stats),
+  });
+  use.fromStore += done.fromStore;
+  use.read += done.read;
+  return r.summary();
 }

@@ -18,6 +18,11 @@ import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { readRemoteActivity, type ActivityFilter } from './aws-wiring.js';
 import { readAthenaActivity, withAthenaOptions } from './athena-source.js';
+import { loadBundledNormalizer } from '../adapters/fs/bundled-mapping.js';
+import { UsageStore } from '../adapters/fs/usage-store.js';
+import { readLocalThroughStore } from '../adapters/fs/usage-store-local.js';
+import { defaultStoreDir, toolFingerprint } from '../adapters/fs/usage-store-location.js';
+import { forTerminal } from '../core/render/escape.js';
 
 /** `--trail`, `--trail-config`, `--lookup`, `--trail-name`, and `--athena` with its options. */
 export function withActivityOptions<T>(y: Argv<T>): Argv<T> {
@@ -28,7 +33,12 @@ export function withActivityOptions<T>(y: Argv<T>): Argv<T> {
     .option('yes', { type: 'boolean', default: false, describe: 'Read Event history even when it is estimated to take more than 10 minutes (2 requests/s per Region)' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No progress and no information on stderr (what was read, the summary); warnings, problems and errors still shown' })
     .option('trail-name', { type: 'string', describe: 'Read the logs of this trail from its S3 bucket, and its event selectors' })
-    .option('jobs', jobsOption()) as Argv<T>;
+    .option('jobs', jobsOption())
+    .option('store', {
+      type: 'string',
+      describe:
+        'Keep what each log object counted in this folder, so the next run reads only new objects (default for trail buckets: the user cache folder; local files only with --store DIR). --no-store: read everything',
+    }) as Argv<T>;
   return withInputChecks(y2);
 }
 
@@ -71,19 +81,27 @@ export async function readActivity(
     throw usageError('name the activity to read: --trail PATH|s3://BUCKET/PREFIX, --trail-name NAME, --lookup, or --athena TABLE');
   }
   const stats = createTrailStats();
+  const remoteStore = remote.length > 0 || Boolean(args['trail-name']) ? openStore(args, io, 'remote') : undefined;
   if (local.length) {
     // The duplicate check's ids may go to disk only when no other source adds records after this read.
     const last = remote.length === 0 && !args.lookup && !args['trail-name'];
-    addTrailStats(stats, await collectLocal(args, io, local, window, tally, last));
+    // A store's entries hold every principal: a read through it never uses the principal prefilter.
+    const localStore = openStore(args, io, 'local');
+    addTrailStats(stats, localStore ? await readLocalStored(io, local, window, tally, localStore) : await collectLocal(args, io, local, window, tally, last));
   }
   let recording: TrailRecording | undefined;
   const reads = localReads(local);
   if (remote.length || args.lookup || args['trail-name']) {
     // Remote sources come last: their ids may go to disk when nothing was read into the tally before them.
-    const r = await readRemoteActivity(args, io, window, tally, filter, remote, { only: local.length === 0 });
-    addTrailStats(stats, r.stats);
-    recording = r.recording;
-    reads.push(...r.reads);
+    const use = remoteStore ? { store: remoteStore, normalize: loadBundledNormalizer(), fromStore: 0, read: 0 } : undefined;
+    try {
+      const r = await readRemoteActivity(args, io, window, tally, filter, remote, { only: local.length === 0, ...(use ? { store: use } : {}) });
+      addTrailStats(stats, r.stats);
+      recording = r.recording;
+      reads.push(...r.reads);
+    } finally {
+      if (remoteStore && use) closeStore(io, args, remoteStore, use);
+    }
   }
   assertSomethingRead(args, io, tally, stats);
   return { stats, recording, reads };
@@ -172,5 +190,40 @@ async function collectLocal(args: Record<string, unknown>, io: CliIo, paths: str
     });
   } finally {
     progress?.done();
+  }
+}
+
+/**
+ * The usage store for this run's `kind` of source (`docs/usage-store.md`), or none: `--no-store` turns it off;
+ * `--store DIR` turns it on for every source; otherwise trail buckets use the default folder and local files none.
+ */
+function openStore(args: Record<string, unknown>, io: CliIo, kind: 'local' | 'remote'): UsageStore | undefined {
+  const v = args.store;
+  if (v === false || v === 'false') return undefined;
+  if (typeof v === 'string' && v === '') throw usageError('--store: expected a folder, got an empty value (pass --no-store to read without the store)');
+  if (typeof v !== 'string' && kind === 'local') return undefined;
+  const dir = typeof v === 'string' ? v : defaultStoreDir();
+  const store = UsageStore.open(dir, toolFingerprint());
+  for (const w of store.warnings) io.stderr(`warning: ${forTerminal(w)}\n`);
+  return store;
+}
+
+/** Writes what was read to the store and says what it saved (unless --quiet). */
+function closeStore(io: CliIo, args: Record<string, unknown>, store: UsageStore, use: { fromStore: number; read: number }): void {
+  store.flush();
+  if (args.quiet) return;
+  io.stderr(`usage store: ${use.fromStore} object(s) taken from ${forTerminal(store.dir)}, ${use.read} read (${store.written} entr${store.written === 1 ? 'y' : 'ies'} written)\n`);
+}
+
+/** Local paths read through the store (`--store DIR`), in this thread. */
+async function readLocalStored(io: CliIo, paths: string[], window: TimeWindow, tally: ActivityTally, store: UsageStore): Promise<TrailReadStats> {
+  const use = { fromStore: 0, read: 0 };
+  try {
+    const r = await readLocalThroughStore(tally, paths, window, store, loadBundledNormalizer());
+    use.fromStore = r.fromStore;
+    use.read = r.read;
+    return r.stats;
+  } finally {
+    closeStore(io, {}, store, use);
   }
 }

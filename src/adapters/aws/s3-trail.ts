@@ -22,6 +22,8 @@ import {
 import { AwsAdapterError, callAws, toAwsError } from './errors.js';
 import { createTrailStats, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
 import { readTrailObject } from '../trail-decode/decode.js';
+import { addObjectStats } from '../fs/usage-store.js';
+import type { ObjectContent, StorableRead } from '../../core/store/read-through.js';
 
 /** The part of the S3 client this adapter uses. */
 export type S3Sender = Pick<S3Client, 'send'>;
@@ -149,11 +151,11 @@ export class S3TrailSource implements ActivitySource {
     return out.sort();
   }
 
-  /** Lists every object key under `prefix`. */
-  private async listKeys(prefix: string): Promise<string[]> {
-    const out: string[] = [];
+  /** Lists every object under `prefix`: its key and ETag. */
+  private async listKeys(prefix: string): Promise<Array<{ key: string; etag: string }>> {
+    const out: Array<{ key: string; etag: string }> = [];
     await this.listPages(prefix, undefined, (page) => {
-      for (const o of page.Contents ?? []) if (o.Key) out.push(o.Key);
+      for (const o of page.Contents ?? []) if (o.Key) out.push({ key: o.Key, etag: o.ETag ?? '' });
     });
     return out;
   }
@@ -194,6 +196,38 @@ export class S3TrailSource implements ActivitySource {
   }
 
   private async *iterate(query: ActivityQuery, summary: ActivityReadSummary, stats: TrailReadStats): AsyncGenerator<ActivityItem> {
+    const keys = await this.listWindow(query, summary, stats);
+    yield* this.download(keys.map((k) => k.key), summary, stats);
+  }
+
+  /**
+   * A read through the usage store (`core/store/read-through.ts`): the objects a read of `query` would read, with
+   * their ETags, and each of them read whole with no window and its own counters. The counters of the listing and
+   * of every object go to the same stats as {@link read}'s.
+   */
+  storableRead(query: ActivityQuery): StorableRead {
+    const summary: ActivityReadSummary = { warnings: [], failures: [], records: 0, since: query.since, until: query.until };
+    const stats = this.opts.stats ?? createTrailStats();
+    const prefix = `s3://${this.loc.bucket}/`;
+    return {
+      summary: () => summary,
+      list: async () => (await this.listWindow(query, summary, stats)).map((k) => ({ name: prefix + k.key, validator: `etag:${k.etag}` })),
+      read: (refs) => this.readWhole(refs.map((r) => r.name.slice(prefix.length)), summary),
+      count: (more) => addObjectStats(stats, more),
+    };
+  }
+
+  /** Reads `keys` whole (no window), one item list and one set of counters per object, in key order. */
+  private async *readWhole(keys: string[], summary: ActivityReadSummary): AsyncGenerator<ObjectContent> {
+    for await (const { key, items, stats, error } of this.fetchInOrder(keys, () => ({ stats: createTrailStats() }))) {
+      if (error) this.failed(summary, key, error);
+      summary.records += items.length;
+      yield { name: `s3://${this.loc.bucket}/${key}`, items, stats, failed: error !== undefined };
+    }
+  }
+
+  /** Lists the objects of the window's day prefixes, pruned by their names, sorted by key. */
+  private async listWindow(query: ActivityQuery, summary: ActivityReadSummary, stats: TrailReadStats): Promise<Array<{ key: string; etag: string }>> {
     const bucket = this.loc.bucket;
     const window = { since: query.since, until: query.until };
     let organizationId = this.opts.organizationId ?? this.loc.organizationId;
@@ -208,7 +242,7 @@ export class S3TrailSource implements ActivitySource {
         summary.warnings.push(
           `No CloudTrail logs found under s3://${bucket}/${this.loc.prefix ? `${this.loc.prefix}/` : ''}AWSLogs/: check the bucket and prefix (the trail's S3KeyPrefix).`,
         );
-        return;
+        return [];
       }
     }
     // Day prefixes per account × region.
@@ -231,15 +265,16 @@ export class S3TrailSource implements ActivitySource {
       );
     }
     // Keys, pruned to the window by file name too (finer than the day folder).
-    const keys: string[] = [];
+    const keys: Array<{ key: string; etag: string }> = [];
     for (const prefix of dayPrefixes) {
       try {
-        for (const key of await this.listKeys(prefix)) {
+        for (const object of await this.listKeys(prefix)) {
+          const key = object.key;
           if (key.endsWith('/')) continue;
           stats.filesSeen++;
           if (isDigestPath(key)) stats.filesSkipped++;
           else if (!pathMayHoldWindow(key, window)) stats.filesPruned++;
-          else keys.push(key);
+          else keys.push(object);
         }
       } catch (err) {
         const e = toAwsError(err, { action: 's3:ListBucket', resource: `s3://${bucket}/${prefix}` });
@@ -247,23 +282,45 @@ export class S3TrailSource implements ActivitySource {
         summary.failures.push({ scope: `s3://${bucket}/${prefix}`, code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) });
       }
     }
-    keys.sort();
-    yield* this.download(keys, summary, stats);
+    return keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   /** Downloads and reads `keys` with bounded parallelism, yielding in key order (deterministic). */
   private async *download(keys: string[], summary: ActivityReadSummary, stats: TrailReadStats): AsyncGenerator<ActivityItem> {
+    const parseOptions: TrailParseOptions = { window: { since: summary.since, until: summary.until }, stats };
+    for await (const { key, items, error } of this.fetchInOrder(keys, () => parseOptions)) {
+      if (error) this.failed(summary, key, error);
+      for (const item of items) {
+        if (item.kind === 'record') summary.records++;
+        yield item;
+      }
+    }
+  }
+
+  /** Notes an object that could not be read in the summary; missing credentials end the read. */
+  private failed(summary: ActivityReadSummary, key: string, error: AwsAdapterError): void {
+    if (error.code === 'credentials') throw error;
+    summary.failures.push({ scope: `s3://${this.loc.bucket}/${key}`, code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) });
+  }
+
+  /**
+   * Downloads and parses `keys`, at most {@link S3_DOWNLOAD_CONCURRENCY} at once, yielding each object's items in key
+   * order; `parseOptionsOf` gives each object's parse options (window, stats).
+   */
+  private async *fetchInOrder(
+    keys: string[],
+    parseOptionsOf: (key: string) => TrailParseOptions,
+  ): AsyncGenerator<{ key: string; items: ActivityItem[]; stats: TrailReadStats; error?: AwsAdapterError }> {
     const limit = Math.max(1, this.opts.concurrency ?? S3_DOWNLOAD_CONCURRENCY);
     const reader: ObjectReader = this.opts.reader ?? ((name, body, options) => readTrailObject(name, body, options));
-    const parseOptions: TrailParseOptions = {
-      window: { since: summary.since, until: summary.until },
-      stats,
-    };
     const bucket = this.loc.bucket;
     const started = Date.now();
-    type Result = { items: ActivityItem[]; error?: AwsAdapterError };
+    let records = 0;
+    type Result = { key: string; items: ActivityItem[]; stats: TrailReadStats; error?: AwsAdapterError };
     const fetchOne = async (key: string): Promise<Result> => {
       const name = `s3://${bucket}/${key}`;
+      const parseOptions = parseOptionsOf(key);
+      const stats = parseOptions.stats ?? createTrailStats();
       try {
         const out = await callAws({ action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/${key}`, profile: this.opts.profile }, () =>
           this.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })),
@@ -271,46 +328,27 @@ export class S3TrailSource implements ActivitySource {
         const body = out.Body as unknown;
         const stream = body instanceof Readable ? body : Readable.from(Buffer.from(await (body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray()));
         const items: ActivityItem[] = [];
-        for await (const item of reader(name, stream, parseOptions)) items.push(item);
-        return { items };
+        for await (const item of reader(name, stream, { ...parseOptions, stats })) items.push(item);
+        return { key, items, stats };
       } catch (err) {
-        return { items: [], error: toAwsError(err, { action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/${key}` }) };
+        return { key, items: [], stats, error: toAwsError(err, { action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/${key}` }) };
       }
     };
     const inflight: Promise<Result>[] = [];
     let next = 0;
     const fill = () => {
-      while (next < keys.length && inflight.length < limit) inflight.push(fetchOne(keys[next++]));
+      while (next < keys.length && inflight.length < limit) inflight.push(fetchOne(keys[next++]!));
     };
     fill();
     for (let done = 0; done < keys.length; done++) {
       const res = await inflight.shift()!;
       fill();
-      const key = keys[done];
-      if (res.error) {
-        if (res.error.code === 'credentials') throw res.error;
-        summary.failures.push({
-          scope: `s3://${bucket}/${key}`,
-          code: res.error.code,
-          message: res.error.message,
-          ...(res.error.hint ? { hint: res.error.hint } : {}),
-        });
-      }
-      for (const item of res.items) {
-        if (item.kind === 'record') summary.records++;
-        yield item;
-      }
+      yield res;
+      for (const item of res.items) if (item.kind === 'record') records++;
       if (this.opts.onProgress) {
         const elapsed = Date.now() - started;
         const n = done + 1;
-        this.opts.onProgress({
-          pages: n,
-          events: summary.records,
-          totalPages: keys.length,
-          etaMs: Math.round((elapsed / n) * (keys.length - n)),
-          elapsedMs: elapsed,
-          detail: key,
-        });
+        this.opts.onProgress({ pages: n, events: records, totalPages: keys.length, etaMs: Math.round((elapsed / n) * (keys.length - n)), elapsedMs: elapsed, detail: res.key });
       }
     }
   }

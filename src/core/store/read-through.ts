@@ -9,7 +9,7 @@
  * Pure: the objects are read and the entries kept behind the ports below (adapters: `adapters/fs/usage-store*.ts`,
  * `adapters/aws/s3-trail.ts`). Memory: the run's tally keeps every event id it counted (20 bytes each; no spill).
  */
-import type { ActivityItem } from '../ports/activity-source.js';
+import type { ActivityItem, ActivityQuery, ActivityReadSummary } from '../ports/activity-source.js';
 import type { Normalizer } from '../trail/normalize.js';
 import { ActivityTally, type TallySnapshot } from '../usage/tally.js';
 import { inWindow, type TimeWindow } from '../usage/time-window.js';
@@ -29,6 +29,29 @@ export interface ObjectContent {
   stats: ObjectStats;
   /** The object could not be read (whole or in part): it is counted as read, but never stored. */
   failed: boolean;
+}
+
+/**
+ * A source's read through the store: the objects it would read (in its reading order) with their validators,
+ * and a reader of some of them whole. Implemented by the trail bucket (`adapters/aws/s3-trail.ts`) and local
+ * files (`adapters/fs/usage-store-local.ts`).
+ */
+export interface StorableRead {
+  summary(): ActivityReadSummary;
+  list(): Promise<Array<{ name: string; validator: string }>>;
+  read(refs: readonly ObjectRef[]): AsyncIterable<ObjectContent>;
+  /** Adds what one object counts in this run (from the store or read) to the read's counters. */
+  count(stats: ObjectStats): void;
+}
+
+/** A source that can be read through the store. */
+export interface StorableSource {
+  storableRead(query: ActivityQuery): StorableRead;
+}
+
+/** True when `source` can be read through the store. */
+export function isStorable(source: object): source is StorableSource {
+  return typeof (source as Partial<StorableSource>).storableRead === 'function';
 }
 
 /** Where entries are kept (the adapter decides the bytes and the files). */
@@ -128,7 +151,8 @@ export async function readThroughStore(tally: ActivityTally, objects: readonly O
       fresh.push(ref);
       continue;
     }
-    options.onObject?.(ref, 'store', entry.stats);
+    // Not read this time: its records count, its bytes and the file do not.
+    options.onObject?.(ref, 'store', { ...entry.stats, filesRead: 0, bytesRead: 0 });
     await add(snapshotAsInput(entry.snapshot, ref.input));
   }
   const byName = new Map(fresh.map((r) => [r.name, r]));
