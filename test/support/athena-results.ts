@@ -25,7 +25,7 @@ export type AthenaRow = Record<string, string | null>;
  * The usage rows of the example trail for `principals` in [since, until), as Athena would return them; with
  * `eventSources`, only those sources (as `suggest` scopes its query).
  */
-export async function exampleRows(options: { since: string; until: string; principals?: string[]; eventSources?: string[] }): Promise<AthenaRow[]> {
+export async function exampleRows(options: { since: string; until: string; principals?: string[]; eventSources?: string[] | undefined }): Promise<AthenaRow[]> {
   const records: unknown[] = [];
   for await (const b of readTrail([`${EXAMPLE_DIR}trail`]).batches()) for (const i of b) if (i.kind === 'record') records.push(i.record);
   const db = await cloudTrailDb();
@@ -46,8 +46,8 @@ export async function exampleRows(options: { since: string; until: string; princ
   return rows;
 }
 
-/** The event sources `suggest` (and `pr`) ask Athena for: those the example's policies can grant. */
-export async function examplePolicySources(): Promise<string[]> {
+/** The event sources `suggest` (and `pr`) ask Athena for: those the example's policies can grant (undefined: every source). */
+export async function examplePolicySources(): Promise<string[] | undefined> {
   const policies = await readPolicyFiles([`${EXAMPLE_DIR}policies`]);
   return grantedEventSources(policies.documents, loadBundledEventMapper(), loadBundledCloudTrailTables());
 }
