@@ -71,12 +71,16 @@ export class UsageStore implements EntryStore {
   private constructor(
     readonly dir: string,
     readonly fingerprint: string,
+    private readonly entriesPerSegment: number,
   ) {}
 
-  /** Opens (creating it if needed) the store in `dir`. Throws {@link StoreFormatError} for a newer format. */
-  static open(dir: string, fingerprint: string): UsageStore {
+  /**
+   * Opens (creating it if needed) the store in `dir`. Throws {@link StoreFormatError} for a newer format.
+   * `entriesPerSegment`: entries buffered before a segment is written mid-run (default {@link ENTRIES_PER_SEGMENT}).
+   */
+  static open(dir: string, fingerprint: string, options: { entriesPerSegment?: number } = {}): UsageStore {
     mkdirSync(dir, { recursive: true });
-    const store = new UsageStore(dir, fingerprint);
+    const store = new UsageStore(dir, fingerprint, Math.max(1, options.entriesPerSegment ?? ENTRIES_PER_SEGMENT));
     store.load();
     return store;
   }
@@ -114,7 +118,7 @@ export class UsageStore implements EntryStore {
   /** @inheritdoc Written as part of a segment every {@link ENTRIES_PER_SEGMENT} entries and on {@link flush}. */
   put(entry: StoreEntry): void {
     this.pending.push(encodeEntry(entry));
-    if (this.pending.length >= ENTRIES_PER_SEGMENT) this.flush();
+    if (this.pending.length >= this.entriesPerSegment) this.flush();
   }
 
   /** Writes the entries put since the last flush as one new segment (atomically; nothing when there are none). */
