@@ -25,6 +25,7 @@ const COMMAND_MODULES: Record<string, () => Promise<CommandModule>> = {
   pr: async () => (await import('./commands/pr.js')).prCommand,
   drift: async () => (await import('./commands/drift.js')).driftCommand,
   athena: async () => (await import('./commands/athena.js')).athenaCommand,
+  store: async () => (await import('./commands/store.js')).storeCommand,
 };
 
 /** The commands' names (`render <file>` → `render`). */

@@ -14,6 +14,7 @@ import { catalogCommand } from '../../src/cli/commands/catalog.js';
 import { configCommand } from '../../src/cli/commands/config.js';
 import { driftCommand } from '../../src/cli/commands/drift.js';
 import { athenaCommand } from '../../src/cli/commands/athena.js';
+import { storeCommand } from '../../src/cli/commands/store.js';
 import { FAIL_ON_CONDITIONS, FAIL_ON_RULES } from '../../src/core/config/fail-on.js';
 import { prCommand } from '../../src/cli/commands/pr.js';
 import { PR_FREE_FORM_OPTIONS } from '../../src/cli/pr-options.js';
@@ -123,6 +124,8 @@ const FREE_FORM: Record<string, string> = {
   'athena-workgroup': 'an Athena workgroup name, checked (checkAthenaArgs)', 'athena-output': 'an s3:// URL, checked (checkAthenaArgs)',
   bucket: 'athena ddl: an S3 bucket name, checked', prefix: 'athena ddl: an S3 key prefix, checked',
   org: 'athena ddl: an Organizations id, checked', account: 'athena ddl: account ids, checked', table: 'athena ddl: a Glue table name, checked',
+  store: 'the usage store: a folder, created (empty is a usage error; --no-store turns it off)',
+  'older-than': 'store prune: a whole number of days, checked',
 };
 
 /** Every command, with the positionals it needs to be parsed at all (the audit runs each of them). */
@@ -136,6 +139,7 @@ const COMMANDS: Array<[CommandModule, string[]]> = [
   [prCommand, ['pr']],
   [driftCommand, ['drift']],
   [athenaCommand, ['athena', 'ddl']],
+  [storeCommand, ['store', 'info']],
 ];
 
 /** What yargs records of a command's declared options (`Argv.getOptions()`, missing from the type definitions). */

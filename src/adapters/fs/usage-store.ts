@@ -182,7 +182,7 @@ export class UsageStore implements EntryStore {
         if (f.startsWith(TMP_PREFIX) && statSync(join(this.dir, f)).mtimeMs < hourAgo) unlinkQuiet(join(this.dir, f));
       }
       this.load();
-      const total = before.entries + before.otherVersion;
+      const total = before.entries + before.superseded + before.otherVersion;
       return { dropped: total - live.length, before: before.bytes, after: this.info().bytes };
     });
   }
