@@ -28,6 +28,12 @@ import { FileSink, MAX_DOCUMENT_CHARS, STREAM_BATCH_ITEMS, isGzip, type TrailIte
 import { errorText, parseTrailText } from './formats.js';
 import { STREAM_DOCUMENT_BYTES } from './records-stream.js';
 import { LineSplitter } from './lines.js';
+import { readPrefiltered, type RecordPrefilter } from './prefilter.js';
+
+/** Bytes of a UTF-8 byte order mark at the start of `data` (the full path skips it too): 3 or 0. */
+function bomLength(data: Buffer): number {
+  return data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
+}
 
 /** Reports bytes after the last complete member from byte `at` on (`size`: the input's, when known). */
 function trailingGarbage(sink: FileSink, at: number, size?: number): void {
@@ -65,17 +71,19 @@ export async function parseTrailBuffer(name: string, body: Uint8Array, options: 
     const r = await gunzipBuffer(buf);
     if ('error' in r) gzipCorrupt(sink, r.error);
     else {
-      decodeAndParse(sink, r.data, r.truncated, options.streamDocumentBytes);
+      decodeAndParse(sink, r.data, r.truncated, options.streamDocumentBytes, options.principalFilter);
       if (r.garbageAt !== undefined) trailingGarbage(sink, r.garbageAt, buf.length);
     }
   } else {
-    decodeAndParse(sink, buf, false, options.streamDocumentBytes);
+    decodeAndParse(sink, buf, false, options.streamDocumentBytes, options.principalFilter);
   }
   sink.finish();
   return sink.items;
 }
 
-function decodeAndParse(sink: FileSink, data: Buffer, truncated: boolean, streamBytes = STREAM_DOCUMENT_BYTES): void {
+function decodeAndParse(sink: FileSink, data: Buffer, truncated: boolean, streamBytes = STREAM_DOCUMENT_BYTES, prefilter?: RecordPrefilter): void {
+  // A complete delivery file read for known principals: only their records are parsed (prefilter.ts).
+  if (prefilter && !truncated && data.length <= streamBytes && readPrefiltered(sink, data, bomLength(data), prefilter)) return;
   if (data.length > streamBytes) {
     // Large (a small gzip file can hold hundreds of MB): line by line (NDJSON) or record by record.
     parseLargeSync(sink, data, truncated, streamBytes);

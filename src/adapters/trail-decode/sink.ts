@@ -7,6 +7,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import type { ActivityItem } from '../../core/ports/activity-source.js';
 import type { InputProblem, RecordSource } from '../../core/usage/types.js';
 import type { TimeWindow } from '../../core/usage/time-window.js';
+import type { RecordPrefilter } from './prefilter.js';
 
 /**
  * One thing read from a trail input: a raw record (validated later by the normalizer) or a problem. The same
@@ -32,6 +33,12 @@ export interface TrailReadStats {
   bytesRead: number;
   /** Records yielded. */
   records: number;
+  /**
+   * Records in the window not parsed because their bytes name none of the principals asked for (the byte
+   * prefilter, `prefilter.ts`); counted in `records` too. Calls, ignored records, unknown events and duplicates
+   * are counted over the parsed records only.
+   */
+  recordsUnparsed: number;
   /** Records read but not yielded because their eventTime is outside the window. */
   recordsOutsideWindow: number;
   /** Array elements or lines that were skipped (not an object, not JSON, not CloudTrail). Each is also a problem. */
@@ -58,6 +65,7 @@ export function createTrailStats(): TrailReadStats {
     filesRead: 0,
     bytesRead: 0,
     records: 0,
+    recordsUnparsed: 0,
     recordsOutsideWindow: 0,
     recordsSkipped: 0,
     problems: 0,
@@ -80,6 +88,11 @@ export interface TrailParseOptions {
   streamDocumentBytes?: number;
   /** Stats to add to (a fresh object when absent). */
   stats?: TrailReadStats;
+  /**
+   * Parse only the records that may belong to these principals (`prefilter.ts`); the others are counted
+   * unparsed. Absent (the default): every record is parsed, as a read for every principal (the usage store) needs.
+   */
+  principalFilter?: RecordPrefilter;
 }
 
 /** Default per-file cap on listed problems: enough to diagnose, not enough to drown the summary. */
@@ -154,6 +167,28 @@ export class FileSink {
     this.stats.records++;
     const source: RecordSource = line === undefined ? { file: this.file, index: idx } : { file: this.file, index: idx, line };
     this.items.push({ kind: 'record', record, source });
+  }
+
+  /** True when records outside the window are dropped: a record's eventTime matters. */
+  get filtersByTime(): boolean {
+    return this.filter;
+  }
+
+  /**
+   * A record at the next index that was not parsed (the prefilter): counted in or outside the window by its
+   * `eventTime` (undefined: none read, so in the window, as {@link record} treats a record without one).
+   */
+  unparsed(eventTime: string | undefined): void {
+    this.recordIndex++;
+    if (this.filter && eventTime !== undefined) {
+      const ms = Date.parse(eventTime);
+      if (ms === ms && (ms < this.sinceMs || ms >= this.untilMs)) {
+        this.stats.recordsOutsideWindow++;
+        return;
+      }
+    }
+    this.stats.records++;
+    this.stats.recordsUnparsed++;
   }
 
   /** A problem in this file; `skipped` when it stands for a skipped record/line. */
