@@ -124,6 +124,7 @@ export async function readTrailParallel(paths: string[], tally: ActivityTally, o
     wholeFileMaxBytes: options.wholeFileMaxBytes,
     examplesPerCode: tally.examplesPerCode,
     failOnPath: options.failOnPath,
+    ...(options.principalFilter ? { principalFilter: options.principalFilter.needles } : {}),
   };
   const spillDir = options.idWindow !== undefined ? await createIdSpillDir() : undefined;
   if (spillDir) init.idSpill = { dir: spillDir, window: options.idWindow! };

@@ -18,6 +18,7 @@ import { createTrailStats, type TrailItem, type TrailParseOptions, type TrailRea
 import { readTrailFile } from './trail-reader.js';
 import { idSpillWriter } from './id-spill-files.js';
 import type { TimeWindow } from '../../core/usage/time-window.js';
+import type { PrincipalFilter } from '../../core/trail/prefilter.js';
 
 /** What the pool passes as `workerData`. */
 export interface WorkerInit {
@@ -28,6 +29,8 @@ export interface WorkerInit {
   examplesPerCode: number;
   /** Test hook: throw (an unexpected error) when asked to read a path containing this text. */
   failOnPath?: string;
+  /** Parse only the records that may be these principals' (`trail-decode/prefilter.ts`); absent: every record. */
+  principalFilter?: PrincipalFilter;
   /** Keep at most `window` event ids in memory and spill the rest to files in `dir` (`id-spill-files.ts`). */
   idSpill?: { dir: string; window: number };
 }
@@ -54,13 +57,16 @@ async function main(): Promise<void> {
   const init = workerData as WorkerInit;
   const send = (m: FromWorker): void => port.postMessage(m);
   const stats = createTrailStats();
+  // The catalog and tables load on the first record this worker normalizes: with a principal filter a file may
+  // hold none, and the load then overlaps the first files' decompression.
+  const tally = new ActivityTally((record, source) => loadBundledNormalizer()(record, source), init.examplesPerCode);
   const parseOptions: TrailParseOptions = {
     window: init.window,
     filterRecords: init.filterRecords,
     maxProblemsPerFile: init.maxProblemsPerFile,
     stats,
+    ...(init.principalFilter ? { principalFilter: { needles: init.principalFilter, knownRegions: () => tally.ledger.regionsSeen() } } : {}),
   };
-  const tally = new ActivityTally(loadBundledNormalizer(), init.examplesPerCode);
   if (init.idSpill) tally.spillIdsTo(idSpillWriter(init.idSpill.dir, `w${threadId}`), init.idSpill.window);
   // The pool keeps up to two files queued here. Each file starts reading (disk, gunzip on the thread pool,
   // parsing) as soon as it arrives, so the next file decompresses while this thread normalizes the current

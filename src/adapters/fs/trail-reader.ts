@@ -105,6 +105,7 @@ async function* readBatches(paths: string[], options: TrailReadOptions, stats: T
     filterRecords: options.filterRecords,
     maxProblemsPerFile: options.maxProblemsPerFile,
     stats,
+    principalFilter: options.principalFilter,
   };
   const walker = walkTrailInputs(paths, { ...options, fs }, stats)[Symbol.asyncIterator]();
   const queue: Array<Promise<Prepared>> = [];
