@@ -71,6 +71,7 @@ export async function readActivity(
   window: TimeWindow,
   tally: ActivityTally,
   filter: ActivityFilter,
+  principals?: readonly string[],
 ): Promise<ActivityReadResult> {
   const trails = (args.trail as string[] | undefined) ?? [];
   const local = trails.filter((t) => !t.startsWith('s3://'));
@@ -87,7 +88,7 @@ export async function readActivity(
     const last = remote.length === 0 && !args.lookup && !args['trail-name'];
     // A store's entries hold every principal: a read through it never uses the principal prefilter.
     const localStore = openStore(args, io, 'local');
-    addTrailStats(stats, localStore ? await readLocalStored(io, local, window, tally, localStore) : await collectLocal(args, io, local, window, tally, last));
+    addTrailStats(stats, localStore ? await readLocalStored(io, local, window, tally, localStore) : await collectLocal(args, io, local, window, tally, last, principals));
   }
   let recording: TrailRecording | undefined;
   const reads = localReads(local);
@@ -168,10 +169,13 @@ export function assertSomethingRead(args: Record<string, unknown>, io: CliIo, ta
   );
 }
 
-/** Reads the local `--trail` paths of `usage` into the tally (same checks as {@link readActivity}). */
-export async function readLocalActivity(args: Record<string, unknown>, io: CliIo, window: TimeWindow, tally: ActivityTally): Promise<TrailReadStats> {
+/**
+ * Reads the local `--trail` paths of `usage` into the tally (same checks as {@link readActivity}); with
+ * `principals`, only their records are parsed (`collectActivity`).
+ */
+export async function readLocalActivity(args: Record<string, unknown>, io: CliIo, window: TimeWindow, tally: ActivityTally, principals?: readonly string[]): Promise<TrailReadStats> {
   const trails = ((args.trail as string[] | undefined) ?? []).map(String);
-  const stats = await collectLocal(args, io, trails, window, tally, true);
+  const stats = await collectLocal(args, io, trails, window, tally, true, principals);
   assertSomethingRead(args, io, tally, stats);
   return stats;
 }
@@ -180,11 +184,12 @@ export async function readLocalActivity(args: Record<string, unknown>, io: CliIo
  * Reads local paths, with a progress line on an interactive terminal (never in CI, never with --quiet). `last`:
  * nothing is read into the tally after this, so the duplicate check may keep memory flat (`idWindow`).
  */
-async function collectLocal(args: Record<string, unknown>, io: CliIo, paths: string[], window: TimeWindow, tally: ActivityTally, last: boolean): Promise<TrailReadStats> {
+async function collectLocal(args: Record<string, unknown>, io: CliIo, paths: string[], window: TimeWindow, tally: ActivityTally, last: boolean, principals?: readonly string[]): Promise<TrailReadStats> {
   const progress = io.interactive && !args.quiet ? readProgressLine(io, await inputSize(paths, window)) : undefined;
   try {
     return await collectActivity(paths, window, tally, {
       jobs: jobsFromArgs(args),
+      ...(principals ? { principals } : {}),
       ...(last ? { idWindow: DEFAULT_ID_WINDOW } : {}),
       ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
     });

@@ -80,7 +80,9 @@ export interface ObservedRun {
  */
 export async function observeActivity(args: Record<string, unknown>, io: CliIo, ctx: TrimContext, filter: ActivityFilter): Promise<ObservedRun> {
   const tally = new ActivityTally(loadBundledNormalizer());
-  const activity = await readActivity(args, io, ctx.window, tally, filter);
+  // The role reported on (its ARN, else `--role` as given): local files parse only records that may be its own.
+  const role = filter.role ?? (typeof args.role === 'string' ? args.role : undefined);
+  const activity = await readActivity(args, io, ctx.window, tally, filter, role !== undefined ? [role] : undefined);
   const recording = await recordingOf(args, activity, tally.ledger.regionsSeen());
   return { tally, activity, recording };
 }

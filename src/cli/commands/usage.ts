@@ -98,7 +98,10 @@ async function readUsageActivity(args: Record<string, unknown>, io: CliIo, windo
   if (!args.athena) {
     if (args['explain-query']) throw usageError('--explain-query prints the Athena query: give --athena TABLE too');
     if (!(args.trail as string[] | undefined)?.length) throw usageError('name the activity to read: --trail PATH (files or folders) or --athena TABLE');
-    return readLocalActivity(args, io, window, tally);
+    // The JSON summary counts every record (calls, ignored, problems): only the table can leave the other
+    // principals' records unparsed.
+    const principals = args.role !== undefined && args.format !== 'json' ? [String(args.role)] : undefined;
+    return readLocalActivity(args, io, window, tally, principals);
   }
   const filter = args.role === undefined ? {} : { role: String(args.role) };
   if (args['explain-query']) {
