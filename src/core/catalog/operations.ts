@@ -4,8 +4,11 @@
  */
 
 import type { OperationAction } from './types.js';
-import { splitId, type ActionQueries } from './actions.js';
+import type { ActionQueries } from './actions.js';
 import type { LazySection, RawOperations } from './raw-data.js';
+
+/** Bound of the per-prefix policy-generation memo (~400 services, and spellings read from logs). */
+const MAX_PG_PREFIXES = 10_000;
 
 /** Operation name (exact and lower-case) → its frozen action list. */
 interface OperationIndex {
@@ -41,19 +44,27 @@ export function createOperationQueries(rawOps: LazySection<RawOperations>, actio
     return list ? [...list] : undefined;
   }
 
-  /** Per service: lower-case names of the actions AWS's policy generation identifies from CloudTrail. */
-  const pgIndexes = new Map<string, Set<string>>();
+  /**
+   * Per service prefix as asked: the names of the actions AWS's policy generation identifies from CloudTrail,
+   * as written and lower-cased (a `*` grant asks about ~22,000 canonical ids: the exact set answers most
+   * without lower-casing the name).
+   */
+  const pgIndexes = new Map<string, { exact: Set<string>; lower: Set<string> }>();
   function identifiableFromCloudTrail(actionId: string): boolean {
-    const parts = splitId(actionId);
-    if (!parts) return false;
-    const p = parts[0].toLowerCase();
-    let set = pgIndexes.get(p);
-    if (!set) {
-      const entry = rawOps.get(p);
-      set = new Set(typeof entry === 'object' && entry !== null ? (entry.pg ?? []).map((n) => n.toLowerCase()) : []);
-      pgIndexes.set(p, set);
+    const colon = actionId.indexOf(':');
+    if (colon <= 0 || colon === actionId.length - 1) return false;
+    const prefix = actionId.slice(0, colon);
+    let pg = pgIndexes.get(prefix);
+    if (!pg) {
+      const entry = rawOps.get(prefix.toLowerCase());
+      const names = typeof entry === 'object' && entry !== null ? (entry.pg ?? []) : [];
+      pg = { exact: new Set(names), lower: new Set(names.map((n) => n.toLowerCase())) };
+      // Bounded: callers may ask about prefixes spelled in logs.
+      if (pgIndexes.size >= MAX_PG_PREFIXES) pgIndexes.clear();
+      pgIndexes.set(prefix, pg);
     }
-    return set.has(parts[1].toLowerCase());
+    const name = actionId.slice(colon + 1);
+    return pg.exact.has(name) || pg.lower.has(name.toLowerCase());
   }
 
   return { operationActions, identifiableFromCloudTrail };

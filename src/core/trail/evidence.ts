@@ -104,6 +104,58 @@ export function parseEvidenceTables(raw: { observability: unknown; observed: unk
   return raw as unknown as EvidenceTables;
 }
 
+/**
+ * The evidence of an action AWS's policy generation identifies (most of a `*` grant's): one shared object, as
+ * every evidence this index returns (frozen: findings and reports hold them).
+ */
+const POLICY_GENERATION_EVIDENCE: ObservationEvidence = Object.freeze({
+  tier: 'proven',
+  source: 'AWS Service Reference SupportedBy: IAM Access Analyzer policy generation identifies it from CloudTrail',
+});
+
+/** Bound of the per-prefix memo (~400 services; callers may ask about spellings read from logs). */
+const MAX_PREFIXES = 10_000;
+
+/** One exception pattern of a service line, compiled. */
+interface ExceptionEntry {
+  pattern: string;
+  re: RegExp;
+  kind: ObservabilityExceptionKind;
+  reason: string;
+}
+
+/** What the evidence index knows of one service prefix. */
+interface PrefixEvidence {
+  scope: 'regional' | 'global';
+  exceptions: ExceptionEntry[];
+  /** The documented tier's evidence (its page), shared by the service's actions; undefined without a line. */
+  documented?: ObservationEvidence;
+  /** Lower-cased action of each exception without wildcards → its first index in `exceptions`. */
+  literal: Map<string, number>;
+  /** Indexes in `exceptions` of those with wildcards, in order. */
+  wildcards: number[];
+}
+
+/**
+ * A service's exceptions split into literal ASCII ids (looked up) and the rest (tested). For an ASCII
+ * action a pattern's case-insensitive regex matches exactly when the lower-cased strings are equal.
+ */
+function splitExceptions(list: { pattern: string }[]): { literal: Map<string, number>; wildcards: number[] } {
+  const literal = new Map<string, number>();
+  const wildcards: number[] = [];
+  list.forEach((e, i) => {
+    if (/[*?]/.test(e.pattern) || !isAscii(e.pattern)) wildcards.push(i);
+    else if (!literal.has(e.pattern.toLowerCase())) literal.set(e.pattern.toLowerCase(), i);
+  });
+  return { literal, wildcards };
+}
+
+/** Whether every code unit is ASCII (then lower-casing and a regex's `i` flag fold alike). */
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
+}
+
 /** `svc:Get*`-style pattern (within one service) → case-insensitive regex. */
 function patternRegex(pattern: string): RegExp {
   const src = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
@@ -117,7 +169,7 @@ function patternRegex(pattern: string): RegExp {
 export function createEvidenceIndex(tables: EvidenceTables, catalog: Catalog): EvidenceIndex {
   const services = new Map(Object.entries(tables.observability.services).map(([k, v]) => [k.toLowerCase(), v]));
   const known = new Set(catalog.services().map((s) => s.toLowerCase()));
-  const exceptions = new Map<string, { re: RegExp; kind: ObservabilityExceptionKind; reason: string }[]>();
+  const exceptions = new Map<string, ExceptionEntry[]>();
   for (const [prefix, line] of services) {
     if (!known.has(prefix)) throw new CloudTrailTableError(`observability.json: ${prefix} is not a service in the IAM catalog`);
     exceptions.set(
@@ -125,15 +177,15 @@ export function createEvidenceIndex(tables: EvidenceTables, catalog: Catalog): E
       line.exceptions.flatMap((e) =>
         e.actions.map((p) => {
           if (catalog.expandActionPattern(p).length === 0) throw new CloudTrailTableError(`observability.json: ${prefix} exception ${p} matches no catalog action`);
-          return { re: patternRegex(p), kind: e.kind, reason: `${e.reason} (source: ${e.source})` };
+          return { pattern: p, re: patternRegex(p), kind: e.kind, reason: `${e.reason} (source: ${e.source})` };
         }),
       ),
     );
   }
-  const observed = new Map<string, string>();
+  const observed = new Map<string, ObservationEvidence>();
   for (const o of tables.observed.actions) {
     const id = catalog.action(o.action)?.id.toLowerCase();
-    if (id && !observed.has(id)) observed.set(id, `seen as a management event in recorded CloudTrail: ${o.file}, eventID ${o.eventID}`);
+    if (id && !observed.has(id)) observed.set(id, Object.freeze({ tier: 'proven', source: `seen as a management event in recorded CloudTrail: ${o.file}, eventID ${o.eventID}` }));
   }
   const unknowable = new Map<string, PossibleDependency[]>();
   for (const [prefix, ops] of Object.entries(tables.authorizedActions.operations)) {
@@ -148,24 +200,53 @@ export function createEvidenceIndex(tables: EvidenceTables, catalog: Catalog): E
       if (list.length) unknowable.set(`${prefix.toLowerCase()}\u0000${op}`, list);
     }
   }
-  const prefixOf = (action: string) => action.slice(0, Math.max(0, action.indexOf(':'))).toLowerCase();
+  // Per prefix as written (the part before the first `:`, empty without one): its line, exceptions and the
+  // shared evidence of its documented tier, looked up once, not lower-cased again for each of ~22,000 actions.
+  const perPrefix = new Map<string, PrefixEvidence>();
+  const prefixEvidence = (action: string): PrefixEvidence => {
+    const raw = action.slice(0, Math.max(0, action.indexOf(':')));
+    let pe = perPrefix.get(raw);
+    if (!pe) {
+      const lower = raw.toLowerCase();
+      const line = services.get(lower);
+      const list = exceptions.get(lower) ?? [];
+      pe = {
+        scope: line?.scope ?? 'regional',
+        exceptions: list,
+        ...splitExceptions(list),
+        documented: line ? Object.freeze({ tier: 'documented', source: line.source }) : undefined,
+      };
+      if (perPrefix.size >= MAX_PREFIXES) perPrefix.clear();
+      perPrefix.set(raw, pe);
+    }
+    return pe;
+  };
+  const exceptionIn = (pe: PrefixEvidence, action: string) => {
+    if (pe.exceptions.length === 0) return undefined;
+    if (!isAscii(action)) return pe.exceptions.find((e) => e.re.test(action));
+    // The first exception in table order that matches: a literal one by lookup, a wildcard before it by test.
+    const at = pe.literal.get(action.toLowerCase()) ?? pe.exceptions.length;
+    for (const i of pe.wildcards) {
+      if (i >= at) break;
+      if (pe.exceptions[i]!.re.test(action)) return pe.exceptions[i];
+    }
+    return pe.exceptions[at];
+  };
   const exceptionOf = (action: string) => {
-    const hit = exceptions.get(prefixOf(action))?.find((e) => e.re.test(action));
+    const hit = exceptionIn(prefixEvidence(action), action);
     return hit ? { kind: hit.kind, reason: hit.reason } : undefined;
   };
   return {
     evidenceOf(action) {
-      if (catalog.identifiableFromCloudTrail(action)) {
-        return { tier: 'proven', source: 'AWS Service Reference SupportedBy: IAM Access Analyzer policy generation identifies it from CloudTrail' };
-      }
+      if (catalog.identifiableFromCloudTrail(action)) return POLICY_GENERATION_EVIDENCE;
       const seen = observed.get(action.toLowerCase());
-      if (seen) return { tier: 'proven', source: seen };
-      const line = services.get(prefixOf(action));
-      if (!line || exceptionOf(action)) return undefined;
-      return { tier: 'documented', source: line.source };
+      if (seen) return seen;
+      const pe = prefixEvidence(action);
+      if (!pe.documented || exceptionIn(pe, action)) return undefined;
+      return pe.documented;
     },
     exceptionOf,
-    scopeOf: (action) => services.get(prefixOf(action))?.scope ?? 'regional',
+    scopeOf: (action) => prefixEvidence(action).scope,
     unknowableDependents: (prefix, operation) => unknowable.get(`${prefix.toLowerCase()}\u0000${operation}`) ?? [],
   };
 }

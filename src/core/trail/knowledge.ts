@@ -53,15 +53,22 @@ function dataEventTypes(tables: CloudTrailTables, m: EventMapper): Map<string, s
   return dataType;
 }
 
+/** Policy generation's evidence when there are no evidence tables (shared and frozen, as every evidence). */
+const POLICY_GENERATION_EVIDENCE: ObservationEvidence = Object.freeze({
+  tier: 'proven',
+  source: 'AWS Service Reference SupportedBy: IAM Access Analyzer policy generation identifies it from CloudTrail',
+});
+
+/** The evidence of an unknown-tier action under `--assume-management-logged` (shared and frozen). */
+const ASSUMED_EVIDENCE: ObservationEvidence = Object.freeze({ tier: 'assumed', source: '--assume-management-logged: trusted to be logged as a management event' });
+
 /** Evidence of the management-event tier (without evidence tables, only the Service Reference flag counts). */
 function evidenceOfWith(evidence: EvidenceIndex | undefined, catalog: Catalog, action: string): ObservationEvidence | undefined {
   if (evidence) return evidence.evidenceOf(action);
-  return catalog.identifiableFromCloudTrail(action)
-    ? { tier: 'proven', source: 'AWS Service Reference SupportedBy: IAM Access Analyzer policy generation identifies it from CloudTrail' }
-    : undefined;
+  return catalog.identifiableFromCloudTrail(action) ? POLICY_GENERATION_EVIDENCE : undefined;
 }
 
-/** Everything static about one action (trim asks ~8 questions of each of ~22,000 ids). */
+/** Everything static about one action (trim asks ~8 questions of each of ~22,000 ids); shared, never mutated. */
 interface ActionFacts {
   dataType?: string;
   never?: string;
@@ -79,9 +86,27 @@ interface FactTables {
   secondary: Map<string, string>;
 }
 
+/** What is shared by a service's actions: scope, eventSource, and its facts objects by evidence or reason. */
+interface ServiceFacts {
+  scope: 'regional' | 'global';
+  eventSource: string;
+  /** Whether a table names an action of this service (then its actions are looked up by lower-case id). */
+  inTables: boolean;
+  /** The facts of the service's actions no table names, by their evidence or unidentifiable reason. */
+  plain: Map<ObservationEvidence | string | undefined, ActionFacts>;
+}
+
+/** The lower-case prefixes (before the first `:`) of the tables' ids. */
+function prefixesIn(t: FactTables): Set<string> {
+  const out = new Set<string>();
+  for (const m of [t.dataType, t.never, t.secondary]) for (const k of m.keys()) out.add(k.slice(0, Math.max(0, k.indexOf(':'))));
+  return out;
+}
+
 /**
  * An action's facts, memoized by the exact string asked (bounded: callers may ask about spellings read from
- * logs). Its service's scope and eventSource are looked up once per prefix, not once per action.
+ * logs). Its service's scope and eventSource are looked up once per prefix, not once per action; an action no
+ * table names shares its facts with the service's others of the same evidence (most of a `*` grant's).
  */
 function factsLookup(
   t: FactTables,
@@ -91,41 +116,43 @@ function factsLookup(
   options: KnowledgeOptions,
 ): (action: string) => ActionFacts {
   const factsMemo = new Map<string, ActionFacts>();
-  const perPrefix = new Map<string, { scope: 'regional' | 'global'; eventSource: string }>();
-  const serviceOf = (action: string) => {
+  const perPrefix = new Map<string, ServiceFacts>();
+  const tablePrefixes = prefixesIn(t);
+  const serviceOf = (action: string): ServiceFacts => {
     const colon = action.indexOf(':');
     // Without a colon the evidence's prefix is empty and the mapper's is the whole string: not shared.
-    if (colon < 0) return { scope: evidence?.scopeOf(action) ?? 'regional', eventSource: m.eventSourceOf(action) };
+    if (colon < 0) return { scope: evidence?.scopeOf(action) ?? 'regional', eventSource: m.eventSourceOf(action), inTables: true, plain: new Map() };
     const prefix = action.slice(0, colon);
     let svc = perPrefix.get(prefix);
-    if (!svc) perPrefix.set(prefix, (svc = { scope: evidence?.scopeOf(action) ?? 'regional', eventSource: m.eventSourceOf(prefix) }));
+    if (!svc) {
+      svc = { scope: evidence?.scopeOf(action) ?? 'regional', eventSource: m.eventSourceOf(prefix), inTables: tablePrefixes.has(prefix.toLowerCase()), plain: new Map() };
+      if (perPrefix.size >= MAX_MEMOIZED_ACTIONS) perPrefix.clear();
+      perPrefix.set(prefix, svc);
+    }
     return svc;
   };
   return (action) => {
     let f = factsMemo.get(action);
     if (f) return f;
-    const lower = action.toLowerCase();
-    const dataTypeOf = t.dataType.get(lower);
+    const svc = serviceOf(action);
+    const lower = svc.inTables ? action.toLowerCase() : undefined;
+    const dataTypeOf = lower === undefined ? undefined : t.dataType.get(lower);
     const found = dataTypeOf === undefined ? evidenceOfWith(evidence, catalog, action) : undefined;
     const exception = dataTypeOf === undefined && !found ? evidence?.exceptionOf(action) : undefined;
-    const { scope, eventSource } = serviceOf(action);
-    f = {
-      dataType: dataTypeOf,
-      never: t.never.get(lower),
-      secondary: t.secondary.get(lower),
-      // A data-event action's visibility depends on the trail's selectors, which the recording answers.
-      unidentifiable:
-        dataTypeOf !== undefined || found ? undefined : exception ? exception.reason : options.assumeManagementLogged ? undefined : UNKNOWN_TIER_REASON,
-      evidence:
-        dataTypeOf !== undefined
-          ? undefined
-          : (found ??
-            (options.assumeManagementLogged && !exception
-              ? { tier: 'assumed', source: '--assume-management-logged: trusted to be logged as a management event' }
-              : undefined)),
-      scope,
-      eventSource,
-    };
+    // A data-event action's visibility depends on the trail's selectors, which the recording answers.
+    const unidentifiable =
+      dataTypeOf !== undefined || found ? undefined : exception ? exception.reason : options.assumeManagementLogged ? undefined : UNKNOWN_TIER_REASON;
+    const evidenceOf = dataTypeOf !== undefined ? undefined : (found ?? (options.assumeManagementLogged && !exception ? ASSUMED_EVIDENCE : undefined));
+    const never = lower === undefined ? undefined : t.never.get(lower);
+    const secondary = lower === undefined ? undefined : t.secondary.get(lower);
+    if (dataTypeOf === undefined && never === undefined && secondary === undefined) {
+      // Keyed by the one of evidence and reason that is set (never both: a reason means no evidence).
+      const key = evidenceOf ?? unidentifiable;
+      f = svc.plain.get(key);
+      if (!f) svc.plain.set(key, (f = { dataType: undefined, never: undefined, secondary: undefined, unidentifiable, evidence: evidenceOf, scope: svc.scope, eventSource: svc.eventSource }));
+    } else {
+      f = { dataType: dataTypeOf, never, secondary, unidentifiable, evidence: evidenceOf, scope: svc.scope, eventSource: svc.eventSource };
+    }
     if (factsMemo.size >= MAX_MEMOIZED_ACTIONS) factsMemo.clear();
     factsMemo.set(action, f);
     return f;
