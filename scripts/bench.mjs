@@ -15,6 +15,10 @@
 //   node scripts/bench.mjs --suggest            `suggest` on the bundled example with grant-everything policies
 //            (--suggest admin,poweruser,example picks scenarios; default admin,poweruser; --runs default 5 here;
 //            see scripts/bench-suggest.mjs)
+//   node scripts/bench.mjs --role [ROLE]       the reading phase for one principal (issue 13 §3): `usage --role ROLE`
+//            (table: the byte prefilter parses only records that may be ROLE's) beside the plain reader at the same
+//            commit (`usage --role ROLE --format json`, which parses every record) and the floor; ROLE defaults to
+//            arn:aws:iam::111122223333:role/orders-lambda-role (one of the 24 roles); with the trail options above
 //   node scripts/bench.mjs --drift [...]        `drift` over a fleet of 200 roles (scripts/bench-drift.mjs; its options there)
 //            --roles N (with the trail options: N roles over the accounts, uniquely named, instead of 8 per account)
 //
@@ -456,6 +460,7 @@ function parseArgs(argv) {
     else if (a === '--generate-only') opt.generateOnly = true;
     else if (a === '--stand-in') opt.standIn = val();
     else if (a === '--single-file') opt.singleFileGB = argv[i + 1] && !argv[i + 1].startsWith('--') ? Number(val()) : 1;
+    else if (a === '--role') opt.role = argv[i + 1] && !argv[i + 1].startsWith('--') ? val() : `arn:aws:iam::${ACCOUNTS[0]}:role/orders-lambda-role`;
     else if (a === '--suggest') opt.suggest = argv[i + 1] && !argv[i + 1].startsWith('--') ? val().split(',') : ['admin', 'poweruser'];
     else throw new Error(`unknown option ${a} (see the comment at the top of scripts/bench.mjs)`);
   }
@@ -492,6 +497,7 @@ async function main() {
   const trails = [];
   for (const n of opt.sizes) trails.push(await ensureTrail(opt.cache, n, opt.keyPool, opt.regenerate, opt.fleetRoles));
   if (opt.generateOnly) return 0;
+  if (opt.role) return roleBench(opt, m, trails);
 
   if (!opt.standIn && !existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) {
     process.stderr.write('bench: dist/cli/main.js is missing: run `npm run build` first (bin/policy-trim runs the compiled CLI).\n');
@@ -546,6 +552,67 @@ async function main() {
   ].filter(Boolean);
   process.stdout.write(lines.join('\n') + '\n');
   log(`medians of ${opt.runs} runs; results also in .bench/results.json`);
+  return 0;
+}
+
+/**
+ * `--role`: per trail, the floor, the plain reader (`usage --role R --format json`: every record parsed, its JSON
+ * summary counts them all) and the prefiltered one (`usage --role R`, the table), alternating their order run by
+ * run; medians of wall and CPU time. Both print R's usage; the table is what the prefilter speeds up.
+ */
+async function roleBench(opt, m, trails) {
+  const base = (trail) => [process.execPath, join(ROOT, 'bin', 'policy-trim'), 'usage', '--trail', trail.dir, ...WINDOW, '--role', opt.role];
+  const results = [];
+  for (const trail of trails) {
+    const plainCmd = [...base(trail), '--format', 'json'];
+    const filteredCmd = base(trail);
+    log(`${fmtInt(trail.records)} records, --role ${opt.role}: warm-up (page cache) ...`);
+    await measureFloor(trail);
+    await measureCommand(filteredCmd);
+    const floor = [];
+    const plain = [];
+    const filtered = [];
+    const loads = [];
+    for (let k = 0; k < opt.runs; k++) {
+      loads.push(loadavg()[0]);
+      floor.push((await measureFloor(trail)).ms);
+      if (k % 2 === 0) {
+        plain.push(await measureCommand(plainCmd));
+        filtered.push(await measureCommand(filteredCmd));
+      } else {
+        filtered.push(await measureCommand(filteredCmd));
+        plain.push(await measureCommand(plainCmd));
+      }
+      log(`  run ${k + 1}/${opt.runs}: floor ${(floor[k] / 1000).toFixed(2)} s, plain ${(plain[k].ms / 1000).toFixed(2)} s, prefiltered ${(filtered[k].ms / 1000).toFixed(2)} s`);
+    }
+    const f = median(floor);
+    const p = median(plain.map((u) => u.ms));
+    const q = median(filtered.map((u) => u.ms));
+    results.push({
+      records: trail.records,
+      files: trail.files,
+      floorSeconds: +(f / 1000).toFixed(2),
+      plainSeconds: +(p / 1000).toFixed(2),
+      plainCpuSeconds: +(median(plain.map((u) => u.cpuMs)) / 1000).toFixed(2),
+      prefilteredSeconds: +(q / 1000).toFixed(2),
+      prefilteredCpuSeconds: +(median(filtered.map((u) => u.cpuMs)) / 1000).toFixed(2),
+      plainToFloor: +(f / p).toFixed(2),
+      prefilteredToFloor: +(f / q).toFixed(2),
+      prefilteredPeakRssMiB: Math.round(Math.max(...filtered.map((u) => u.rssKiB)) / 1024),
+      runs: opt.runs,
+      maxLoadAverage: +Math.max(...loads, loadavg()[0]).toFixed(1),
+    });
+  }
+  writeFileSync(join(ROOT, '.bench', 'results-role.json'), JSON.stringify({ machine: m, role: opt.role, results }, null, 2) + '\n');
+  const lines = [
+    `\`usage --role ${opt.role}\`: plain = \`--format json\` (every record parsed), prefiltered = the table`,
+    '| records | files | floor (2× zcat) s | plain s | plain CPU s | plain / floor | prefiltered s | prefiltered CPU s | prefiltered / floor | prefiltered peak RSS MiB | max load avg |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.map((r) =>
+      `| ${fmtInt(r.records)} | ${fmtInt(r.files)} | ${r.floorSeconds} | ${r.plainSeconds} | ${r.plainCpuSeconds} | ${Math.round(r.plainToFloor * 100)}% | ${r.prefilteredSeconds} | ${r.prefilteredCpuSeconds} | ${Math.round(r.prefilteredToFloor * 100)}% | ${r.prefilteredPeakRssMiB} | ${r.maxLoadAverage} |`),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  log(`medians of ${opt.runs} runs; results also in .bench/results-role.json`);
   return 0;
 }
 
