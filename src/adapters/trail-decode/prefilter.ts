@@ -19,17 +19,9 @@
  */
 
 import type { PrincipalFilter } from '../../core/trail/prefilter.js';
-import type { FileSink } from './sink.js';
+import type { FileSink, RecordPrefilter } from './sink.js';
 
-/** The prefilter of a read: the principals' needles, and the Regions whose calls the tally already holds. */
-export interface RecordPrefilter {
-  readonly needles: PrincipalFilter;
-  /**
-   * The Regions of the calls the tally holds so far (asked once per file): a skipped record's Region must be one
-   * of them. Absent: no Region is known, and only records that need parsing for their Region are parsed.
-   */
-  readonly knownRegions?: () => Iterable<string>;
-}
+export type { RecordPrefilter } from './sink.js';
 
 /** The byte forms of a filter's needles, built once per read. */
 interface ByteNeedles {

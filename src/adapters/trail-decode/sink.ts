@@ -7,7 +7,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import type { ActivityItem } from '../../core/ports/activity-source.js';
 import type { InputProblem, RecordSource } from '../../core/usage/types.js';
 import type { TimeWindow } from '../../core/usage/time-window.js';
-import type { RecordPrefilter } from './prefilter.js';
+import type { PrincipalFilter } from '../../core/trail/prefilter.js';
 
 /**
  * One thing read from a trail input: a raw record (validated later by the normalizer) or a problem. The same
@@ -71,6 +71,16 @@ export function createTrailStats(): TrailReadStats {
     problems: 0,
     problemsByCode: {},
   };
+}
+
+/** The prefilter of a read: the principals' needles, and the Regions whose calls the tally already holds. */
+export interface RecordPrefilter {
+  readonly needles: PrincipalFilter;
+  /**
+   * The Regions of the calls the tally holds so far (asked once per file): a record is skipped only when its
+   * Region is one of them, so the Regions read come out as without the filter. Absent: none, every record parsed.
+   */
+  readonly knownRegions?: () => Iterable<string>;
 }
 
 /** Options shared by everything that parses trail inputs. */
