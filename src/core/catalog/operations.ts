@@ -56,7 +56,9 @@ export function createOperationQueries(rawOps: LazySection<RawOperations>, actio
     const prefix = actionId.slice(0, colon);
     let pg = pgIndexes.get(prefix);
     if (!pg) {
-      const entry = rawOps.get(prefix.toLowerCase());
+      // Peeked, not kept: only `pg` is read here, and a `*` grant asks about every service, whose other
+      // operations (~3 MB parsed) the normalizer needs for the few services in the trail only.
+      const entry = rawOps.peek(prefix.toLowerCase());
       const names = typeof entry === 'object' && entry !== null ? (entry.pg ?? []) : [];
       pg = { exact: new Set(names), lower: new Set(names.map((n) => n.toLowerCase())) };
       // Bounded: callers may ask about prefixes spelled in logs.

@@ -75,11 +75,17 @@ export function byCodeUnit(a: string, b: string): number {
 export interface LazySection<T> {
   keys: string[];
   get(key: string): T | undefined;
+  /**
+   * The entry as `get` gives it, without keeping a parse: for a one-off look at a part of every entry (policy
+   * generation's names of each service's operations, for a `*` grant), which `get` would keep alive whole.
+   * Read only: the value may be `get`'s.
+   */
+  peek(key: string): T | undefined;
 }
 
 /** A section over an already-parsed object. */
 export function sectionFromObject<T>(obj: Record<string, T>): LazySection<T> {
-  return { keys: Object.keys(obj).sort(byCodeUnit), get: (k) => own(obj, k) };
+  return { keys: Object.keys(obj).sort(byCodeUnit), get: (k) => own(obj, k), peek: (k) => own(obj, k) };
 }
 
 /**
@@ -119,23 +125,26 @@ export function sectionFromLines<T>(
 /** The section whose entry `key` is the JSON after `"key":` on line `at.get(key)`, parsed once on first use. */
 function lineSection<T>(lines: string[], at: Map<string, number>, file: string): LazySection<T> {
   const cache = new Map<string, T>();
+  const parse = (key: string): T | undefined => {
+    const i = at.get(key);
+    if (i === undefined) return undefined;
+    const line = lines[i]!;
+    const body = line.slice(line.indexOf('":') + 2, line.endsWith(',') ? -1 : undefined);
+    try {
+      return JSON.parse(body) as T;
+    } catch (e) {
+      throw new CatalogDataError(`${file} line ${i + 1} ("${key}"): ${(e as Error).message}`);
+    }
+  };
   return {
     keys: [...at.keys()].sort(byCodeUnit),
     get(key) {
       const hit = cache.get(key);
       if (hit !== undefined) return hit;
-      const i = at.get(key);
-      if (i === undefined) return undefined;
-      const line = lines[i]!;
-      const body = line.slice(line.indexOf('":') + 2, line.endsWith(',') ? -1 : undefined);
-      let value: T;
-      try {
-        value = JSON.parse(body) as T;
-      } catch (e) {
-        throw new CatalogDataError(`${file} line ${i + 1} ("${key}"): ${(e as Error).message}`);
-      }
-      cache.set(key, value);
+      const value = parse(key);
+      if (value !== undefined) cache.set(key, value);
       return value;
     },
+    peek: (key) => cache.get(key) ?? parse(key),
   };
 }
