@@ -19,7 +19,8 @@ import type { RecordPrefilter } from '../adapters/trail-decode/prefilter.js';
 /**
  * Reads local trail files and directories into the tally; returns the read's stats. With `jobs` > 1 the
  * files are read by that many worker threads (`adapters/fs/parallel-pool.ts`); the result is the same as
- * with `jobs` = 1 (in this thread), only faster. A single file is always read in this thread. `idWindow`
+ * with `jobs` = 1 (in this thread), only faster. A single file is always read in this thread, and so are the
+ * files of a read for `principals` (only records that may be theirs are parsed) with few jobs. `idWindow`
  * bounds the event ids kept in memory (`adapters/fs/tally-read.ts`, the pool); give it only when nothing is read
  * into the tally after this read.
  */
@@ -33,7 +34,8 @@ export async function collectActivity(
   const single = paths.length === 1 && (await isFile(paths[0]!));
   // Running from TypeScript source (tests), no compiled worker is beside the pool: read in this thread.
   const workerUrl = options.workerUrl ?? workerEntryUrl();
-  if (options.jobs <= 1 || single || !workerUrl || (await totalBytesBelow(paths, options.smallInputBytes ?? SMALL_INPUT_BYTES))) {
+  const fewJobs = options.jobs <= 1 || (principalFilter !== undefined && options.jobs <= PREFILTERED_IN_THREAD_JOBS);
+  if (fewJobs || single || !workerUrl || (await totalBytesBelow(paths, options.smallInputBytes ?? SMALL_INPUT_BYTES))) {
     const onProgress = options.onProgress;
     return readTrailInto(paths, tally, {
       window,
@@ -64,6 +66,14 @@ function principalPrefilter(principals: readonly string[] | undefined, tally: Ac
   const needles = principals ? principalFilterFor(principals) : undefined;
   return needles ? { needles, knownRegions: () => tally.ledger.regionsSeen() } : undefined;
 }
+
+/**
+ * With a principal filter and this many jobs or fewer, files are read in this thread: what is left per record in
+ * JavaScript is a byte search, gunzip runs on libuv's thread pool either way, and each worker thread would load
+ * the catalog and its modules (~0.25 s). On the 2-CPU bench machine, 200k records: ~25% less CPU than two
+ * workers (docs/BENCHMARKS.md, issue 13 section 3).
+ */
+const PREFILTERED_IN_THREAD_JOBS = 2;
 
 /** How far a local read has got: files read (or handed to worker threads) and, in this thread, records. */
 export interface ReadProgress {
