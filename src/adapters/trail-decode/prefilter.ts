@@ -140,6 +140,12 @@ function sameIgnoringCase(c: number, lower: number): boolean {
   return c === lower || (c >= 0x41 && c <= 0x5a && c + 0x20 === lower);
 }
 
+/** Does `data` hold `bytes` at `at`? Byte by byte: for a few bytes cheaper than `Buffer.compare`'s call. */
+function bytesAt(data: Buffer, at: number, bytes: Buffer): boolean {
+  for (let j = 0; j < bytes.length; j++) if (data[at + j] !== bytes[j]) return false;
+  return true;
+}
+
 /**
  * For each span, where the value of its only `"KEY":"` begins, or -1 (none, or more than one): one indexOf
  * pass over the document for the key's tail, each hit checked to be the whole key.
@@ -153,7 +159,7 @@ function onlyValue(data: Buffer, spans: Spans, key: { tail: Buffer; head: Buffer
   for (let i = data.indexOf(key.tail, starts[0]); i !== -1; i = data.indexOf(key.tail, i + 1)) {
     while (k < starts.length && ends[k]! <= i) k++;
     if (k === starts.length) break;
-    if (i - back < starts[k]! || data.compare(key.head, 0, back, i - back, i) !== 0) continue;
+    if (i - back < starts[k]! || !bytesAt(data, i - back, key.head)) continue;
     if (seen[k]++ === 0) at[k] = i + key.tail.length;
     else at[k] = -1;
   }
