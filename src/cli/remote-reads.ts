@@ -38,10 +38,12 @@ export async function readSourcesInto(
   const canSpill = !store && options.only && sources.length > 0 && sources.every((s) => s.source.readAgain);
   // Inputs in reading order (one per object): what a spilled copy's input index names, to read it again.
   const inputs: Array<{ source: ActivitySource; file: string }> = [];
+  // Through the store, objects are merged by their places: after local files read before them, never among them.
+  const base = store && !options.only ? AFTER_LOCAL_INPUTS : 0;
   const read = async (spilling: boolean): Promise<void> => {
     for (const { label, source } of sources) {
       if (store && source.readAgain && isStorable(source)) {
-        options.after(label, await readThrough(tally, source, query, store, inputs));
+        options.after(label, await readThrough(tally, source, query, store, inputs, base));
         continue;
       }
       const r = source.read(query);
@@ -49,7 +51,7 @@ export async function readSourcesInto(
       for await (const item of r) {
         if ((spilling || store) && item.kind === 'record' && item.source.file !== file) {
           file = item.source.file;
-          tally.startInput(inputs.length);
+          tally.startInput(base + inputs.length);
           inputs.push({ source, file });
         }
         tally.add(item);
@@ -57,14 +59,14 @@ export async function readSourcesInto(
       options.after(label, r.summary());
     }
   };
-  await readWithSpilledIds(tally, canSpill ? (options.idWindow ?? DEFAULT_ID_WINDOW) : undefined, read, (reread) => retractCopies(tally, reread, inputs, query));
+  await readWithSpilledIds(tally, canSpill ? (options.idWindow ?? DEFAULT_ID_WINDOW) : undefined, read, (reread) => retractCopies(tally, reread, inputs, query, 0));
 }
 
 /** Reads again the objects holding copies counted twice (`reread`: their input indexes) and takes the copies back. */
-async function retractCopies(tally: ActivityTally, reread: number[], inputs: Array<{ source: ActivitySource; file: string }>, query: ActivityQuery): Promise<void> {
+async function retractCopies(tally: ActivityTally, reread: number[], inputs: Array<{ source: ActivitySource; file: string }>, query: ActivityQuery, base: number): Promise<void> {
   const bySource = new Map<ActivitySource, Map<string, number>>();
   for (const input of reread) {
-    const { source, file } = inputs[input]!;
+    const { source, file } = inputs[input - base]!;
     const files = bySource.get(source) ?? new Map<string, number>();
     files.set(file, input);
     bySource.set(source, files);
@@ -77,6 +79,12 @@ async function retractCopies(tally: ActivityTally, reread: number[], inputs: Arr
   }
   tally.settleRetractions();
 }
+
+/**
+ * First place of remote inputs read through the store after local files (whose places are their walk indexes):
+ * far above any walk, within the u32 an event id's input is kept in (`event-ids.ts`).
+ */
+const AFTER_LOCAL_INPUTS = 2 ** 30;
 
 /** The usage store a read goes through, and what it did (for the summary line). */
 export interface StoreUse {
@@ -96,17 +104,18 @@ async function readThrough(
   query: ActivityQuery,
   use: StoreUse,
   inputs: Array<{ source: ActivitySource; file: string }>,
+  base: number,
 ): Promise<ActivityReadSummary> {
   const r = source.storableRead(query);
   const refs = (await r.list()).map((o) => {
     inputs.push({ source, file: o.name });
-    return { ...o, input: inputs.length - 1 };
+    return { ...o, input: base + inputs.length - 1 };
   });
   const done = await readThroughStore(tally, refs, use.store, {
     normalize: use.normalize,
     window: { since: query.since, until: query.until },
     read: (fresh) => r.read(fresh),
-    reread: (copies) => retractCopies(tally, copies, inputs, query),
+    reread: (copies) => retractCopies(tally, copies, inputs, query, base),
     onObject: (_ref, _from, stats) => r.count(stats),
   });
   use.fromStore += done.fromStore;

@@ -5,7 +5,7 @@
  * are taken back, and every run prints the suggestion a run with `--no-store` prints.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,7 @@ import { seedExample, startMoto, useFakeAwsEnv, type MotoServer } from '../suppo
 const EX = new URL('../../examples/orders-api/', import.meta.url).pathname;
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/orders-api-role';
 const DAY = 'audit/AWSLogs/123456789012/CloudTrail/us-east-1/2026/10/23/';
+const FIRST = 'audit/AWSLogs/123456789012/CloudTrail/us-east-1/2026/10/02/123456789012_CloudTrail_us-east-1_20261002T0239Z_J4P07zaBWL75DOST.json.gz';
 const ORIGINAL = `${DAY}123456789012_CloudTrail_us-east-1_20261023T0238Z_9bSWWSItrsYxbqTn.json.gz`;
 
 let moto: MotoServer;
@@ -80,5 +81,28 @@ describe('the usage store over a trail bucket (moto)', () => {
     const plainAfter = await suggest('--no-store');
     expect(third.stdout).toBe(plainAfter.stdout);
     expect(third.stdout).toBe(plain.stdout);
+  });
+
+  it('with local files read before the bucket, an event in both is counted once (places after the local ones)', async () => {
+    // A local folder holding the bucket's first object of the window: each of its events is in both sources, and
+    // both sit first in their own source's order.
+    const s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const body = await (await s3.send(new GetObjectCommand({ Bucket: 'orders-audit-logs', Key: FIRST }))).Body!.transformToByteArray();
+    s3.destroy();
+    const local = join(dir, 'local', FIRST.replace(/^audit\//, '').replace(/[^/]+$/, ''));
+    mkdirSync(local, { recursive: true });
+    writeFileSync(join(local, 'copy.json.gz'), body);
+    const both = (...more: string[]) => suggest('--trail', join(dir, 'local'), ...more);
+    const plain = await both('--no-store');
+    expect(plain.code, plain.stderr).toBe(0);
+    const dropped = /(\d+) duplicate record\(s\) dropped/.exec(plain.stderr)?.[1];
+    expect(dropped, plain.stderr).toBeDefined();
+    for (const run of [await both(), await both()]) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/usage store: \d+ object\(s\) taken/);
+      expect(run.stderr).toContain(`${dropped} duplicate record(s) dropped`);
+      expect(run.stderr).not.toMatch(/changed-during-read|could not be taken back/);
+      expect(run.stdout).toBe(plain.stdout);
+    }
   });
 });
