@@ -15,7 +15,11 @@
  *
  * What it does not check: the JSON syntax inside a skipped record's body (checking it is the cost being saved).
  * A file whose only damage lies there is read for the principals where the full path would refuse the whole
- * file; delivered files are machine-written and gzip-checked (CRC), so this is a hand-edited file's case.
+ * file; delivered files are machine-written and gzip-checked (CRC), so this is a hand-edited file's case. Nor
+ * the depth of what it reads off a skipped record's bytes: an object nested in a record that begins with the
+ * record's first key would be counted as a record of its own, and a record without a top-level `eventTime` or
+ * `awsRegion` but with exactly one nested key of that name would be counted by the nested value. CloudTrail
+ * writes neither; a parsed span cut that way fails to parse and sends the file the full way.
  */
 
 import type { PrincipalFilter } from '../../core/trail/prefilter.js';
