@@ -19,6 +19,8 @@
 //            (table: the byte prefilter parses only records that may be ROLE's) beside the plain reader at the same
 //            commit (`usage --role ROLE --format json`, which parses every record) and the floor; ROLE defaults to
 //            arn:aws:iam::111122223333:role/orders-lambda-role (one of the 24 roles); with the trail options above
+//            and TrailScraper's reading phase in the same runs when installed (TRAILSCRAPER="CMD" or `trailscraper`
+//            on PATH: scripts/bench-trailscraper.mjs); the table says plainly when it was not measured
 //   node scripts/bench.mjs --drift [...]        `drift` over a fleet of 200 roles (scripts/bench-drift.mjs; its options there)
 //            --roles N (with the trail options: N roles over the accounts, uniquely named, instead of 8 per account)
 //
@@ -57,6 +59,7 @@ import {
   utc,
 } from './synthetic-trail.mjs';
 import { runSuggestScenarios } from './bench-suggest.mjs';
+import { findTrailScraper, trailScraperSelect } from './bench-trailscraper.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
@@ -563,6 +566,9 @@ async function main() {
 async function roleBench(opt, m, trails) {
   const base = (trail) => [process.execPath, join(ROOT, 'bin', 'policy-trim'), 'usage', '--trail', trail.dir, ...WINDOW, '--role', opt.role];
   const results = [];
+  // TrailScraper's reading phase over the same files, window and role, when it is installed (scripts/bench-trailscraper.mjs).
+  const scraper = findTrailScraper();
+  if ('missing' in scraper) log(`TrailScraper not measured: ${scraper.missing}`);
   for (const trail of trails) {
     const plainCmd = [...base(trail), '--format', 'json'];
     const filteredCmd = base(trail);
@@ -572,7 +578,9 @@ async function roleBench(opt, m, trails) {
     const floor = [];
     const plain = [];
     const filtered = [];
+    const scraped = [];
     const loads = [];
+    const scraperCmd = 'argv' in scraper ? trailScraperSelect(scraper.argv, trail.dir, opt.role, WINDOW[1].slice(0, 10), WINDOW[3].slice(0, 10)) : undefined;
     for (let k = 0; k < opt.runs; k++) {
       loads.push(loadavg()[0]);
       floor.push((await measureFloor(trail)).ms);
@@ -583,7 +591,9 @@ async function roleBench(opt, m, trails) {
         filtered.push(await measureCommand(filteredCmd));
         plain.push(await measureCommand(plainCmd));
       }
-      log(`  run ${k + 1}/${opt.runs}: floor ${(floor[k] / 1000).toFixed(2)} s, plain ${(plain[k].ms / 1000).toFixed(2)} s, prefiltered ${(filtered[k].ms / 1000).toFixed(2)} s`);
+      if (scraperCmd) scraped.push(await measureCommand(scraperCmd));
+      const ts = scraperCmd ? `, TrailScraper ${(scraped[k].ms / 1000).toFixed(2)} s` : '';
+      log(`  run ${k + 1}/${opt.runs}: floor ${(floor[k] / 1000).toFixed(2)} s, plain ${(plain[k].ms / 1000).toFixed(2)} s, prefiltered ${(filtered[k].ms / 1000).toFixed(2)} s${ts}`);
     }
     const f = median(floor);
     const p = median(plain.map((u) => u.ms));
@@ -599,17 +609,22 @@ async function roleBench(opt, m, trails) {
       plainToFloor: +(f / p).toFixed(2),
       prefilteredToFloor: +(f / q).toFixed(2),
       prefilteredPeakRssMiB: Math.round(Math.max(...filtered.map((u) => u.rssKiB)) / 1024),
+      trailScraperSeconds: scraped.length ? +(median(scraped.map((u) => u.ms)) / 1000).toFixed(2) : null,
+      trailScraperCpuSeconds: scraped.length ? +(median(scraped.map((u) => u.cpuMs)) / 1000).toFixed(2) : null,
+      trailScraperToFloor: scraped.length ? +(f / median(scraped.map((u) => u.ms))).toFixed(2) : null,
       runs: opt.runs,
       maxLoadAverage: +Math.max(...loads, loadavg()[0]).toFixed(1),
     });
   }
-  writeFileSync(join(ROOT, '.bench', 'results-role.json'), JSON.stringify({ machine: m, role: opt.role, results }, null, 2) + '\n');
+  const trailScraper = 'argv' in scraper ? { version: scraper.version, command: 'select --log-dir DIR --filter-assumed-role-arn ROLE --from --to' } : { notMeasured: scraper.missing };
+  writeFileSync(join(ROOT, '.bench', 'results-role.json'), JSON.stringify({ machine: m, role: opt.role, trailScraper, results }, null, 2) + '\n');
+  const ts = (r) => (r.trailScraperSeconds === null ? 'not measured' : `${r.trailScraperSeconds} (CPU ${r.trailScraperCpuSeconds}, ${Math.round(r.trailScraperToFloor * 100)}%)`);
   const lines = [
-    `\`usage --role ${opt.role}\`: plain = \`--format json\` (every record parsed), prefiltered = the table`,
-    '| records | files | floor (2× zcat) s | plain s | plain CPU s | plain / floor | prefiltered s | prefiltered CPU s | prefiltered / floor | prefiltered peak RSS MiB | max load avg |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `\`usage --role ${opt.role}\`: plain = \`--format json\` (every record parsed), prefiltered = the table; TrailScraper: ${'argv' in scraper ? `${scraper.version}, \`select\` (its reading phase)` : `not measured (${scraper.missing})`}`,
+    '| records | files | floor (2× zcat) s | plain s | plain CPU s | plain / floor | prefiltered s | prefiltered CPU s | prefiltered / floor | prefiltered peak RSS MiB | TrailScraper s | max load avg |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...results.map((r) =>
-      `| ${fmtInt(r.records)} | ${fmtInt(r.files)} | ${r.floorSeconds} | ${r.plainSeconds} | ${r.plainCpuSeconds} | ${Math.round(r.plainToFloor * 100)}% | ${r.prefilteredSeconds} | ${r.prefilteredCpuSeconds} | ${Math.round(r.prefilteredToFloor * 100)}% | ${r.prefilteredPeakRssMiB} | ${r.maxLoadAverage} |`),
+      `| ${fmtInt(r.records)} | ${fmtInt(r.files)} | ${r.floorSeconds} | ${r.plainSeconds} | ${r.plainCpuSeconds} | ${Math.round(r.plainToFloor * 100)}% | ${r.prefilteredSeconds} | ${r.prefilteredCpuSeconds} | ${Math.round(r.prefilteredToFloor * 100)}% | ${r.prefilteredPeakRssMiB} | ${ts(r)} | ${r.maxLoadAverage} |`),
   ];
   process.stdout.write(lines.join('\n') + '\n');
   log(`medians of ${opt.runs} runs; results also in .bench/results-role.json`);
