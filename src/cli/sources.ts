@@ -23,6 +23,7 @@ import { UsageStore } from '../adapters/fs/usage-store.js';
 import { readLocalThroughStore } from '../adapters/fs/usage-store-local.js';
 import { defaultStoreDir, toolFingerprint } from '../adapters/fs/usage-store-location.js';
 import { forTerminal } from '../core/render/escape.js';
+import { PolicyTrimError } from '../core/errors.js';
 
 /** `--trail`, `--trail-config`, `--lookup`, `--trail-name`, and `--athena` with its options. */
 export function withActivityOptions<T>(y: Argv<T>): Argv<T> {
@@ -208,14 +209,27 @@ function openStore(args: Record<string, unknown>, io: CliIo, kind: 'local' | 're
   if (typeof v === 'string' && v === '') throw usageError('--store: expected a folder, got an empty value (pass --no-store to read without the store)');
   if (typeof v !== 'string' && kind === 'local') return undefined;
   const dir = typeof v === 'string' ? v : defaultStoreDir();
-  const store = UsageStore.open(dir, toolFingerprint());
+  let store: UsageStore;
+  try {
+    store = UsageStore.open(dir, toolFingerprint());
+  } catch (e) {
+    // The default folder is a cache: one that cannot be made (a read-only home) only costs reading everything.
+    if (typeof v === 'string' || e instanceof PolicyTrimError) throw e;
+    io.stderr(`warning: the usage store cannot be opened at ${forTerminal(dir)} (${forTerminal((e as Error).message)}); reading every object. Pass --store DIR or --no-store.\n`);
+    return undefined;
+  }
   for (const w of store.warnings) io.stderr(`warning: ${forTerminal(w)}\n`);
   return store;
 }
 
 /** Writes what was read to the store and says what it saved (unless --quiet). */
 function closeStore(io: CliIo, args: Record<string, unknown>, store: UsageStore, use: { fromStore: number; read: number }): void {
-  store.flush();
+  try {
+    store.flush();
+  } catch (e) {
+    // What was read is counted; only the next run's saving is lost.
+    io.stderr(`warning: the usage store at ${forTerminal(store.dir)} could not be written (${forTerminal((e as Error).message)}); the next run reads these objects again.\n`);
+  }
   if (args.quiet) return;
   io.stderr(`usage store: ${use.fromStore} object(s) taken from ${forTerminal(store.dir)}, ${use.read} read (${store.written} entr${store.written === 1 ? 'y' : 'ies'} written)\n`);
 }

@@ -15,6 +15,7 @@ import { InternalError } from '../../src/core/trim/errors.js';
 import { TrailConfigError } from '../../src/core/trail/errors.js';
 import { CloudTrailTableError } from '../../src/core/trail/errors.js';
 import { CatalogDataError } from '../../src/core/catalog/raw-data.js';
+import { StoreEntryError, StoreFormatError } from '../../src/core/store/entry.js';
 import { TimeWindowError } from '../../src/core/usage/time-window.js';
 import { PolicyTextError } from '../../src/core/render/parse-jsonencode.js';
 import { RenderError } from '../../src/core/render/terraform.js';
@@ -85,11 +86,13 @@ const CASES: Array<{ cls: string; err: PolicyTrimError; tool?: boolean }> = [
   { cls: 'YamlNeeded', err: new YamlNeeded() },
   { cls: 'LastAccessedJobError', err: new LastAccessedJobError('IAM could not finish the last-accessed report for role app: FAILED', 'Run again later, or without --access-advisor.') },
   { cls: 'PolicyTooLargeError', err: new PolicyTooLargeError('Policy document exceeds the maximum size') },
+  { cls: 'StoreFormatError', err: new StoreFormatError('/home/u/.cache/policy-trim/usage-store', 2) },
+  { cls: 'StoreEntryError', err: new StoreEntryError('a store entry is shorter than its head') },
   { cls: 'SplitError', err: new SplitError('split-inline-size', 'function orders-api: its role would hold 11,002 characters of inline policy; IAM allows 10,240', 'Trim the function\'s policy or attach a managed policy.') },
 ];
 
 /** The errors that are bugs in policy-trim; every other class is the user's to act on. */
-const TOOL_CLASSES = new Set(['InvariantError', 'InternalError', 'ParallelReadError', 'LayoutError', 'YamlNeeded']);
+const TOOL_CLASSES = new Set(['InvariantError', 'InternalError', 'ParallelReadError', 'LayoutError', 'YamlNeeded', 'StoreEntryError']);
 
 function capture(): { io: CliIo; text: () => string } {
   let err = '';

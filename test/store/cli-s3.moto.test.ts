@@ -105,4 +105,24 @@ describe('the usage store over a trail bucket (moto)', () => {
       expect(run.stdout).toBe(plain.stdout);
     }
   });
+
+  it('a default folder that cannot be made is a warning: the run reads every object and prints the same', async () => {
+    const blocked = join(dir, 'not-a-folder');
+    writeFileSync(blocked, 'a file where the cache folder would be');
+    const saved = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = blocked;
+    try {
+      const run = await suggest();
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toMatch(/warning: the usage store cannot be opened at .*not-a-folder.*reading every object/);
+      expect(run.stderr).not.toMatch(/usage store: \d+/);
+      expect(run.stdout).toBe((await suggest('--no-store')).stdout);
+      // Given explicitly, the same folder is an error.
+      const explicit = await suggest('--store', join(blocked, 'usage-store'));
+      expect(explicit.code).toBe(1);
+      expect(explicit.stdout).toBe('');
+    } finally {
+      process.env.XDG_CACHE_HOME = saved;
+    }
+  });
 });

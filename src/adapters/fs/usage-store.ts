@@ -20,6 +20,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { decodeEntry, encodeEntry, STORE_FORMAT, StoreFormatError, type ObjectStats, type StoreEntry } from '../../core/store/entry.js';
 import type { TrailReadStats } from '../trail-decode/sink.js';
 import type { EntryStore } from '../../core/store/read-through.js';
+import { PolicyTrimError } from '../../core/errors.js';
 
 const MAGIC = Buffer.from('PTSTORE\n', 'latin1');
 const SEGMENT_SUFFIX = '.pts';
@@ -315,11 +316,11 @@ function withLock<T>(dir: string, fn: () => T): T {
       closeSync(fd);
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
-        throw new Error(`the usage store ${dir} is being pruned by another process (${lock}); run again when it is done`);
-      }
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw e;
       const pid = Number(readFileSync(lock, 'utf8'));
-      if (processAlive(pid)) throw new Error(`the usage store ${dir} is being pruned by process ${pid}; run again when it is done`);
+      if (processAlive(pid)) {
+        throw new PolicyTrimError({ code: 'store-busy', message: `the usage store ${dir} is being pruned by process ${pid} (${lock}).`, hint: 'Run again when it is done.' });
+      }
       unlinkQuiet(lock);
     }
   }
