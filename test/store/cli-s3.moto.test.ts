@@ -125,4 +125,24 @@ describe('the usage store over a trail bucket (moto)', () => {
       process.env.XDG_CACHE_HOME = saved;
     }
   });
+
+  it('drift reads through it by default too: its second run reads no object and reports the same', async () => {
+    const drift = (...more: string[]) =>
+      runCli([
+        'drift', '--roles', 'orders-api-role', '--trail', 's3://orders-audit-logs/audit', '--trail-config', `${EX}trail-config.json`,
+        '--region', 'us-east-1', '--endpoint-url', moto.endpoint, '--until', '2026-11-01T00:00:00Z', '--days', '30', '--format', 'json', ...more,
+      ]);
+    const plain = await drift('--no-store');
+    expect(plain.code, plain.stderr).toBe(0);
+    const store = join(dir, 'drift-store');
+    const first = await drift('--store', store);
+    expect(storeLine(first.stderr)[0]).toBe(0);
+    const second = await drift('--store', store);
+    expect(storeLine(second.stderr)[1]).toBe(0);
+    expect(storeLine(second.stderr)[0]).toBe(storeLine(first.stderr)[1]);
+    const report = (out: string) => ({ ...JSON.parse(out), generatedAt: undefined });
+    expect(report(second.stdout)).toEqual(report(plain.stdout));
+    // And with no --store at all, the default folder (XDG_CACHE_HOME here) is used.
+    expect(storeLine((await drift()).stderr)).toBeDefined();
+  });
 });
