@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +10,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The usage store is on by default for trail buckets and lives under the user's cache folder: the tests (and
+    // the CLI processes they start, which inherit this) get a cache folder of their own, never the user's.
+    env: { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'pt-test-cache-')) },
   },
 });

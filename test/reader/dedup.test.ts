@@ -201,16 +201,25 @@ describe('the same records given twice count once', () => {
 
   it('worker threads keeping a window of 16 ids (the rest spilled to a temporary folder): the tally equals one thread; the folder goes', async () => {
     const s = await serial([trail, copy]);
-    const spillDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith('policy-trim-ids-')).length;
-    const before = spillDirs();
-    for (const jobs of [2, 3]) {
-      const p = new ActivityTally(loadBundledNormalizer());
-      await readTrailParallel([trail, copy], p, { window, jobs, workerUrl: DIST_WORKER, idWindow: 16 });
-      expect(view(p)).toEqual(view(s));
-      expect(p.duplicates).toBe(s.duplicates);
-      expect(p.pendingRetractions).toBe(0);
+    // A TMPDIR of this test's own: other test files running at the same time make and remove spill folders too.
+    const ownTmp = mkdtempSync(join(tmpdir(), 'pt-dedup-tmp-'));
+    const spillDirs = () => readdirSync(ownTmp).filter((n) => n.startsWith('policy-trim-ids-')).length;
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = ownTmp;
+    try {
+      for (const jobs of [2, 3]) {
+        const p = new ActivityTally(loadBundledNormalizer());
+        await readTrailParallel([trail, copy], p, { window, jobs, workerUrl: DIST_WORKER, idWindow: 16 });
+        expect(view(p)).toEqual(view(s));
+        expect(p.duplicates).toBe(s.duplicates);
+        expect(p.pendingRetractions).toBe(0);
+      }
+    } finally {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
     }
-    expect(spillDirs()).toBe(before);
+    expect(spillDirs()).toBe(0);
+    rmSync(ownTmp, { recursive: true, force: true });
   }, 120_000);
 
   it('one thread keeping a window of ids (readTrailInto): equals keeping them all, for two folders and for copies inside one file', async () => {
