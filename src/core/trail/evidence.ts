@@ -163,6 +163,32 @@ function patternRegex(pattern: string): RegExp {
 }
 
 /**
+ * Per prefix as written (the part before the first `:`, empty without one): its line, exceptions and the shared
+ * evidence of its documented tier, looked up once, not lower-cased again for each of ~22,000 actions.
+ */
+function prefixEvidenceLookup(services: Map<string, ServiceObservability>, exceptions: Map<string, ExceptionEntry[]>): (action: string) => PrefixEvidence {
+  const perPrefix = new Map<string, PrefixEvidence>();
+  return (action) => {
+    const raw = action.slice(0, Math.max(0, action.indexOf(':')));
+    let pe = perPrefix.get(raw);
+    if (!pe) {
+      const lower = raw.toLowerCase();
+      const line = services.get(lower);
+      const list = exceptions.get(lower) ?? [];
+      pe = {
+        scope: line?.scope ?? 'regional',
+        exceptions: list,
+        ...splitExceptions(list),
+        documented: line ? Object.freeze({ tier: 'documented', source: line.source }) : undefined,
+      };
+      if (perPrefix.size >= MAX_PREFIXES) perPrefix.clear();
+      perPrefix.set(raw, pe);
+    }
+    return pe;
+  };
+}
+
+/**
  * Builds the index. Every exception pattern must match a catalog action and every prefix must be a catalog
  * service (bundled data: a mismatch is a packaging bug and throws).
  */
@@ -200,27 +226,7 @@ export function createEvidenceIndex(tables: EvidenceTables, catalog: Catalog): E
       if (list.length) unknowable.set(`${prefix.toLowerCase()}\u0000${op}`, list);
     }
   }
-  // Per prefix as written (the part before the first `:`, empty without one): its line, exceptions and the
-  // shared evidence of its documented tier, looked up once, not lower-cased again for each of ~22,000 actions.
-  const perPrefix = new Map<string, PrefixEvidence>();
-  const prefixEvidence = (action: string): PrefixEvidence => {
-    const raw = action.slice(0, Math.max(0, action.indexOf(':')));
-    let pe = perPrefix.get(raw);
-    if (!pe) {
-      const lower = raw.toLowerCase();
-      const line = services.get(lower);
-      const list = exceptions.get(lower) ?? [];
-      pe = {
-        scope: line?.scope ?? 'regional',
-        exceptions: list,
-        ...splitExceptions(list),
-        documented: line ? Object.freeze({ tier: 'documented', source: line.source }) : undefined,
-      };
-      if (perPrefix.size >= MAX_PREFIXES) perPrefix.clear();
-      perPrefix.set(raw, pe);
-    }
-    return pe;
-  };
+  const prefixEvidence = prefixEvidenceLookup(services, exceptions);
   const exceptionIn = (pe: PrefixEvidence, action: string) => {
     if (pe.exceptions.length === 0) return undefined;
     if (!isAscii(action)) return pe.exceptions.find((e) => e.re.test(action));
