@@ -66,7 +66,7 @@ function flipCase(s: string, flips: boolean[]): string {
 describe('prefilter over the corpora, the example trail and the fixtures', async () => {
   // eventVersion first in each (CloudTrail's order; the corpora's files vary): the prefilter cuts records at
   // the first record's first key, and a document whose records start otherwise takes the full path.
-  const records = (await allRecords()).map((r) => ({ eventVersion: r.eventVersion ?? '1.0', ...r }));
+  const records = (await allRecords()).map((r): Record<string, unknown> => ({ eventVersion: r.eventVersion ?? '1.0', ...r }));
   const memo = createPrincipalMemo();
   const owner = records.map((r) => (typeof r.userIdentity === 'object' && r.userIdentity !== null ? principalOf(r.userIdentity as Record<string, unknown>, memo)?.arn : undefined));
   const doc = Buffer.from(JSON.stringify({ Records: records }));
