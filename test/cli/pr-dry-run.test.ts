@@ -125,6 +125,7 @@ const SHARED_FREE_FORM: Record<string, string> = {
   'drop-unobservable': 'checked against the catalog (dropUnobservableOptions)',
   athena: 'a Glue table name, checked (parseTableRef)', 'athena-database': 'a Glue database name, checked (parseTableRef)',
   'athena-workgroup': 'an Athena workgroup name, checked (checkAthenaArgs)', 'athena-output': 'an s3:// URL, checked (checkAthenaArgs)',
+  store: 'the usage store: a folder, created (empty is a usage error; --no-store turns it off)',
 };
 
 describe('pr option audit', () => {
