@@ -14,7 +14,7 @@ import type { TimeWindow } from '../core/usage/time-window.js';
 import type { ActivityResult, ActivityTally } from '../core/usage/tally.js';
 import { terminalLines } from '../core/render/escape.js';
 import { principalFilterFor } from '../core/trail/prefilter.js';
-import type { RecordPrefilter } from '../adapters/trail-decode/prefilter.js';
+import { prefilterInto, type RecordPrefilter } from '../adapters/trail-decode/prefilter.js';
 
 /**
  * Reads local trail files and directories into the tally; returns the read's stats. With `jobs` > 1 the
@@ -64,7 +64,7 @@ export async function collectActivity(
  */
 function principalPrefilter(principals: readonly string[] | undefined, tally: ActivityTally): RecordPrefilter | undefined {
   const needles = principals ? principalFilterFor(principals) : undefined;
-  return needles ? { needles, knownRegions: () => tally.ledger.regionsSeen() } : undefined;
+  return needles ? prefilterInto(needles, tally) : undefined;
 }
 
 /**

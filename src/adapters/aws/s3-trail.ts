@@ -22,7 +22,7 @@ import {
 import { AwsAdapterError, callAws, toAwsError } from './errors.js';
 import { createTrailStats, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
 import { readTrailObject } from '../trail-decode/decode.js';
-import { addObjectStats } from '../fs/usage-store.js';
+import { addTrailStats } from '../fs/trail-reader.js';
 import type { ObjectContent, StorableRead } from '../../core/store/read-through.js';
 
 /** The part of the S3 client this adapter uses. */
@@ -213,7 +213,7 @@ export class S3TrailSource implements ActivitySource {
       summary: () => summary,
       list: async () => (await this.listWindow(query, summary, stats)).map((k) => ({ name: prefix + k.key, validator: `etag:${k.etag}` })),
       read: (refs) => this.readWhole(refs.map((r) => r.name.slice(prefix.length)), summary),
-      count: (more) => addObjectStats(stats, more),
+      count: (more) => addTrailStats(stats, more),
     };
   }
 

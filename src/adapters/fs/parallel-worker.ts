@@ -12,10 +12,11 @@
  */
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { InvariantError } from '../../core/errors.js';
-import { loadBundledNormalizer } from './bundled-mapping.js';
+import { bundledNormalizerOnFirstUse } from './bundled-mapping.js';
 import { ActivityTally, type TallySnapshot } from '../../core/usage/tally.js';
 import { createTrailStats, type TrailItem, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
 import { readTrailFile } from './trail-reader.js';
+import { prefilterInto } from '../trail-decode/prefilter.js';
 import { idSpillWriter } from './id-spill-files.js';
 import type { TimeWindow } from '../../core/usage/time-window.js';
 import type { PrincipalFilter } from '../../core/trail/prefilter.js';
@@ -57,15 +58,13 @@ async function main(): Promise<void> {
   const init = workerData as WorkerInit;
   const send = (m: FromWorker): void => port.postMessage(m);
   const stats = createTrailStats();
-  // The catalog and tables load on the first record this worker normalizes: with a principal filter a file may
-  // hold none, and the load then overlaps the first files' decompression.
-  const tally = new ActivityTally((record, source) => loadBundledNormalizer()(record, source), init.examplesPerCode);
+  const tally = new ActivityTally(bundledNormalizerOnFirstUse(), init.examplesPerCode);
   const parseOptions: TrailParseOptions = {
     window: init.window,
     filterRecords: init.filterRecords,
     maxProblemsPerFile: init.maxProblemsPerFile,
     stats,
-    ...(init.principalFilter ? { principalFilter: { needles: init.principalFilter, knownRegions: () => tally.ledger.regionsSeen() } } : {}),
+    ...(init.principalFilter ? { principalFilter: prefilterInto(init.principalFilter, tally) } : {}),
   };
   if (init.idSpill) tally.spillIdsTo(idSpillWriter(init.idSpill.dir, `w${threadId}`), init.idSpill.window);
   // The pool keeps up to two files queued here. Each file starts reading (disk, gunzip on the thread pool,

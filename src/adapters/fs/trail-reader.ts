@@ -222,13 +222,13 @@ function openError(sink: FileSink, err: unknown): void {
  * kept in order up to {@link SKIPPED_EXAMPLES}. Used wherever several reads make one run (worker threads,
  * local and remote sources).
  */
-export function addTrailStats(total: TrailReadStats, more: TrailReadStats): void {
+export function addTrailStats(total: TrailReadStats, more: Partial<TrailReadStats> & Pick<TrailReadStats, 'problemsByCode'>): void {
   for (const key of Object.keys(more) as Array<keyof TrailReadStats>) {
     const v = more[key];
     if (typeof v === 'number') (total[key] as number) += v;
   }
   for (const [code, n] of Object.entries(more.problemsByCode)) total.problemsByCode[code] = (total.problemsByCode[code] ?? 0) + n;
-  for (const ex of more.skippedExamples) if (total.skippedExamples.length < SKIPPED_EXAMPLES) total.skippedExamples.push(ex);
+  for (const ex of more.skippedExamples ?? []) if (total.skippedExamples.length < SKIPPED_EXAMPLES) total.skippedExamples.push(ex);
   if (more.readThrough !== undefined) total.readThrough = total.readThrough ? `${total.readThrough}, ${more.readThrough}` : more.readThrough;
 }
 

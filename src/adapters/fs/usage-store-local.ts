@@ -14,8 +14,7 @@ import type { ActivityTally } from '../../core/usage/tally.js';
 import type { TimeWindow } from '../../core/usage/time-window.js';
 import { createTrailStats, type TrailReadStats } from '../trail-decode/sink.js';
 import { retractCopies } from './tally-read.js';
-import { readTrailFile, walkTrailInputs } from './trail-reader.js';
-import { addObjectStats } from './usage-store.js';
+import { addTrailStats, readTrailFile, walkTrailInputs } from './trail-reader.js';
 
 /** Validator of a walk's problem input: never stored, never found. */
 const NOT_STORED = '';
@@ -51,7 +50,7 @@ export async function readLocalThroughStore(
     window,
     read: (fresh) => readWhole(fresh, walkItems, given),
     reread: (inputs) => retractCopies(tally, inputs, paths, { window }),
-    onObject: (_ref, _from, more) => addObjectStats(stats, more),
+    onObject: (_ref, _from, more) => addTrailStats(stats, more),
   });
   return { stats, ...result };
 }

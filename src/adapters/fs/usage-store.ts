@@ -17,8 +17,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { decodeEntry, encodeEntry, STORE_FORMAT, StoreFormatError, type ObjectStats, type StoreEntry } from '../../core/store/entry.js';
-import type { TrailReadStats } from '../trail-decode/sink.js';
+import { decodeEntry, encodeEntry, STORE_FORMAT, StoreFormatError, type StoreEntry } from '../../core/store/entry.js';
 import type { EntryStore } from '../../core/store/read-through.js';
 import { PolicyTrimError } from '../../core/errors.js';
 
@@ -339,15 +338,4 @@ function processAlive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** Adds one object's counters (from the store, or from reading it) to a read's stats. */
-export function addObjectStats(total: TrailReadStats, more: ObjectStats): void {
-  total.filesRead += more.filesRead;
-  total.bytesRead += more.bytesRead;
-  total.records += more.records;
-  total.recordsOutsideWindow += more.recordsOutsideWindow;
-  total.recordsSkipped += more.recordsSkipped;
-  total.problems += more.problems;
-  for (const [code, n] of Object.entries(more.problemsByCode)) total.problemsByCode[code] = (total.problemsByCode[code] ?? 0) + n;
 }

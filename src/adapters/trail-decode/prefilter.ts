@@ -27,6 +27,14 @@ import type { FileSink, RecordPrefilter } from './sink.js';
 
 export type { RecordPrefilter } from './sink.js';
 
+/**
+ * The prefilter of a read into `tally` for the principals of `needles`: a record is skipped only when its Region
+ * is one the tally already holds a call in, so the Regions read (which reach the suggestion) come out as without it.
+ */
+export function prefilterInto(needles: PrincipalFilter, tally: { readonly ledger: { regionsSeen(): Iterable<string> } }): RecordPrefilter {
+  return { needles, knownRegions: () => tally.ledger.regionsSeen() };
+}
+
 /** The byte forms of a filter's needles, built once per read. */
 interface ByteNeedles {
   exact: Array<{ find: Buffer; alsoHolds?: Buffer }>;

@@ -2,7 +2,7 @@
  * `policy-trim usage`: what each principal (and each Lambda function) actually did, per CloudTrail.
  */
 import type { Argv } from 'yargs';
-import { loadBundledNormalizer } from '../../adapters/fs/bundled-mapping.js';
+import { bundledNormalizerOnFirstUse } from '../../adapters/fs/bundled-mapping.js';
 import { describeWindow } from '../../core/usage/time-window.js';
 import type { PrincipalUsage } from '../../core/usage/types.js';
 import { ActivityTally } from '../../core/usage/tally.js';
@@ -34,9 +34,7 @@ export const usageCommand: CommandModule = {
       .example('$0 usage --athena cloudtrail.trail_logs --days 30 --role arn:aws:iam::111122223333:role/orders-api-role', 'The same, aggregated by Athena')),
   async run(args, io: CliIo) {
     const window = windowFromArgs(args, io.now());
-    // The catalog and tables load on the first record this thread normalizes: with worker threads (the default
-    // for a folder) none is, and loading them here took CPU from the workers as they started (~0.1 s).
-    const tally = new ActivityTally((record, source) => loadBundledNormalizer()(record, source));
+    const tally = new ActivityTally(bundledNormalizerOnFirstUse());
     const read = { stats: await readUsageActivity(args, io, window, tally) };
     if (read.stats === undefined) return EXIT.OK; // --explain-query printed the query
     const { ledger } = tally;
