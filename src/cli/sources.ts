@@ -89,7 +89,7 @@ export async function readActivity(
     const last = remote.length === 0 && !args.lookup && !args['trail-name'];
     // A store's entries hold every principal: a read through it never uses the principal prefilter.
     const localStore = openStore(args, io, 'local');
-    addTrailStats(stats, localStore ? await readLocalStored(io, local, window, tally, localStore) : await collectLocal(args, io, local, window, tally, last, principals));
+    addTrailStats(stats, localStore ? await readLocalStored(args, io, local, window, tally, localStore) : await collectLocal(args, io, local, window, tally, last, principals));
   }
   let recording: TrailRecording | undefined;
   const reads = localReads(local);
@@ -235,7 +235,7 @@ function closeStore(io: CliIo, args: Record<string, unknown>, store: UsageStore,
 }
 
 /** Local paths read through the store (`--store DIR`), in this thread. */
-async function readLocalStored(io: CliIo, paths: string[], window: TimeWindow, tally: ActivityTally, store: UsageStore): Promise<TrailReadStats> {
+async function readLocalStored(args: Record<string, unknown>, io: CliIo, paths: string[], window: TimeWindow, tally: ActivityTally, store: UsageStore): Promise<TrailReadStats> {
   const use = { fromStore: 0, read: 0 };
   try {
     const r = await readLocalThroughStore(tally, paths, window, store, loadBundledNormalizer());
@@ -243,6 +243,6 @@ async function readLocalStored(io: CliIo, paths: string[], window: TimeWindow, t
     use.read = r.read;
     return r.stats;
   } finally {
-    closeStore(io, {}, store, use);
+    closeStore(io, args, store, use);
   }
 }

@@ -63,4 +63,11 @@ describe('--store DIR on local files', () => {
     expect(storeLine(third.stderr)).toEqual([read1, newFiles]);
     expect(third.stdout).toBe(plain2.stdout);
   });
+
+  it('--quiet: no word of the store on stderr, the same suggestion', async () => {
+    const quiet = await suggest('--store', join(dir, 'quiet-store'), '--quiet');
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).not.toMatch(/usage store/);
+    expect(quiet.stdout).toBe((await suggest()).stdout);
+  });
 });
