@@ -4,12 +4,15 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TrailReadStats } from '../adapters/trail-decode/sink.js';
-import { readTrailInto } from '../adapters/fs/tally-read.js';
+import { FileSink, type TrailReadStats } from '../adapters/trail-decode/sink.js';
+import { readTrailInto, type TallyReadOptions } from '../adapters/fs/tally-read.js';
+import { createScanPool, scanWorkerEntryUrl } from '../adapters/fs/scan-pool.js';
+import { WHOLE_FILE_MAX_BYTES } from '../adapters/fs/trail-reader.js';
+import { STREAM_DOCUMENT_BYTES } from '../adapters/trail-decode/records-stream.js';
 import type { CliIo } from './io.js';
 import { formatDuration } from '../adapters/aws/progress.js';
 import { pathMayHoldWindow } from '../core/trail/layout.js';
-import { readTrailParallel, workerEntryUrl, type ParallelReadOptions } from '../adapters/fs/parallel-pool.js';
+import { MAX_JOBS, readTrailParallel, workerEntryUrl, type ParallelReadOptions } from '../adapters/fs/parallel-pool.js';
 import type { TimeWindow } from '../core/usage/time-window.js';
 import type { ActivityResult, ActivityTally } from '../core/usage/tally.js';
 import { terminalLines } from '../core/render/escape.js';
@@ -18,9 +21,10 @@ import { prefilterInto, type RecordPrefilter } from '../adapters/trail-decode/pr
 
 /**
  * Reads local trail files and directories into the tally; returns the read's stats. With `jobs` > 1 the
- * files are read by that many worker threads (`adapters/fs/parallel-pool.ts`); the result is the same as
- * with `jobs` = 1 (in this thread), only faster. A single file is always read in this thread, and so are the
- * files of a read for `principals` (only records that may be theirs are parsed) with few jobs. `idWindow`
+ * files are read by that many worker threads (`adapters/fs/parallel-pool.ts`), or for a read for `principals`
+ * (only records that may be theirs are parsed) read and scanned by that many scan workers
+ * (`adapters/fs/scan-pool.ts`); the result is the same as with `jobs` = 1 (in this thread), only faster. A single
+ * file, or a small input, is always read in this thread. `idWindow`
  * bounds the event ids kept in memory (`adapters/fs/tally-read.ts`, the pool); give it only when nothing is read
  * into the tally after this read.
  */
@@ -28,34 +32,67 @@ export async function collectActivity(
   paths: string[],
   window: TimeWindow,
   tally: ActivityTally,
-  options: { jobs: number; smallInputBytes?: number; onProgress?: (p: ReadProgress) => void; principals?: readonly string[] } & Partial<Pick<ParallelReadOptions, 'workerUrl' | 'failOnPath' | 'idWindow'>>,
+  options: { jobs: number; smallInputBytes?: number; onProgress?: (p: ReadProgress) => void; principals?: readonly string[]; scanWorkerUrl?: URL } & Partial<Pick<ParallelReadOptions, 'workerUrl' | 'failOnPath' | 'idWindow'>>,
 ): Promise<TrailReadStats> {
   const principalFilter = principalPrefilter(options.principals, tally);
   const single = paths.length === 1 && (await isFile(paths[0]!));
-  // Running from TypeScript source (tests), no compiled worker is beside the pool: read in this thread.
-  const workerUrl = options.workerUrl ?? workerEntryUrl();
-  const fewJobs = options.jobs <= 1 || (principalFilter !== undefined && options.jobs <= PREFILTERED_IN_THREAD_JOBS);
-  if (fewJobs || single || !workerUrl || (await totalBytesBelow(paths, options.smallInputBytes ?? SMALL_INPUT_BYTES))) {
-    const onProgress = options.onProgress;
-    return readTrailInto(paths, tally, {
-      window,
-      idWindow: options.idWindow,
-      ...(principalFilter ? { principalFilter } : {}),
-      ...(onProgress ? { onBatch: (stats: TrailReadStats) => onProgress({ files: stats.filesRead, records: stats.records, bytes: stats.bytesRead }) } : {}),
-    });
+  // Running from TypeScript source (tests), no compiled worker is beside the pools: read in this thread.
+  const scanUrl = principalFilter ? (options.scanWorkerUrl ?? scanWorkerEntryUrl()) : undefined;
+  const workerUrl = principalFilter ? undefined : (options.workerUrl ?? workerEntryUrl());
+  const smallInput = principalFilter ? SMALL_SCANNED_INPUT_BYTES : SMALL_INPUT_BYTES;
+  if (options.jobs <= 1 || single || !(scanUrl ?? workerUrl) || (await totalBytesBelow(paths, options.smallInputBytes ?? smallInput))) {
+    return readTrailInto(paths, tally, inThreadOptions(window, principalFilter, options));
   }
+  if (principalFilter) return readScanned(paths, window, tally, principalFilter, { ...options, scanWorkerUrl: scanUrl! });
   let files = 0;
   const onFile = options.onProgress ? () => options.onProgress!({ files: ++files }) : undefined;
   return readTrailParallel(paths, tally, {
     window,
     jobs: options.jobs,
-    workerUrl,
+    workerUrl: workerUrl!,
     failOnPath: options.failOnPath,
     idWindow: options.idWindow,
-    ...(principalFilter ? { principalFilter } : {}),
     ...(onFile ? { onFile } : {}),
   });
 }
+
+type CollectOptions = Parameters<typeof collectActivity>[3];
+
+/** Options of a read in this thread. */
+function inThreadOptions(window: TimeWindow, principalFilter: RecordPrefilter | undefined, options: CollectOptions): TallyReadOptions {
+  const onProgress = options.onProgress;
+  return {
+    window,
+    idWindow: options.idWindow,
+    ...(principalFilter ? { principalFilter } : {}),
+    ...(onProgress ? { onBatch: (stats: TrailReadStats) => onProgress({ files: stats.filesRead, records: stats.records, bytes: stats.bytesRead }) } : {}),
+  };
+}
+
+/**
+ * A read for known principals with `jobs` scan workers (`adapters/fs/scan-pool.ts`): they read, decompress and
+ * scan the files; this thread parses what they let through, in walk order, into the tally.
+ */
+async function readScanned(paths: string[], window: TimeWindow, tally: ActivityTally, principalFilter: RecordPrefilter, options: CollectOptions & { scanWorkerUrl: URL }): Promise<TrailReadStats> {
+  const scanWindow = FileSink.scanWindowOf({ window });
+  const pool = createScanPool({
+    jobs: Math.min(options.jobs, MAX_JOBS),
+    workerUrl: options.scanWorkerUrl,
+    needles: principalFilter.needles,
+    ...(scanWindow ? { window: scanWindow } : {}),
+    wholeFileMaxBytes: WHOLE_FILE_MAX_BYTES,
+    streamDocumentBytes: STREAM_DOCUMENT_BYTES,
+  });
+  try {
+    return await readTrailInto(paths, tally, { ...inThreadOptions(window, principalFilter, options), scanPool: pool, readAhead: options.jobs * SCANS_IN_FLIGHT_PER_JOB });
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Files outstanding per scan worker: one being scanned, the next read from disk, one answered and waiting. */
+const SCANS_IN_FLIGHT_PER_JOB = 8;
+
 
 /**
  * The byte prefilter for a read that reports on `principals` only (`--role` values: ARNs or role names), or
@@ -66,14 +103,6 @@ function principalPrefilter(principals: readonly string[] | undefined, tally: Ac
   const needles = principals ? principalFilterFor(principals) : undefined;
   return needles ? prefilterInto(needles, tally) : undefined;
 }
-
-/**
- * With a principal filter and this many jobs or fewer, files are read in this thread: what is left per record in
- * JavaScript is a byte search, gunzip runs on libuv's thread pool either way, and each worker thread would load
- * the catalog and its modules (~0.25 s). On the 2-CPU bench machine, 200k records: ~25% less CPU than two
- * workers (docs/BENCHMARKS.md, issue 13 section 3).
- */
-const PREFILTERED_IN_THREAD_JOBS = 2;
 
 /** How far a local read has got: files read (or handed to worker threads) and, in this thread, records. */
 export interface ReadProgress {
@@ -120,6 +149,12 @@ export function readProgressLine(io: CliIo, total?: { files: number; bytes: numb
  * (~0.25 s), more than reading 2 MiB of gzip (~60 files, some 20,000 records) takes in one thread.
  */
 const SMALL_INPUT_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The same for a read with scan workers, which load no catalog and start in ~30 ms: below this the reading thread
+ * decompresses and scans faster than it could hand the files over.
+ */
+const SMALL_SCANNED_INPUT_BYTES = 1024 * 1024;
 
 /** True when the files under `paths` add up to fewer than `limit` bytes; stops walking as soon as they do not. */
 async function totalBytesBelow(paths: string[], limit: number): Promise<boolean> {

@@ -1,7 +1,7 @@
 /**
  * The byte prefilter reads only compact `{"Records":[…]}` documents itself; every other input takes the full
  * path, so its records and problems are exactly what they are without a filter. On a delivery file it does
- * read, the principal's records and the counts are the full path's. Worker threads apply it as this thread does.
+ * read, the principal's records and the counts are the full path's. Scan worker threads apply it as this thread does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { principalFilterFor } from '../../src/core/trail/prefilter.js';
 import { collectActivity } from '../../src/cli/activity.js';
 import { ActivityTally } from '../../src/core/usage/tally.js';
 import { loadBundledNormalizer } from '../../src/adapters/fs/bundled-mapping.js';
-import { DIST_WORKER, ensureBuilt } from '../support/parallel.js';
+import { DIST_SCAN_WORKER, DIST_WORKER, ensureBuilt } from '../support/parallel.js';
 
 const ROLE = 'arn:aws:iam::111122223333:role/app-role';
 
@@ -107,8 +107,7 @@ describe('worker threads', () => {
     const plain = new ActivityTally(loadBundledNormalizer());
     const ps = await collectActivity([dir], w, plain, { jobs: 2, workerUrl: DIST_WORKER, smallInputBytes: 0 });
     const filtered = new ActivityTally(loadBundledNormalizer());
-    // Three jobs: with two or fewer a filtered read stays in this thread (activity.ts).
-    const fs = await collectActivity([dir], w, filtered, { jobs: 3, workerUrl: DIST_WORKER, smallInputBytes: 0, principals: ['app-role'] });
+    const fs = await collectActivity([dir], w, filtered, { jobs: 2, scanWorkerUrl: DIST_SCAN_WORKER, smallInputBytes: 0, principals: ['app-role'] });
     expect(filtered.ledger.usageOf(ROLE)).toEqual(plain.ledger.usageOf(ROLE));
     expect(filtered.ledger.regionsSeen()).toEqual(plain.ledger.regionsSeen());
     expect(fs.records).toBe(ps.records);

@@ -16,9 +16,16 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 /** The compiled worker entry. */
 export const DIST_WORKER = pathToFileURL(join(ROOT, 'dist', 'adapters', 'fs', 'parallel-worker.js'));
 
+/** The compiled scan worker entry (`scan-pool.ts`). */
+export const DIST_SCAN_WORKER = pathToFileURL(join(ROOT, 'dist', 'adapters', 'fs', 'scan-worker.js'));
+
 const SOURCES = [
   'adapters/fs/parallel-worker.ts',
   'adapters/fs/parallel-pool.ts',
+  'adapters/fs/scan-worker.ts',
+  'adapters/fs/scan-pool.ts',
+  'adapters/trail-decode/prefilter-scan.ts',
+  'adapters/trail-decode/prefilter.ts',
   'adapters/fs/trail-reader.ts',
   'adapters/trail-decode/decode.ts',
   'core/trail/normalize.ts',
@@ -41,7 +48,7 @@ export function ensureBuilt(): void {
   } catch {
     // Type errors elsewhere in the tree still emit JavaScript (noEmitOnError is off); check what we need.
   }
-  if (!existsSync(fileURLToPath(DIST_WORKER))) throw new Error('dist/adapters/fs/parallel-worker.js was not built');
+  for (const entry of [DIST_WORKER, DIST_SCAN_WORKER]) if (!existsSync(fileURLToPath(entry))) throw new Error(`${fileURLToPath(entry)} was not built`);
 }
 
 const ROLE = (name: string) => `arn:aws:iam::111122223333:role/${name}`;

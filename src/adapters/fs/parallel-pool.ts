@@ -35,8 +35,8 @@ export function defaultJobs(): number {
   return Math.max(1, Math.min(MAX_JOBS, availableParallelism()));
 }
 
-/** Options of {@link readTrailParallel}. */
-export interface ParallelReadOptions extends Omit<TrailReadOptions, 'readAhead'> {
+/** Options of {@link readTrailParallel}: a read for every principal (one for known ones goes to the scan workers, `scan-pool.ts`). */
+export interface ParallelReadOptions extends Omit<TrailReadOptions, 'readAhead' | 'principalFilter' | 'scanPool'> {
   /** Worker threads (≥ 1; at most {@link MAX_JOBS}; never more than the number of files). */
   jobs: number;
   /** The worker entry (default: {@link workerEntryUrl}). */
@@ -124,7 +124,6 @@ export async function readTrailParallel(paths: string[], tally: ActivityTally, o
     wholeFileMaxBytes: options.wholeFileMaxBytes,
     examplesPerCode: tally.examplesPerCode,
     failOnPath: options.failOnPath,
-    ...(options.principalFilter ? { principalFilter: options.principalFilter.needles } : {}),
   };
   const spillDir = options.idWindow !== undefined ? await createIdSpillDir() : undefined;
   if (spillDir) init.idSpill = { dir: spillDir, window: options.idWindow! };

@@ -16,10 +16,8 @@ import { bundledNormalizerOnFirstUse } from './bundled-mapping.js';
 import { ActivityTally, type TallySnapshot } from '../../core/usage/tally.js';
 import { createTrailStats, type TrailItem, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
 import { readTrailFile } from './trail-reader.js';
-import { prefilterInto } from '../trail-decode/prefilter.js';
 import { idSpillWriter } from './id-spill-files.js';
 import type { TimeWindow } from '../../core/usage/time-window.js';
-import type { PrincipalFilter } from '../../core/trail/prefilter.js';
 
 /** What the pool passes as `workerData`. */
 export interface WorkerInit {
@@ -30,8 +28,6 @@ export interface WorkerInit {
   examplesPerCode: number;
   /** Test hook: throw (an unexpected error) when asked to read a path containing this text. */
   failOnPath?: string;
-  /** Parse only the records that may be these principals' (`trail-decode/prefilter.ts`); absent: every record. */
-  principalFilter?: PrincipalFilter;
   /** Keep at most `window` event ids in memory and spill the rest to files in `dir` (`id-spill-files.ts`). */
   idSpill?: { dir: string; window: number };
 }
@@ -64,7 +60,6 @@ async function main(): Promise<void> {
     filterRecords: init.filterRecords,
     maxProblemsPerFile: init.maxProblemsPerFile,
     stats,
-    ...(init.principalFilter ? { principalFilter: prefilterInto(init.principalFilter, tally) } : {}),
   };
   if (init.idSpill) tally.spillIdsTo(idSpillWriter(init.idSpill.dir, `w${threadId}`), init.idSpill.window);
   // The pool keeps up to two files queued here. Each file starts reading (disk, gunzip on the thread pool,

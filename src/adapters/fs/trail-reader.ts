@@ -12,7 +12,9 @@
 import type { FileHandle } from 'node:fs/promises';
 import { InvariantError } from '../../core/errors.js';
 import { createTrailStats, FileSink, SKIPPED_EXAMPLES, type TrailItem, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
-import { parseTrailBuffer, parseTrailStream, readError } from '../trail-decode/decode.js';
+import { decodeInput, parseDecodedInput, parseTrailStream, readError, type DecodedInput } from '../trail-decode/decode.js';
+import type { DocumentScan } from '../trail-decode/prefilter-scan.js';
+import type { ScanPool, ScanReply } from './scan-pool.js';
 import { nodeTrailFs, walkTrailInputs, type TrailFs, type TrailInput, type TrailWalkOptions } from './trail-walk.js';
 
 export { nodeTrailFs, walkTrailInputs, type TrailFs, type TrailInput, type TrailWalkOptions } from './trail-walk.js';
@@ -36,6 +38,11 @@ export interface TrailReadOptions extends Omit<TrailParseOptions, 'stats' | 'win
   wholeFileMaxBytes?: number;
   /** Called before the items of each input, with its place in the walk (what `ActivityTally.startInput` takes). */
   onInput?: (index: number) => void;
+  /**
+   * Worker threads that read, decompress and prefilter-scan each file (`scan-pool.ts`), for a read with a
+   * `principalFilter`; the items are made here, in walk order, against the Regions the tally holds by then.
+   */
+  scanPool?: ScanPool;
 }
 
 /** A read in progress: iterate it once (per item, or per batch with `batches()`), then read `stats`. */
@@ -46,8 +53,14 @@ export interface TrailRead extends AsyncIterable<TrailItem> {
   batches(): AsyncIterable<TrailItem[]>;
 }
 
+/**
+ * A file ready to be parsed: problems met opening it (`items`), its bytes decompressed (`decoded`: parsed when its
+ * turn comes, so a prefilter reads it against the Regions of every earlier file; `prescanned` when a scan worker
+ * read it), or its open handle (`stream`, for a file too large to read whole).
+ */
 type Prepared =
   | { kind: 'items'; items: TrailItem[] }
+  | { kind: 'decoded'; path: string; input: DecodedInput; prescanned?: { scan?: DocumentScan } }
   | { kind: 'stream'; path: string; handle: FileHandle };
 
 /**
@@ -114,8 +127,13 @@ async function* readBatches(paths: string[], options: TrailReadOptions, stats: T
   let walkIndex = 0;
   let walked = false;
 
+  const pool = options.scanPool;
   const prepare = async (found: TrailInput): Promise<Prepared> => {
     if (found.kind === 'problem') return { kind: 'items', items: found.items };
+    if (pool) {
+      const reply = await pool.scan(found.path, [...(parseOptions.principalFilter?.knownRegions?.() ?? [])]);
+      if (reply.kind !== 'unread') return prescannedFile(found.path, reply);
+    }
     return openTrailFile(found.path, parseOptions, fs, wholeMax);
   };
 
@@ -125,7 +143,10 @@ async function* readBatches(paths: string[], options: TrailReadOptions, stats: T
         const r = await walker.next();
         if (r.done) walked = true;
         else {
-          queue.push(prepare(r.value));
+          const prepared = prepare(r.value);
+          // A worker's failure rejects every file it holds; the first one awaited reports it.
+          prepared.catch(() => undefined);
+          queue.push(prepared);
           places.push(walkIndex++);
         }
       }
@@ -134,8 +155,10 @@ async function* readBatches(paths: string[], options: TrailReadOptions, stats: T
       const p = await next;
       // The consumer has taken every item before this one: the input's items follow.
       options.onInput?.(places.shift()!);
-      if (p.kind === 'items') {
-        if (p.items.length > 0) yield p.items;
+      if (p.kind !== 'stream') {
+        // Parsed now, not when read ahead: the tally holds every earlier file's calls (their Regions count).
+        const items = p.kind === 'items' ? p.items : parseDecodedInput(p.path, p.input, parseOptions, p.prescanned);
+        if (items.length > 0) yield items;
         continue;
       }
       try {
@@ -148,11 +171,17 @@ async function* readBatches(paths: string[], options: TrailReadOptions, stats: T
   } finally {
     // Iteration stopped early (or failed): release what was read ahead.
     for (const q of queue) {
-      const p = await q;
-      if (p.kind === 'stream') await p.handle.close().catch(() => undefined);
+      const p = await q.catch(() => undefined);
+      if (p?.kind === 'stream') await p.handle.close().catch(() => undefined);
     }
     await walker.return?.(undefined);
   }
+}
+
+/** A file a scan worker read, decompressed and scanned. */
+function prescannedFile(path: string, reply: Exclude<ScanReply, { kind: 'unread' }>): Prepared {
+  const data = Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength);
+  return { kind: 'decoded', path, input: { size: reply.size, data, truncated: false }, prescanned: reply.kind === 'scanned' ? { scan: reply.scan } : {} };
 }
 
 /** Opens one file: small ones are read and parsed whole; larger ones are returned open, to be streamed. */
@@ -166,8 +195,7 @@ async function openTrailFile(path: string, parseOptions: TrailParseOptions, fs: 
       handle = undefined;
       return { kind: 'stream', path, handle: h };
     }
-    const buf = await handle.readFile();
-    return { kind: 'items', items: await parseTrailBuffer(path, buf, parseOptions) };
+    return { kind: 'decoded', path, input: await decodeInput(await handle.readFile()) };
   } catch (err) {
     const sink = new FileSink(path, parseOptions);
     openError(sink, err);
@@ -188,8 +216,9 @@ export async function* readTrailFile(
   options: Pick<TrailReadOptions, 'fs' | 'wholeFileMaxBytes'> = {},
 ): AsyncGenerator<TrailItem[]> {
   const p = await openTrailFile(path, parseOptions, options.fs ?? nodeTrailFs, options.wholeFileMaxBytes ?? WHOLE_FILE_MAX_BYTES);
-  if (p.kind === 'items') {
-    if (p.items.length > 0) yield p.items;
+  if (p.kind !== 'stream') {
+    const items = p.kind === 'items' ? p.items : parseDecodedInput(p.path, p.input, parseOptions);
+    if (items.length > 0) yield items;
     return;
   }
   try {

@@ -28,7 +28,8 @@ import { FileSink, MAX_DOCUMENT_CHARS, STREAM_BATCH_ITEMS, isGzip, type TrailIte
 import { errorText, parseTrailText } from './formats.js';
 import { STREAM_DOCUMENT_BYTES } from './records-stream.js';
 import { LineSplitter } from './lines.js';
-import { readPrefiltered, type RecordPrefilter } from './prefilter.js';
+import { readPrefiltered, readScanned, type RecordPrefilter } from './prefilter.js';
+import type { DocumentScan } from './prefilter-scan.js';
 
 /** Bytes of a UTF-8 byte order mark at the start of `data` (the full path skips it too): 3 or 0. */
 function bomLength(data: Buffer): number {
@@ -58,27 +59,47 @@ function gzipCorrupt(sink: FileSink, err: Error, gave = false): void {
 
 export { gunzipBuffer };
 
+/** One whole input after decompression, or why it could not be decompressed: what {@link decodeInput} gives. */
+export type DecodedInput = { size: number; data: Buffer; truncated: boolean; garbageAt?: number } | { size: number; error: Error };
+
+/**
+ * The asynchronous half of reading one whole input held in memory: gunzip (on libuv's thread pool) when it is
+ * gzip. `size`: its bytes as stored. Never throws: damaged gzip is an `error`, reported by {@link parseDecodedInput}.
+ */
+export async function decodeInput(body: Uint8Array): Promise<DecodedInput> {
+  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (!isGzip(buf)) return { size: buf.length, data: buf, truncated: false };
+  const r = await gunzipBuffer(buf);
+  return 'error' in r ? { size: buf.length, error: r.error } : { size: buf.length, ...r };
+}
+
+/**
+ * The synchronous half: the items of a decoded input. Adds to `options.stats` (filesRead, bytesRead, records,
+ * problems). `prescanned`: the input was scanned elsewhere (a scan worker, `adapters/fs/scan-pool.ts`), with this
+ * prefilter scan when its shape allows one; the scan is read against the Regions the tally holds now.
+ */
+export function parseDecodedInput(name: string, input: DecodedInput, options: TrailParseOptions = {}, prescanned?: { scan?: DocumentScan }): TrailItem[] {
+  const sink = new FileSink(name, options);
+  sink.stats.filesRead++;
+  sink.stats.bytesRead += input.size;
+  if ('error' in input) gzipCorrupt(sink, input.error);
+  else {
+    const scan = prescanned?.scan;
+    if (!scan || !readScanned(sink, input.data, scan, options.principalFilter?.knownRegions?.() ?? [])) {
+      decodeAndParse(sink, input.data, input.truncated, options.streamDocumentBytes, prescanned ? undefined : options.principalFilter);
+    }
+    if (input.garbageAt !== undefined) trailingGarbage(sink, input.garbageAt, input.size);
+  }
+  sink.finish();
+  return sink.items;
+}
+
 /**
  * Parses one whole input held in memory (plain or gzip) and returns its items. Never throws for bad input.
  * Adds to `options.stats` (filesRead, bytesRead, records, problems).
  */
 export async function parseTrailBuffer(name: string, body: Uint8Array, options: TrailParseOptions = {}): Promise<TrailItem[]> {
-  const sink = new FileSink(name, options);
-  sink.stats.filesRead++;
-  sink.stats.bytesRead += body.length;
-  const buf = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  if (isGzip(buf)) {
-    const r = await gunzipBuffer(buf);
-    if ('error' in r) gzipCorrupt(sink, r.error);
-    else {
-      decodeAndParse(sink, r.data, r.truncated, options.streamDocumentBytes, options.principalFilter);
-      if (r.garbageAt !== undefined) trailingGarbage(sink, r.garbageAt, buf.length);
-    }
-  } else {
-    decodeAndParse(sink, buf, false, options.streamDocumentBytes, options.principalFilter);
-  }
-  sink.finish();
-  return sink.items;
+  return parseDecodedInput(name, await decodeInput(body), options);
 }
 
 function decodeAndParse(sink: FileSink, data: Buffer, truncated: boolean, streamBytes = STREAM_DOCUMENT_BYTES, prefilter?: RecordPrefilter): void {

@@ -8,6 +8,7 @@ import type { ActivityItem } from '../../core/ports/activity-source.js';
 import type { InputProblem, RecordSource } from '../../core/usage/types.js';
 import type { TimeWindow } from '../../core/usage/time-window.js';
 import type { PrincipalFilter } from '../../core/trail/prefilter.js';
+import type { ScanWindow } from './prefilter-scan.js';
 
 /**
  * One thing read from a trail input: a raw record (validated later by the normalizer) or a problem. The same
@@ -184,18 +185,25 @@ export class FileSink {
     return this.filter;
   }
 
+  /** The window a prefilter scan classifies skipped records by, when records outside it are dropped. */
+  get scanWindow(): ScanWindow | undefined {
+    return this.filter ? { sinceMs: this.sinceMs, untilMs: this.untilMs } : undefined;
+  }
+
+  /** {@link scanWindow} of a read with these options, before any file is opened (for scan workers). */
+  static scanWindowOf(options: Pick<TrailParseOptions, 'window' | 'filterRecords'>): ScanWindow | undefined {
+    return new FileSink('', options).scanWindow;
+  }
+
   /**
-   * A record at the next index that was not parsed (the prefilter): counted in or outside the window by its
-   * `eventTime` (undefined: none read, so in the window, as {@link record} treats a record without one).
+   * A record at the next index that was not parsed (the prefilter): counted outside the window when `outside`
+   * (its `eventTime`, read off its bytes, lies outside), else in it.
    */
-  unparsed(eventTime: string | undefined): void {
+  unparsed(outside: boolean): void {
     this.recordIndex++;
-    if (this.filter && eventTime !== undefined) {
-      const ms = Date.parse(eventTime);
-      if (ms === ms && (ms < this.sinceMs || ms >= this.untilMs)) {
-        this.stats.recordsOutsideWindow++;
-        return;
-      }
+    if (outside) {
+      this.stats.recordsOutsideWindow++;
+      return;
     }
     this.stats.records++;
     this.stats.recordsUnparsed++;

@@ -1,0 +1,37 @@
+/**
+ * The messages between the scan pool (`scan-pool.ts`) and its worker threads (`scan-worker.ts`): one file path
+ * in, its bytes and their prefilter scan out, as transferable typed arrays.
+ */
+import type { PrincipalFilter } from '../../core/trail/prefilter.js';
+import type { DocumentScan, ScanWindow } from '../trail-decode/prefilter-scan.js';
+
+/** What every scan worker is started with. */
+export interface ScanWorkerInit {
+  needles: PrincipalFilter;
+  /** Classify skipped records by time (absent: the read does not filter by time). */
+  window?: ScanWindow;
+  /** Files larger than this (bytes on disk) are left to the reading thread, which streams them. */
+  wholeFileMaxBytes: number;
+  /** Decompressed documents larger than this are not scanned (the reading thread reads them record by record). */
+  streamDocumentBytes: number;
+}
+
+/** One file to scan, and the Regions the reading thread's tally held calls in when it was sent. */
+export interface ScanRequest {
+  id: number;
+  path: string;
+  knownRegions: readonly string[];
+}
+
+/**
+ * A file's answer: `scanned` (its decompressed bytes and their scan; when every record the scan did not let
+ * through is in a Region of `knownRegions`, and so will not be parsed, only the let-through records' bytes, with
+ * the scan's spans pointing into them), `decoded` (its decompressed bytes, in a
+ * shape the scan does not read: parse them the full way), or `unread` (the reading thread reads the file itself:
+ * it could not be read, is too large to read whole, or its gzip data is damaged, all of which that thread
+ * reports as it always does).
+ */
+export type ScanReply =
+  | { id: number; kind: 'scanned'; size: number; data: Uint8Array; scan: DocumentScan }
+  | { id: number; kind: 'decoded'; size: number; data: Uint8Array }
+  | { id: number; kind: 'unread' };

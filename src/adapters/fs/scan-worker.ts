@@ -1,0 +1,73 @@
+/**
+ * Entry of one scan worker thread (`scan-pool.ts`): reads each file it is sent, decompresses it and scans its
+ * records' bytes (`trail-decode/prefilter-scan.ts`), and sends the bytes and the scan back without copying them.
+ * It loads no catalog and keeps no tally: what it does per file is what `zcat` does plus byte searches.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { parentPort, workerData } from 'node:worker_threads';
+import { isGzip } from '../trail-decode/sink.js';
+import { scanDocument, type DocumentScan } from '../trail-decode/prefilter-scan.js';
+import { GUNZIP_CHUNK_BYTES } from '../trail-decode/gzip.js';
+import type { ScanReply, ScanRequest, ScanWorkerInit } from './scan-protocol.js';
+
+const init = workerData as ScanWorkerInit;
+
+/** The decompressed bytes of a file, or undefined when the reading thread should read it itself. */
+function bytesOf(path: string): { size: number; data: Buffer } | undefined {
+  try {
+    if (statSync(path).size > init.wholeFileMaxBytes) return undefined;
+    const raw = readFileSync(path);
+    return { size: raw.length, data: isGzip(raw) ? gunzipSync(raw, { chunkSize: GUNZIP_CHUNK_BYTES }) : raw };
+  } catch {
+    // Unreadable, vanished, or damaged gzip: the reading thread meets the same and reports it.
+    return undefined;
+  }
+}
+
+/** A view of `data` whose memory can be handed over: its own, or a copy when it shares Node's small-buffer pool. */
+function transferable(data: Buffer): Uint8Array {
+  return data.buffer.byteLength > Buffer.poolSize ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : Uint8Array.from(data);
+}
+
+/**
+ * The bytes of the records a scan let through, one after another, and the scan with its spans moved onto them
+ * (the others' spans empty): what the reading thread parses when it will skip every other record.
+ */
+function passedOnly(buf: Buffer, scan: DocumentScan): { data: Uint8Array; scan: DocumentScan } {
+  let total = 0;
+  for (let k = 0; k < scan.pass.length; k++) if (scan.pass[k]) total += scan.ends[k]! - scan.starts[k]!;
+  const out = Buffer.allocUnsafeSlow(total);
+  const starts = new Int32Array(scan.pass.length);
+  const ends = new Int32Array(scan.pass.length);
+  let at = 0;
+  for (let k = 0; k < scan.pass.length; k++) {
+    starts[k] = at;
+    if (scan.pass[k]) at += buf.copy(out, at, scan.starts[k], scan.ends[k]);
+    ends[k] = at;
+  }
+  return { data: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), scan: { ...scan, starts, ends } };
+}
+
+function answer(req: ScanRequest): { reply: ScanReply; transfer: ArrayBuffer[] } {
+  const read = bytesOf(req.path);
+  if (!read) return { reply: { id: req.id, kind: 'unread' }, transfer: [] };
+  const buf = read.data;
+  const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+  const found = buf.length <= init.streamDocumentBytes ? scanDocument(buf, bom, init.needles, init.window) : undefined;
+  if (!found) {
+    const data = transferable(buf);
+    return { reply: { id: req.id, kind: 'decoded', size: read.size, data }, transfer: [data.buffer as ArrayBuffer] };
+  }
+  // The Regions known only grow, so the reading thread will skip whatever record this thread sees it skip.
+  const known = new Set(req.knownRegions);
+  const { data, scan } = found.regions.every((r) => known.has(r)) ? passedOnly(buf, found) : { data: transferable(buf), scan: found };
+  const transfer = [data.buffer as ArrayBuffer];
+  for (const a of [scan.starts, scan.ends, scan.pass, scan.region, scan.outside]) transfer.push(a.buffer as ArrayBuffer);
+  return { reply: { id: req.id, kind: 'scanned', size: read.size, data, scan }, transfer };
+}
+
+parentPort!.on('message', (req: ScanRequest) => {
+  const { reply, transfer } = answer(req);
+  parentPort!.postMessage(reply, transfer);
+});
