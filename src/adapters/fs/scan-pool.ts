@@ -11,19 +11,9 @@ import { Worker } from 'node:worker_threads';
 import type { PrincipalFilter } from '../../core/trail/prefilter.js';
 import type { ScanWindow } from '../trail-decode/prefilter-scan.js';
 import { ParallelReadError } from './parallel-pool.js';
-import type { ScanReply, ScanRequest, ScanWorkerInit } from './scan-protocol.js';
+import type { ScanPool, ScanReply, ScanRequest, ScanWorkerInit } from './scan-protocol.js';
 
-export type { ScanReply } from './scan-protocol.js';
-
-/** Scans files on worker threads; `close` when the read is over. */
-export interface ScanPool {
-  /**
-   * The answer for one file; `knownRegions`: the Regions the tally holds calls in now (a record in one of them
-   * that the scan does not let through is not sent back). Rejects with a {@link ParallelReadError} when a worker fails.
-   */
-  scan(path: string, knownRegions: readonly string[]): Promise<ScanReply>;
-  close(): Promise<void>;
-}
+export type { ScanPool, ScanReply } from './scan-protocol.js';
 
 /** Options of {@link createScanPool}. */
 export interface ScanPoolOptions extends ScanWorkerInit {

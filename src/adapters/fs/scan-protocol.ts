@@ -35,3 +35,13 @@ export type ScanReply =
   | { id: number; kind: 'scanned'; size: number; data: Uint8Array; scan: DocumentScan }
   | { id: number; kind: 'decoded'; size: number; data: Uint8Array }
   | { id: number; kind: 'unread' };
+
+/** Scans files on worker threads (`scan-pool.ts`); `close` when the read is over. */
+export interface ScanPool {
+  /**
+   * The answer for one file; `knownRegions`: the Regions the tally holds calls in now (a record in one of them
+   * that the scan does not let through is not sent back). Rejects with a `ParallelReadError` when a worker fails.
+   */
+  scan(path: string, knownRegions: readonly string[]): Promise<ScanReply>;
+  close(): Promise<void>;
+}

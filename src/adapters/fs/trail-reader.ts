@@ -14,7 +14,7 @@ import { InvariantError } from '../../core/errors.js';
 import { createTrailStats, FileSink, SKIPPED_EXAMPLES, type TrailItem, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
 import { decodeInput, parseDecodedInput, parseTrailStream, readError, type DecodedInput } from '../trail-decode/decode.js';
 import type { DocumentScan } from '../trail-decode/prefilter-scan.js';
-import type { ScanPool, ScanReply } from './scan-pool.js';
+import type { ScanPool, ScanReply } from './scan-protocol.js';
 import { nodeTrailFs, walkTrailInputs, type TrailFs, type TrailInput, type TrailWalkOptions } from './trail-walk.js';
 
 export { nodeTrailFs, walkTrailInputs, type TrailFs, type TrailInput, type TrailWalkOptions } from './trail-walk.js';
