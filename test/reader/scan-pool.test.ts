@@ -5,7 +5,10 @@
  * back whole or only its let-through records; a worker that fails or cannot start fails the read, naming the file.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,8 +30,11 @@ let dir: string;
 let trail: string;
 const missing = () => join(dir, 'no-such-folder');
 
-/** A delivery file of `n` records in `region`, every fifth by app-role, the rest by other-role; times spread over October. */
-function deliveryFile(root: string, f: number, region: string, n = 40): void {
+/**
+ * A delivery file of `n` records in `region`, every fifth by app-role, the rest by other-role; times spread over
+ * October; `noise` random bytes per record make the gzip as large as the CLI needs before it starts workers.
+ */
+function deliveryFile(root: string, f: number, region: string, n = 40, noise = 0): void {
   const folder = join(root, 'AWSLogs/111122223333/CloudTrail', region, '2026/10', String(1 + (f % 28)).padStart(2, '0'));
   mkdirSync(folder, { recursive: true });
   const records = Array.from({ length: n }, (_, i) => {
@@ -40,7 +46,7 @@ function deliveryFile(root: string, f: number, region: string, n = 40): void {
       eventSource: 'sqs.amazonaws.com',
       eventName: 'SendMessage',
       awsRegion: region,
-      requestParameters: { queueUrl: `https://sqs.${region}.amazonaws.com/111122223333/q${f % 3}` },
+      requestParameters: { queueUrl: `https://sqs.${region}.amazonaws.com/111122223333/q${f % 3}`, ...(noise ? { messageGroupId: randomBytes(noise).toString('hex') } : {}) },
       eventID: `scan-${f}-${i}`,
     };
   });
@@ -96,6 +102,26 @@ describe('a read for known principals with scan workers', () => {
     expect(s2).toEqual(s1);
     // Most corpus files are pretty-printed: the workers send them back decompressed for the full path.
     expect(s2.filesRead).toBeGreaterThan(40);
+  }, 180_000);
+});
+
+describe('bin/policy-trim with scan workers', () => {
+  it('prints the same usage table, suggestion and summary with --jobs 1 and --jobs 2', async () => {
+    const big = join(dir, 'big');
+    for (let f = 0; f < 60; f++) deliveryFile(big, f, f % 2 ? 'eu-west-1' : 'us-east-1', 60, 300);
+    const gz = (d: string): number => (statSync(d).isDirectory() ? readdirSync(d).reduce((n, e) => n + gz(join(d, e)), 0) : statSync(d).size);
+    // Over the size below which the CLI reads one role's files in its own thread (activity.ts).
+    expect(gz(big)).toBeGreaterThan(1024 * 1024);
+    const policy = join(dir, 'sqs.json');
+    writeFileSync(policy, JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:DeleteQueue'], Resource: '*' }] }));
+    const run = promisify(execFile);
+    const cli = (args: string[], jobs: string) => run(process.execPath, [join(ROOT, 'bin', 'policy-trim'), ...args, '--trail', big, '--since', '2026-10-02T00:00:00Z', '--until', '2026-11-01T00:00:00Z', '--jobs', jobs], { cwd: ROOT });
+    for (const args of [['usage', '--role', 'app-role'], ['suggest', '--role', 'arn:aws:iam::111122223333:role/app-role', '--policy', policy]]) {
+      const [one, two] = [await cli(args, '1'), await cli(args, '2')];
+      expect(two.stdout, args[0]).toBe(one.stdout);
+      expect(two.stderr, args[0]).toBe(one.stderr);
+      expect(one.stderr).toMatch(/record\(s\) in the window not parsed/);
+    }
   }, 180_000);
 });
 
