@@ -3,6 +3,7 @@
  * remote activity (trail bucket, Event history). The adapters (and the AWS SDK) are imported on first use,
  * so offline commands never load the SDK.
  */
+import { principalAccount } from '../core/catalog/arn.js';
 import type { Argv } from 'yargs';
 import { createTrailStats, type TrailReadStats } from '../adapters/trail-decode/sink.js';
 import type { AwsClients } from '../adapters/aws/config.js';
@@ -224,7 +225,7 @@ export async function readRemoteActivity(
   const aws = await loadAws();
   const clients = await awsClients(args, io);
   const stats = createTrailStats();
-  const roleAccount = filter.role ? /^arn:[^:]+:iam::(\d{12}):/.exec(filter.role)?.[1] : undefined;
+  const roleAccount = filter.role ? principalAccount(filter.role) : undefined;
   let regions = filter.regions?.length ? filter.regions : [clients.config.region];
   if (filter.role && !filter.regions?.length && (args.lookup || remote.length || args['trail-name'])) {
     try {

@@ -3,6 +3,7 @@
  * (exactly `suggest`'s, through cli/suggest-wiring.ts), the checked file edits, and the title and body a
  * reviewer reads. No git and no GitHub here: the dry run prints this, the publisher commits and opens it.
  */
+import { principalAccount } from '../core/catalog/arn.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadBundledSamTemplates } from '../adapters/fs/bundled-sam.js';
@@ -110,7 +111,7 @@ export async function planRole(args: Record<string, unknown>, io: CliIo, ctx: Tr
   const reportPath = reportPathFor(inputs.branch);
   const text = renderPullRequest({
     role: roleArn,
-    account: /^arn:[^:]+:iam::(\d{12}):/.exec(roleArn)?.[1] ?? 'unknown',
+    account: principalAccount(roleArn) ?? 'unknown',
     result: plan.suggestion,
     observed: observedActivity(args, ctx, run, usage),
     recording: run.recording,

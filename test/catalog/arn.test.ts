@@ -5,6 +5,8 @@ import {
   formatArn,
   matchArnTemplate,
   parseArn,
+  parseRoleArn,
+  principalAccount,
 } from '../../src/core/catalog/arn.js';
 
 describe('parseArn', () => {
@@ -93,5 +95,24 @@ describe('ARN templates', () => {
     expect(fillArnTemplate(tpl, { Partition: 'aws', Region: 'r', Account: '1' })).toBeUndefined();
     // An empty value is a value (global resources have an empty region).
     expect(fillArnTemplate('arn:${Partition}:s3:::${BucketName}', { Partition: 'aws', BucketName: '' })).toBe('arn:aws:s3:::');
+  });
+});
+
+describe('parseRoleArn and principalAccount', () => {
+  it('read a role ARN with or without a path, in any partition; nothing else is a role ARN', () => {
+    expect(parseRoleArn('arn:aws:iam::123456789012:role/orders-api-role')).toEqual({ partition: 'aws', account: '123456789012', name: 'orders-api-role' });
+    expect(parseRoleArn('arn:aws-cn:iam::123456789012:role/service-role/team/worker')).toEqual({ partition: 'aws-cn', account: '123456789012', name: 'worker' });
+    for (const other of ['orders-api-role', 'arn:aws:iam::123456789012:user/ci', 'arn:aws:sts::123456789012:assumed-role/r/s', 'arn:aws:iam::12345:role/r', 'arn:aws:iam::123456789012:role/', 'arn:aws:iam::123456789012:role/path/']) {
+      expect(parseRoleArn(other), other).toBeUndefined();
+    }
+  });
+
+  it('give the account of an IAM principal, and of an STS one only when asked', () => {
+    expect(principalAccount('arn:aws:iam::123456789012:root')).toBe('123456789012');
+    expect(principalAccount('arn:aws:iam::123456789012:role/x')).toBe('123456789012');
+    expect(principalAccount('arn:aws:sts::123456789012:assumed-role/x/s')).toBeUndefined();
+    expect(principalAccount('arn:aws:sts::123456789012:assumed-role/x/s', { sts: true })).toBe('123456789012');
+    expect(principalAccount('arn:aws:s3:::bucket', { sts: true })).toBeUndefined();
+    expect(principalAccount('role-name')).toBeUndefined();
   });
 });

@@ -20,6 +20,7 @@
  * AwsAdapterError naming the action and the stack.
  */
 
+import { parseRoleArn } from '../../core/catalog/arn.js';
 import {
   type CloudFormationClient,
   DescribeStacksCommand,
@@ -222,6 +223,5 @@ function addResource(
 
 /** Whether `arn` is the ARN of the role named `name` (any path): `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`. */
 function roleArnNames(arn: string, name: string): boolean {
-  const m = /^arn:[a-z-]+:iam::\d{12}:role\/(?:.*\/)?([^/]+)$/.exec(arn);
-  return m?.[1] === name;
+  return parseRoleArn(arn)?.name === name;
 }

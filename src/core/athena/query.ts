@@ -9,6 +9,7 @@
  * folder, with the reader's delivery-delay margin: core/trail/layout.ts deliveryDays), `account` when the
  * principals name their accounts, `region` when Regions are given.
  */
+import { parseRoleArn, principalAccount } from '../catalog/arn.js';
 import { deliveryDays } from '../trail/layout.js';
 import { AWS_SERVICE_AGENT, DENIED_MESSAGE, LAMBDA_AGENT } from '../trail/record-facts.js';
 import type { SqlDialect } from './dialect.js';
@@ -105,8 +106,8 @@ export function eventTimeBound(t: Date): string {
 
 /** The assumed-role session ARN prefix of a role (`arn:P:sts::ACCT:assumed-role/NAME/`), or undefined. */
 function sessionPrefix(principal: string): string | undefined {
-  const m = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(principal);
-  return m ? `arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}/` : undefined;
+  const role = parseRoleArn(principal);
+  return role ? `arn:${role.partition}:sts::${role.account}:assumed-role/${role.name}/` : undefined;
 }
 
 /** IAM role names (IAM User Guide, "IAM object quotas": up to 64 of letters, digits and `+=,.@_-`). */
@@ -121,7 +122,7 @@ function roleNameCondition(d: SqlDialect, name: string): string {
 /** One principal's condition: the issuer of its sessions, its own ARN, or its sessions' ARNs; or a role's name. */
 function principalCondition(d: SqlDialect, principal: string): string {
   if (!principal.startsWith('arn:') && ROLE_NAME.test(principal)) return roleNameCondition(d, principal);
-  if (!/^arn:[^:]+:(iam|sts)::\d{12}:\S+$/.test(principal)) {
+  if (principalAccount(principal, { sts: true }) === undefined || /\s/.test(principal)) {
     throw new AthenaInputError(`${principal}: not an IAM principal ARN or role name`, 'Give the role as arn:aws:iam::ACCOUNT:role/NAME or by its name.');
   }
   const arnCol = d.field(['userIdentity', 'arn']);
@@ -135,9 +136,9 @@ function principalCondition(d: SqlDialect, principal: string): string {
 export function accountsOf(principals: readonly string[]): string[] | undefined {
   const out = new Set<string>();
   for (const p of principals) {
-    const m = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/.exec(p);
-    if (!m) return undefined;
-    out.add(m[1]!);
+    const account = principalAccount(p, { sts: true });
+    if (account === undefined) return undefined;
+    out.add(account);
   }
   return out.size ? [...out].sort() : undefined;
 }

@@ -37,6 +37,34 @@ export function parseArn(arn: string): ParsedArn | undefined {
   return { partition, service, region, account, resource: arn.slice(start) };
 }
 
+/** The parts of an IAM role ARN, `arn:PARTITION:iam::ACCOUNT:role/PATH/NAME` (IAM User Guide, "IAM identifiers"). */
+export interface RoleArn {
+  partition: string;
+  /** The 12-digit account. */
+  account: string;
+  /** The last `/` segment: the role's name (role names are unique per account whatever the path). */
+  name: string;
+}
+
+const ROLE_ARN_RE = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
+
+/** The parts of an IAM role ARN, or undefined when `arn` is not one (a role name, another principal). */
+export function parseRoleArn(arn: string): RoleArn | undefined {
+  const m = ROLE_ARN_RE.exec(arn);
+  return m ? { partition: m[1]!, account: m[2]!, name: m[3]! } : undefined;
+}
+
+const IAM_ACCOUNT_RE = /^arn:[^:]+:iam::(\d{12}):/;
+const IAM_OR_STS_ACCOUNT_RE = /^arn:[^:]+:(?:iam|sts)::(\d{12}):/;
+
+/**
+ * The 12-digit account of an IAM principal ARN (a role, a user, `root`), or with `sts` of an STS one too (an
+ * assumed-role session); undefined for anything else.
+ */
+export function principalAccount(arn: string, options: { sts?: boolean } = {}): string | undefined {
+  return (options.sts ? IAM_OR_STS_ACCOUNT_RE : IAM_ACCOUNT_RE).exec(arn)?.[1];
+}
+
 /** The shape `parseArn` accepts, as one regex: no allocation, for hot paths that only need a yes or no. */
 const PARSABLE_ARN_RE = /^arn:aws(?:-[a-z]+)*:[^:]+:[^:]*:[^:]*:/;
 

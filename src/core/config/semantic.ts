@@ -3,6 +3,7 @@
  * a window that does not parse, an acknowledgement that has expired. Each check reads the plain value
  * defensively (it runs even when the schema failed elsewhere, so one run reports everything).
  */
+import { parseRoleArn } from '../catalog/arn.js';
 import { parseTimeWindow, TimeWindowError, type TimeWindowOptions } from '../usage/time-window.js';
 import type { ConfigPath, ConfigProblem } from './types.js';
 import { problemAt, type YamlSource } from './yaml-source.js';
@@ -45,8 +46,8 @@ function lineOf(src: YamlSource, path: ConfigPath): string {
 
 /** A role's identity: IAM role names are unique per account whatever the path, and case-insensitively. */
 export function roleIdentity(role: string): { name: string; account?: string } {
-  const m = /^arn:[^:]+:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(role);
-  return m ? { name: m[2]!.toLowerCase(), account: m[1] } : { name: role.toLowerCase() };
+  const arn = parseRoleArn(role);
+  return arn ? { name: arn.name.toLowerCase(), account: arn.account } : { name: role.toLowerCase() };
 }
 
 /** The same role twice is an error; a name beside an ARN of that name is a warning (the same role in that account). */

@@ -9,6 +9,7 @@
  * The caller merges this source after the explicit ones (--tf-state, --parameters, --stack), which win.
  */
 
+import { parseRoleArn } from '../catalog/arn.js';
 import { parse as parseYaml } from 'yaml';
 import type { SiteText } from './plan-types.js';
 import { CFN_YAML_TAGS } from './yaml-tags.js';
@@ -26,7 +27,6 @@ export interface LocalValueInputs {
   trail?: { arn?: string; multiRegion?: boolean };
 }
 
-const ROLE_ARN = /^arn:([^:]+):iam::(\d{12}):role\//;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 /** A serverless variable: `${source:address}` with no nested variable and no fallback. */
 const SLS_VARIABLE = /\$\{([^${},\s]+)\}/g;
@@ -35,11 +35,11 @@ const SLS_VARIABLE = /\$\{([^${},\s]+)\}/g;
 export function localReferenceValues(inputs: LocalValueInputs): ReferenceSource {
   const values = new Map<string, string>();
   const skipped: SkippedReference[] = [];
-  const arn = ROLE_ARN.exec(inputs.role);
-  const region = deployRegion(inputs, arn?.[2], skipped);
+  const arn = parseRoleArn(inputs.role);
+  const region = deployRegion(inputs, arn?.account, skipped);
   if (arn) {
-    setAll(values, ['Ref:AWS::Partition'], arn[1]!);
-    setAll(values, ['Ref:AWS::AccountId', 'aws:accountId'], arn[2]!);
+    setAll(values, ['Ref:AWS::Partition'], arn.partition);
+    setAll(values, ['Ref:AWS::AccountId', 'aws:accountId'], arn.account);
   }
   if (region) setAll(values, ['Ref:AWS::Region', 'aws:region', 'self:provider.region'], region);
   for (const [key, value] of serverlessCustom(inputs.sites, values, skipped)) values.set(key, value);
