@@ -10,7 +10,7 @@ import { DRIFT_REPORT_VERSION, type DriftReport, type SourceLocation } from '../
 import { CliError, usageError } from './errors.js';
 import type { CliIo } from './io.js';
 import { listOption } from './options.js';
-import { writeResults, type ResultOutput } from './output.js';
+import { checkOutputTargets, writeResults, type ResultOutput } from './output.js';
 import { readJsonFile } from './read-json.js';
 
 /** The formats, in the order written with `--out-dir`, and each one's file name there. */
@@ -35,6 +35,26 @@ export function driftOutputs(args: Record<string, unknown>): { format: DriftForm
     throw usageError(`${formats.length} formats asked for (${formats.join(', ')}): name a folder with --out-dir DIR for them`, 'With one --format, the report goes to stdout or --out FILE; with several, each is written to DIR/drift.<format>.');
   }
   return formats.map((format) => ({ format, path: outDir !== undefined ? join(outDir, `drift.${format}`) : out }));
+}
+
+/**
+ * The report files may not replace an input (the configuration file, the previous report, the trail
+ * configuration, local trail files) or each other, unless `--force`: a scheduled run that overwrote its previous
+ * report or its configuration would lose what the next run compares against.
+ */
+export async function checkDriftOutputs(args: Record<string, unknown>, outputs: ReturnType<typeof driftOutputs>, configFile: string | undefined): Promise<void> {
+  const trails = ((args.trail as string[] | undefined) ?? []).filter((t) => !t.startsWith('s3://'));
+  const named = (option: string, value: unknown) => (value !== undefined ? [{ option, path: String(value) }] : []);
+  await checkOutputTargets(
+    outputs.map(({ path }) => ({ option: args['out-dir'] !== undefined ? '--out-dir' : '--out', path })),
+    [
+      ...(configFile !== undefined ? [{ option: '--config', path: configFile }] : []),
+      ...named('--previous-report', args['previous-report']),
+      ...named('--trail-config', args['trail-config']),
+      ...trails.map((path) => ({ option: '--trail', path })),
+    ],
+    Boolean(args.force),
+  );
 }
 
 /** Renders each format and writes them together (no file is replaced unless all could be written). */

@@ -188,6 +188,31 @@ describe('drift on the fixture fleet', () => {
     expect(run.code).toBe(1);
   });
 
+  it('will not write a report over an input (the previous report, the configuration) unless --force', async () => {
+    const previous = join(fleet, 'previous.json');
+    writeFileSync(previous, (await drift(['--format', 'json'])).stdout);
+    const kept = readFileSync(previous, 'utf8');
+    const over = await drift(['--format', 'json', '--previous-report', previous, '--out', previous]);
+    expect(over.code).toBe(64);
+    expect(over.stderr).toContain(`--out ${previous} would overwrite --previous-report ${previous}`);
+    expect(readFileSync(previous, 'utf8')).toBe(kept);
+    const config = join(fleet, '.policy-trim.yml');
+    const configText = readFileSync(config, 'utf8');
+    const intoConfig = await drift(['--format', 'md', '--out', config]);
+    expect(intoConfig.code).toBe(64);
+    expect(intoConfig.stderr).toContain(`would overwrite --config ${config}`);
+    expect(readFileSync(config, 'utf8')).toBe(configText);
+    // --out-dir: drift.json there is the previous report.
+    const dirPrevious = join(fleet, 'drift.json');
+    writeFileSync(dirPrevious, kept);
+    const intoDir = await drift(['--format', 'json', '--format', 'md', '--out-dir', fleet, '--previous-report', dirPrevious]);
+    expect(intoDir.code).toBe(64);
+    expect(intoDir.stderr).toContain(`--out-dir ${dirPrevious} would overwrite --previous-report ${dirPrevious}`);
+    const forced = await drift(['--format', 'json', '--previous-report', previous, '--out', previous, '--force']);
+    expect(forced.code).toBe(0);
+    expect((JSON.parse(readFileSync(previous, 'utf8')) as DriftReport).comparison).toBeDefined();
+  });
+
   it('usage errors: several formats without --out-dir, an unknown format or --fail-on word', async () => {
     const several = await drift(['--format', 'md', '--format', 'json']);
     expect(several.code).toBe(64);

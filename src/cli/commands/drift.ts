@@ -16,7 +16,7 @@ import { describeWindow } from '../../core/usage/time-window.js';
 import { closeAwsClients, withAwsOptions } from '../aws-wiring.js';
 import type { CommandModule } from '../command.js';
 import { resolveFleet } from '../drift-fleet.js';
-import { driftOutputs, readPreviousReport, writeDriftOutputs } from '../drift-output.js';
+import { checkDriftOutputs, driftOutputs, readPreviousReport, writeDriftOutputs } from '../drift-output.js';
 import { analyseFleet, relativeToRoot } from '../drift-roles.js';
 import { EXIT, usageError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -47,6 +47,7 @@ export const driftCommand: CommandModule = {
       .option('out', { type: 'string', describe: 'Write the one format to this file instead of stdout' })
       .option('out-dir', { type: 'string', describe: 'Write drift.md, drift.json, drift.sarif, drift.html (the formats asked for) in this folder' })
       .option('previous-report', { type: 'string', describe: 'The JSON report of an earlier run: report what changed since then' })
+      .option('force', { type: 'boolean', default: false, describe: 'Let --out or --out-dir overwrite an input file (the configuration, the previous report, the trail configuration, a trail file)' })
       .option('fail-on', { type: 'string', array: true, describe: `Exit 2 when unacknowledged findings match (comma-separated or repeated): ${FAIL_ON_VALUES.join(', ')}` })
       .example('$0 drift --trail s3://my-trail-bucket --days 30 --format md', 'Every Lambda function role, live')
       .example('$0 drift --policy fleet/policies --trail fleet/trail --days 30 --out-dir report --format md --format json --format sarif --format html', 'Offline, all four formats'),
@@ -66,6 +67,7 @@ async function runDrift(given: Record<string, unknown>, io: CliIo): Promise<numb
   const args = config ? withConfigSettings(given, config, io) : given;
   const failOn = failOnFrom(args, config);
   const outputs = driftOutputs(args);
+  await checkDriftOutputs(args, outputs, config?.path);
   const previous = args['previous-report'] !== undefined ? await readPreviousReport(String(args['previous-report'])) : undefined;
   const ctx = trimContext(args, io);
 
