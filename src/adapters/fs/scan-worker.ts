@@ -18,11 +18,25 @@ function bytesOf(path: string): { size: number; data: Buffer } | undefined {
   try {
     if (statSync(path).size > init.wholeFileMaxBytes) return undefined;
     const raw = readFileSync(path);
-    return { size: raw.length, data: isGzip(raw) ? gunzipSync(raw, { chunkSize: GUNZIP_CHUNK_BYTES }) : raw };
+    return { size: raw.length, data: isGzip(raw) ? gunzipSync(raw, { chunkSize: outputChunk(raw) }) : raw };
   } catch {
     // Unreadable, vanished, or damaged gzip: the reading thread meets the same and reports it.
     return undefined;
   }
+}
+
+/** zlib's smallest output chunk (bytes; Node's `zlib.constants.Z_MIN_CHUNK`). */
+const MIN_CHUNK = 64;
+
+/**
+ * The output chunk for gunzip: a little more than the size the gzip trailer gives (ISIZE, RFC 1952 2.3.1: the last
+ * member's length mod 2^32), so a one-member file decompresses into one buffer with room left (a full buffer makes
+ * zlib allocate another before it sees the end); only a hint (zlib adds chunks as needed), and never above
+ * GUNZIP_CHUNK_BYTES, whatever the trailer claims.
+ */
+function outputChunk(gz: Buffer): number {
+  const isize = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) : 0;
+  return isize + MIN_CHUNK <= GUNZIP_CHUNK_BYTES ? isize + MIN_CHUNK : GUNZIP_CHUNK_BYTES;
 }
 
 /** A view of `data` whose memory can be handed over: its own, or a copy when it shares Node's small-buffer pool. */
