@@ -50,10 +50,7 @@ export function createOperationQueries(rawOps: LazySection<RawOperations>, actio
    * without lower-casing the name).
    */
   const pgIndexes = new Map<string, { exact: Set<string>; lower: Set<string> }>();
-  function identifiableFromCloudTrail(actionId: string): boolean {
-    const colon = actionId.indexOf(':');
-    if (colon <= 0 || colon === actionId.length - 1) return false;
-    const prefix = actionId.slice(0, colon);
+  function policyGenerationNames(prefix: string): { exact: Set<string>; lower: Set<string> } {
     let pg = pgIndexes.get(prefix);
     if (!pg) {
       // Peeked, not kept: only `pg` is read here, and a `*` grant asks about every service, whose other
@@ -65,11 +62,25 @@ export function createOperationQueries(rawOps: LazySection<RawOperations>, actio
       if (pgIndexes.size >= MAX_PG_PREFIXES) pgIndexes.clear();
       pgIndexes.set(prefix, pg);
     }
-    const name = actionId.slice(colon + 1);
-    return pg.exact.has(name) || pg.lower.has(name.toLowerCase());
+    return pg;
+  }
+
+  function identifiableFromCloudTrail(actionId: string): boolean {
+    // A catalog id as the catalog spells it (a `*` grant asks about ~22,000): its info holds the prefix and the
+    // name already, so neither is sliced off (and hashed) again.
+    const info = actions.action(actionId);
+    if (info !== undefined && info.id === actionId) return namedIn(policyGenerationNames(info.service), info.name);
+    const colon = actionId.indexOf(':');
+    if (colon <= 0 || colon === actionId.length - 1) return false;
+    return namedIn(policyGenerationNames(actionId.slice(0, colon)), actionId.slice(colon + 1));
   }
 
   return { operationActions, identifiableFromCloudTrail };
+}
+
+/** Whether the names hold `name`, as written or case-insensitively. */
+function namedIn(pg: { exact: Set<string>; lower: Set<string> }, name: string): boolean {
+  return pg.exact.has(name) || pg.lower.has(name.toLowerCase());
 }
 
 /** One service's operations: `ops` entries as written, then `same` names (operation = action of that name). */

@@ -166,10 +166,12 @@ function patternRegex(pattern: string): RegExp {
  * Per prefix as written (the part before the first `:`, empty without one): its line, exceptions and the shared
  * evidence of its documented tier, looked up once, not lower-cased again for each of ~22,000 actions.
  */
-function prefixEvidenceLookup(services: Map<string, ServiceObservability>, exceptions: Map<string, ExceptionEntry[]>): (action: string) => PrefixEvidence {
+function prefixEvidenceLookup(services: Map<string, ServiceObservability>, exceptions: Map<string, ExceptionEntry[]>, catalog: Catalog): (action: string) => PrefixEvidence {
   const perPrefix = new Map<string, PrefixEvidence>();
   return (action) => {
-    const raw = action.slice(0, Math.max(0, action.indexOf(':')));
+    // A catalog id as the catalog spells it (most asked): its info holds the prefix, not sliced off again.
+    const info = catalog.action(action);
+    const raw = info !== undefined && info.id === action ? info.service : action.slice(0, Math.max(0, action.indexOf(':')));
     let pe = perPrefix.get(raw);
     if (!pe) {
       const lower = raw.toLowerCase();
@@ -226,7 +228,7 @@ export function createEvidenceIndex(tables: EvidenceTables, catalog: Catalog): E
       if (list.length) unknowable.set(`${prefix.toLowerCase()}\u0000${op}`, list);
     }
   }
-  const prefixEvidence = prefixEvidenceLookup(services, exceptions);
+  const prefixEvidence = prefixEvidenceLookup(services, exceptions, catalog);
   const exceptionIn = (pe: PrefixEvidence, action: string) => {
     if (pe.exceptions.length === 0) return undefined;
     if (!isAscii(action)) return pe.exceptions.find((e) => e.re.test(action));

@@ -122,7 +122,9 @@ function factsLookup(
     const colon = action.indexOf(':');
     // Without a colon the evidence's prefix is empty and the mapper's is the whole string: not shared.
     if (colon < 0) return { scope: evidence?.scopeOf(action) ?? 'regional', eventSource: m.eventSourceOf(action), inTables: true, plain: new Map() };
-    const prefix = action.slice(0, colon);
+    // A catalog id as the catalog spells it (most asked): its info holds the prefix, not sliced off again.
+    const info = catalog.action(action);
+    const prefix = info !== undefined && info.id === action ? info.service : action.slice(0, colon);
     let svc = perPrefix.get(prefix);
     if (!svc) {
       svc = { scope: evidence?.scopeOf(action) ?? 'regional', eventSource: m.eventSourceOf(prefix), inTables: tablePrefixes.has(prefix.toLowerCase()), plain: new Map() };
