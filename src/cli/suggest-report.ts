@@ -53,7 +53,11 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
   const out: string[] = [];
   // One pass over the findings (~22,000 for a `*` grant), each kind in its original order.
   const byKind = new Map<string, Finding[]>();
-  for (const f of result.findings) {
+  // Indexed loops over the findings (~22,000 for a `*` grant): a `for…of` allocates an iterator result per
+  // step until the optimizing compiler has caught up.
+  const findings = result.findings;
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
     const list = byKind.get(f.kind);
     if (list) list.push(f);
     else byKind.set(f.kind, [f]);
@@ -74,7 +78,8 @@ export function formatSuggestSummary(result: SuggestResult, ctx: SuggestContext)
       // Only the first LIST_MAX are shown (then "+N more"): label those, count the rest.
       const ids: string[] = [];
       let n = 0;
-      for (const f of removed) {
+      for (let i = 0; i < removed.length; i++) {
+        const f = removed[i]!;
         if (f.accessLevel !== level) continue;
         if (n++ < LIST_MAX) ids.push(f.action + (f.neverAccessed ? ' (unobservable; IAM: service never accessed)' : f.unobservable ? ' (unobservable, dropped on request)' : f.evidence?.tier === 'assumed' ? ' (assumed logged)' : ''));
       }
@@ -126,7 +131,8 @@ function evidenceTally(removed: RemovedActionFinding[]): string {
   const perTier = new Map<string, number>();
   let dropped = 0;
   let neverAccessed = 0;
-  for (const f of removed) {
+  for (let i = 0; i < removed.length; i++) {
+    const f = removed[i]!;
     if (f.evidence) perTier.set(f.evidence.tier, (perTier.get(f.evidence.tier) ?? 0) + 1);
     if (f.unobservable && !f.neverAccessed) dropped++;
     else if (f.neverAccessed) neverAccessed++;
@@ -177,7 +183,8 @@ function unobservableLines(unobservable: KeptUnobservableFinding[], kept: number
   if (dominated) out.push(`  note: ${dominated}`);
   // Group actions whose reasons differ only by the action's own name (e.g. one data-event type).
   const byReason = new Map<string, string[]>();
-  for (const f of unobservable) {
+  for (let i = 0; i < unobservable.length; i++) {
+    const f = unobservable[i]!;
     // Most reasons do not name their action: then the reason is its own key, with no copy made.
     const key = f.reason.includes(f.action) ? f.reason.split(f.action).join('\u0000') : f.reason;
     // Appended in place: a `*` grant puts thousands of actions under one reason.
@@ -190,7 +197,8 @@ function unobservableLines(unobservable: KeptUnobservableFinding[], kept: number
     out.push(`  ${short(actions)}: ${reason}`);
   }
   // Unobservable is not harmless: point at Permissions-management (and escalation) grants on every resource.
-  for (const f of unobservable) {
+  for (let i = 0; i < unobservable.length; i++) {
+    const f = unobservable[i]!;
     const level = ctx.levelOf?.(f.action);
     const risky = level === 'Permissions management' || ESCALATION_ACTIONS.has(f.action.toLowerCase());
     if (risky && f.resources.includes('*')) {

@@ -51,10 +51,11 @@ function serviceNames(catalog: Catalog, svc: string): ServiceNames {
 }
 
 /**
- * The half-open index range `[lo, hi)` of the sorted `lower` entries that start with `prefix` (lower-case).
- * Two binary searches: entries `< prefix` come first, then those starting with it, then the rest.
+ * The sorted `lower` entries that start with `prefix` (lower-case) are the half-open index range
+ * `[prefixStart, prefixEnd)`: entries `< prefix` come first, then those starting with it, then the rest. Two
+ * binary searches, as two numbers (not a pair to destructure: called for every cut of ~11,000 kept names).
  */
-function prefixRange(lower: string[], prefix: string): [number, number] {
+function prefixStart(lower: string[], prefix: string): number {
   let lo = 0;
   let hi = lower.length;
   while (lo < hi) {
@@ -62,14 +63,19 @@ function prefixRange(lower: string[], prefix: string): [number, number] {
     if (lower[mid]! < prefix) lo = mid + 1;
     else hi = mid;
   }
+  return lo;
+}
+
+/** The end of the range {@link prefixStart} begins (`start` is its answer for the same prefix). */
+function prefixEnd(lower: string[], prefix: string, start: number): number {
   let end = lower.length;
-  let from = lo;
+  let from = start;
   while (from < end) {
     const mid = (from + end) >>> 1;
     if (lower[mid]!.startsWith(prefix)) from = mid + 1;
     else end = mid;
   }
-  return [lo, from];
+  return from;
 }
 
 /**
@@ -78,7 +84,8 @@ function prefixRange(lower: string[], prefix: string): [number, number] {
  */
 export function compressActions(actions: string[], catalog: Catalog, allowed: (wildcard: string) => boolean): string[] {
   const byService = new Map<string, Set<string>>();
-  for (const a of actions) {
+  for (let i = 0; i < actions.length; i++) {
+    const a = actions[i]!;
     const info = catalog.action(a);
     // The catalog's service prefixes are lower case already.
     const svc = info ? info.service : a.split(':')[0].toLowerCase();
@@ -99,14 +106,18 @@ export function compressActions(actions: string[], catalog: Catalog, allowed: (w
     const notKeptBefore = new Int32Array(lower.length + 1);
     for (let i = 0; i < lower.length; i++) notKeptBefore[i + 1] = notKeptBefore[i]! + (kept.has(nameAt[i]!) ? 0 : 1);
     const mine: string[] = [];
-    for (const name of [...kept].sort()) {
+    const names = [...kept].sort();
+    for (let n = 0; n < names.length; n++) {
+      const name = names[n]!;
       let chosen: string | undefined;
       const nameLower = name.toLowerCase();
       // ASCII (every catalog name): a cut of the lower-cased name is the lower-cased cut. Not so beyond ASCII
       // (`İ` grows, a final `Σ` lower-cases by context), so such a name lower-cases each cut itself.
       const cut = /^[\x00-\x7f]*$/.test(name) ? (n: number) => nameLower.slice(0, n) : (n: number) => name.slice(0, n).toLowerCase();
       for (let len = MIN_WILDCARD_PREFIX; len < name.length; len++) {
-        const [lo, hi] = prefixRange(lower, cut(len));
+        const cutLower = cut(len);
+        const lo = prefixStart(lower, cutLower);
+        const hi = prefixEnd(lower, cutLower, lo);
         const matched = hi - lo;
         if (matched < MIN_WILDCARD_ACTIONS) break; // longer prefixes match even fewer
         const prefix = name.slice(0, len);
@@ -114,7 +125,9 @@ export function compressActions(actions: string[], catalog: Catalog, allowed: (w
           // Readability: lengthen the prefix while it still matches the same actions (`GetO*` → `GetObject*`).
           let best = prefix;
           for (let l2 = len + 1; l2 <= name.length; l2++) {
-            const [lo2, hi2] = prefixRange(lower, cut(l2));
+            const cut2 = cut(l2);
+            const lo2 = prefixStart(lower, cut2);
+            const hi2 = prefixEnd(lower, cut2, lo2);
             if (hi2 - lo2 !== matched) break;
             best = name.slice(0, l2);
           }
@@ -127,7 +140,8 @@ export function compressActions(actions: string[], catalog: Catalog, allowed: (w
     // A name whose every wildcard was refused (the grant allows `Name*` but no shorter prefix) may be covered by
     // the wildcard a longer name chose: `Name` beside `Name*` re-trims to `Name*` alone, so write that at once.
     const stems = mine.filter((a) => a.endsWith('*')).map((w) => w.slice(0, -1).toLowerCase());
-    for (const a of mine) {
+    for (let m = 0; m < mine.length; m++) {
+      const a = mine[m]!;
       if (a.endsWith('*') || stems.length === 0) out.add(a);
       else {
         const al = a.toLowerCase();

@@ -15,8 +15,12 @@
  */
 export function groupByAction<T>(items: readonly T[], keysOf: (item: T) => readonly string[]): Map<string, T[]> {
   const index = new Map<string, T[]>();
-  for (const item of items) {
-    for (const key of keysOf(item)) {
+  // Indexed loops: called on ~11,000-item lists, mostly before the optimizing compiler has caught up.
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const keys = keysOf(item);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
       const list = index.get(key);
       if (list === undefined) index.set(key, [item]);
       // Items are visited in order, so a duplicate key of the same item can only be the list's last element.
@@ -24,21 +28,4 @@ export function groupByAction<T>(items: readonly T[], keysOf: (item: T) => reado
     }
   }
   return index;
-}
-
-/**
- * Remembers `fn`'s answer per action name. For pure per-action lookups called from sort comparators: sorting
- * ~10,000 removed actions by access level asked the catalog ~300,000 times, each answer a fresh copy.
- *
- * @param fn a pure function of the action name (same name, same answer)
- * @returns `fn`, answering each name from the first call on
- */
-export function memoByAction<V>(fn: (action: string) => V): (action: string) => V {
-  const seen = new Map<string, V>();
-  return (action) => {
-    if (seen.has(action)) return seen.get(action) as V;
-    const v = fn(action);
-    seen.set(action, v);
-    return v;
-  };
 }

@@ -68,7 +68,8 @@ function verbatimGrantsOf(input: TrimInput, c: ReturnType<typeof classifyStateme
  */
 function sortFindings(findings: Finding[]): Finding[] {
   const buckets = new Map<number, Finding[]>();
-  for (const f of findings) {
+  for (let i = 0; i < findings.length; i++) {
+    const f = findings[i]!;
     const rank = FINDING_ORDER.indexOf(f.kind);
     const b = buckets.get(rank);
     if (b) b.push(f);
@@ -79,7 +80,7 @@ function sortFindings(findings: Finding[]): Finding[] {
     const b = buckets.get(rank)!;
     // One kind per rank (FINDING_ORDER names each once); kinds it lacks share -1, sorted by id as before.
     if (b[0]!.kind !== 'removed-action') b.sort((x, y) => cmp(x.id, y.id));
-    for (const f of b) out.push(f);
+    for (let i = 0; i < b.length; i++) out.push(b[i]!);
   }
   return out;
 }
