@@ -75,8 +75,9 @@ function inThreadOptions(window: TimeWindow, principalFilter: RecordPrefilter | 
  */
 async function readScanned(paths: string[], window: TimeWindow, tally: ActivityTally, principalFilter: RecordPrefilter, options: CollectOptions & { scanWorkerUrl: URL }): Promise<TrailReadStats> {
   const scanWindow = FileSink.scanWindowOf({ window });
+  const jobs = Math.min(options.jobs, MAX_JOBS);
   const pool = createScanPool({
-    jobs: Math.min(options.jobs, MAX_JOBS),
+    jobs,
     workerUrl: options.scanWorkerUrl,
     needles: principalFilter.needles,
     ...(scanWindow ? { window: scanWindow } : {}),
@@ -84,15 +85,18 @@ async function readScanned(paths: string[], window: TimeWindow, tally: ActivityT
     streamDocumentBytes: STREAM_DOCUMENT_BYTES,
   });
   try {
-    return await readTrailInto(paths, tally, { ...inThreadOptions(window, principalFilter, options), scanPool: pool, readAhead: options.jobs * SCANS_IN_FLIGHT_PER_JOB });
+    return await readTrailInto(paths, tally, { ...inThreadOptions(window, principalFilter, options), scanPool: pool, readAhead: jobs * SCANS_IN_FLIGHT_PER_JOB });
   } finally {
     await pool.close();
   }
 }
 
-/** Files outstanding per scan worker: one being scanned, the next read from disk, one answered and waiting. */
+/**
+ * Files asked for per scan worker and not yet parsed: answers come back out of order and are parsed in walk order,
+ * so a worker should not wait for the file before them to be taken. Cheap in memory: most answers hold only the
+ * let-through records (tens of KiB).
+ */
 const SCANS_IN_FLIGHT_PER_JOB = 8;
-
 
 /**
  * The byte prefilter for a read that reports on `principals` only (`--role` values: ARNs or role names), or
