@@ -1,7 +1,8 @@
 /**
  * Entry of one scan worker thread (`scan-pool.ts`): reads each file it is sent, decompresses it and scans its
- * records' bytes (`trail-decode/prefilter-scan.ts`), and sends the bytes and the scan back without copying them.
- * It loads no catalog and keeps no tally: what it does per file is what `zcat` does plus byte searches.
+ * records' bytes (`trail-decode/prefilter-scan.ts`), and sends back the scan with the let-through records' bytes
+ * (or, when the reading thread may parse more, the whole document, handed over without a copy). It loads no
+ * catalog and keeps no tally: what it does per file is what `zcat` does plus byte searches.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
