@@ -284,7 +284,17 @@ interface CanonicalBounds {
   usable: boolean;
 }
 
+/** The last window's bounds: a read asks for the same window once per file. */
+let lastBounds: { sinceMs: number; untilMs: number; bounds: CanonicalBounds } | undefined;
+
 function canonicalBounds(window: ScanWindow): CanonicalBounds {
+  if (lastBounds?.sinceMs !== window.sinceMs || lastBounds.untilMs !== window.untilMs) {
+    lastBounds = { sinceMs: window.sinceMs, untilMs: window.untilMs, bounds: boundsOf(window) };
+  }
+  return lastBounds.bounds;
+}
+
+function boundsOf(window: ScanWindow): CanonicalBounds {
   // A time of whole seconds t is < sinceMs exactly when t < ceil(sinceMs / 1000) seconds; likewise for until.
   const canon = (ms: number): Uint8Array | undefined => {
     if (!Number.isFinite(ms)) return undefined;

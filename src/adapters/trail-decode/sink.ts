@@ -180,11 +180,6 @@ export class FileSink {
     this.items.push({ kind: 'record', record, source });
   }
 
-  /** True when records outside the window are dropped: a record's eventTime matters. */
-  get filtersByTime(): boolean {
-    return this.filter;
-  }
-
   /** The window a prefilter scan classifies skipped records by, when records outside it are dropped. */
   get scanWindow(): ScanWindow | undefined {
     return this.filter ? { sinceMs: this.sinceMs, untilMs: this.untilMs } : undefined;
