@@ -43,7 +43,7 @@ export async function collectActivity(
   if (options.jobs <= 1 || single || !(scanUrl ?? workerUrl) || (await totalBytesBelow(paths, options.smallInputBytes ?? smallInput))) {
     return readTrailInto(paths, tally, inThreadOptions(window, principalFilter, options));
   }
-  if (principalFilter) return readScanned(paths, window, tally, principalFilter, { ...options, scanWorkerUrl: scanUrl! });
+  if (principalFilter) return readWithScanWorkers(paths, window, tally, principalFilter, { ...options, scanWorkerUrl: scanUrl! });
   let files = 0;
   const onFile = options.onProgress ? () => options.onProgress!({ files: ++files }) : undefined;
   return readTrailParallel(paths, tally, {
@@ -73,7 +73,7 @@ function inThreadOptions(window: TimeWindow, principalFilter: RecordPrefilter | 
  * A read for known principals with `jobs` scan workers (`adapters/fs/scan-pool.ts`): they read, decompress and
  * scan the files; this thread parses what they let through, in walk order, into the tally.
  */
-async function readScanned(paths: string[], window: TimeWindow, tally: ActivityTally, principalFilter: RecordPrefilter, options: CollectOptions & { scanWorkerUrl: URL }): Promise<TrailReadStats> {
+async function readWithScanWorkers(paths: string[], window: TimeWindow, tally: ActivityTally, principalFilter: RecordPrefilter, options: CollectOptions & { scanWorkerUrl: URL }): Promise<TrailReadStats> {
   const scanWindow = FileSink.scanWindowOf({ window });
   const jobs = Math.min(options.jobs, MAX_JOBS);
   const pool = createScanPool({

@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parentPort, workerData } from 'node:worker_threads';
-import { isGzip } from '../trail-decode/sink.js';
+import { bomLength, isGzip } from '../trail-decode/sink.js';
 import { scanDocument, type DocumentScan } from '../trail-decode/prefilter-scan.js';
 import { GUNZIP_CHUNK_BYTES } from '../trail-decode/gzip.js';
 import type { ScanReply, ScanRequest, ScanWorkerInit } from './scan-protocol.js';
@@ -68,8 +68,7 @@ function answer(req: ScanRequest): { reply: ScanReply; transfer: ArrayBuffer[] }
   const read = bytesOf(req.path);
   if (!read) return { reply: { id: req.id, kind: 'unread' }, transfer: [] };
   const buf = read.data;
-  const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  const found = buf.length <= init.streamDocumentBytes ? scanDocument(buf, bom, init.needles, init.window) : undefined;
+  const found = buf.length <= init.streamDocumentBytes ? scanDocument(buf, bomLength(buf), init.needles, init.window) : undefined;
   if (!found) {
     const data = transferable(buf);
     return { reply: { id: req.id, kind: 'decoded', size: read.size, data }, transfer: [data.buffer as ArrayBuffer] };

@@ -24,17 +24,12 @@
 import type { Readable } from 'node:stream';
 import { gunzipBuffer } from './gzip.js';
 import { gunzipStream, type GunzipEnd } from './gunzip-stream.js';
-import { FileSink, MAX_DOCUMENT_CHARS, STREAM_BATCH_ITEMS, isGzip, type TrailItem, type TrailParseOptions } from './sink.js';
+import { FileSink, MAX_DOCUMENT_CHARS, STREAM_BATCH_ITEMS, bomLength, isGzip, type TrailItem, type TrailParseOptions } from './sink.js';
 import { errorText, parseTrailText } from './formats.js';
 import { STREAM_DOCUMENT_BYTES } from './records-stream.js';
 import { LineSplitter } from './lines.js';
 import { readPrefiltered, readScanned, type RecordPrefilter } from './prefilter.js';
 import type { DocumentScan } from './prefilter-scan.js';
-
-/** Bytes of a UTF-8 byte order mark at the start of `data` (the full path skips it too): 3 or 0. */
-function bomLength(data: Buffer): number {
-  return data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
-}
 
 /** Reports bytes after the last complete member from byte `at` on (`size`: the input's, when known). */
 function trailingGarbage(sink: FileSink, at: number, size?: number): void {

@@ -320,24 +320,26 @@ function isOutside(data: Buffer, at: number, close: number, window: ScanWindow, 
   return ms === ms && (ms < window.sinceMs || ms >= window.untilMs);
 }
 
+/** The number written by the `len` digits at `d[at..]`, or -1 when one of them is not a digit. */
+function digitsAt(d: Uint8Array, at: number, len: number): number {
+  let v = 0;
+  for (let j = 0; j < len; j++) {
+    const c = d[at + j]! - 0x30;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
 /** Digits where `YYYY-MM-DDTHH:MM:SSZ` has them, the separators, and fields every month has (day ≤ 28). */
 function isCanonicalTime(d: Uint8Array, at: number): boolean {
-  const num = (i: number, len: number): number => {
-    let v = 0;
-    for (let j = 0; j < len; j++) {
-      const c = d[at + i + j]! - 0x30;
-      if (c < 0 || c > 9) return -1;
-      v = v * 10 + c;
-    }
-    return v;
-  };
   if (d[at + 4] !== 0x2d || d[at + 7] !== 0x2d || d[at + 10] !== 0x54 || d[at + 13] !== 0x3a || d[at + 16] !== 0x3a || d[at + 19] !== 0x5a) return false;
-  const month = num(5, 2);
-  const day = num(8, 2);
-  const hour = num(11, 2);
-  const minute = num(14, 2);
-  const second = num(17, 2);
-  return num(0, 4) >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
+  const month = digitsAt(d, at + 5, 2);
+  const day = digitsAt(d, at + 8, 2);
+  const hour = digitsAt(d, at + 11, 2);
+  const minute = digitsAt(d, at + 14, 2);
+  const second = digitsAt(d, at + 17, 2);
+  return digitsAt(d, at, 4) >= 0 && month >= 1 && month <= 12 && day >= 1 && day <= 28 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59;
 }
 
 /** Compares the canonical time at `data[at..]` with `bound` (same length), byte by byte. */

@@ -15,7 +15,7 @@
  */
 
 import type { PrincipalFilter } from '../../core/trail/prefilter.js';
-import { scanDocument, type DocumentScan, type ScanWindow } from './prefilter-scan.js';
+import { scanDocument, type DocumentScan } from './prefilter-scan.js';
 import type { FileSink, RecordPrefilter } from './sink.js';
 
 export type { RecordPrefilter } from './sink.js';
@@ -67,4 +67,3 @@ export function readScanned(sink: FileSink, data: Buffer, scan: DocumentScan, kn
   return true;
 }
 
-export type { DocumentScan, ScanWindow };

@@ -6,7 +6,7 @@
  * and cannot exceed V8's ~512 MiB string limit at all). Why not a streaming tokenizer package: they build each
  * value token by token in JavaScript, while this leaves the values to JSON.parse (docs/BENCHMARKS.md).
  */
-import { FileSink, MAX_DOCUMENT_CHARS, isObject } from './sink.js';
+import { FileSink, MAX_DOCUMENT_CHARS, bomLength, isObject } from './sink.js';
 import { truncatedAfterData, truncatedDocument } from './formats.js';
 
 /**
@@ -50,7 +50,7 @@ export class RecordsScanner {
    * (then it cannot be streamed: a whole-document parse decides).
    */
   static start(sink: FileSink, head: Buffer): RecordsScanner | undefined {
-    let from = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0; // UTF-8 byte order mark
+    let from = bomLength(head);
     const text = head.subarray(from, from + 128).toString('latin1');
     const m = /^\s*(\[|\{\s*"Records"\s*:\s*\[)/.exec(text);
     if (!m) return undefined;

@@ -118,6 +118,11 @@ export const STREAM_BATCH_ITEMS = 2000;
  */
 export const MAX_DOCUMENT_CHARS = bufferConstants.MAX_STRING_LENGTH;
 
+/** Bytes of a UTF-8 byte order mark at the start of `data` (EF BB BF): 3, or 0 without one. */
+export function bomLength(data: Uint8Array): number {
+  return data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
+}
+
 /** True when the bytes start with the gzip magic number (RFC 1952: 0x1f 0x8b). */
 export function isGzip(buf: Uint8Array): boolean {
   return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
