@@ -38,13 +38,16 @@ export function idSpillWriter(dir: string, name: string): IdSpillWriter {
 /** A reader of every writer's files in `dir`. Call it once the writers are done. */
 export function idSpillReader(dir: string): IdSpillReader {
   const names = readdirSync(dir);
+  // One chunk for every partition, made when a file is first read: a partition's chunks are looked at before the
+  // next is read, and a read that spilled nothing (most reads) allocates none.
+  let chunk: Uint32Array | undefined;
   return {
     *read(partition) {
       const suffix = `-p${partition}.ids`;
-      const chunk = new Uint32Array(CHUNK_ENTRIES * ENTRY_WORDS);
-      const bytes = new Uint8Array(chunk.buffer);
       for (const name of names) {
         if (!name.endsWith(suffix)) continue;
+        const words = (chunk ??= new Uint32Array(CHUNK_ENTRIES * ENTRY_WORDS));
+        const bytes = new Uint8Array(words.buffer);
         const fd = openSync(join(dir, name), 'r');
         try {
           // A chunk is yielded only when whole: a short read is topped up before the entries are looked at.
@@ -54,7 +57,7 @@ export function idSpillReader(dir: string): IdSpillReader {
             filled += n;
             if (n > 0 && filled < bytes.length) continue;
             const whole = filled - (filled % (ENTRY_WORDS * 4));
-            if (whole > 0) yield chunk.subarray(0, whole / 4);
+            if (whole > 0) yield words.subarray(0, whole / 4);
             if (n === 0) break;
             filled = 0;
           }

@@ -40,7 +40,10 @@ export interface IdSpillWriter {
   append(partition: number, entries: Uint32Array): void;
 }
 
-/** Reads back what every writer of one read spilled: the entries of `partition`, in chunks of whole entries. */
+/**
+ * Reads back what every writer of one read spilled: the entries of `partition`, in chunks of whole entries. A chunk
+ * may be reused for the next one: look at it before asking for more.
+ */
 export interface IdSpillReader {
   read(partition: number): Iterable<Uint32Array>;
 }
@@ -53,22 +56,35 @@ export function partitionOf(ids: Uint32Array, at: number): number {
 /** Names a copy counted twice: its identity at `ids[at..]`, its input, and the input whose copy is kept so far. */
 export type LoseCopy = (ids: Uint32Array, at: number, input: number, kept: number) => void;
 
-/** Writes dense entries (`HashSet128.entries` layout) to `writer`, one append per partition that has any. */
-export function spillEntries(entries: Uint32Array, writer: IdSpillWriter): void {
-  const counts = new Uint32Array(ID_PARTITIONS);
-  for (let e = 0; e < entries.length; e += ENTRY_WORDS) counts[partitionOf(entries, e)]! += 1;
-  const starts = new Uint32Array(ID_PARTITIONS);
-  for (let p = 1; p < ID_PARTITIONS; p++) starts[p] = starts[p - 1]! + counts[p - 1]! * ENTRY_WORDS;
+/** Dense entries regrouped by partition, keeping their order within each: partition `p` is `bucketed[starts[p]..starts[p + 1])`. */
+interface PartitionedEntries {
+  bucketed: Uint32Array;
+  /** {@link ID_PARTITIONS} + 1 word offsets. */
+  starts: Uint32Array;
+}
+
+/** Regroups dense entries (`HashSet128.entries` layout) by partition, in one pass to count and one to place. */
+function byPartition(entries: Uint32Array): PartitionedEntries {
+  const starts = new Uint32Array(ID_PARTITIONS + 1);
+  for (let e = 0; e < entries.length; e += ENTRY_WORDS) starts[partitionOf(entries, e) + 1]! += ENTRY_WORDS;
+  for (let p = 1; p <= ID_PARTITIONS; p++) starts[p]! += starts[p - 1]!;
   const bucketed = new Uint32Array(entries.length);
-  const next = starts.slice();
+  const next = starts.slice(0, ID_PARTITIONS);
   for (let e = 0; e < entries.length; e += ENTRY_WORDS) {
     const p = partitionOf(entries, e);
-    bucketed.set(entries.subarray(e, e + ENTRY_WORDS), next[p]!);
-    next[p]! += ENTRY_WORDS;
+    const at = next[p]!;
+    for (let w = 0; w < ENTRY_WORDS; w++) bucketed[at + w] = entries[e + w]!;
+    next[p] = at + ENTRY_WORDS;
   }
+  return { bucketed, starts };
+}
+
+/** Writes dense entries (`HashSet128.entries` layout) to `writer`, one append per partition that has any. */
+export function spillEntries(entries: Uint32Array, writer: IdSpillWriter): void {
+  const { bucketed, starts } = byPartition(entries);
   for (let p = 0; p < ID_PARTITIONS; p++) {
-    if (counts[p] === 0) continue;
-    writer.append(p, bucketed.subarray(starts[p]!, starts[p]! + counts[p]! * ENTRY_WORDS));
+    if (starts[p] === starts[p + 1]) continue;
+    writer.append(p, bucketed.subarray(starts[p]!, starts[p + 1]!));
   }
 }
 
@@ -86,6 +102,8 @@ export function findSpilledCopies(
   lose: LoseCopy,
 ): number {
   const seen = new HashSet128();
+  // Regrouped once rather than scanned once per partition (64 passes over every identity in memory).
+  const grouped = inMemory.map(byPartition);
   let largest = -1;
   for (let p = 0; p < ID_PARTITIONS; p++) {
     seen.clear();
@@ -101,9 +119,7 @@ export function findSpilledCopies(
       }
     };
     for (const chunk of reader.read(p)) for (let e = 0; e < chunk.length; e += ENTRY_WORDS) add(chunk, e);
-    for (const ids of inMemory) {
-      for (let e = 0; e < ids.length; e += ENTRY_WORDS) if (partitionOf(ids, e) === p) add(ids, e);
-    }
+    for (const { bucketed, starts } of grouped) for (let e = starts[p]!; e < starts[p + 1]!; e += ENTRY_WORDS) add(bucketed, e);
   }
   return largest;
 }
