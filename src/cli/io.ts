@@ -2,6 +2,8 @@
  * The CLI's window on the outside world, injectable so commands run in-process in tests.
  * Results go to `stdout`; summaries, warnings and progress to `stderr`.
  */
+import { EXIT, reportError, stdoutWriteError } from './errors.js';
+
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
@@ -17,8 +19,35 @@ export interface CliIo {
   onInterrupt?(handler: () => void): () => void;
 }
 
+/** Set once writing to the process's stdout failed (a full disk, a closed file): the run has failed whatever it returns. */
+let stdoutFailed = false;
+let stdoutWatched = false;
+
+/** True once a write of results to the process's stdout failed; the error was already printed. */
+export function stdoutWriteFailed(): boolean {
+  return stdoutFailed;
+}
+
+/**
+ * Watches the process's stdout for write errors, which Node reports as an 'error' event (on a file, a pipe or
+ * a terminal alike) and which would otherwise end the process with a stack trace. A reader that went away
+ * (EPIPE: `policy-trim … | head`) only ends the output; any other failure (ENOSPC on a full disk) is printed
+ * once, as an error, and makes the exit code 1: results that were not written must not look like success.
+ */
+function watchStdout(): void {
+  if (stdoutWatched) return;
+  stdoutWatched = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || stdoutFailed) return;
+    stdoutFailed = true;
+    process.exitCode = EXIT.ERROR;
+    reportError(stdoutWriteError(err), { stderr: (t) => void process.stderr.write(t) }, false);
+  });
+}
+
 /** The real process's IO. */
 export function processIo(): CliIo {
+  watchStdout();
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),

@@ -38,6 +38,9 @@ async function commandsFor(argv: string[]): Promise<CommandModule[]> {
   return Promise.all(names.map((n) => COMMAND_MODULES[n]!()));
 }
 
+/** Whether writing results to stdout failed (the bin then leaves exit code 1 as set). */
+export { stdoutWriteFailed } from './io.js';
+
 /**
  * Run the CLI with `argv` (without `node` and the script). Returns the exit code; never calls process.exit,
  * so it can run in-process in tests.

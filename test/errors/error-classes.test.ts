@@ -4,7 +4,8 @@
  * at the end keeps the walk complete: a new error class, or a plain `throw new Error(`, fails here until it is
  * typed and walked.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BundledDataError, ERROR_EXIT, InvariantError, PolicyTrimError } from '../../src/core/errors.js';
@@ -156,6 +157,35 @@ describe('every error class is a PolicyTrimError', () => {
     const thrown = capture();
     expect(reportError('a string', thrown.io, false)).toBe(1);
     expect(thrown.text()).toContain('unexpected error: a string');
+  });
+
+  it("an operating system's error about the machine (a full disk) says what to do and is not called a bug; others still are", () => {
+    // Given a real ENOSPC from the kernel: /dev/full refuses every write with "no space left on device"
+    let full: unknown;
+    try {
+      writeFileSync('/dev/full', 'x');
+    } catch (e) {
+      full = e;
+    }
+    expect((full as { code?: string }).code).toBe('ENOSPC');
+
+    // When the CLI prints it, it names the errno, says what to do, exits 1, and does not ask for a bug report
+    const plain = capture();
+    expect(reportError(full, plain.io, false)).toBe(1);
+    expect(plain.text()).toMatch(/^policy-trim: error \[system-ENOSPC\]: ENOSPC: no space left on device/);
+    expect(plain.text()).toContain('what to do: The disk is full.');
+    expect(plain.text()).not.toMatch(/this is a bug|unexpected/);
+
+    // A system error with a code not about the machine (a path that vanished) stays unexpected
+    let missing: unknown;
+    try {
+      readFileSync(join(tmpdir(), 'policy-trim-no-such-file-' + process.pid));
+    } catch (e) {
+      missing = e;
+    }
+    const other = capture();
+    reportError(missing, other.io, false);
+    expect(other.text()).toMatch(/unexpected error: ENOENT[\s\S]*this is a bug/);
   });
 
   it('an AwsAdapterError keeps the SDK error as its cause, shown under --debug', () => {
