@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     let batches: AsyncGenerator<TrailItem[]> | undefined;
     let first: Promise<IteratorResult<TrailItem[]>> | undefined;
     if (m.type === 'file' && !(init.failOnPath && m.path.includes(init.failOnPath))) {
-      batches = readTrailFile(m.path, parseOptions, { wholeFileMaxBytes: init.wholeFileMaxBytes });
+      batches = readTrailFile(m.path, parseOptions, { wholeFileMaxBytes: init.wholeFileMaxBytes, syncSmallFiles: true });
       first = batches.next();
       first.catch(() => undefined); // surfaced in order, by the chain below
     }

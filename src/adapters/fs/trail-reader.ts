@@ -9,6 +9,7 @@
  * - Bad input never stops the run: see `adapters/trail-decode/` for the problems reported.
  */
 
+import { readFileSync, statSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { InvariantError } from '../../core/errors.js';
 import { createTrailStats, FileSink, SKIPPED_EXAMPLES, type TrailItem, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
@@ -208,14 +209,18 @@ async function openTrailFile(path: string, parseOptions: TrailParseOptions, fs: 
 /**
  * Reads one trail file (already chosen by {@link walkTrailInputs}) in batches, exactly as {@link readTrail}
  * reads each file: whole up to `wholeFileMaxBytes`, streamed beyond. Adds to `parseOptions.stats`. Never
- * throws for bad input (problems are items). Used by the worker threads of the parallel reader.
+ * throws for bad input (problems are items). Used by the worker threads of the parallel reader, which set
+ * `syncSmallFiles`: with the machine's file system (no `options.fs`) a small file is then read with synchronous
+ * calls, which only a thread with nothing else to run can afford.
  */
 export async function* readTrailFile(
   path: string,
   parseOptions: TrailParseOptions,
-  options: Pick<TrailReadOptions, 'fs' | 'wholeFileMaxBytes'> = {},
+  options: Pick<TrailReadOptions, 'fs' | 'wholeFileMaxBytes'> & { syncSmallFiles?: boolean } = {},
 ): AsyncGenerator<TrailItem[]> {
-  const p = await openTrailFile(path, parseOptions, options.fs ?? nodeTrailFs, options.wholeFileMaxBytes ?? WHOLE_FILE_MAX_BYTES);
+  const wholeMax = options.wholeFileMaxBytes ?? WHOLE_FILE_MAX_BYTES;
+  const sync = options.syncSmallFiles && options.fs === undefined ? readSmallFileSync(path, wholeMax) : undefined;
+  const p = await (sync ?? openTrailFile(path, parseOptions, options.fs ?? nodeTrailFs, wholeMax));
   if (p.kind !== 'stream') {
     const items = p.kind === 'items' ? p.items : parseDecodedInput(p.path, p.input, parseOptions);
     if (items.length > 0) yield items;
@@ -227,6 +232,23 @@ export async function* readTrailFile(
   } finally {
     await p.handle.close().catch(() => undefined);
   }
+}
+
+/**
+ * A small file read with synchronous calls, for a worker thread (nothing else runs on it meanwhile): one stat and
+ * one read cost a third of the CPU of a FileHandle's open, stat, read and close (~0.1 against ~0.3 ms a file on
+ * the bench trail; docs/BENCHMARKS.md). Undefined when the file is larger than `wholeMax` (it is streamed) or
+ * cannot be read: the asynchronous path then opens it, and reports any error as it always does.
+ */
+function readSmallFileSync(path: string, wholeMax: number): Promise<Prepared> | undefined {
+  let data: Buffer;
+  try {
+    if (statSync(path).size > wholeMax) return undefined;
+    data = readFileSync(path);
+  } catch {
+    return undefined;
+  }
+  return decodeInput(data).then((input): Prepared => ({ kind: 'decoded', path, input }));
 }
 
 function openError(sink: FileSink, err: unknown): void {
