@@ -18,6 +18,7 @@ import { BRANCH_PREFIX, roleRefFrom } from '../core/pr/branch.js';
 import { terminalLines } from '../core/render/escape.js';
 import { addSplitRoles, splitTarget, type SplitTarget } from '../core/split/add-roles.js';
 import type { TerraformText } from '../core/split/add-roles-terraform.js';
+import { isJsonText } from '../core/split/add-roles-json.js';
 import { renderSplitPullRequest } from '../core/split/pr-body.js';
 import { repositoryGrant } from '../core/split/repo-grant.js';
 import { splitSummaryLines } from '../core/split/summary.js';
@@ -115,7 +116,7 @@ export async function planSplitRole(r: SplitRun, inputs: RolePlanInputs, who: Ro
   const text = renderSplitPullRequest({
     role: who.roleArn,
     split,
-    edit: { file: target.file, format: target.format, roles: added.roles },
+    edit: { file: target.file, format: target.format, roles: added.roles, json: isJsonText(target.text) },
     observed: observedActivity(args, ctx, run, who.usage),
     window,
     toolVersion: toolVersion(),

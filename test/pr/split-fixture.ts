@@ -18,14 +18,21 @@ import { infraRepo, type InfraRepo } from '../cli/pr-fixture.js';
 const INFRA = resolve(import.meta.dirname, '..', '..', 'examples', 'orders-api', 'infra');
 
 /**
- * The formats of the example the split is added to: the example's folders, and `plain-cloudformation`, a
- * CloudFormation template without SAM written here from the example's policy files (plainCloudFormation).
+ * The formats of the example the split is added to: the example's folders, `plain-cloudformation`, a
+ * CloudFormation template without SAM written here from the example's policy files (plainCloudFormation), and
+ * `json-cloudformation`, the same template written in JSON (jsonCloudFormation).
  */
-export const SPLIT_FORMATS = ['terraform', 'cloudformation', 'plain-cloudformation', 'serverless'] as const;
+export const SPLIT_FORMATS = ['terraform', 'cloudformation', 'plain-cloudformation', 'json-cloudformation', 'serverless'] as const;
 export type SplitExampleFormat = (typeof SPLIT_FORMATS)[number];
 
 /** The file each format's roles are added to. */
-export const TARGET: Record<SplitExampleFormat, string> = { terraform: 'main.tf', cloudformation: 'template.yaml', 'plain-cloudformation': 'template.yaml', serverless: 'serverless.yml' };
+export const TARGET: Record<SplitExampleFormat, string> = {
+  terraform: 'main.tf',
+  cloudformation: 'template.yaml',
+  'plain-cloudformation': 'template.yaml',
+  'json-cloudformation': 'template.json',
+  serverless: 'serverless.yml',
+};
 
 const POLICIES = resolve(INFRA, '..', 'policies');
 
@@ -62,6 +69,36 @@ function plainCloudFormation(): Record<string, string> {
   ].join('\n');
   const config = `version: 1\nroles:\n  - role: arn:aws:iam::123456789012:role/orders-api-role\n    functions: [orders-api, orders-worker, receipts-exporter]\n    defined-in:\n      - cloudformation: { file: template.yaml, resource: SharedRole }\n      - cloudformation: { file: template.yaml, resource: SharedAccess }\npr:\n  base: main\n  labels: [security, iam]\n`;
   return { '.policy-trim.yml': config, 'template.yaml': template };
+}
+
+/** {@link plainCloudFormation} in JSON (intrinsics in their long form), indented by two spaces as `JSON.stringify` does. */
+function jsonCloudFormation(): Record<string, string> {
+  const policy = (file: string) => JSON.parse(readFileSync(join(POLICIES, file), 'utf8')) as unknown;
+  const fn = (name: string) => ({
+    Type: 'AWS::Lambda::Function',
+    Properties: { FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Code: { ZipFile: 'exports.handler = async () => {}' }, Role: { 'Fn::GetAtt': ['SharedRole', 'Arn'] } },
+  });
+  const template = {
+    AWSTemplateFormatVersion: '2010-09-09',
+    Resources: {
+      SharedAccess: { Type: 'AWS::IAM::ManagedPolicy', Properties: { ManagedPolicyName: 'orders-api-shared-access', PolicyDocument: policy('orders-api-shared-access.json') } },
+      SharedRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          RoleName: 'orders-api-role',
+          AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+          ManagedPolicyArns: [{ Ref: 'SharedAccess' }],
+          Policies: [{ PolicyName: 'orders-api-role', PolicyDocument: policy('orders-api-role.inline.json') }],
+        },
+      },
+      OrdersApi: fn('orders-api'),
+      OrdersWorker: fn('orders-worker'),
+      ReceiptsExporter: fn('receipts-exporter'),
+    },
+    Outputs: { SharedRoleArn: { Value: { 'Fn::GetAtt': ['SharedRole', 'Arn'] } } },
+  };
+  const config = plainCloudFormation()['.policy-trim.yml']!.replaceAll('template.yaml', 'template.json');
+  return { '.policy-trim.yml': config, 'template.json': JSON.stringify(template, null, 2) + '\n' };
 }
 
 /** The options resolving each format's references (files of the repository). */
@@ -102,7 +139,7 @@ export interface CopyOptions {
 
 /** The example's folder for `format` (references written out, see the module comment, unless `asWritten`). */
 export function exampleFiles(format: SplitExampleFormat | 'json', options: CopyOptions = {}): Record<string, string> {
-  const files = format === 'plain-cloudformation' ? plainCloudFormation() : filesUnder(join(INFRA, format));
+  const files = format === 'plain-cloudformation' ? plainCloudFormation() : format === 'json-cloudformation' ? jsonCloudFormation() : filesUnder(join(INFRA, format));
   if ((format === 'cloudformation' || format === 'serverless') && !options.asWritten) {
     const target = TARGET[format];
     let text = files[target]!;

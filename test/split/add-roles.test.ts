@@ -4,6 +4,8 @@
  * in place), and that generated names steer clear of the file's own.
  */
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { CFN_YAML_TAGS } from '../../src/core/iac/yaml-tags.js';
 import type { PolicyDocument } from '../../src/core/policy/types.js';
 import type { SplitRoleOutput } from '../../src/core/render/split-types.js';
 import { addSplitRoles, splitTarget, type SplitTarget } from '../../src/core/split/add-roles.js';
@@ -62,6 +64,50 @@ describe('addSplitRoles', () => {
     ]);
   });
 
+  it('a JSON template: the same roles as in YAML join Resources last, in the file\'s indentation; every other byte stays', () => {
+    // Given the YAML template's resources written as JSON, indented by four spaces, with a SAM function's generated role
+    const model = {
+      Resources: {
+        SharedRole: { Type: 'AWS::IAM::Role', Properties: { RoleName: 'orders-api-role' } },
+        OrdersApi: { Type: 'AWS::Serverless::Function', Properties: { Role: { 'Fn::GetAtt': ['SharedRole', 'Arn'] } } },
+      },
+      Outputs: { Arn: { Value: { 'Fn::GetAtt': ['SharedRole', 'Arn'] } } },
+    };
+    const text = JSON.stringify(model, null, 4) + '\n';
+
+    // When the split's roles are added
+    const r = addSplitRoles({ file: 'template.json', format: 'sam', text }, OUTPUT);
+
+    // Then the file is still JSON, what was there is unchanged (bytes before the new entries and after them)
+    const after = JSON.parse(r.after) as { Resources: Record<string, { Type: string; Properties: unknown; Metadata?: { PolicyTrim: string } }>; Outputs: unknown };
+    expect(after.Outputs).toEqual(model.Outputs);
+    const cut = text.indexOf('\n    },\n    "Outputs"');
+    expect(r.after.slice(0, cut)).toBe(text.slice(0, cut));
+    expect(r.after.endsWith('\n    },\n    "Outputs": {\n        "Arn": {\n            "Value": {\n                "Fn::GetAtt": [\n                    "SharedRole",\n                    "Arn"\n                ]\n            }\n        }\n    }\n}\n')).toBe(true);
+    // and the roles are those the YAML edit writes, each with the note in its Metadata, indented by four
+    const yaml = addSplitRoles({ file: 'template.yaml', format: 'sam', text: TEMPLATE.replace('AWS::Lambda::Function', 'AWS::Serverless::Function') }, OUTPUT);
+    expect(r.roles).toEqual(yaml.roles);
+    const fromYaml = parse(yaml.after, { customTags: CFN_YAML_TAGS }) as { Resources: Record<string, { Type: string; Properties: unknown }> };
+    for (const role of r.roles) {
+      expect(after.Resources[role.id]!.Type).toBe('AWS::IAM::Role');
+      expect(after.Resources[role.id]!.Properties).toEqual(fromYaml.Resources[role.id]!.Properties);
+      expect(after.Resources[role.id]!.Metadata!.PolicyTrim).toMatch(/^policy-trim: one role per function, split from the shared role orders-api-role .*"Fn::GetAtt"/);
+    }
+    expect(r.after).toContain(`\n        "${r.roles[0]!.id}": {\n            "Type": "AWS::IAM::Role",\n            "Properties": {\n                "RoleName": "orders-api-role-orders-api",\n`);
+    // SAM's generated role of OrdersApi (OrdersApiRole) is a name in use: the new role of orders-api steers clear of it
+    expect(r.roles[0]!.id).toMatch(/^OrdersApiRole[0-9a-f]{8}$/);
+  });
+
+  it('a JSON template keeps tabs and CRLF line ends, and refuses a second split of the same role', () => {
+    const text = '{\r\n\t"Resources": {\r\n\t\t"SharedRole": {\r\n\t\t\t"Type": "AWS::IAM::Role"\r\n\t\t}\r\n\t}\r\n}\r\n';
+    const r = addSplitRoles({ file: 't.json', format: 'cloudformation', text }, OUTPUT);
+    expect(r.after).toContain('\r\n\t\t"OrdersApiRole": {\r\n\t\t\t"Type": "AWS::IAM::Role",\r\n');
+    expect(r.after.replace(/\r\n/g, '')).not.toContain('\n');
+    const again = refusal({ file: 't.json', format: 'cloudformation', text: r.after });
+    expect(again.code).toBe('split-name-clash');
+    expect(again.message).toMatch(/^t\.json: the roles of an earlier split of orders-api-role are already there/);
+  });
+
   it('serverless.yml without resources: gets resources.Resources at its end', () => {
     const text = 'service: orders\nfunctions:\n  api:\n    name: orders-api\n    role: SharedRole';
     const r = addSplitRoles({ file: 'serverless.yml', format: 'serverless', text }, OUTPUT);
@@ -97,8 +143,10 @@ describe('addSplitRoles', () => {
     expect(again.message).toMatch(/^template\.yaml: the roles of an earlier split of orders-api-role are already there/);
   });
 
-  it('refuses files it cannot add to in place: a JSON template, a flow Resources map, invalid HCL', () => {
-    expect(refusal({ file: 't.json', format: 'cloudformation', text: '{"Resources": {}}' }).message).toMatch(/^t\.json: a JSON template/);
+  it('refuses files it cannot add to in place: a serverless.json, invalid JSON, a flow Resources map, invalid HCL', () => {
+    expect(refusal({ file: 'serverless.json', format: 'serverless', text: '{"service": "orders"}' }).message).toMatch(/^serverless\.json: a JSON serverless file/);
+    expect(refusal({ file: 't.json', format: 'cloudformation', text: '{"Resources": {},}' }).message).toMatch(/^t\.json: not valid JSON \(PropertyNameExpected at offset 17\)/);
+    expect(refusal({ file: 't.json', format: 'sam', text: '{"Resources": []}' }).message).toBe('t.json: the template has no Resources object for the roles to join');
     expect(refusal({ file: 't.yaml', format: 'cloudformation', text: 'Resources: {A: {Type: AWS::SNS::Topic}}\n' }).message).toMatch(/Resources is not a block map with entries/);
     expect(refusal({ file: 'main.tf', format: 'terraform', text: 'resource "x" "y" {\n' }).code).toBe('split-unsupported-file');
     expect(() => splitTarget([{ site: { format: 'json', file: 'policies/p.json' }, text: '{}' }])).toThrow(/defined only in JSON policy files \(policies\/p\.json\)/);

@@ -6,7 +6,8 @@
  * quoting, the shared role and the functions).
  *
  * Nothing in the file is overwritten: a logical id or role name the file already uses is refused (see
- * `existingNames`), and so is a file whose `Resources` cannot take entries in place (a JSON template, a flow map).
+ * `existingNames`), and so is a file whose `Resources` cannot take entries in place (a flow map, a serverless.json).
+ * JSON CloudFormation and SAM templates are edited by add-roles-json.ts.
  */
 
 import { isMap, isScalar, parseDocument, type Pair, type YAMLMap } from 'yaml';
@@ -42,7 +43,8 @@ const scalarText = (node: unknown): string | undefined => (isScalar(node) && typ
 /** The document, refused when it is not a YAML map (a JSON template is written in another syntax). */
 function parseTarget(target: YamlTarget): YAMLMap {
   if (target.text.trimStart().startsWith('{')) {
-    throw unsupported(target.file, 'a JSON template: pr --split-by-function adds roles to YAML templates only', 'Add the roles by hand from `policy-trim suggest --split-by-function --format cloudformation` (YAML, converted with cfn-flip or by hand).');
+    // JSON CloudFormation and SAM templates have their own edit (add-roles-json.ts); serverless.json does not.
+    throw unsupported(target.file, 'a JSON serverless file: pr --split-by-function adds roles to serverless.yml only', 'Add the roles by hand from `policy-trim suggest --split-by-function --format serverless` (YAML), under resources.Resources.');
   }
   const doc = parseDocument(target.text, { customTags: CFN_YAML_TAGS, uniqueKeys: false });
   if (doc.errors.length > 0) throw unsupported(target.file, `not valid YAML: ${doc.errors[0]!.message.split('\n')[0]}`, 'Fix the file, then run again.');

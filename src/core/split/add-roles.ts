@@ -4,7 +4,7 @@
  * - Terraform: the `terraform` renderer's blocks appended (add-roles-terraform.ts);
  * - CloudFormation, SAM and serverless.yml: the `cloudformation` renderer's `AWS::IAM::Role` resources (trust
  *   policy for Lambda, one inline policy per document) added to `Resources` / `resources.Resources`
- *   (add-roles-yaml.ts).
+ *   (add-roles-yaml.ts; a JSON CloudFormation or SAM template: add-roles-json.ts).
  *
  * What the edit does not do, on purpose: it changes neither the shared role nor any function. Moving a function to
  * its role is the migration's step 2, one function at a time while watching for AccessDenied; and the shared role
@@ -28,6 +28,7 @@ import { terraformRoleNames } from '../render/split-terraform.js';
 import type { SplitRoleOutput } from '../render/split-types.js';
 import { addRolesToTerraform, reservedTerraformIds, terraformNames, type TerraformText } from './add-roles-terraform.js';
 import { addRolesToYaml, readYamlTarget, type ExistingNames } from './add-roles-yaml.js';
+import { addRolesToJson, isJsonText, readJsonTarget } from './add-roles-json.js';
 import { SplitError } from './errors.js';
 import { assertInlineSizes } from './size.js';
 
@@ -134,7 +135,8 @@ export function addSplitRoles(target: SplitTarget, split: SplitRoleOutput, neigh
   const output = prepare(split);
   assertInlineSizes(output.functions);
   assertNotSplitYet(target, output);
-  return target.format === 'terraform' ? addToTerraform(target, output, neighbours) : addToYaml(target, output);
+  if (target.format === 'terraform') return addToTerraform(target, output, neighbours);
+  return target.format !== 'serverless' && isJsonText(target.text) ? addToJson(target, output) : addToYaml(target, output);
 }
 
 function addToTerraform(target: SplitTarget, output: SplitRoleOutput, neighbours: readonly TerraformText[]): AddedRoles {
@@ -151,13 +153,40 @@ function addToTerraform(target: SplitTarget, output: SplitRoleOutput, neighbours
   return { target, after: addRolesToTerraform(target, rendered), roles };
 }
 
+/** The note in each role's `Metadata` in a JSON template (which has no comments): the YAML header, in one paragraph. */
+function jsonNote(output: SplitRoleOutput): string {
+  return [
+    `${splitMarker(output)}, which stays as it is.`,
+    'Each allows what its function was seen to use, and what could not be observed. Switch one function at a time',
+    '("Role": {"Fn::GetAtt": ["<logical id>", "Arn"]}) and watch for AccessDenied; see the pull request. A fixed RoleName needs CAPABILITY_NAMED_IAM.',
+  ].join(' ');
+}
+
+function addToJson(target: SplitTarget, output: SplitRoleOutput): AddedRoles {
+  const read = readJsonTarget(target.file, target.text);
+  const options = { reserved: { ids: [...read.existing.logicalIds], roleNames: [...read.existing.roleNames] } };
+  const roles = newRoles(output, options);
+  throwClashes(target.file, roleClashes(read.existing, roles));
+  return { target, after: addRolesToJson(read, renderSplit(output, 'cloudformation', options), jsonNote(output)), roles };
+}
+
+/** The roles the `cloudformation` renderer names for each function, steering clear of `options.reserved`. */
+function newRoles(output: SplitRoleOutput, options: { reserved: { ids: string[]; roleNames: string[] } }): NewRole[] {
+  const names = cloudFormationRoleNames(output, options);
+  return output.functions.map((f) => ({ functionName: f.functionName, roleName: names.get(f.functionName)!.roleName, id: names.get(f.functionName)!.logicalId }));
+}
+
+/** Clashes of new roles (logical id and role name) with what a template uses. */
+function roleClashes(existing: ExistingNames, roles: readonly NewRole[]): string[] {
+  const what = (r: NewRole) => `the role of function ${r.functionName}`;
+  return clashes(existing, roles.map((r) => ({ id: r.id, what: what(r) })), roles.map((r) => ({ roleName: r.roleName, what: what(r) })));
+}
+
 function addToYaml(target: SplitTarget, output: SplitRoleOutput): AddedRoles {
   if (target.format === 'serverless') assertNoServerlessVariables(target.file, output);
   const read = readYamlTarget({ file: target.file, text: target.text, kind: target.format === 'serverless' ? 'serverless' : 'template' });
   const options = { reserved: { ids: [...read.existing.logicalIds], roleNames: [...read.existing.roleNames] } };
-  const names = cloudFormationRoleNames(output, options);
-  const roles = output.functions.map((f) => ({ functionName: f.functionName, roleName: names.get(f.functionName)!.roleName, id: names.get(f.functionName)!.logicalId }));
-  const what = (r: NewRole) => `the role of function ${r.functionName}`;
-  throwClashes(target.file, clashes(read.existing, roles.map((r) => ({ id: r.id, what: what(r) })), roles.map((r) => ({ roleName: r.roleName, what: what(r) }))));
+  const roles = newRoles(output, options);
+  throwClashes(target.file, roleClashes(read.existing, roles));
   return { target, after: addRolesToYaml(read, renderSplit(output, 'cloudformation', options), yamlHeader(output, target.format)), roles };
 }

@@ -31,7 +31,8 @@ export interface SplitPullRequestInput {
   role: string;
   split: SplitResult;
   /** The file the roles are added to, its format, and the roles as written. */
-  edit: { file: string; format: SplitTargetFormat; roles: readonly NewRole[] };
+  /** The file edited; `json`: a template written in JSON (switching a function is then written in JSON too). */
+  edit: { file: string; format: SplitTargetFormat; roles: readonly NewRole[]; json?: boolean };
   observed: ObservedActivity;
   /** The window in words, for the migration notes. */
   window: string;
@@ -115,10 +116,11 @@ function overlapSection(input: SplitPullRequestInput, q: Quoter): Section | unde
 }
 
 /** How one function is switched to its role, in the file's own words. */
-function switchLine(format: SplitTargetFormat, r: NewRole): string {
-  if (format === 'terraform') return `\`role = ${r.id}.arn\` in its \`aws_lambda_function\``;
-  if (format === 'serverless') return `\`role: ${r.id}\` under the function in serverless.yml`;
-  return `\`Role: !GetAtt ${r.id}.Arn\` in its properties (a SAM function: remove its \`Policies\`)`;
+function switchLine(edit: SplitPullRequestInput['edit'], r: NewRole): string {
+  if (edit.format === 'terraform') return `\`role = ${r.id}.arn\` in its \`aws_lambda_function\``;
+  if (edit.format === 'serverless') return `\`role: ${r.id}\` under the function in serverless.yml`;
+  const role = edit.json ? `"Role": {"Fn::GetAtt": ["${r.id}", "Arn"]}` : `Role: !GetAtt ${r.id}.Arn`;
+  return `\`${role}\` in its properties (a SAM function: remove its \`Policies\`)`;
 }
 
 /** The migration notes (core/split/migration.ts) under this body's headings, then the switch of each function. */
@@ -129,7 +131,7 @@ function rolloutSection(input: SplitPullRequestInput, q: Quoter): Section {
     .split('\n')
     .slice(2) // its own title: this body has one
     .map((l) => (l.startsWith('## ') ? `#### ${l.slice(3)}` : l));
-  const switches = input.edit.roles.map((r) => `- ${q.code(r.functionName)}: ${switchLine(input.edit.format, r)}`);
+  const switches = input.edit.roles.map((r) => `- ${q.code(r.functionName)}: ${switchLine(input.edit, r)}`);
   return {
     heading: '### Rollout',
     blocks: [
