@@ -29,7 +29,7 @@ export function stdoutWriteFailed(): boolean {
 }
 
 /**
- * Watches the process's stdout for write errors, which Node reports as an 'error' event (on a file, a pipe or
+ * Watches the process's stdout (and stderr, below) for write errors, which Node reports as an 'error' event (on a file, a pipe or
  * a terminal alike) and which would otherwise end the process with a stack trace. A reader that went away
  * (EPIPE: `policy-trim … | head`) only ends the output; any other failure (ENOSPC on a full disk) is printed
  * once, as an error, and makes the exit code 1: results that were not written must not look like success.
@@ -37,6 +37,9 @@ export function stdoutWriteFailed(): boolean {
 function watchStdout(): void {
   if (stdoutWatched) return;
   stdoutWatched = true;
+  // stderr carries only logs, warnings and progress: when it cannot be written (`2>&1 | head`, a full disk) there
+  // is nowhere left to say so, and the results on stdout are no less right; the run goes on and keeps its exit code.
+  process.stderr.on('error', () => undefined);
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE' || stdoutFailed) return;
     stdoutFailed = true;

@@ -48,6 +48,28 @@ describe('writing results to stdout', () => {
     }
   });
 
+  it.skipIf(!existsSync('/dev/full'))('stderr that cannot be written (a full disk) loses the logs, not the results or the exit code', () => {
+    const full = openSync('/dev/full', 'w');
+    try {
+      const run = spawnSync(process.execPath, [BIN, ...EXAMPLE], { cwd: ROOT, stdio: ['ignore', 'pipe', full], encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toHaveProperty('Statement');
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  it('a reader of both streams that goes away (`2>&1 | head`) ends the run quietly, with its exit code', async () => {
+    // Given one pipe for stdout and stderr, closed by its reader before policy-trim writes its results
+    const child = spawn('/bin/sh', ['-c', `"${process.execPath}" "${BIN}" ${EXAMPLE.join(' ')} 2>&1; echo "exit=$?" >&3`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit', 'pipe'], env: { ...process.env, CI: 'true' } });
+    child.stdout!.destroy();
+    let fd3 = '';
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => (fd3 += d.toString()));
+    await new Promise((resolve) => child.on('close', resolve));
+    // Then policy-trim exits as the run would have (0), without crashing on the closed pipe
+    expect(fd3.trim()).toBe('exit=0');
+  });
+
   it('a reader that goes away (EPIPE) ends the output quietly, with the exit code of the run', async () => {
     // Given a reader that closes its end before policy-trim writes its results
     const child = spawn(process.execPath, [BIN, ...EXAMPLE, '--format', 'yaml'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
