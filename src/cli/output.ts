@@ -86,8 +86,21 @@ function isStdout(path: string | undefined): path is undefined {
 }
 
 function notWritten(path: string, e: unknown): CliError {
-  return new CliError('output-not-written', `cannot write ${path}: ${(e as Error).message}`, 'Check that the directory exists and is writable.');
+  return new CliError('output-not-written', `cannot write ${path}: ${(e as Error).message}`, NOT_WRITTEN_HINTS[(e as NodeJS.ErrnoException).code ?? ''] ?? NOT_WRITTEN_HINT);
 }
+
+/** What to do when an output file cannot be written, by the error's errno name (Node's `SystemError.code`). */
+const NOT_WRITTEN_HINTS: Readonly<Record<string, string>> = {
+  ENOENT: 'The folder does not exist: create it, or name a file in a folder that does.',
+  ENOTDIR: 'A part of the path is a file, not a folder: name a file in a folder that exists.',
+  EISDIR: 'The path is a folder: name a file in it (for example FOLDER/policy.json).',
+  EACCES: 'Permission denied: choose a folder you can write to, or change its permissions.',
+  EPERM: 'The operation is not permitted there: choose a folder you can write to.',
+  EROFS: 'The file system is read-only: choose a writable folder.',
+  ENOSPC: 'The disk is full: free some space, or write to another disk.',
+  EDQUOT: 'A disk quota is exhausted: free some space, or write elsewhere.',
+};
+const NOT_WRITTEN_HINT = 'Check that the folder exists and is writable.';
 
 /**
  * Refuses output files that would overwrite an input or each other: `--out` (or `--report`) naming one of the

@@ -66,6 +66,17 @@ describe('writing', () => {
     expect(readFileSync(out, 'utf8')).toContain('Statement');
   });
 
+  it('an --out that names a folder says so, and leaves no temporary file beside it', async () => {
+    const dir = fixture();
+    const folder = join(dir, 'policies-out');
+    mkdirSync(folder);
+    const run = await runCli([...suggestArgs(dir), '--out', folder]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/error \[output-not-written\]: cannot write .*policies-out: EISDIR/);
+    expect(run.stderr).toContain('what to do: The path is a folder: name a file in it (for example FOLDER/policy.json).');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('a --report that cannot be written leaves --out as it was, prints nothing and leaves no temporary file', async () => {
     const dir = fixture();
     const out = join(dir, 'out.json');
@@ -73,6 +84,7 @@ describe('writing', () => {
     const run = await runCli([...suggestArgs(dir), '--out', out, '--report', join(dir, 'no-such-dir', 'report.json')]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/cannot write .*report\.json/);
+    expect(run.stderr).toContain('what to do: The folder does not exist: create it, or name a file in a folder that does.');
     expect(readFileSync(out, 'utf8')).toBe('previous policy');
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // and to stdout: nothing is printed when the report fails
