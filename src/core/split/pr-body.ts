@@ -30,8 +30,10 @@ export interface SplitPullRequestInput {
   /** The shared role's ARN (or name when that is all that is known). */
   role: string;
   split: SplitResult;
-  /** The file the roles are added to, its format, and the roles as written. */
-  /** The file edited; `json`: a template written in JSON (switching a function is then written in JSON too). */
+  /**
+   * The file the roles are added to, its format, and the roles as written; `json`: a template written in JSON (the
+   * switch of a function is then written in JSON too).
+   */
   edit: { file: string; format: SplitTargetFormat; roles: readonly NewRole[]; json?: boolean };
   observed: ObservedActivity;
   /** The window in words, for the migration notes. */
