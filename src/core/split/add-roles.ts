@@ -105,9 +105,12 @@ function splitMarker(output: SplitRoleOutput): string {
   return safeLines([`policy-trim: one role per function, split from the shared role ${sharedRoleLabel(output)}`])[0]!;
 }
 
-/** The comment above the roles in a YAML file. */
-function yamlHeader(output: SplitRoleOutput, format: SplitTargetFormat): string[] {
-  const use = format === 'serverless' ? 'role: <logical id>' : 'Role: !GetAtt <logical id>.Arn';
+/**
+ * The note put with the roles: the comment above them in a YAML file, each role's `Metadata` in a JSON template (one
+ * line there). `json`: the switch of a function written in JSON.
+ */
+function roleNote(output: SplitRoleOutput, format: SplitTargetFormat, json = false): string[] {
+  const use = format === 'serverless' ? 'role: <logical id>' : json ? '"Role": {"Fn::GetAtt": ["<logical id>", "Arn"]}' : 'Role: !GetAtt <logical id>.Arn';
   return [
     `${splitMarker(output)}, which stays as it is.`,
     `Each allows what its function was seen to use, and what could not be observed. Switch one function at a time`,
@@ -153,21 +156,12 @@ function addToTerraform(target: SplitTarget, output: SplitRoleOutput, neighbours
   return { target, after: addRolesToTerraform(target, rendered), roles };
 }
 
-/** The note in each role's `Metadata` in a JSON template (which has no comments): the YAML header, in one paragraph. */
-function jsonNote(output: SplitRoleOutput): string {
-  return [
-    `${splitMarker(output)}, which stays as it is.`,
-    'Each allows what its function was seen to use, and what could not be observed. Switch one function at a time',
-    '("Role": {"Fn::GetAtt": ["<logical id>", "Arn"]}) and watch for AccessDenied; see the pull request. A fixed RoleName needs CAPABILITY_NAMED_IAM.',
-  ].join(' ');
-}
-
 function addToJson(target: SplitTarget, output: SplitRoleOutput): AddedRoles {
   const read = readJsonTarget(target.file, target.text);
   const options = { reserved: { ids: [...read.existing.logicalIds], roleNames: [...read.existing.roleNames] } };
   const roles = newRoles(output, options);
   throwClashes(target.file, roleClashes(read.existing, roles));
-  return { target, after: addRolesToJson(read, renderSplit(output, 'cloudformation', options), jsonNote(output)), roles };
+  return { target, after: addRolesToJson(read, renderSplit(output, 'cloudformation', options), roleNote(output, target.format, true).join(' ')), roles };
 }
 
 /** The roles the `cloudformation` renderer names for each function, steering clear of `options.reserved`. */
@@ -188,5 +182,5 @@ function addToYaml(target: SplitTarget, output: SplitRoleOutput): AddedRoles {
   const options = { reserved: { ids: [...read.existing.logicalIds], roleNames: [...read.existing.roleNames] } };
   const roles = newRoles(output, options);
   throwClashes(target.file, roleClashes(read.existing, roles));
-  return { target, after: addRolesToYaml(read, renderSplit(output, 'cloudformation', options), yamlHeader(output, target.format)), roles };
+  return { target, after: addRolesToYaml(read, renderSplit(output, 'cloudformation', options), roleNote(output, target.format)), roles };
 }
