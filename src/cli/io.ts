@@ -21,7 +21,7 @@ export interface CliIo {
 
 /** Set once writing to the process's stdout failed (a full disk, a closed file): the run has failed whatever it returns. */
 let stdoutFailed = false;
-let stdoutWatched = false;
+let streamsWatched = false;
 
 /** True once a write of results to the process's stdout failed; the error was already printed. */
 export function stdoutWriteFailed(): boolean {
@@ -29,14 +29,14 @@ export function stdoutWriteFailed(): boolean {
 }
 
 /**
- * Watches the process's stdout (and stderr, below) for write errors, which Node reports as an 'error' event (on a file, a pipe or
- * a terminal alike) and which would otherwise end the process with a stack trace. A reader that went away
- * (EPIPE: `policy-trim … | head`) only ends the output; any other failure (ENOSPC on a full disk) is printed
- * once, as an error, and makes the exit code 1: results that were not written must not look like success.
+ * Watches the process's stdout and stderr for write errors, which Node reports as an 'error' event (on a file, a
+ * pipe or a terminal alike) and which would otherwise end the process with a stack trace. On stdout, a reader that
+ * went away (EPIPE: `policy-trim … | head`) only ends the output; any other failure (ENOSPC on a full disk) is
+ * printed once, as an error, and makes the exit code 1: results that were not written must not look like success.
  */
-function watchStdout(): void {
-  if (stdoutWatched) return;
-  stdoutWatched = true;
+function watchOutputStreams(): void {
+  if (streamsWatched) return;
+  streamsWatched = true;
   // stderr carries only logs, warnings and progress: when it cannot be written (`2>&1 | head`, a full disk) there
   // is nowhere left to say so, and the results on stdout are no less right; the run goes on and keeps its exit code.
   process.stderr.on('error', () => undefined);
@@ -50,7 +50,7 @@ function watchStdout(): void {
 
 /** The real process's IO. */
 export function processIo(): CliIo {
-  watchStdout();
+  watchOutputStreams();
   return {
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
