@@ -87,6 +87,23 @@ describe('a read for known principals with scan workers', () => {
     expect(new Set(['us-east-1', 'eu-west-1', 'ap-south-1'])).toEqual(new Set((await bothWays([trail], ['app-role'])).many.ledger.regionsSeen()));
   }, 180_000);
 
+  it('reports a record that is not JSON, in a file scanned after every Region is known, as one thread does', async () => {
+    const late = join(dir, 'late-damage');
+    for (let f = 0; f < 40; f++) deliveryFile(late, f, 'us-east-1');
+    // The last file in walk order: by then the scans send only the let-through records' bytes back.
+    const folder = join(late, 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/28');
+    const name = readdirSync(folder).find((n) => n.endsWith('.json.gz'))!;
+    const good = JSON.stringify({ Records: Array.from({ length: 3 }, (_, i) => ({ eventVersion: '1.08', eventTime: `2026-10-28T0${i}:00:00Z`, awsRegion: 'us-east-1', eventID: `late-${i}`, userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/app-role/fn' }, eventSource: 'sqs.amazonaws.com', eventName: 'SendMessage' })) });
+    // A bare word where the second record's eventName belongs: the record spans stay whole, the JSON does not.
+    const broken = good.replace('"eventID":"late-1","userIdentity"', '"eventID":late-1,"userIdentity"');
+    expect(broken).not.toBe(good);
+    writeFileSync(join(folder, name.replace('.json.gz', 'x.json.gz')), gzipSync(broken));
+    const { one, s1, many, s2 } = await bothWays([late], ['app-role']);
+    expect(s1.problemsByCode['not-json']).toBe(1);
+    expect(tallyView(many)).toEqual(tallyView(one));
+    expect(s2).toEqual(s1);
+  }, 180_000);
+
   it('tallies the real corpora as one thread does', async () => {
     if (!existsSync(CORPORA)) return expect.fail(`the corpora are missing at ${CORPORA}`);
     const copy = join(dir, 'corpora');

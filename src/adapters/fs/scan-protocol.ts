@@ -1,6 +1,6 @@
 /**
  * The messages between the scan pool (`scan-pool.ts`) and its worker threads (`scan-worker.ts`): one file path
- * in, its bytes and their prefilter scan out, as transferable typed arrays.
+ * in, its prefilter scan and the bytes of the records the reading thread may parse out, as transferable typed arrays.
  */
 import type { PrincipalFilter } from '../../core/trail/prefilter.js';
 import type { DocumentScan, ScanWindow } from '../trail-decode/prefilter-scan.js';
@@ -24,12 +24,11 @@ export interface ScanRequest {
 }
 
 /**
- * A file's answer: `scanned` (its decompressed bytes and their scan; when every record the scan did not let
- * through is in a Region of `knownRegions`, and so will not be parsed, only the let-through records' bytes, with
- * the scan's spans pointing into them), `decoded` (its decompressed bytes, in a
- * shape the scan does not read: parse them the full way), or `unread` (the reading thread reads the file itself:
- * it could not be read, is too large to read whole, or its gzip data is damaged, all of which that thread
- * reports as it always does).
+ * A file's answer: `scanned` (its scan, and in `data` the bytes of only the records the reading thread may parse:
+ * those the scan let through and those of a Region not in `knownRegions`; the scan's spans point into `data`, the
+ * others' are empty), `decoded` (its decompressed bytes, in a shape the scan does not read: parse them the full
+ * way), or `unread` (the reading thread reads the file itself: it could not be read, is too large to read whole,
+ * or its gzip data is damaged, all of which that thread reports as it always does).
  */
 export type ScanReply =
   | { id: number; kind: 'scanned'; size: number; data: Uint8Array; scan: DocumentScan }

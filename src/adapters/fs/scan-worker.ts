@@ -1,14 +1,15 @@
 /**
  * Entry of one scan worker thread (`scan-pool.ts`): reads each file it is sent, decompresses it and scans its
- * records' bytes (`trail-decode/prefilter-scan.ts`), and sends back the scan with the let-through records' bytes
- * (or, when the reading thread may parse more, the whole document, handed over without a copy). It loads no
- * catalog and keeps no tally: what it does per file is what `zcat` does plus byte searches.
+ * records' bytes (`trail-decode/prefilter-scan.ts`), and sends back the scan with the bytes of the records the
+ * reading thread may parse. It loads no catalog and keeps no tally: what it does per file is what `zcat` does plus
+ * byte searches.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parentPort, workerData } from 'node:worker_threads';
 import { bomLength, isGzip } from '../trail-decode/sink.js';
 import { scanDocument, type DocumentScan } from '../trail-decode/prefilter-scan.js';
+import { mayParse } from '../trail-decode/prefilter.js';
 import { GUNZIP_CHUNK_BYTES } from '../trail-decode/gzip.js';
 import type { ScanReply, ScanRequest, ScanWorkerInit } from './scan-protocol.js';
 
@@ -46,19 +47,20 @@ function transferable(data: Buffer): Uint8Array {
 }
 
 /**
- * The bytes of the records a scan let through, one after another, and the scan with its spans moved onto them
- * (the others' spans empty): what the reading thread parses when it will skip every other record.
+ * The bytes of the records `needed` marks (those the reading thread may parse, see `mayParse`), one after another,
+ * and the scan with its spans moved onto them (the others' spans empty): the reading thread gets no byte of a
+ * record it will only count, and copying even most of a document costs little beside its gunzip.
  */
-function passedOnly(buf: Buffer, scan: DocumentScan): { data: Uint8Array; scan: DocumentScan } {
+function neededOnly(buf: Buffer, scan: DocumentScan, needed: Uint8Array): { data: Uint8Array; scan: DocumentScan } {
   let total = 0;
-  for (let k = 0; k < scan.pass.length; k++) if (scan.pass[k]) total += scan.ends[k]! - scan.starts[k]!;
+  for (let k = 0; k < needed.length; k++) if (needed[k]) total += scan.ends[k]! - scan.starts[k]!;
   const out = Buffer.allocUnsafeSlow(total);
-  const starts = new Int32Array(scan.pass.length);
-  const ends = new Int32Array(scan.pass.length);
+  const starts = new Int32Array(needed.length);
+  const ends = new Int32Array(needed.length);
   let at = 0;
-  for (let k = 0; k < scan.pass.length; k++) {
+  for (let k = 0; k < needed.length; k++) {
     starts[k] = at;
-    if (scan.pass[k]) at += buf.copy(out, at, scan.starts[k], scan.ends[k]);
+    if (needed[k]) at += buf.copy(out, at, scan.starts[k], scan.ends[k]);
     ends[k] = at;
   }
   return { data: new Uint8Array(out.buffer, out.byteOffset, out.byteLength), scan: { ...scan, starts, ends } };
@@ -73,9 +75,7 @@ function answer(req: ScanRequest): { reply: ScanReply; transfer: ArrayBuffer[] }
     const data = transferable(buf);
     return { reply: { id: req.id, kind: 'decoded', size: read.size, data }, transfer: [data.buffer as ArrayBuffer] };
   }
-  // The Regions known only grow, so the reading thread will skip whatever record this thread sees it skip.
-  const known = new Set(req.knownRegions);
-  const { data, scan } = found.regions.every((r) => known.has(r)) ? passedOnly(buf, found) : { data: transferable(buf), scan: found };
+  const { data, scan } = neededOnly(buf, found, mayParse(found, new Set(req.knownRegions)));
   const transfer = [data.buffer as ArrayBuffer];
   for (const a of [scan.starts, scan.ends, scan.pass, scan.region, scan.outside]) transfer.push(a.buffer as ArrayBuffer);
   return { reply: { id: req.id, kind: 'scanned', size: read.size, data, scan }, transfer };

@@ -13,7 +13,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { InvariantError } from '../../core/errors.js';
 import { createTrailStats, FileSink, SKIPPED_EXAMPLES, type TrailItem, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
-import { decodeInput, parseDecodedInput, parseTrailStream, readError, type DecodedInput } from '../trail-decode/decode.js';
+import { decodeInput, parseDecodedInput, parseScannedRecords, parseTrailStream, readError, type DecodedInput } from '../trail-decode/decode.js';
 import type { DocumentScan } from '../trail-decode/prefilter-scan.js';
 import type { ScanPool, ScanReply } from './scan-protocol.js';
 import { nodeTrailFs, walkTrailInputs, type TrailFs, type TrailInput, type TrailWalkOptions } from './trail-walk.js';
@@ -56,13 +56,19 @@ export interface TrailRead extends AsyncIterable<TrailItem> {
 
 /**
  * A file ready to be parsed: problems met opening it (`items`), its bytes decompressed (`decoded`: parsed when its
- * turn comes, so a prefilter reads it against the Regions of every earlier file; `prescanned` when a scan worker
- * read it), or its open handle (`stream`, for a file too large to read whole).
+ * turn comes, so a prefilter reads it against the Regions of every earlier file; `scannedElsewhere` when a scan
+ * worker found it in a shape the prefilter does not read), a scan worker's scan with the bytes of the records it
+ * says may be parsed (`scanned`), or its open handle
+ * (`stream`, for a file too large to read whole).
  */
 type Prepared =
   | { kind: 'items'; items: TrailItem[] }
-  | { kind: 'decoded'; path: string; input: DecodedInput; prescanned?: { scan?: DocumentScan } }
+  | { kind: 'decoded'; path: string; input: DecodedInput; scannedElsewhere?: boolean }
+  | { kind: 'scanned'; path: string; size: number; data: Buffer; scan: DocumentScan }
   | { kind: 'stream'; path: string; handle: FileHandle };
+
+/** A file prepared in this thread. */
+type PreparedHere = Exclude<Prepared, { kind: 'scanned' }>;
 
 /**
  * Reads CloudTrail records from files and directories. Returns a single-use iterable of items (records and
@@ -153,12 +159,21 @@ async function* readBatches(paths: string[], options: TrailReadOptions, stats: T
       }
       const next = queue.shift();
       if (!next) return;
-      const p = await next;
+      let p = await next;
       // The consumer has taken every item before this one: the input's items follow.
       options.onInput?.(places.shift()!);
+      if (p.kind === 'scanned') {
+        const items = parseScannedRecords(p.path, p.size, parseOptions, p.data, p.scan);
+        if (items) {
+          if (items.length > 0) yield items;
+          continue;
+        }
+        // A record to parse is not JSON: what is wrong can only be told from the whole file, read here again.
+        p = await openTrailFile(p.path, parseOptions, fs, wholeMax);
+      }
       if (p.kind !== 'stream') {
         // Parsed now, not when read ahead: the tally holds every earlier file's calls (their Regions count).
-        const items = p.kind === 'items' ? p.items : parseDecodedInput(p.path, p.input, parseOptions, p.prescanned);
+        const items = p.kind === 'items' ? p.items : parseDecodedInput(p.path, p.input, parseOptions, p.scannedElsewhere);
         if (items.length > 0) yield items;
         continue;
       }
@@ -182,11 +197,12 @@ async function* readBatches(paths: string[], options: TrailReadOptions, stats: T
 /** A file a scan worker read, decompressed and scanned. */
 function prescannedFile(path: string, reply: Exclude<ScanReply, { kind: 'unread' }>): Prepared {
   const data = Buffer.from(reply.data.buffer, reply.data.byteOffset, reply.data.byteLength);
-  return { kind: 'decoded', path, input: { size: reply.size, data, truncated: false }, prescanned: reply.kind === 'scanned' ? { scan: reply.scan } : {} };
+  if (reply.kind === 'scanned') return { kind: 'scanned', path, size: reply.size, data, scan: reply.scan };
+  return { kind: 'decoded', path, input: { size: reply.size, data, truncated: false }, scannedElsewhere: true };
 }
 
 /** Opens one file: small ones are read and parsed whole; larger ones are returned open, to be streamed. */
-async function openTrailFile(path: string, parseOptions: TrailParseOptions, fs: TrailFs, wholeMax: number): Promise<Prepared> {
+async function openTrailFile(path: string, parseOptions: TrailParseOptions, fs: TrailFs, wholeMax: number): Promise<PreparedHere> {
   let handle: FileHandle | undefined;
   try {
     handle = await fs.open(path);
@@ -240,7 +256,7 @@ export async function* readTrailFile(
  * the bench trail; docs/BENCHMARKS.md). Undefined when the file is larger than `wholeMax` (it is streamed) or
  * cannot be read: the asynchronous path then opens it, and reports any error as it always does.
  */
-function readSmallFileSync(path: string, wholeMax: number): Promise<Prepared> | undefined {
+function readSmallFileSync(path: string, wholeMax: number): Promise<PreparedHere> | undefined {
   let data: Buffer;
   try {
     if (statSync(path).size > wholeMax) return undefined;
@@ -248,7 +264,7 @@ function readSmallFileSync(path: string, wholeMax: number): Promise<Prepared> | 
   } catch {
     return undefined;
   }
-  return decodeInput(data).then((input): Prepared => ({ kind: 'decoded', path, input }));
+  return decodeInput(data).then((input): PreparedHere => ({ kind: 'decoded', path, input }));
 }
 
 function openError(sink: FileSink, err: unknown): void {

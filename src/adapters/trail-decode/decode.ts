@@ -70,21 +70,34 @@ export async function decodeInput(body: Uint8Array): Promise<DecodedInput> {
 
 /**
  * The synchronous half: the items of a decoded input. Adds to `options.stats` (filesRead, bytesRead, records,
- * problems). `prescanned`: the input was scanned elsewhere (a scan worker, `adapters/fs/scan-pool.ts`), with this
- * prefilter scan when its shape allows one; the scan is read against the Regions the tally holds now.
+ * problems). `scannedElsewhere`: a scan worker (`adapters/fs/scan-pool.ts`) found the document in a shape the
+ * prefilter does not read, so it is parsed the full way without trying the prefilter again.
  */
-export function parseDecodedInput(name: string, input: DecodedInput, options: TrailParseOptions = {}, prescanned?: { scan?: DocumentScan }): TrailItem[] {
+export function parseDecodedInput(name: string, input: DecodedInput, options: TrailParseOptions = {}, scannedElsewhere = false): TrailItem[] {
   const sink = new FileSink(name, options);
   sink.stats.filesRead++;
   sink.stats.bytesRead += input.size;
   if ('error' in input) gzipCorrupt(sink, input.error);
   else {
-    const scan = prescanned?.scan;
-    if (!scan || !readScanned(sink, input.data, scan, options.principalFilter?.knownRegions?.() ?? [])) {
-      decodeAndParse(sink, input.data, input.truncated, options.streamDocumentBytes, prescanned ? undefined : options.principalFilter);
-    }
+    decodeAndParse(sink, input.data, input.truncated, options.streamDocumentBytes, scannedElsewhere ? undefined : options.principalFilter);
     if (input.garbageAt !== undefined) trailingGarbage(sink, input.garbageAt, input.size);
   }
+  sink.finish();
+  return sink.items;
+}
+
+/**
+ * The items of a file a scan worker read (`size` bytes as stored) and scanned: `scan`, whose spans point into
+ * `data`, the bytes of the records the reading thread may parse (a superset of those parsed now: see `mayParse`).
+ * Undefined, with nothing counted, when one of the records to parse does not parse as an object: what is wrong
+ * can only be told from the whole document, so read the file again ({@link parseDecodedInput}).
+ */
+export function parseScannedRecords(name: string, size: number, options: TrailParseOptions, data: Buffer, scan: DocumentScan): TrailItem[] | undefined {
+  const sink = new FileSink(name, options);
+  const textOf = (k: number): string => data.toString('utf8', scan.starts[k], scan.ends[k]);
+  if (!readScanned(sink, scan, textOf, options.principalFilter?.knownRegions?.() ?? [])) return undefined;
+  sink.stats.filesRead++;
+  sink.stats.bytesRead += size;
   sink.finish();
   return sink.items;
 }

@@ -15,7 +15,7 @@
  */
 
 import type { PrincipalFilter } from '../../core/trail/prefilter.js';
-import { scanDocument, type DocumentScan } from './prefilter-scan.js';
+import { scanDocument } from './prefilter-scan.js';
 import type { FileSink, RecordPrefilter } from './sink.js';
 
 export type { RecordPrefilter } from './sink.js';
@@ -35,24 +35,47 @@ export function prefilterInto(needles: PrincipalFilter, tally: { readonly ledger
  */
 export function readPrefiltered(sink: FileSink, data: Buffer, from: number, prefilter: RecordPrefilter): boolean {
   const scan = scanDocument(data, from, prefilter.needles, sink.scanWindow);
-  return scan !== undefined && readScanned(sink, data, scan, prefilter.knownRegions?.() ?? []);
+  return scan !== undefined && readScanned(sink, scan, (k) => data.toString('utf8', scan.starts[k], scan.ends[k]), prefilter.knownRegions?.() ?? []);
+}
+
+/**
+ * What a scan says about each record of a document, without where its bytes are: which records must be parsed
+ * and what is counted for the others (`DocumentScan`'s fields; any array of numbers, so a scan can cross threads
+ * as plain arrays).
+ */
+export interface ScanVerdicts {
+  readonly pass: ArrayLike<number>;
+  readonly region: ArrayLike<number>;
+  readonly regions: readonly string[];
+  readonly outside: ArrayLike<number>;
+}
+
+/**
+ * The records of a scanned document that the reading thread may parse, the tally holding calls in `known`: those
+ * the scan let through, and those of a Region not in `known`. The Regions the tally holds only grow, so this is
+ * every record {@link readScanned} will parse once the tally holds more.
+ */
+export function mayParse(scan: ScanVerdicts, known: ReadonlySet<string>): Uint8Array {
+  const regionKnown = scan.regions.map((r) => known.has(r));
+  const out = new Uint8Array(scan.pass.length);
+  for (let k = 0; k < out.length; k++) if (scan.pass[k] || !regionKnown[scan.region[k]!]) out[k] = 1;
+  return out;
 }
 
 /**
  * Gives `sink` the items of a scanned document (see the module comment), the tally holding calls in
- * `knownRegions`. Returns false, having given the sink nothing, when a span it parses is not a JSON object
- * (then read the document the full way).
+ * `knownRegions`; `textOf(k)`: the text of record k, asked only for the records parsed. Returns false, having
+ * given the sink nothing, when a text it parses is not a JSON object (then read the document the full way).
  */
-export function readScanned(sink: FileSink, data: Buffer, scan: DocumentScan, knownRegions: Iterable<string>): boolean {
-  const n = scan.starts.length;
-  const known = new Set(knownRegions);
-  const regionKnown = scan.regions.map((r) => known.has(r));
+export function readScanned(sink: FileSink, scan: ScanVerdicts, textOf: (k: number) => string, knownRegions: Iterable<string>): boolean {
+  const n = scan.pass.length;
+  const parse = mayParse(scan, new Set(knownRegions));
   const parsed: Array<Record<string, unknown> | undefined> = new Array<Record<string, unknown> | undefined>(n);
   for (let k = 0; k < n; k++) {
-    if (!scan.pass[k] && regionKnown[scan.region[k]!]) continue;
+    if (!parse[k]) continue;
     let v: unknown;
     try {
-      v = JSON.parse(data.toString('utf8', scan.starts[k], scan.ends[k]));
+      v = JSON.parse(textOf(k));
     } catch {
       return false;
     }
@@ -66,4 +89,3 @@ export function readScanned(sink: FileSink, data: Buffer, scan: DocumentScan, kn
   }
   return true;
 }
-
