@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { PrincipalFilter } from '../../core/trail/prefilter.js';
 import type { ScanWindow } from '../trail-decode/prefilter-scan.js';
 import { ParallelReadError } from './parallel-pool.js';
-import type { ScanPool, ScanReply, ScanRequest, ScanWorkerInit } from './scan-protocol.js';
+import { SCAN_WORKER_YOUNG_GENERATION_MB, type ScanPool, type ScanReply, type ScanRequest, type ScanWorkerInit } from './scan-protocol.js';
 
 export type { ScanPool, ScanReply } from './scan-protocol.js';
 
@@ -31,14 +31,6 @@ export function scanWorkerEntryUrl(): URL | undefined {
   const here = new URL('./scan-worker.js', import.meta.url);
   return existsSync(fileURLToPath(here)) ? here : undefined;
 }
-
-/**
- * The young generation of a scan worker's JavaScript heap (MiB). A worker allocates little JavaScript but one
- * decompressed buffer per file (hundreds of KiB, dead once scanned), freed only when V8 collects; with V8's default
- * young generation that took hundreds of files, and the process's peak RSS grew with the trail (1M records: 251 MiB
- * against 173 at 100k). Collecting every ~1 MiB of JavaScript: ~200 MiB at 1M, no slower (docs/BENCHMARKS.md).
- */
-const WORKER_YOUNG_GENERATION_MB = 1;
 
 interface Pending {
   path: string;
@@ -76,7 +68,7 @@ export function createScanPool(options: ScanPoolOptions): ScanPool {
     thread.pending.clear();
   };
   for (let j = 0; j < Math.max(1, Math.floor(options.jobs)); j++) {
-    const thread: ScanThread = { worker: new Worker(url, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } }), pending: new Map() };
+    const thread: ScanThread = { worker: new Worker(url, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: SCAN_WORKER_YOUNG_GENERATION_MB } }), pending: new Map() };
     thread.worker.on('message', (reply: ScanReply) => {
       const p = thread.pending.get(reply.id);
       thread.pending.delete(reply.id);

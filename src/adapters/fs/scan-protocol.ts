@@ -5,6 +5,15 @@
 import type { PrincipalFilter } from '../../core/trail/prefilter.js';
 import type { DocumentScan, ScanWindow } from '../trail-decode/prefilter-scan.js';
 
+/**
+ * The young generation of a scan worker's JavaScript heap (MiB). A worker allocates little JavaScript but one
+ * decompressed buffer per file (hundreds of KiB, dead once scanned), freed only when V8 collects; with V8's default
+ * young generation that took hundreds of files, and the process's peak RSS grew with the trail (1M records: 251 MiB
+ * against 173 at 100k). Collecting every ~1 MiB of JavaScript: ~200 MiB at 1M, no slower (docs/BENCHMARKS.md).
+ * The worker also nudges a collection itself (`scan-worker.ts`), sized by this.
+ */
+export const SCAN_WORKER_YOUNG_GENERATION_MB = 1;
+
 /** What every scan worker is started with. */
 export interface ScanWorkerInit {
   needles: PrincipalFilter;
