@@ -58,8 +58,7 @@ export interface TrailRead extends AsyncIterable<TrailItem> {
  * A file ready to be parsed: problems met opening it (`items`), its bytes decompressed (`decoded`: parsed when its
  * turn comes, so a prefilter reads it against the Regions of every earlier file; `scannedElsewhere` when a scan
  * worker found it in a shape the prefilter does not read), a scan worker's scan with the bytes of the records it
- * says may be parsed (`scanned`), or its open handle
- * (`stream`, for a file too large to read whole).
+ * says may be parsed (`scanned`), or its open handle (`stream`, for a file too large to read whole).
  */
 type Prepared =
   | { kind: 'items'; items: TrailItem[] }
