@@ -8,6 +8,7 @@ import { FileSink, type TrailReadStats } from '../adapters/trail-decode/sink.js'
 import { readTrailInto, type TallyReadOptions } from '../adapters/fs/tally-read.js';
 import { createScanPool, scanWorkerEntryUrl } from '../adapters/fs/scan-pool.js';
 import { WHOLE_FILE_MAX_BYTES } from '../adapters/fs/trail-reader.js';
+import { loadBundledNormalizer } from '../adapters/fs/bundled-mapping.js';
 import { STREAM_DOCUMENT_BYTES } from '../adapters/trail-decode/records-stream.js';
 import type { CliIo } from './io.js';
 import { formatDuration } from '../adapters/aws/progress.js';
@@ -84,6 +85,10 @@ async function readWithScanWorkers(paths: string[], window: TimeWindow, tally: A
     wholeFileMaxBytes: WHOLE_FILE_MAX_BYTES,
     streamDocumentBytes: STREAM_DOCUMENT_BYTES,
   });
+  // This thread normalizes what the workers let through: load the catalog and tables now, while they start (~0.1 s),
+  // not at the first file to parse, while they would wait with their answers (1–6% of a 100k or 200k-record read,
+  // docs/BENCHMARKS.md). The commands' tallies all normalize with the bundled normalizer, which loads once.
+  loadBundledNormalizer();
   try {
     return await readTrailInto(paths, tally, { ...inThreadOptions(window, principalFilter, options), scanPool: pool, readAhead: jobs * SCANS_IN_FLIGHT_PER_JOB });
   } finally {
