@@ -85,11 +85,12 @@ async function readWithScanWorkers(paths: string[], window: TimeWindow, tally: A
     wholeFileMaxBytes: WHOLE_FILE_MAX_BYTES,
     streamDocumentBytes: STREAM_DOCUMENT_BYTES,
   });
-  // This thread normalizes what the workers let through: load the catalog and tables now, while they start (~0.1 s),
-  // not at the first file to parse, while they would wait with their answers (1–6% of a 100k or 200k-record read,
-  // docs/BENCHMARKS.md). The commands' tallies all normalize with the bundled normalizer, which loads once.
-  loadBundledNormalizer();
   try {
+    // This thread normalizes what the workers let through: load the catalog and tables now, while they start
+    // (~0.1 s), not at the first file to parse, while they would wait with their answers (1–6% of a 100k or
+    // 200k-record read, docs/BENCHMARKS.md). The commands' tallies all normalize with the bundled normalizer,
+    // which loads once.
+    loadBundledNormalizer();
     return await readTrailInto(paths, tally, { ...inThreadOptions(window, principalFilter, options), scanPool: pool, readAhead: jobs * SCANS_IN_FLIGHT_PER_JOB });
   } finally {
     await pool.close();

@@ -15,7 +15,7 @@
  */
 
 import type { PrincipalFilter } from '../../core/trail/prefilter.js';
-import { scanDocument } from './prefilter-scan.js';
+import { scanDocument, type DocumentScan } from './prefilter-scan.js';
 import type { FileSink, RecordPrefilter } from './sink.js';
 
 export type { RecordPrefilter } from './sink.js';
@@ -40,15 +40,9 @@ export function readPrefiltered(sink: FileSink, data: Buffer, from: number, pref
 
 /**
  * What a scan says about each record of a document, without where its bytes are: which records must be parsed
- * and what is counted for the others (`DocumentScan`'s fields; any array of numbers, so a scan can cross threads
- * as plain arrays).
+ * and what is counted for the others.
  */
-export interface ScanVerdicts {
-  readonly pass: ArrayLike<number>;
-  readonly region: ArrayLike<number>;
-  readonly regions: readonly string[];
-  readonly outside: ArrayLike<number>;
-}
+export type ScanVerdicts = Pick<DocumentScan, 'pass' | 'region' | 'regions' | 'outside'>;
 
 /**
  * The records of a scanned document that the reading thread may parse, the tally holding calls in `known`: those
