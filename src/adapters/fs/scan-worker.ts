@@ -4,7 +4,7 @@
  * reading thread may parse. It loads no catalog and keeps no tally: what it does per file is what `zcat` does plus
  * byte searches.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readSmallFileSync } from './small-file.js';
 import { gunzipSync } from 'node:zlib';
 import { parentPort, workerData } from 'node:worker_threads';
 import { bomLength, isGzip } from '../trail-decode/sink.js';
@@ -17,12 +17,12 @@ const init = workerData as ScanWorkerInit;
 
 /** The decompressed bytes of a file, or undefined when the reading thread should read it itself. */
 function bytesOf(path: string): { size: number; data: Buffer } | undefined {
+  const raw = readSmallFileSync(path, init.wholeFileMaxBytes);
+  if (!raw) return undefined;
   try {
-    if (statSync(path).size > init.wholeFileMaxBytes) return undefined;
-    const raw = readFileSync(path);
     return { size: raw.length, data: isGzip(raw) ? gunzipSync(raw, { chunkSize: outputChunk(raw) }) : raw };
   } catch {
-    // Unreadable, vanished, or damaged gzip: the reading thread meets the same and reports it.
+    // Damaged gzip (like an unreadable or vanished file): the reading thread meets the same and reports it.
     return undefined;
   }
 }

@@ -9,13 +9,13 @@
  * - Bad input never stops the run: see `adapters/trail-decode/` for the problems reported.
  */
 
-import { readFileSync, statSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { InvariantError } from '../../core/errors.js';
 import { createTrailStats, FileSink, SKIPPED_EXAMPLES, type TrailItem, type TrailParseOptions, type TrailReadStats } from '../trail-decode/sink.js';
 import { decodeInput, parseDecodedInput, parseScannedRecords, parseTrailStream, readError, type DecodedInput } from '../trail-decode/decode.js';
 import type { DocumentScan } from '../trail-decode/prefilter-scan.js';
 import type { ScanPool, ScanReply } from './scan-protocol.js';
+import { readSmallFileSync } from './small-file.js';
 import { nodeTrailFs, walkTrailInputs, type TrailFs, type TrailInput, type TrailWalkOptions } from './trail-walk.js';
 
 export { nodeTrailFs, walkTrailInputs, type TrailFs, type TrailInput, type TrailWalkOptions } from './trail-walk.js';
@@ -234,7 +234,7 @@ export async function* readTrailFile(
   options: Pick<TrailReadOptions, 'fs' | 'wholeFileMaxBytes'> & { syncSmallFiles?: boolean } = {},
 ): AsyncGenerator<TrailItem[]> {
   const wholeMax = options.wholeFileMaxBytes ?? WHOLE_FILE_MAX_BYTES;
-  const sync = options.syncSmallFiles && options.fs === undefined ? readSmallFileSync(path, wholeMax) : undefined;
+  const sync = options.syncSmallFiles && options.fs === undefined ? preparedSync(path, wholeMax) : undefined;
   const p = await (sync ?? openTrailFile(path, parseOptions, options.fs ?? nodeTrailFs, wholeMax));
   if (p.kind !== 'stream') {
     const items = p.kind === 'items' ? p.items : parseDecodedInput(p.path, p.input, parseOptions);
@@ -249,21 +249,10 @@ export async function* readTrailFile(
   }
 }
 
-/**
- * A small file read with synchronous calls, for a worker thread (nothing else runs on it meanwhile): one stat and
- * one read cost a third of the CPU of a FileHandle's open, stat, read and close (~0.1 against ~0.3 ms a file on
- * the bench trail; docs/BENCHMARKS.md). Undefined when the file is larger than `wholeMax` (it is streamed) or
- * cannot be read: the asynchronous path then opens it, and reports any error as it always does.
- */
-function readSmallFileSync(path: string, wholeMax: number): Promise<PreparedHere> | undefined {
-  let data: Buffer;
-  try {
-    if (statSync(path).size > wholeMax) return undefined;
-    data = readFileSync(path);
-  } catch {
-    return undefined;
-  }
-  return decodeInput(data).then((input): PreparedHere => ({ kind: 'decoded', path, input }));
+/** A small file read with synchronous calls (`small-file.ts`) and decoded, or undefined: read it the asynchronous way. */
+function preparedSync(path: string, wholeMax: number): Promise<PreparedHere> | undefined {
+  const data = readSmallFileSync(path, wholeMax);
+  return data && decodeInput(data).then((input): PreparedHere => ({ kind: 'decoded', path, input }));
 }
 
 function openError(sink: FileSink, err: unknown): void {
