@@ -10,35 +10,23 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { bomLength, isGzip } from '../trail-decode/sink.js';
 import { scanDocument, type DocumentScan } from '../trail-decode/prefilter-scan.js';
 import { mayParse } from '../trail-decode/prefilter.js';
-import { GUNZIP_CHUNK_BYTES } from '../trail-decode/gzip.js';
+import { syncGunzipChunk } from '../trail-decode/gzip.js';
 import { SCAN_WORKER_YOUNG_GENERATION_MB, type ScanReply, type ScanRequest, type ScanWorkerInit } from './scan-protocol.js';
 
 const init = workerData as ScanWorkerInit;
+/** The running Node's major version: how large a chunk gunzip may write into (`syncGunzipChunk`). */
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 
 /** The decompressed bytes of a file, or undefined when the reading thread should read it itself. */
 function bytesOf(path: string): { size: number; data: Buffer } | undefined {
   const raw = readSmallFileSync(path, init.wholeFileMaxBytes);
   if (!raw) return undefined;
   try {
-    return { size: raw.length, data: isGzip(raw) ? gunzipSync(raw, { chunkSize: outputChunk(raw) }) : raw };
+    return { size: raw.length, data: isGzip(raw) ? gunzipSync(raw, { chunkSize: syncGunzipChunk(raw, NODE_MAJOR) }) : raw };
   } catch {
     // Damaged gzip (like an unreadable or vanished file): the reading thread meets the same and reports it.
     return undefined;
   }
-}
-
-/** zlib's smallest output chunk (bytes; Node's `zlib.constants.Z_MIN_CHUNK`). */
-const MIN_CHUNK = 64;
-
-/**
- * The output chunk for gunzip: a little more than the size the gzip trailer gives (ISIZE, RFC 1952 2.3.1: the last
- * member's length mod 2^32), so a one-member file decompresses into one buffer with room left (a full buffer makes
- * zlib allocate another before it sees the end); only a hint (zlib adds chunks as needed), and never above
- * GUNZIP_CHUNK_BYTES, whatever the trailer claims.
- */
-function outputChunk(gz: Buffer): number {
-  const isize = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) : 0;
-  return isize + MIN_CHUNK <= GUNZIP_CHUNK_BYTES ? isize + MIN_CHUNK : GUNZIP_CHUNK_BYTES;
 }
 
 /** A view of `data` whose memory can be handed over: its own, or a copy when it shares Node's small-buffer pool. */

@@ -12,6 +12,39 @@ import { constants as zc, crc32, gunzip, gunzipSync, inflateRawSync } from 'node
  */
 export const GUNZIP_CHUNK_BYTES = 1024 * 1024;
 
+/** zlib's smallest output chunk (bytes; Node's `zlib.constants.Z_MIN_CHUNK`). */
+const MIN_CHUNK = 64;
+
+/**
+ * Output chunk of a synchronous gunzip when the runtime keeps that call's output alive until a full collection
+ * (bytes): gunzipSync then copies the chunks into a buffer of its own, and what stays alive is one 64 KiB chunk.
+ */
+export const RETAINED_SYNC_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * Whether `gunzipSync` on Node `major` keeps its output alive until a full collection. On Node 24 its zlib engine,
+ * kept that long, holds the buffer the output is a view of, so a thread that decompresses file after file and
+ * allocates little else (a scan worker) holds tens of MiB of dead output: peak RSS of `usage --role` 253 against
+ * 199 MiB at 100k records and 338 against 266 at 1M with 64 KiB chunks, in the same time (docs/BENCHMARKS.md).
+ * Node 20, 22 and 23 free it at the next minor collection, and there small chunks only cost time (23: +11%).
+ */
+export function syncGunzipRetainsOutput(major: number): boolean {
+  return major >= 24;
+}
+
+/**
+ * The output chunk for a synchronous gunzip of `gz` on Node `major`: a little more than the size the gzip trailer
+ * gives (ISIZE, RFC 1952 2.3.1: the last member's length mod 2^32), so a one-member file decompresses into one
+ * buffer with room left (a full buffer makes zlib allocate another before it sees the end); never above
+ * {@link GUNZIP_CHUNK_BYTES} whatever the trailer claims, nor above {@link RETAINED_SYNC_CHUNK_BYTES} where the
+ * runtime keeps the output alive ({@link syncGunzipRetainsOutput}). Only a hint: zlib adds chunks as needed.
+ */
+export function syncGunzipChunk(gz: Buffer, major: number): number {
+  const isize = gz.length >= 18 ? gz.readUInt32LE(gz.length - 4) : 0;
+  const cap = syncGunzipRetainsOutput(major) ? RETAINED_SYNC_CHUNK_BYTES : GUNZIP_CHUNK_BYTES;
+  return isize + MIN_CHUNK <= cap ? isize + MIN_CHUNK : cap;
+}
+
 /**
  * Decompresses a whole gzip buffer; on truncation returns what could be decoded; with bytes after the last
  * complete member that are not gzip (trailing garbage: zcat warns and keeps the data), returns the complete
