@@ -8,8 +8,9 @@ import { forTerminal } from '../core/render/escape.js';
 const RESOURCES_SHOWN = 3;
 
 /**
- * A usage table per principal: used actions, then denied attempts. Every value comes from the logs, so each
- * cell is escaped for the terminal (`forTerminal`) before the columns are measured.
+ * A usage table per principal: used actions, then denied and failed attempts, then successful calls the catalog
+ * cannot map. Every value comes from the logs, so each cell is escaped for the terminal (`forTerminal`) before
+ * the columns are measured.
  */
 export function formatUsageTable(usages: Array<PrincipalUsage & { functions?: PrincipalUsage[] }>): string {
   const out: string[] = [];
@@ -33,6 +34,15 @@ export function formatUsageTable(usages: Array<PrincipalUsage & { functions?: Pr
         ...table(
           ['action', 'calls', 'last seen', 'errors', 'resources'],
           list.map((a) => [a.action, String(a.count), a.lastSeen.slice(0, 10), a.errorCodes.join(','), shortList(a.resources)]),
+        ).map((l) => '  ' + l),
+      );
+    }
+    if (u.unmapped && u.unmapped.length > 0) {
+      out.push('  successful calls the bundled catalog cannot map to an action (suggest keeps what may have allowed them):');
+      out.push(
+        ...table(
+          ['event', 'calls', 'last seen', 'sessions'],
+          u.unmapped.map((x) => [`${x.eventSource} ${x.eventName}`, String(x.count), x.lastSeen.slice(0, 10), x.sessions.join(',')]),
         ).map((l) => '  ' + l),
       );
     }

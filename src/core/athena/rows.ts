@@ -127,6 +127,7 @@ export function addUsageRow(tally: ActivityTally, normalize: Normalizer, row: Us
     // One example, counted n times (the tally keeps the first examples of each code).
     tally.problem({ ...res.problem, message: `${res.problem.message} (${n} record(s) alike)` });
     tally.problemCounts[res.problem.code] = (tally.problemCounts[res.problem.code] ?? 0) + n - 1;
+    if (res.unmapped) tally.ledger.unmapped.add(res.unmapped, n, first, last);
     if (res.problem.code === 'unknown-action' || res.problem.code === 'unknown-service') {
       const key = `${res.problem.eventSource ?? '?'} ${res.problem.eventName ?? '?'}`;
       tally.unknownEvents[key] = (tally.unknownEvents[key] ?? 0) + n - 1;

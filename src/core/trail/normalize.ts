@@ -80,10 +80,15 @@ export function createNormalizer(catalog: Catalog, tables: CloudTrailTables, map
     const pair = pairInfo(eventSource, eventName);
     const res = pair.res;
     if (res.kind === 'non-iam' || res.kind === 'permission-free') return { kind: 'ignored', reason: res.reason, eventSource, eventName };
-    if (res.kind === 'unknown-service' || res.kind === 'unknown-action') {
-      return unmapped(res.kind, res.prefix, res.operation, { eventId, eventSource, eventName }, source);
-    }
     const principal = principalOf(uid, principalMemo);
+    if (res.kind === 'unknown-service' || res.kind === 'unknown-action') {
+      const result = unmapped(res.kind, res.prefix, res.operation, { eventId, eventSource, eventName }, source);
+      // A successful call by a principal: trim keeps what may have allowed it (the problem is still reported).
+      if (principal && classifyOutcome(r.errorCode, r.errorMessage).outcome === 'succeeded') {
+        result.unmapped = { principalArn: principal.arn, ...(principal.sessionName ? { sessionName: principal.sessionName } : {}), eventSource, eventName, prefix: res.prefix, kind: res.kind, time };
+      }
+      return result;
+    }
     if (!principal) {
       return problem('unknown-principal', `userIdentity of type ${str(uid.type) ?? '(none)'} has no ARN or session issuer to attribute the call to; it was skipped`, { eventId, eventSource, eventName }, source);
     }
@@ -105,7 +110,7 @@ interface RecordIds {
 }
 
 /** A problem result naming the record's position and identifiers. */
-function problem(code: string, message: string, ids: RecordIds, source: RecordSource | undefined): NormalizeResult {
+function problem(code: string, message: string, ids: RecordIds, source: RecordSource | undefined): Extract<NormalizeResult, { kind: 'problem' }> {
   return { kind: 'problem', problem: { code, message, ...position(source), ...idsOf(ids.eventId, ids.eventSource, ids.eventName) } };
 }
 
@@ -142,11 +147,11 @@ function missingFields(
 }
 
 /** An event the bundled catalog cannot map: counted and reported, never given a made-up action. */
-function unmapped(kind: 'unknown-service' | 'unknown-action', prefix: string, operation: string, ids: RecordIds, source: RecordSource | undefined): NormalizeResult {
+function unmapped(kind: 'unknown-service' | 'unknown-action', prefix: string, operation: string, ids: RecordIds, source: RecordSource | undefined): Extract<NormalizeResult, { kind: 'problem' }> {
   const message =
     kind === 'unknown-service'
-      ? `eventSource ${ids.eventSource} (IAM prefix "${prefix}") is not a service in the bundled IAM catalog; the call's permissions are not counted (a newer policy-trim may know it)`
-      : `${ids.eventSource} ${ids.eventName} does not map to an IAM action in the bundled catalog (no "${prefix}:${operation}" and no AWS Service Reference entry); the call's permissions are not counted (a newer policy-trim may know it)`;
+      ? `eventSource ${ids.eventSource} (IAM prefix "${prefix}") is not a service in the bundled IAM catalog; it counts as the use of no action, and where it succeeded, suggest keeps the grants that may have allowed it (a newer policy-trim may know it)`
+      : `${ids.eventSource} ${ids.eventName} does not map to an IAM action in the bundled catalog (no "${prefix}:${operation}" and no AWS Service Reference entry); it counts as the use of no action, and where it succeeded, suggest keeps the grants that may have allowed it (a newer policy-trim may know it)`;
   return problem('unknown-action', message, ids, source);
 }
 

@@ -5,6 +5,10 @@
  */
 import type { CallOutcome, NormalizedCall, PrincipalUsage } from './types.js';
 import { principalUsage } from './usage-view.js';
+import { UnmappedCalls, type UnmappedRow } from './unmapped.js';
+import { generalizeResource, LEVEL_SEGMENTS } from './generalize.js';
+
+export { generalizeResource } from './generalize.js';
 
 /**
  * Distinct resources one ledger cell (principal, session, action, outcome) keeps before it generalizes them.
@@ -15,13 +19,6 @@ import { principalUsage } from './usage-view.js';
  */
 export const MAX_DISTINCT_RESOURCES = 256;
 
-/**
- * Generalization levels: level L keeps at most LEVEL_SEGMENTS[L] `/`-separated segments of an ARN's resource
- * part and replaces the rest with `*` (`arn:aws:s3:::b/x/y/z.pdf` at 2 segments → `arn:aws:s3:::b/x/*`; at 0
- * → `arn:aws:s3:::*`). Budgets strictly decrease, so generalizing twice equals generalizing once at the higher
- * level: the result does not depend on the order calls were added or ledgers merged.
- */
-const LEVEL_SEGMENTS = [Number.POSITIVE_INFINITY, 6, 4, 3, 2, 1, 0];
 
 /** The scalar part of one (principal, session, action, outcome) cell, shared by the cell and its snapshot. */
 export interface LedgerCellHead {
@@ -58,6 +55,8 @@ export interface LedgerSnapshot {
   notFromLambda?: Array<[string, string, number]>;
   /** Regions of the calls added (`awsRegion`), any principal. */
   regions?: string[];
+  /** Successful calls the catalog cannot map (see {@link UsageLedger.unmapped}); absent when none. */
+  unmapped?: UnmappedRow[];
 }
 
 /** A snapshot cell's resources: entry `i` of each list belongs to `resources[i]`. */
@@ -102,6 +101,8 @@ export class UsageLedger {
   private readonly recordCounts = new Map<string, Map<string, { records: number; notFromLambda: number }>>();
   /** `awsRegion` of every call added, whoever made it: the regions whose logs the inputs held. */
   private readonly regions = new Set<string>();
+  /** Successful calls the catalog cannot map to an action: kept apart, for trim to keep what may have allowed them. */
+  readonly unmapped = new UnmappedCalls();
 
   /** Adds one normalized call (each action once), or `times` alike (an Athena row) seen from `firstSeen` to `lastSeen`. */
   add(call: NormalizedCall, times = 1, firstSeen = call.time, lastSeen = call.time): void {
@@ -253,7 +254,10 @@ export class UsageLedger {
       if (view.session === undefined || view.session === session) records += n;
     }
     const sessions = this.sessionsOf(principal).filter((s) => view.session === undefined || s === view.session);
-    return principalUsage(principal, this.byPrincipal.get(principal)?.list ?? [], records, sessions, view.session);
+    const usage = principalUsage(principal, this.byPrincipal.get(principal)?.list ?? [], records, sessions, view.session);
+    const unmapped = this.unmapped.of(principal, view.session);
+    if (unmapped.length > 0) usage.unmapped = unmapped;
+    return usage;
   }
 
   /** The regions of every call added (any principal), sorted: where the inputs show activity. */
@@ -295,7 +299,8 @@ export class UsageLedger {
         if (c.notFromLambda !== 0) notFromLambda.push([p, s, c.notFromLambda]);
       }
     }
-    return { version: 2, cells, records, notFromLambda, regions: [...this.regions] };
+    const unmapped = this.unmapped.rows();
+    return { version: 2, cells, records, notFromLambda, regions: [...this.regions], ...(unmapped.length > 0 ? { unmapped } : {}) };
   }
 
   /**
@@ -306,6 +311,7 @@ export class UsageLedger {
     for (const [p, s, n] of snapshot.records) this.bumpRecords(p, s, n, 0);
     for (const [p, s, n] of snapshot.notFromLambda ?? []) this.bumpRecords(p, s, 0, n);
     for (const r of snapshot.regions ?? []) this.regions.add(r);
+    this.unmapped.merge(snapshot.unmapped ?? []);
     for (const c of snapshot.cells) {
       const cell = this.cellOf(this.sessionCells(c.principal, c.session), c.principal, c.session, c.action, c.outcome, c.role, c.firstSeen, c.lastSeen);
       const level = Math.max(cell.level, c.level ?? 0);
@@ -368,30 +374,4 @@ function compact(cell: Cell, level: number): void {
     if (next.size <= MAX_DISTINCT_RESOURCES || l === LEVEL_SEGMENTS.length - 1) return;
     l += 1;
   }
-}
-
-/**
- * A resource (ARN or pattern) generalized to `level`: at most LEVEL_SEGMENTS[level] segments of its resource
- * part kept, the rest replaced by `*`. The result always matches every ARN the input matches.
- */
-export function generalizeResource(resource: string, level: number): string {
-  const keep = LEVEL_SEGMENTS[Math.min(Math.max(level, 0), LEVEL_SEGMENTS.length - 1)];
-  if (resource === '*' || keep === Number.POSITIVE_INFINITY) return resource;
-  // `arn:partition:service:region:account:` is the prefix; the rest is the resource part. Found by index, not
-  // by splitting: this runs for every resource added to a generalized cell (S3 keys: most calls).
-  let prefixEnd = -1;
-  if (resource.startsWith('arn:')) {
-    let colon = 3; // the colon of `arn:`
-    for (let n = 1; n < 5 && colon >= 0; n++) colon = resource.indexOf(':', colon + 1);
-    if (colon >= 0) prefixEnd = colon + 1;
-  }
-  if (prefixEnd < 0) return keep === 0 ? '*' : resource;
-  if (keep === 0) return `${resource.slice(0, prefixEnd)}*`;
-  // Keep `keep` segments: cut at the keep-th `/` of the resource part (fewer slashes: nothing to cut).
-  let slash = prefixEnd - 1;
-  for (let n = 0; n < keep; n++) {
-    slash = resource.indexOf('/', slash + 1);
-    if (slash < 0) return resource;
-  }
-  return `${resource.slice(0, slash)}/*`;
 }

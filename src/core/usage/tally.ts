@@ -174,6 +174,7 @@ export class ActivityTally implements ActivityResult {
       this.ignored[res.reason] = (n ?? 0) + 1;
     } else {
       this.countProblem(res.problem, at, hasId ? [...this.h] : undefined);
+      if (res.unmapped) this.ledger.unmapped.add(res.unmapped);
     }
   }
 
@@ -233,6 +234,7 @@ export class ActivityTally implements ActivityResult {
     } else {
       decrement(this.problemCounts, res.problem.code, this.firstSeen.problemCounts);
       if (UNKNOWN_CODES.has(res.problem.code)) decrement(this.unknownEvents, unknownKey(res.problem), this.firstSeen.unknownEvents);
+      if (res.unmapped) this.ledger.unmapped.subtract(res.unmapped);
     }
     return true;
   }

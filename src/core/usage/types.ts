@@ -98,8 +98,41 @@ export type NormalizeResult =
   | { kind: 'call'; call: NormalizedCall }
   /** Not an API call made with the principal's permissions (AwsServiceEvent, sign-in, permission-free calls). */
   | { kind: 'ignored'; reason: string; eventSource?: string; eventName?: string }
-  /** Could not be mapped or was malformed: counted and reported. */
-  | { kind: 'problem'; problem: InputProblem };
+  /**
+   * Could not be mapped or was malformed: counted and reported. `unmapped`: a successful call by a principal that
+   * the catalog cannot map to an IAM action; trim keeps what may have allowed it.
+   */
+  | { kind: 'problem'; problem: InputProblem; unmapped?: UnmappedCall };
+
+/**
+ * A successful call the bundled catalog cannot map to an IAM action: an operation newer than the catalog's data
+ * (`unknown-action`: the service is known, the operation is not) or a service it does not know at all
+ * (`unknown-service`). It ran, so something the principal was granted allowed it; which action that was, the
+ * catalog cannot say.
+ */
+export interface UnmappedCall {
+  principalArn: string;
+  sessionName?: string;
+  eventSource: string;
+  eventName: string;
+  /** The IAM prefix of the eventSource (by the tables' rule when the catalog lacks the service). */
+  prefix: string;
+  kind: 'unknown-action' | 'unknown-service';
+  time: string;
+}
+
+/** One principal's successful calls of one unmapped (eventSource, eventName), summed. */
+export interface UnmappedUsage {
+  eventSource: string;
+  eventName: string;
+  prefix: string;
+  kind: UnmappedCall['kind'];
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  /** Sessions (functions) that made the calls, sorted. */
+  sessions: string[];
+}
 
 /** Usage of one action on one resource pattern. */
 export interface ResourceUsage {
@@ -145,4 +178,6 @@ export interface PrincipalUsage {
   failed: AttemptUsage[];
   sessions: string[];
   records: number;
+  /** Successful calls the catalog cannot map to an action, by (eventSource, eventName); absent when none. */
+  unmapped?: UnmappedUsage[];
 }
