@@ -161,7 +161,7 @@ function verifiedLine(result: SuggestResult): string {
   const checked = v.covers.checked ?? 0;
   const conditional = v.coversConditional.checked ?? 0;
   const unknown = result.findings.filter(
-    (f) => (f.kind === 'kept-used' && f.keptAsGranted !== undefined) || (f.kind === 'kept-unobservable' && f.code === 'dependent-unknowable'),
+    (f) => (f.kind === 'kept-used' && f.keptAsGranted !== undefined) || (f.kind === 'kept-unobservable' && (f.code === 'dependent-unknowable' || f.code === 'unmapped-call')),
   ).length;
   return (
     `verified: never wider than the original${v.neverWider.checked !== undefined ? ` (${v.neverWider.checked} checks)` : ''}; ` +

@@ -5,7 +5,7 @@ import { suggest } from '../../src/core/trim/suggest.js';
 import { defaultTrailRecording, parseTrailRecording, type TrailRecording } from '../../src/core/trail/recording.js';
 import { trimPolicy } from '../../src/core/trim/trim.js';
 import type { TrimInput } from '../../src/core/trim/types.js';
-import type { ActionUsage } from '../../src/core/usage/types.js';
+import type { ActionUsage, UnmappedUsage } from '../../src/core/usage/types.js';
 import { denied, fakeKnowledge, smallCatalog, usageOf, used } from '../support/trim-fakes.js';
 import { assignments, oracleAllows } from '../support/oracle.js';
 
@@ -191,6 +191,45 @@ describe('trim on random policies and usage', () => {
         }
       }),
       RUNS,
+    );
+  });
+});
+
+/** Services of the small catalog, and one it does not know. */
+const UNMAPPED_PREFIXES = ['s3', 'dynamodb', 'sqs', 'newsvc'];
+/** Operation names no catalog has: what an API newer than the bundled data looks like. */
+const UNMAPPED_NAMES = ['FrobnicateBucket', 'GetNewThing', 'ListZ'];
+const unmappedArb: fc.Arbitrary<UnmappedUsage[]> = fc
+  .uniqueArray(fc.record({ prefix: fc.constantFrom(...UNMAPPED_PREFIXES), name: fc.constantFrom(...UNMAPPED_NAMES) }), { selector: (u) => `${u.prefix}:${u.name}`, minLength: 1, maxLength: 2 })
+  .map((list) =>
+    list.map((u) => ({
+      eventSource: `${u.prefix}.amazonaws.com`,
+      eventName: u.name,
+      prefix: u.prefix,
+      kind: u.prefix === 'newsvc' ? ('unknown-service' as const) : ('unknown-action' as const),
+      count: 2,
+      firstSeen: '2026-10-01T00:00:00Z',
+      lastSeen: '2026-10-02T00:00:00Z',
+      sessions: ['orders-api'],
+    })),
+  );
+
+describe('trim with successful calls the catalog cannot map', () => {
+  it('still allows whatever may have allowed them: every action of their service, and the unknown one itself (brute-force oracle)', () => {
+    fc.assert(
+      fc.property(inputArb, unmappedArb, fc.boolean(), (base, unmapped, dropUnobservable) => {
+        const input: TrimInput = { ...base, usage: { ...base.usage, unmapped }, options: { ...base.options, keepUnobservable: !dropUnobservable } };
+        const s = suggest(input).documents;
+        for (const u of unmapped) {
+          // The action it needed is unknown: its own name, or any action of its service the catalog knows.
+          const candidates = [`${u.prefix}:${u.eventName}`, ...ALL_ACTIONS.filter((a) => a.startsWith(`${u.prefix}:`))];
+          for (const a of candidates)
+            for (const res of PROBES)
+              for (const truth of assignments(input.documents, s))
+                if (oracleAllows(input.documents, a, res, truth)) expect([a, res, oracleAllows(s, a, res, truth)]).toEqual([a, res, true]);
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 });

@@ -83,7 +83,7 @@ export function safetySection(result: SuggestResult, q: Quoter): Section {
   const conditional = v.coversConditional.checked ?? 0;
   const pairs = (v.covers.checked ?? 0) + conditional;
   const unknown = result.findings.filter(
-    (f) => (f.kind === 'kept-used' && f.keptAsGranted !== undefined) || (f.kind === 'kept-unobservable' && f.code === 'dependent-unknowable'),
+    (f) => (f.kind === 'kept-used' && f.keptAsGranted !== undefined) || (f.kind === 'kept-unobservable' && (f.code === 'dependent-unknowable' || f.code === 'unmapped-call')),
   ).length;
   const verdicts = [
     `- **Never wider than the current policy**: ${verdict(v.neverWider.ok)}. For ${plural(v.neverWider.checked ?? 0, 'action')} (every catalog action the new policy allows, and the action names either policy writes), the new policy allows a request, on any resource and under any condition, only where the current one does.`,

@@ -1,10 +1,11 @@
 /**
  * What trim asks about each granted action while deciding: its use (merged across the ledger's entries), why
- * its use may be invisible (baselines, never logged, secondary, a dependent the records cannot show, no
- * evidence), whether the trail would have recorded it on a statement's resources, and what a removal rests on.
+ * its use may be invisible (baselines, a call of its service the catalog cannot map, never logged, secondary, a
+ * dependent the records cannot show, no evidence), whether the trail would have recorded it on a statement's
+ * resources, and what a removal rests on.
  */
 import type { ObservationEvidence } from '../trail/evidence.js';
-import type { ActionUsage } from '../usage/types.js';
+import type { ActionUsage, UnmappedUsage } from '../usage/types.js';
 import { mergeActionUsages } from '../usage/usage-view.js';
 import type { Analyzed, Unobs } from './model.js';
 import type { LastAccess, TrimInput } from './types.js';
@@ -164,11 +165,14 @@ function staticReasonsOf(input: TrimInput, canon: (a: string) => string): (a: st
       }
     }
   }
+  const unmapped = unmappedReasons(usage.unmapped ?? []);
   return (a) => {
     // Undefined for an action the catalog lacks, which no table names.
     const id = catalog.action(a)?.id;
     const b = id === undefined ? undefined : baseline.get(id);
     if (b) return b;
+    const um = unmapped.size === 0 ? undefined : unmapped.get(a.slice(0, a.indexOf(':')).toLowerCase());
+    if (um) return um;
     const nl = knowledge.neverLoggedReason(a);
     if (nl) return { code: 'never-logged', reason: nl };
     const so = knowledge.secondaryOnlyReason(a);
@@ -181,3 +185,26 @@ function staticReasonsOf(input: TrimInput, canon: (a: string) => string): (a: st
   };
 }
 
+/**
+ * Per IAM prefix, why its actions stay: a successful call of the service ran that the catalog cannot map to an
+ * action (an operation newer than its data), so any action of the service may be what allowed it (README safety
+ * contract, rule 2). A call of a service the catalog does not know at all is handled by `classify.ts`.
+ */
+export function unmappedReasons(unmapped: readonly UnmappedUsage[]): Map<string, Unobs> {
+  const byPrefix = new Map<string, UnmappedUsage[]>();
+  for (const u of unmapped) {
+    if (u.kind !== 'unknown-action') continue;
+    const list = byPrefix.get(u.prefix) ?? [];
+    list.push(u);
+    byPrefix.set(u.prefix, list);
+  }
+  const out = new Map<string, Unobs>();
+  for (const [prefix, list] of byPrefix) {
+    const calls = list.map((u) => `${u.eventSource} ${u.eventName} (${u.count} successful call(s), last ${u.lastSeen.slice(0, 10)})`).join(', ');
+    out.set(prefix, {
+      code: 'unmapped-call',
+      reason: `${calls} ran, and the bundled catalog cannot map ${list.length === 1 ? 'it' : 'them'} to an IAM action: any ${prefix} action may be what allowed ${list.length === 1 ? 'it' : 'them'}, so every ${prefix} grant is kept (a newer policy-trim may map ${list.length === 1 ? 'it' : 'them'})`,
+    });
+  }
+  return out;
+}

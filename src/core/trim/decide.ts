@@ -122,7 +122,9 @@ function decideOne(s: Analyzed, action: string, ctx: DecisionContext, unmatched:
   const unrecorded = gaps.unrecorded;
   const recReason = gaps.reason;
   const isBaseline = stat?.code === 'baseline';
-  const keepUnobs = isBaseline || (ctx.keepsUnobservable(action) && (stat !== undefined || unrecorded.length > 0));
+  // A baseline the user kept, and an action of a service whose unmapped call ran, stay whatever
+  // --drop-unobservable says: neither is a guess about what the logs could not show.
+  const keepUnobs = isBaseline || stat?.code === 'unmapped-call' || (ctx.keepsUnobservable(action) && (stat !== undefined || unrecorded.length > 0));
 
   // Used and successful, yet no statement matches it in our evaluation (an action without resource types
   // granted only on ARN patterns, e.g. s3:ListAllMyBuckets on arn:aws:s3:::*): some grant allowed it, so our

@@ -47,6 +47,7 @@ export const ACCESS_LEVEL_ORDER: AccessLevel[] = ['Permissions management', 'Wri
 /** Priority of unobservable reason codes when an action has several (the most specific first). */
 export const UNOBSERVABLE_ORDER = [
   'baseline',
+  'unmapped-call',
   'never-logged',
   'secondary-only',
   'dependent-unknowable',

@@ -102,7 +102,7 @@ export function trimPolicy(input: TrimInput): TrimResult {
   const { catalog, usage } = input;
   const grantDocs = input.documents.filter((d) => d.kind !== 'boundary');
   const boundaryDocs = input.documents.filter((d) => d.kind === 'boundary');
-  const classified = classifyStatements(grantDocs, catalog);
+  const classified = classifyStatements(grantDocs, catalog, usage.unmapped);
   const ctx = createDecisionContext(input);
   const unmatched = unmatchedUses(classified.analyzed, usage.used, ctx.canon, catalog);
   const decisions = decideActions(classified.analyzed, ctx, unmatched);

@@ -166,7 +166,10 @@ export interface KeptUsedFinding extends FindingBase {
 export interface KeptUnobservableFinding extends FindingBase {
   kind: 'kept-unobservable';
   action: string;
-  /** `never-logged`, `secondary-only`, `data-event-not-selected`, `management-excluded`, `baseline`. */
+  /**
+   * `never-logged`, `secondary-only`, `data-event-not-selected`, `management-excluded`, `baseline`,
+   * `unmapped-call` (a call of its service ran that the catalog cannot map: kept whatever --drop-unobservable says).
+   */
   code: string;
   reason: string;
   /** Resource patterns it keeps (the original's: no evidence to narrow by). */
@@ -190,7 +193,7 @@ export interface KeptLastAccessedFinding extends FindingBase {
 export interface KeptVerbatimFinding extends FindingBase {
   kind: 'kept-verbatim';
   statement: StatementRef;
-  /** `deny`, `policy-variable`, `unknown-action`, `principal`, `not-provable`. */
+  /** `deny`, `policy-variable`, `unknown-action`, `principal`, `not-provable`, `unmapped-call`. */
   code: string;
   reason: string;
 }

@@ -23,7 +23,10 @@ export interface UnobservableDominance {
 }
 
 /** The share, when the unobservable actions are at least {@link DOMINATED_MIN} and half of `kept`; else undefined. */
-export function unobservableDominance(unobservable: readonly KeptUnobservableFinding[], kept: number): UnobservableDominance | undefined {
+export function unobservableDominance(all: readonly KeptUnobservableFinding[], kept: number): UnobservableDominance | undefined {
+  // Actions kept for an unmapped call that ran are not a guess about what the logs could not show, and
+  // --drop-unobservable does not drop them: they are not counted here.
+  const unobservable = all.filter((f) => f.code !== 'unmapped-call');
   if (unobservable.length < DOMINATED_MIN || unobservable.length * 2 < kept) return undefined;
   const byService = new Map<string, number>();
   for (const f of unobservable) {
