@@ -143,9 +143,10 @@ export async function recordingOf(args: Record<string, unknown>, activity: Activ
 export function checkActivity(
   args: Record<string, unknown>,
   io: CliIo,
-  c: { usage: { records: number }; ledger: ActivityTally['ledger']; roleArn: string | undefined; role: string | undefined; fn: string | undefined; window: string },
+  c: { usage: { records: number; unmapped?: readonly unknown[] }; ledger: ActivityTally['ledger']; roleArn: string | undefined; role: string | undefined; fn: string | undefined; window: string },
 ): void {
-  if (c.usage.records === 0 && !args['allow-no-activity']) {
+  // A successful call the catalog cannot map is activity too (its grants are kept), though not a record of a call.
+  if (c.usage.records === 0 && !c.usage.unmapped?.length && !args['allow-no-activity']) {
     throw new CliError(
       'no-activity',
       `the trail holds no call by ${c.role}${c.fn ? ` from function ${c.fn}` : ''} in the window ${c.window}`,

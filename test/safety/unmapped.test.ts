@@ -47,6 +47,14 @@ describe('a successful call of an operation the catalog does not know', () => {
     }
   });
 
+  it('is activity: a role whose only call is one is found by name and gets its suggestion', { timeout: SLOW }, async () => {
+    const ws = workspace({ 'p.json': policy(allow(['s3:DeleteBucket', 'sqs:DeleteQueue'])) }, { 't.json': [frobnicate()] }, selectors());
+    const run = await suggestOn(ws);
+    expect(run.code, run.stderr).toBe(0);
+    expectKept(run, [call('s3:DeleteBucket', 'arn:aws:s3:::orders-data')]);
+    expectGone(run, [call('sqs:DeleteQueue', `arn:aws:sqs:us-east-1:${ACCOUNT}:q`)]);
+  });
+
   it('keeps nothing for it when the call failed: a refused call proves no permission', { timeout: SLOW }, async () => {
     const ws = workspace({ 'p.json': policy(allow(['s3:ListAllMyBuckets', 's3:DeleteBucket'])) }, { 't.json': [listBuckets, frobnicate('AccessDenied')] }, selectors());
     const run = await suggestOn(ws);

@@ -234,9 +234,9 @@ export class UsageLedger {
     return this.recordCounts.get(principal)?.get(session)?.notFromLambda ?? 0;
   }
 
-  /** Every principal seen, sorted. */
+  /** Every principal seen (a call counted, or only a call the catalog cannot map), sorted. */
   principals(): string[] {
-    return [...this.recordCounts.keys()].sort();
+    return [...new Set([...this.recordCounts.keys(), ...this.unmapped.principals()])].sort();
   }
 
   /** Sessions (functions) seen for a principal, sorted. */

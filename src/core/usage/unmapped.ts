@@ -58,6 +58,11 @@ export class UnmappedCalls {
     if (r[8] > e.row[8]) e.row[8] = r[8];
   }
 
+  /** Principals with a call here (in no order). */
+  principals(): string[] {
+    return [...this.byPrincipal.keys()];
+  }
+
   /** Every row, for a snapshot (structured-clone safe). */
   rows(): UnmappedRow[] {
     const out: UnmappedRow[] = [];
