@@ -21,15 +21,27 @@ const frobnicate = (errorCode?: string) => rec({ source: 's3.amazonaws.com', nam
 const listBuckets = rec({ source: 's3.amazonaws.com', name: 'ListBuckets', readOnly: true });
 
 describe('a successful call of an operation the catalog does not know', () => {
-  it('keeps a service wildcard as written, so the unknown action stays allowed, and says why', { timeout: SLOW }, async () => {
-    const ws = workspace({ 'p.json': policy(allow('s3:*')) }, { 't.json': [listBuckets, frobnicate()] }, selectors());
+  it('keeps the wildcard over its service as a statement of its own, so the unknown action stays allowed, and trims the rest', { timeout: SLOW }, async () => {
+    const ws = workspace({ 'p.json': policy(allow(['s3:*', 'sqs:*'])) }, { 't.json': [listBuckets, frobnicate()] }, selectors());
     const run = await suggestOn(ws);
     expect(run.code, run.stderr).toBe(0);
     // The action the operation needed is unknown: its own name, or any s3 action.
     expectKept(run, [call('s3:FrobnicateBucket'), call('s3:FrobnicateBucketV2'), call('s3:DeleteBucket', 'arn:aws:s3:::orders-data')]);
+    // The same statement's other service is trimmed as usual (unused and recorded: removed).
+    expectGone(run, [call('sqs:DeleteQueue', `arn:aws:sqs:us-east-1:${ACCOUNT}:q`)]);
     expectNeverWider(run);
-    expect(run.stderr).toMatch(/kept as written \(1\):\n.*it may grant what s3\.amazonaws\.com FrobnicateBucket \(1 successful call\(s\), last 2026-11-10\) needed/);
+    expect(run.suggestion.flatMap((d) => d.statements).some((st) => st.action?.join() === 's3:*')).toBe(true);
+    expect(run.stderr).toMatch(/kept as written \(1\):\n.*its s3:\*, kept as a statement of its own, may grant what s3\.amazonaws\.com FrobnicateBucket \(1 successful call\(s\), last 2026-11-10\) needed/);
     expect(run.stderr).toContain('[unknown-action]');
+  });
+
+  it('keeps a NotAction that does not exclude its service as written', { timeout: SLOW }, async () => {
+    const ws = workspace({ 'p.json': policy({ Effect: 'Allow', NotAction: ['iam:*', 's3:DeleteBucket'], Resource: '*' }) }, { 't.json': [listBuckets, frobnicate()] }, selectors());
+    const run = await suggestOn(ws);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.suggestion.flatMap((d) => d.statements).some((st) => st.notAction?.join() === 'iam:*,s3:DeleteBucket')).toBe(true);
+    expectKept(run, [call('s3:FrobnicateBucket'), call('sqs:DeleteQueue', `arn:aws:sqs:us-east-1:${ACCOUNT}:q`)]);
+    expectNeverWider(run);
   });
 
   it('keeps every granted action of its service the catalog knows, whatever --drop-unobservable says', { timeout: SLOW }, async () => {

@@ -5,27 +5,22 @@
 import type { Catalog } from '../catalog/types.js';
 import type { PolicyDocument, Statement } from '../policy/types.js';
 import type { ActionUsage, UnmappedUsage } from '../usage/types.js';
-import { ACTION_PATTERN, RESOURCE_PATTERN, patternCovers, patternsIntersect } from '../wildcard.js';
+import { RESOURCE_PATTERN, patternCovers } from '../wildcard.js';
+import { unmappedKeep } from './unmapped-grants.js';
 import { sortActionStrings } from './actions.js';
 import { conditionKey } from './match.js';
 import { refKey, type Analyzed, type VerbatimStatement } from './model.js';
 import type { Finding, StatementRef } from './types.js';
 
-/**
- * Decide whether trim can reason about an Allow statement; the reason when it cannot. `unmapped`: successful
- * calls the catalog cannot map that ran (a statement that may grant what they needed stays as written).
- */
+/** Decide whether trim can reason about an Allow statement; the reason when it cannot. */
 export function analyze(
   st: Statement,
   ref: StatementRef,
   catalog: Catalog,
-  unmapped: readonly UnmappedUsage[] = [],
 ): { ok: Analyzed } | { verbatim: { code: string; reason: string } } {
   if (st.principal !== undefined || st.notPrincipal !== undefined) {
     return { verbatim: { code: 'principal', reason: 'it names a Principal, which an identity policy does not use' } };
   }
-  const needed = unmapped.filter((u) => mayGrantUnmapped(st, u));
-  if (needed.length > 0) return { verbatim: { code: 'unmapped-call', reason: unmappedReason(needed) } };
   const patterns = st.resource ?? st.notResource;
   if (!patterns || patterns.length === 0) {
     return { verbatim: { code: 'not-provable', reason: 'it has neither Resource nor NotResource' } };
@@ -83,32 +78,9 @@ export interface ClassifiedStatements {
 }
 
 /**
- * Whether a statement may grant an action the catalog does not know that `u` may have needed: the needed action
- * is unknown, and what the catalog cannot list, trim's expansion of the statement cannot keep. So: a NotAction
- * that does not exclude the whole service (it grants every action it does not name), or an action pattern with a
- * wildcard that may match an action of the service (`*`, `s3:*`, `s3:Get*`; for a service the catalog does not
- * know, a wildcard in the service part). A literal action the catalog knows is kept through `context.ts`'s
- * static reasons instead; a literal it does not know already stays as written.
+ * Sorts every statement of `grantDocs` (boundaries are not grants). `unmapped`: successful calls the catalog
+ * cannot map that ran; what of a statement may grant what they needed stays as written (`unmapped-grants.ts`).
  */
-function mayGrantUnmapped(st: Statement, u: UnmappedUsage): boolean {
-  const service = `${u.prefix}:*`;
-  if (st.notAction !== undefined) return !st.notAction.some((p) => patternCovers(p, service, ACTION_PATTERN));
-  return (st.action ?? []).some((p) => {
-    const colon = p.indexOf(':');
-    const [svc, name] = colon < 0 ? [p, p] : [p.slice(0, colon), p.slice(colon + 1)];
-    if (u.kind === 'unknown-service') return /[*?]/.test(svc);
-    return /[*?]/.test(name) && patternsIntersect(p, service, ACTION_PATTERN);
-  });
-}
-
-/** Why a statement that may grant what the `needed` calls needed stays as written. */
-function unmappedReason(needed: readonly UnmappedUsage[]): string {
-  const list = needed.map((u) => `${u.eventSource} ${u.eventName} (${u.count} successful call(s), last ${u.lastSeen.slice(0, 10)})`).join(', ');
-  const one = needed.length === 1;
-  return `it may grant what ${list} needed, which ran, and the bundled catalog cannot map ${one ? 'that call' : 'those calls'} to an IAM action (a newer policy-trim may map ${one ? 'it' : 'them'})`;
-}
-
-/** Sorts every statement of `grantDocs` (boundaries are not grants); `unmapped`: see {@link analyze}. */
 export function classifyStatements(grantDocs: PolicyDocument[], catalog: Catalog, unmapped: readonly UnmappedUsage[] = []): ClassifiedStatements {
   const out: ClassifiedStatements = { denies: [], verbatimAllows: [], analyzed: [] };
   for (const d of grantDocs) {
@@ -118,9 +90,18 @@ export function classifyStatements(grantDocs: PolicyDocument[], catalog: Catalog
         out.denies.push({ st, ref });
         return;
       }
-      const a = analyze(st, ref, catalog, unmapped);
+      const keep = unmappedKeep(st, unmapped);
+      if (keep && 'whole' in keep) {
+        out.verbatimAllows.push({ st, ref, code: 'unmapped-call', reason: keep.whole });
+        return;
+      }
+      const a = analyze(st, ref, catalog);
       if ('ok' in a) out.analyzed.push(a.ok);
       else out.verbatimAllows.push({ st, ref, ...a.verbatim });
+      if (keep && 'ok' in a) {
+        a.ok.keptApart = keep.part.action;
+        out.verbatimAllows.push({ st: keep.part, ref, code: 'unmapped-call', reason: keep.reason });
+      }
     });
   }
   return out;

@@ -4,7 +4,7 @@
  */
 import type { ObservationEvidence } from '../trail/evidence.js';
 import type { ActionUsage } from '../usage/types.js';
-import { RESOURCE_PATTERN, hasWildcard, patternCovers, patternsIntersect } from '../wildcard.js';
+import { ACTION_PATTERN, RESOURCE_PATTERN, hasWildcard, patternCovers, patternsIntersect } from '../wildcard.js';
 import type { DecisionContext } from './context.js';
 import { statementCoversResource, statementMayIntersectResource } from './match.js';
 import { UNOBSERVABLE_ORDER, type Analyzed, type Entry, type Unobs } from './model.js';
@@ -113,8 +113,10 @@ function keepWhole(d: Decisions, s: Analyzed, action: string, bases: KeepBasis[]
 
 /** Decide one action of one statement, adding to `d`. */
 function decideOne(s: Analyzed, action: string, ctx: DecisionContext, unmatched: boolean, d: Decisions): void {
-  const { takesResource } = ctx.facts(action);
   const u = ctx.usedOf(action);
+  // Unused, and kept as written in a statement of its own (an unmapped call's service): nothing to decide here.
+  if (!u && s.keptApart?.some((p) => patternCovers(p, action, ACTION_PATTERN))) return;
+  const { takesResource } = ctx.facts(action);
   const { usedHere, unknownResource } = usedResourcesIn(s, takesResource, u);
   const usedBasis: KeepBasis = u?.role === 'secondary' ? 'secondary' : 'used';
   const stat = ctx.staticReason(action);

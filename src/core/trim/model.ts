@@ -14,6 +14,11 @@ export interface Analyzed {
   patterns: string[];
   /** Concrete canonical action ids it grants (against the catalog). */
   actions: string[];
+  /**
+   * Its action patterns that also stay as written in a statement of their own (same resources and condition),
+   * for a call the catalog cannot map (`unmapped-grants.ts`): an unused action they match needs no decision here.
+   */
+  keptApart?: readonly string[];
 }
 
 /** A statement kept as written: every Deny, and the Allows trim cannot reason about (with why). */
