@@ -16,6 +16,7 @@ import type { SuggestResult } from '../core/trim/suggest.js';
 import { explainEvaluation } from '../core/policy/evaluate.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import { terminalLines } from '../core/render/escape.js';
+import { keepsForUnmapped } from '../core/trim/unmapped-grants.js';
 
 /** Access levels in the order a reviewer cares about them: the dangerous ones first. */
 const LEVEL_ORDER: AccessLevel[] = ['Permissions management', 'Write', 'Tagging', 'Read', 'List'];
@@ -167,7 +168,8 @@ function verifiedLine(result: SuggestResult): string {
     `verified: never wider than the original${v.neverWider.checked !== undefined ? ` (${v.neverWider.checked} checks)` : ''}; ` +
     `allows every observed successful call, as mapped to IAM actions and resources (${checked + conditional} action/resource pair(s) checked` +
     `${conditional ? `, ${conditional} under the original's conditions` : ''})` +
-    (unknown ? `; ${unknown} action(s) whose resource or need the records could not show are kept as granted` : '')
+    (unknown ? `; ${unknown} action(s) whose resource or need the records could not show are kept as granted` : '') +
+    (keepsForUnmapped(result.findings) ? '; what may have allowed the calls the bundled catalog cannot map is kept' : '')
   );
 }
 

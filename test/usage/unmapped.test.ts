@@ -1,7 +1,7 @@
 /**
  * Successful calls the catalog cannot map: the normalizer names the principal of each (while still reporting the
  * record as a problem), the tally keeps them per principal beside the ledger, and snapshots merge them exactly,
- * whichever thread read what.
+ * whichever thread read what; the usage table lists them.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

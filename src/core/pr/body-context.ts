@@ -8,6 +8,7 @@ import type { ActivitySourceRead, ObservedActivity, PullRequestInput, SiteEditNo
 import { moreLine, type Quoter, type Section } from './body-layout.js';
 import { codeList, findingsOf, plural } from './body-findings.js';
 import { clipText, formatCount } from './markdown.js';
+import { keepsForUnmapped } from '../trim/unmapped-grants.js';
 
 /** Code-unit order: the same on every machine (no locale). */
 function cmp(a: string, b: string): number {
@@ -89,6 +90,7 @@ export function safetySection(result: SuggestResult, q: Quoter): Section {
     `- **Never wider than the current policy**: ${verdict(v.neverWider.ok)}. For ${plural(v.neverWider.checked ?? 0, 'action')} (every catalog action the new policy allows, and the action names either policy writes), the new policy allows a request, on any resource and under any condition, only where the current one does.`,
     `- **Still allows what the role did**: ${verdict(v.covers.ok && v.coversConditional.ok)}. Every observed successful call, as mapped to IAM actions and resources, is allowed (${plural(pairs, 'action/resource pair')} checked${conditional ? `, ${formatCount(conditional)} under the current policy's conditions, which are kept` : ''}).`,
     ...(unknown ? [`- ${plural(unknown, 'action')} whose resource or need the records could not show ${unknown === 1 ? 'is' : 'are'} kept as granted.`] : []),
+    ...(keepsForUnmapped(result.findings) ? ['- Successful calls the bundled catalog cannot map to an action ran: what may have allowed them is kept (a newer policy-trim may map them).'] : []),
   ];
   const notes = [
     ...(['size-limit', 'aws-managed', 'boundary'] as const).flatMap((kind) => findingsOf(result, kind).map((f) => `- ${q.prose(f.message)}`).sort()),

@@ -6,6 +6,7 @@
  * reasons (`unmapped-call`).
  */
 import type { Statement } from '../policy/types.js';
+import type { Finding } from './types.js';
 import type { UnmappedUsage } from '../usage/types.js';
 import { ACTION_PATTERN, patternCovers, patternsIntersect } from '../wildcard.js';
 
@@ -76,4 +77,9 @@ export function unmappedKeep(st: Statement, unmapped: readonly UnmappedUsage[]):
   if (patterns.size === 0) return undefined;
   const action = [...patterns].sort();
   return { part: { ...st, action }, reason: reasonFor(calls, `its ${action.join(', ')}, kept as a statement of its own,`) };
+}
+
+/** Whether a suggestion keeps grants for calls the catalog cannot map (its findings say so): reports then say it. */
+export function keepsForUnmapped(findings: readonly Finding[]): boolean {
+  return findings.some((f) => (f.kind === 'kept-verbatim' || f.kind === 'kept-unobservable') && f.code === 'unmapped-call');
 }
