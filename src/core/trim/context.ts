@@ -5,9 +5,10 @@
  * resources, and what a removal rests on.
  */
 import type { ObservationEvidence } from '../trail/evidence.js';
-import type { ActionUsage, UnmappedUsage } from '../usage/types.js';
+import type { ActionUsage } from '../usage/types.js';
 import { mergeActionUsages } from '../usage/usage-view.js';
 import type { Analyzed, Unobs } from './model.js';
+import { unmappedReasons } from './unmapped-grants.js';
 import type { LastAccess, TrimInput } from './types.js';
 import { ACTION_PATTERN, compilePatternUnion } from '../wildcard.js';
 
@@ -183,28 +184,4 @@ function staticReasonsOf(input: TrimInput, canon: (a: string) => string): (a: st
     if (ni) return { code: 'not-identifiable', reason: ni };
     return undefined;
   };
-}
-
-/**
- * Per IAM prefix, why its actions stay: a successful call of the service ran that the catalog cannot map to an
- * action (an operation newer than its data), so any action of the service may be what allowed it (README safety
- * contract, rule 2). A call of a service the catalog does not know at all is handled by `classify.ts`.
- */
-export function unmappedReasons(unmapped: readonly UnmappedUsage[]): Map<string, Unobs> {
-  const byPrefix = new Map<string, UnmappedUsage[]>();
-  for (const u of unmapped) {
-    if (u.kind !== 'unknown-action') continue;
-    const list = byPrefix.get(u.prefix) ?? [];
-    list.push(u);
-    byPrefix.set(u.prefix, list);
-  }
-  const out = new Map<string, Unobs>();
-  for (const [prefix, list] of byPrefix) {
-    const calls = list.map((u) => `${u.eventSource} ${u.eventName} (${u.count} successful call(s), last ${u.lastSeen.slice(0, 10)})`).join(', ');
-    out.set(prefix, {
-      code: 'unmapped-call',
-      reason: `${calls} ran, and the bundled catalog cannot map ${list.length === 1 ? 'it' : 'them'} to an IAM action: any ${prefix} action may be what allowed ${list.length === 1 ? 'it' : 'them'}, so every ${prefix} grant is kept (a newer policy-trim may map ${list.length === 1 ? 'it' : 'them'})`,
-    });
-  }
-  return out;
 }

@@ -2,10 +2,11 @@
  * What of a role's Allow statements must stay as written because a successful call ran that the catalog cannot
  * map to an action (README safety contract, rule 2: what ran stays allowed). The action that call needed is
  * unknown, and an action the catalog cannot list, trim's expansion of a statement cannot keep: so what may grant
- * it is kept as written. The actions of its service the catalog does know stay through `context.ts`'s static
- * reasons (`unmapped-call`).
+ * it is kept as written; and the actions of its service the catalog does know stay, through `context.ts`'s static
+ * reasons ({@link unmappedReasons}).
  */
 import type { Statement } from '../policy/types.js';
+import type { Unobs } from './model.js';
 import type { Finding } from './types.js';
 import type { UnmappedUsage } from '../usage/types.js';
 import { ACTION_PATTERN, patternCovers, patternsIntersect } from '../wildcard.js';
@@ -82,4 +83,29 @@ export function unmappedKeep(st: Statement, unmapped: readonly UnmappedUsage[]):
 /** Whether a suggestion keeps grants for calls the catalog cannot map (its findings say so): reports then say it. */
 export function keepsForUnmapped(findings: readonly Finding[]): boolean {
   return findings.some((f) => (f.kind === 'kept-verbatim' || f.kind === 'kept-unobservable') && f.code === 'unmapped-call');
+}
+
+/**
+ * Per IAM prefix, why the actions of the service the catalog knows stay (static reason `unmapped-call`, kept
+ * whatever --drop-unobservable says): a successful call of the service ran that the catalog cannot map to an
+ * action, and any action of the service may be what allowed it. A service the catalog does not know at all has
+ * no such actions: {@link unmappedKeep} keeps what may grant it.
+ */
+export function unmappedReasons(unmapped: readonly UnmappedUsage[]): Map<string, Unobs> {
+  const byPrefix = new Map<string, UnmappedUsage[]>();
+  for (const u of unmapped) {
+    if (u.kind !== 'unknown-action') continue;
+    const list = byPrefix.get(u.prefix) ?? [];
+    list.push(u);
+    byPrefix.set(u.prefix, list);
+  }
+  const out = new Map<string, Unobs>();
+  for (const [prefix, list] of byPrefix) {
+    const it = list.length === 1 ? 'it' : 'them';
+    out.set(prefix, {
+      code: 'unmapped-call',
+      reason: `${callsText(list)} ran, and the bundled catalog cannot map ${it} to an IAM action: any ${prefix} action may be what allowed ${it}, so every ${prefix} grant is kept (a newer policy-trim may map ${it})`,
+    });
+  }
+  return out;
 }
