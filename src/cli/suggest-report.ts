@@ -12,7 +12,7 @@ import type {
   NarrowedResourceFinding,
   RemovedActionFinding,
 } from '../core/trim/types.js';
-import type { SuggestResult } from '../core/trim/suggest.js';
+import { keptAsGrantedCount, type SuggestResult } from '../core/trim/suggest.js';
 import { explainEvaluation } from '../core/policy/evaluate.js';
 import type { PolicyDocument } from '../core/policy/types.js';
 import { terminalLines } from '../core/render/escape.js';
@@ -161,9 +161,7 @@ function verifiedLine(result: SuggestResult): string {
   const v = result.verification;
   const checked = v.covers.checked ?? 0;
   const conditional = v.coversConditional.checked ?? 0;
-  const unknown = result.findings.filter(
-    (f) => (f.kind === 'kept-used' && f.keptAsGranted !== undefined) || (f.kind === 'kept-unobservable' && (f.code === 'dependent-unknowable' || f.code === 'unmapped-call')),
-  ).length;
+  const unknown = keptAsGrantedCount(result.findings);
   return (
     `verified: never wider than the original${v.neverWider.checked !== undefined ? ` (${v.neverWider.checked} checks)` : ''}; ` +
     `allows every observed successful call, as mapped to IAM actions and resources (${checked + conditional} action/resource pair(s) checked` +

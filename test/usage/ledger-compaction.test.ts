@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { generalizeResource, MAX_DISTINCT_RESOURCES, UsageLedger } from '../../src/core/usage/ledger.js';
+import { MAX_DISTINCT_RESOURCES, UsageLedger } from '../../src/core/usage/ledger.js';
+import { generalizeResource } from '../../src/core/usage/generalize.js';
 import type { NormalizedCall } from '../../src/core/usage/types.js';
 import { RESOURCE_PATTERN, matchPattern } from '../../src/core/wildcard.js';
 import { loadBundledCatalog } from '../../src/adapters/fs/bundled-data.js';

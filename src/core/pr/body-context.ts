@@ -3,7 +3,7 @@
  * sources read, the safety check that ran, the files edited with their notes, how to roll back, and the footer
  * with the marker that lets people search for the tool's pull requests.
  */
-import type { SuggestResult } from '../trim/suggest.js';
+import { keptAsGrantedCount, type SuggestResult } from '../trim/suggest.js';
 import type { ActivitySourceRead, ObservedActivity, PullRequestInput, SiteEditNote } from './body-types.js';
 import { moreLine, type Quoter, type Section } from './body-layout.js';
 import { codeList, findingsOf, plural } from './body-findings.js';
@@ -83,9 +83,7 @@ export function safetySection(result: SuggestResult, q: Quoter): Section {
   const verdict = (ok: boolean) => (ok ? 'passed' : '**failed**');
   const conditional = v.coversConditional.checked ?? 0;
   const pairs = (v.covers.checked ?? 0) + conditional;
-  const unknown = result.findings.filter(
-    (f) => (f.kind === 'kept-used' && f.keptAsGranted !== undefined) || (f.kind === 'kept-unobservable' && (f.code === 'dependent-unknowable' || f.code === 'unmapped-call')),
-  ).length;
+  const unknown = keptAsGrantedCount(result.findings);
   const verdicts = [
     `- **Never wider than the current policy**: ${verdict(v.neverWider.ok)}. For ${plural(v.neverWider.checked ?? 0, 'action')} (every catalog action the new policy allows, and the action names either policy writes), the new policy allows a request, on any resource and under any condition, only where the current one does.`,
     `- **Still allows what the role did**: ${verdict(v.covers.ok && v.coversConditional.ok)}. Every observed successful call, as mapped to IAM actions and resources, is allowed (${plural(pairs, 'action/resource pair')} checked${conditional ? `, ${formatCount(conditional)} under the current policy's conditions, which are kept` : ''}).`,

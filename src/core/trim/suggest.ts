@@ -8,7 +8,7 @@ import { verifyCovers, verifyNeverWider } from '../policy/verify.js';
 import type { AccessRequest, VerifyResult } from '../policy/types.js';
 import { InternalError } from './errors.js';
 import { trimPolicy } from './trim.js';
-import type { TrimInput, TrimResult } from './types.js';
+import type { Finding, TrimInput, TrimResult } from './types.js';
 
 /** A verified suggestion. */
 export interface SuggestResult extends TrimResult {
@@ -20,6 +20,16 @@ export interface SuggestResult extends TrimResult {
     /** Successful calls the original allows only under a condition: the suggestion may allow them (same conditions kept). */
     coversConditional: VerifyResult;
   };
+}
+
+/**
+ * Actions kept as granted because the records could not show their resource or their need (a dependent the record
+ * cannot show, a call the catalog cannot map): what "verified" rests on besides the proofs, as the reports say it.
+ */
+export function keptAsGrantedCount(findings: readonly Finding[]): number {
+  return findings.filter(
+    (f) => (f.kind === 'kept-used' && f.keptAsGranted !== undefined) || (f.kind === 'kept-unobservable' && (f.code === 'dependent-unknowable' || f.code === 'unmapped-call')),
+  ).length;
 }
 
 /** The observed successful calls to check, split by how the original allows them. */

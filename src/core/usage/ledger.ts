@@ -8,8 +8,6 @@ import { principalUsage } from './usage-view.js';
 import { UnmappedCalls, type UnmappedRow } from './unmapped.js';
 import { generalizeResource, LEVEL_SEGMENTS } from './generalize.js';
 
-export { generalizeResource } from './generalize.js';
-
 /**
  * Distinct resources one ledger cell (principal, session, action, outcome) keeps before it generalizes them.
  * Why: memory must not grow with months of logs when every call names a new object key; and at ~60
@@ -18,7 +16,6 @@ export { generalizeResource } from './generalize.js';
  * always cover what was seen.
  */
 export const MAX_DISTINCT_RESOURCES = 256;
-
 
 /** The scalar part of one (principal, session, action, outcome) cell, shared by the cell and its snapshot. */
 export interface LedgerCellHead {

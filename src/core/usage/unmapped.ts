@@ -19,15 +19,10 @@ export type UnmappedRow = [
   lastSeen: string,
 ];
 
-/** The calls of one (principal, session, eventSource, eventName). */
-interface Entry {
-  row: UnmappedRow;
-}
-
 /** Unmapped successful calls, summed per principal, session and event. */
 export class UnmappedCalls {
   /** principal → `session NUL eventSource NUL eventName` → its row. */
-  private readonly byPrincipal = new Map<string, Map<string, Entry>>();
+  private readonly byPrincipal = new Map<string, Map<string, UnmappedRow>>();
 
   /** Adds `times` calls alike seen from `firstSeen` to `lastSeen` (one record: the call's own time). */
   add(call: UnmappedCall, times = 1, firstSeen = call.time, lastSeen = call.time): void {
@@ -37,8 +32,8 @@ export class UnmappedCalls {
 
   /** Takes back one call added earlier (a duplicate two threads both counted); its dates stay. */
   subtract(call: UnmappedCall): void {
-    const e = this.byPrincipal.get(call.principalArn)?.get(keyOf(call.sessionName ?? '', call.eventSource, call.eventName));
-    if (e) e.row[6] -= 1;
+    const row = this.byPrincipal.get(call.principalArn)?.get(keyOf(call.sessionName ?? '', call.eventSource, call.eventName));
+    if (row) row[6] -= 1;
   }
 
   private addRow(r: UnmappedRow): void {
@@ -48,14 +43,14 @@ export class UnmappedCalls {
       this.byPrincipal.set(r[0], m);
     }
     const key = keyOf(r[1], r[2], r[3]);
-    const e = m.get(key);
-    if (!e) {
-      m.set(key, { row: [...r] });
+    const row = m.get(key);
+    if (!row) {
+      m.set(key, [...r]);
       return;
     }
-    e.row[6] += r[6];
-    if (r[7] < e.row[7]) e.row[7] = r[7];
-    if (r[8] > e.row[8]) e.row[8] = r[8];
+    row[6] += r[6];
+    if (r[7] < row[7]) row[7] = r[7];
+    if (r[8] > row[8]) row[8] = r[8];
   }
 
   /** Principals with a call here (in no order). */
@@ -66,7 +61,7 @@ export class UnmappedCalls {
   /** Every row, for a snapshot (structured-clone safe). */
   rows(): UnmappedRow[] {
     const out: UnmappedRow[] = [];
-    for (const m of this.byPrincipal.values()) for (const e of m.values()) out.push([...e.row]);
+    for (const m of this.byPrincipal.values()) for (const row of m.values()) out.push([...row]);
     return out;
   }
 
@@ -81,7 +76,7 @@ export class UnmappedCalls {
    */
   of(principal: string, session?: string): UnmappedUsage[] {
     const by = new Map<string, UnmappedUsage>();
-    for (const { row: r } of this.byPrincipal.get(principal)?.values() ?? []) {
+    for (const r of this.byPrincipal.get(principal)?.values() ?? []) {
       if (r[6] <= 0 || (session !== undefined && r[1] !== session)) continue;
       const key = `${r[2]}\u0000${r[3]}`;
       let u = by.get(key);
